@@ -1,0 +1,78 @@
+// decodeSync / decode: unpack the flat request lib/ built, run native decode.
+#include <napi.h>
+
+#include "../native/checked.h"
+#include "../native/decode.h"
+#include "args.h"
+#include "async_task.h"
+#include "register.h"
+
+namespace coordconv_binding {
+namespace {
+
+using coordconv::DecodeRequest;
+
+struct Unpacked {
+  DecodeRequest request;
+  std::vector<Napi::Object> arrays;
+};
+
+Unpacked unpack(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  const Napi::Object obj = object_arg(info, 0);
+  Unpacked u;
+  DecodeRequest& r = u.request;
+  TypedView data = plane_data_field(obj, "data", &r.input.dtype);
+  r.input.data = data.data;
+  r.input.planes = size_field(obj, "planes");
+  r.input.height = size_field(obj, "height");
+  r.input.width = size_field(obj, "width");
+  r.threads = size_field(obj, "threads");
+  const std::string method = string_field(obj, "method");
+  if (method == "exact") {
+    r.method = coordconv::DecodeMethod::kExact;
+  } else {
+    throw Napi::TypeError::New(env, "internal: unknown decode method " + method);
+  }
+  size_t count = 0;
+  if (!coordconv::checked_mul3(r.input.planes, r.input.height, r.input.width, &count) ||
+      data.length != count) {
+    throw Napi::RangeError::New(env, "internal: data length does not match its shape");
+  }
+  TypedView coords = typed_field(obj, "coords", napi_float32_array, r.input.planes * 2);
+  TypedView scores = typed_field(obj, "scores", napi_float32_array, r.input.planes);
+  TypedView valid = typed_field(obj, "valid", napi_uint8_array, r.input.planes);
+  r.coords = static_cast<float*>(coords.data);
+  r.scores = static_cast<float*>(scores.data);
+  r.valid = static_cast<uint8_t*>(valid.data);
+  const std::string problem = coordconv::check_decode_request(r);
+  if (!problem.empty()) throw Napi::RangeError::New(env, "internal: " + problem);
+  u.arrays = {data.array, coords.array, scores.array, valid.array};
+  return u;
+}
+
+void run_decode(const coordconv::Kernels& k, coordconv::ThreadPool& pool, const DecodeRequest& r) {
+  coordconv::decode(k, pool, r);
+}
+
+Napi::Value DecodeSync(const Napi::CallbackInfo& info) {
+  const Unpacked u = unpack(info);
+  AddonState& s = state(info.Env());
+  run_decode(*s.kernels, *s.pool, u.request);
+  return info.Env().Undefined();
+}
+
+Napi::Value DecodeAsync(const Napi::CallbackInfo& info) {
+  Unpacked u = unpack(info);
+  return BatonWorker<DecodeRequest>::Start(info.Env(), "coordconv.decode", run_decode,
+                                           u.request, u.arrays);
+}
+
+}  // namespace
+
+void register_decode(Napi::Env env, Napi::Object exports) {
+  exports.Set("decodeSync", Napi::Function::New(env, DecodeSync, "decodeSync"));
+  exports.Set("decode", Napi::Function::New(env, DecodeAsync, "decode"));
+}
+
+}  // namespace coordconv_binding

@@ -1,0 +1,117 @@
+// conv2d, relu, sum and argmax: the engine's primitives, synchronous.
+#include <napi.h>
+
+#include "../native/checked.h"
+#include "../native/ops.h"
+#include "args.h"
+#include "register.h"
+
+namespace coordconv_binding {
+namespace {
+
+using coordconv::DType;
+
+size_t checked_product(Napi::Env env, std::initializer_list<size_t> dims) {
+  size_t n = 1;
+  for (size_t d : dims) {
+    if (!coordconv::checked_mul(n, d, &n)) throw Napi::RangeError::New(env, "internal: size overflows");
+  }
+  return n;
+}
+
+Napi::Value Conv2d(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  const Napi::Object obj = object_arg(info, 0);
+  coordconv::Conv2dRequest r;
+  r.batch = size_field(obj, "batch");
+  r.channels = size_field(obj, "channels");
+  r.height = size_field(obj, "height");
+  r.width = size_field(obj, "width");
+  r.out_channels = size_field(obj, "outChannels");
+  r.kernel_h = size_field(obj, "kernelH");
+  r.kernel_w = size_field(obj, "kernelW");
+  r.threads = size_field(obj, "threads");
+  const std::string padding = string_field(obj, "padding");
+  if (padding == "same") {
+    r.padding = coordconv::Padding::kSame;
+  } else if (padding == "valid") {
+    r.padding = coordconv::Padding::kValid;
+  } else {
+    throw Napi::TypeError::New(env, "internal: unknown padding " + padding);
+  }
+  size_t out_h = 0, out_w = 0;
+  if (!coordconv::conv2d_output_size(r, &out_h, &out_w)) {
+    throw Napi::RangeError::New(env, "internal: the kernel is larger than the input");
+  }
+  const size_t in_len = checked_product(env, {r.batch, r.channels, r.height, r.width});
+  const size_t w_len = checked_product(env, {r.out_channels, r.channels, r.kernel_h, r.kernel_w});
+  const size_t out_len = checked_product(env, {r.batch, r.out_channels, out_h, out_w});
+  r.input = static_cast<const float*>(typed_field(obj, "input", napi_float32_array, in_len).data);
+  r.weight = static_cast<const float*>(typed_field(obj, "weight", napi_float32_array, w_len).data);
+  if (!obj.Get("bias").IsNull()) {
+    r.bias = static_cast<const float*>(typed_field(obj, "bias", napi_float32_array, r.out_channels).data);
+  }
+  r.output = static_cast<float*>(typed_field(obj, "output", napi_float32_array, out_len).data);
+  const std::string problem = coordconv::check_conv2d_request(r);
+  if (!problem.empty()) throw Napi::RangeError::New(env, "internal: " + problem);
+  AddonState& s = state(env);
+  coordconv::conv2d(*s.kernels, *s.pool, r);
+  return env.Undefined();
+}
+
+Napi::Value Relu(const Napi::CallbackInfo& info) {
+  const Napi::Object obj = object_arg(info, 0);
+  const TypedView in = typed_field(obj, "input", napi_float32_array, 0);
+  const TypedView out = typed_field(obj, "output", napi_float32_array, in.length);
+  AddonState& s = state(info.Env());
+  coordconv::relu(*s.kernels, *s.pool, static_cast<const float*>(in.data),
+                  static_cast<float*>(out.data), in.length, size_field(obj, "threads"));
+  return info.Env().Undefined();
+}
+
+coordconv::PlaneBatch planes_of(const Napi::Object& obj) {
+  coordconv::PlaneBatch b;
+  const TypedView data = plane_data_field(obj, "data", &b.dtype);
+  b.data = data.data;
+  b.planes = size_field(obj, "planes");
+  b.height = size_field(obj, "height");
+  b.width = size_field(obj, "width");
+  if (data.length != checked_product(obj.Env(), {b.planes, b.height, b.width})) {
+    throw Napi::RangeError::New(obj.Env(), "internal: data length does not match its shape");
+  }
+  return b;
+}
+
+Napi::Value Sum(const Napi::CallbackInfo& info) {
+  const Napi::Object obj = object_arg(info, 0);
+  const coordconv::PlaneBatch b = planes_of(obj);
+  const TypedView out = typed_field(obj, "output", napi_float64_array, b.planes);
+  AddonState& s = state(info.Env());
+  coordconv::sum_planes(*s.kernels, *s.pool, b, size_field(obj, "threads"),
+                        static_cast<double*>(out.data));
+  return info.Env().Undefined();
+}
+
+Napi::Value Argmax(const Napi::CallbackInfo& info) {
+  const Napi::Object obj = object_arg(info, 0);
+  const coordconv::PlaneBatch b = planes_of(obj);
+  const TypedView values = typed_field(obj, "values", napi_float32_array, b.planes);
+  const TypedView indices = typed_field(obj, "indices", napi_float64_array, b.planes);
+  const TypedView finite = typed_field(obj, "finite", napi_uint8_array, b.planes);
+  AddonState& s = state(info.Env());
+  coordconv::argmax_planes(*s.kernels, *s.pool, b, size_field(obj, "threads"),
+                           static_cast<float*>(values.data), static_cast<double*>(indices.data),
+                           static_cast<uint8_t*>(finite.data));
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+void register_ops(Napi::Env env, Napi::Object exports) {
+  exports.Set("conv2d", Napi::Function::New(env, Conv2d, "conv2d"));
+  exports.Set("relu", Napi::Function::New(env, Relu, "relu"));
+  exports.Set("sum", Napi::Function::New(env, Sum, "sum"));
+  exports.Set("argmax", Napi::Function::New(env, Argmax, "argmax"));
+}
+
+}  // namespace coordconv_binding

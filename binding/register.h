@@ -1,0 +1,11 @@
+// Each binding file adds its functions to the addon's exports.
+#pragma once
+
+#include <napi.h>
+
+namespace coordconv_binding {
+
+void register_decode(Napi::Env env, Napi::Object exports);
+void register_ops(Napi::Env env, Napi::Object exports);
+
+}  // namespace coordconv_binding

@@ -1,0 +1,21 @@
+// Per-instance addon state (napi_set_instance_data), so the addon also loads in worker threads.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../native/dispatch.h"
+#include "../native/thread_pool.h"
+
+namespace coordconv_binding {
+
+struct AddonState {
+  const coordconv::Kernels* kernels = nullptr;
+  std::vector<std::string> available;
+  // Shared with every async worker so the pool outlives work still running at teardown.
+  std::shared_ptr<coordconv::ThreadPool> pool;
+  size_t default_threads = 1;
+};
+
+}  // namespace coordconv_binding

@@ -1,0 +1,56 @@
+// Loads the native addon. Only lib/ talks to it; every request it receives is validated and fully
+// defaulted here first.
+import * as path from 'node:path';
+
+export type PlaneData = Float32Array | Uint8Array;
+
+export interface PlaneRequest {
+  data: PlaneData;
+  planes: number;
+  height: number;
+  width: number;
+  threads: number;
+}
+
+export interface NativeDecodeRequest extends PlaneRequest {
+  method: string;
+  coords: Float32Array;
+  scores: Float32Array;
+  valid: Uint8Array;
+}
+
+export interface NativeConv2dRequest {
+  input: Float32Array;
+  batch: number;
+  channels: number;
+  height: number;
+  width: number;
+  weight: Float32Array;
+  outChannels: number;
+  kernelH: number;
+  kernelW: number;
+  bias: Float32Array | null;
+  padding: 'same' | 'valid';
+  threads: number;
+  output: Float32Array;
+}
+
+export interface NativeAddon {
+  simd(): { active: string; available: string[]; defaultThreads: number };
+  decodeSync(request: NativeDecodeRequest): void;
+  decode(request: NativeDecodeRequest): Promise<void>;
+  conv2d(request: NativeConv2dRequest): void;
+  relu(request: { input: Float32Array; output: Float32Array; threads: number }): void;
+  sum(request: PlaneRequest & { output: Float64Array }): void;
+  argmax(request: PlaneRequest & { values: Float32Array; indices: Float64Array; finite: Uint8Array }): void;
+}
+
+// COORDCONV_ADDON points at another build of the same addon (the sanitizer build, for one).
+function addonPath(): string {
+  const override = process.env.COORDCONV_ADDON;
+  if (override) return path.resolve(override);
+  return path.join(__dirname, '..', 'build', 'Release', 'coordconv.node');
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const addon: NativeAddon = require(addonPath()) as NativeAddon;

@@ -1,0 +1,220 @@
+// AVX2 kernels (8 floats or 32 bytes a vector). Compiled with -mavx2 -mfma; only reached
+// after the dispatcher has seen both features on the CPU.
+#include <immintrin.h>
+
+#include <cmath>
+#include <limits>
+
+#include "kernels.h"
+
+namespace coordconv {
+namespace {
+
+inline void note_nonzero(uint32_t mask, size_t base, uint64_t* nonzero, uint64_t* first) {
+  if (*nonzero == 0) *first = base + static_cast<size_t>(__builtin_ctz(mask));
+  *nonzero += static_cast<uint64_t>(__builtin_popcount(mask));
+}
+
+void onehot_f32(const float* p, size_t n, OneHotScan* out) {
+  const __m256 zero = _mm256_setzero_ps();
+  uint64_t nonzero = 0;
+  uint64_t first = n;
+  size_t i = 0;
+  for (; i + 32 <= n && nonzero < 2; i += 32) {
+    const __m256 a = _mm256_loadu_ps(p + i), b = _mm256_loadu_ps(p + i + 8);
+    const __m256 c = _mm256_loadu_ps(p + i + 16), d = _mm256_loadu_ps(p + i + 24);
+    const __m256 any = _mm256_or_ps(
+        _mm256_or_ps(_mm256_cmp_ps(a, zero, _CMP_NEQ_UQ), _mm256_cmp_ps(b, zero, _CMP_NEQ_UQ)),
+        _mm256_or_ps(_mm256_cmp_ps(c, zero, _CMP_NEQ_UQ), _mm256_cmp_ps(d, zero, _CMP_NEQ_UQ)));
+    if (_mm256_testz_ps(any, any)) continue;
+    for (size_t j = 0; j < 32 && nonzero < 2; j += 8) {
+      const uint32_t m = static_cast<uint32_t>(
+          _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(p + i + j), zero, _CMP_NEQ_UQ)));
+      if (m) note_nonzero(m, i + j, &nonzero, &first);
+    }
+  }
+  for (; i + 8 <= n && nonzero < 2; i += 8) {
+    const uint32_t m = static_cast<uint32_t>(
+        _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(p + i), zero, _CMP_NEQ_UQ)));
+    if (m) note_nonzero(m, i, &nonzero, &first);
+  }
+  for (; i < n && nonzero < 2; ++i) {
+    if (p[i] != 0.0f) note_nonzero(1u, i, &nonzero, &first);
+  }
+  out->nonzero = nonzero < 2 ? nonzero : 2;
+  out->first = first;
+}
+
+void onehot_u8(const uint8_t* p, size_t n, OneHotScan* out) {
+  const __m256i zero = _mm256_setzero_si256();
+  uint64_t nonzero = 0;
+  uint64_t first = n;
+  size_t i = 0;
+  for (; i + 32 <= n && nonzero < 2; i += 32) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+    const uint32_t m = ~static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, zero)));
+    if (m) note_nonzero(m, i, &nonzero, &first);
+  }
+  for (; i < n && nonzero < 2; ++i) {
+    if (p[i] != 0) note_nonzero(1u, i, &nonzero, &first);
+  }
+  out->nonzero = nonzero < 2 ? nonzero : 2;
+  out->first = first;
+}
+
+inline float hmax(__m256 v) {
+  __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+  m = _mm_max_ss(m, _mm_shuffle_ps(m, m, 1));
+  return _mm_cvtss_f32(m);
+}
+
+ArgMax argmax_f32(const float* p, size_t n) {
+  const ArgMax bad{std::numeric_limits<float>::quiet_NaN(), 0, false};
+  if (n == 0) return ArgMax{-std::numeric_limits<float>::infinity(), 0, true};
+  // Pass 1: the maximum, and whether any element is non-finite (v - v is NaN exactly then).
+  __m256 m0 = _mm256_set1_ps(-std::numeric_limits<float>::infinity()), m1 = m0;
+  __m256 nf = _mm256_setzero_ps();
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m256 a = _mm256_loadu_ps(p + i), b = _mm256_loadu_ps(p + i + 8);
+    m0 = _mm256_max_ps(m0, a);
+    m1 = _mm256_max_ps(m1, b);
+    nf = _mm256_or_ps(nf, _mm256_or_ps(_mm256_cmp_ps(_mm256_sub_ps(a, a), _mm256_sub_ps(a, a),
+                                                     _CMP_UNORD_Q),
+                                       _mm256_cmp_ps(_mm256_sub_ps(b, b), _mm256_sub_ps(b, b),
+                                                     _CMP_UNORD_Q)));
+  }
+  for (; i + 8 <= n; i += 8) {
+    const __m256 a = _mm256_loadu_ps(p + i);
+    m0 = _mm256_max_ps(m0, a);
+    nf = _mm256_or_ps(nf, _mm256_cmp_ps(_mm256_sub_ps(a, a), _mm256_sub_ps(a, a), _CMP_UNORD_Q));
+  }
+  if (!_mm256_testz_ps(nf, nf)) return bad;
+  float best = hmax(_mm256_max_ps(m0, m1));
+  for (; i < n; ++i) {
+    if (!std::isfinite(p[i])) return bad;
+    if (p[i] > best) best = p[i];
+  }
+  // Pass 2: the first index equal to the maximum; the plane is hot in cache from pass 1.
+  const __m256 target = _mm256_set1_ps(best);
+  size_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const uint32_t m = static_cast<uint32_t>(
+        _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(p + j), target, _CMP_EQ_OQ)));
+    if (m) {
+      const size_t k = j + static_cast<size_t>(__builtin_ctz(m));
+      return ArgMax{p[k], k, true};
+    }
+  }
+  for (; j < n; ++j) {
+    if (p[j] == best) return ArgMax{p[j], j, true};
+  }
+  return bad;  // unreachable: the maximum is an element
+}
+
+ArgMax argmax_u8(const uint8_t* p, size_t n) {
+  if (n == 0) return ArgMax{0.0f, 0, true};
+  __m256i m = _mm256_setzero_si256();
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    m = _mm256_max_epu8(m, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)));
+  }
+  __m128i h = _mm_max_epu8(_mm256_castsi256_si128(m), _mm256_extracti128_si256(m, 1));
+  h = _mm_max_epu8(h, _mm_srli_si128(h, 8));
+  h = _mm_max_epu8(h, _mm_srli_si128(h, 4));
+  h = _mm_max_epu8(h, _mm_srli_si128(h, 2));
+  h = _mm_max_epu8(h, _mm_srli_si128(h, 1));
+  uint8_t best = static_cast<uint8_t>(_mm_cvtsi128_si32(h));
+  for (; i < n; ++i) {
+    if (p[i] > best) best = p[i];
+  }
+  const __m256i target = _mm256_set1_epi8(static_cast<char>(best));
+  size_t j = 0;
+  for (; j + 32 <= n; j += 32) {
+    const uint32_t mask = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + j)), target)));
+    if (mask) {
+      const size_t k = j + static_cast<size_t>(__builtin_ctz(mask));
+      return ArgMax{static_cast<float>(best), k, true};
+    }
+  }
+  for (; j < n; ++j) {
+    if (p[j] == best) return ArgMax{static_cast<float>(best), j, true};
+  }
+  return ArgMax{static_cast<float>(best), 0, true};  // unreachable
+}
+
+double sum_f32(const float* p, size_t n) {
+  __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    s0 = _mm256_add_pd(s0, _mm256_cvtps_pd(_mm_loadu_ps(p + i)));
+    s1 = _mm256_add_pd(s1, _mm256_cvtps_pd(_mm_loadu_ps(p + i + 4)));
+    s2 = _mm256_add_pd(s2, _mm256_cvtps_pd(_mm_loadu_ps(p + i + 8)));
+    s3 = _mm256_add_pd(s3, _mm256_cvtps_pd(_mm_loadu_ps(p + i + 12)));
+  }
+  const __m256d s = _mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3));
+  __m128d h = _mm_add_pd(_mm256_castpd256_pd128(s), _mm256_extractf128_pd(s, 1));
+  double total = _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+  for (; i < n; ++i) total += p[i];
+  return total;
+}
+
+double sum_u8(const uint8_t* p, size_t n) {
+  const __m256i zero = _mm256_setzero_si256();
+  __m256i s = _mm256_setzero_si256();
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    s = _mm256_add_epi64(
+        s, _mm256_sad_epu8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)), zero));
+  }
+  alignas(32) uint64_t lanes[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), s);
+  uint64_t total = lanes[0] + lanes[1] + lanes[2] + lanes[3];
+  for (; i < n; ++i) total += p[i];
+  return static_cast<double>(total);
+}
+
+void relu_f32(const float* in, float* out, size_t n) {
+  const __m256 zero = _mm256_setzero_ps();
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 v = _mm256_loadu_ps(in + i);
+    // max returns its second operand (+0) for v <= 0 and for NaN; NaN is put back by the blend.
+    const __m256 r = _mm256_max_ps(v, zero);
+    _mm256_storeu_ps(out + i, _mm256_blendv_ps(r, v, _mm256_cmp_ps(v, v, _CMP_UNORD_Q)));
+  }
+  for (; i < n; ++i) {
+    const float v = in[i];
+    out[i] = (v <= 0.0f) ? 0.0f : v;
+  }
+}
+
+void axpy_f32(float a, const float* x, float* y, size_t n) {
+  const __m256 va = _mm256_set1_ps(a);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m256 p0 = _mm256_mul_ps(va, _mm256_loadu_ps(x + i));
+    const __m256 p1 = _mm256_mul_ps(va, _mm256_loadu_ps(x + i + 8));
+    _mm256_storeu_ps(y + i, _mm256_add_ps(_mm256_loadu_ps(y + i), p0));
+    _mm256_storeu_ps(y + i + 8, _mm256_add_ps(_mm256_loadu_ps(y + i + 8), p1));
+  }
+  for (; i + 8 <= n; i += 8) {
+    const __m256 p0 = _mm256_mul_ps(va, _mm256_loadu_ps(x + i));
+    _mm256_storeu_ps(y + i, _mm256_add_ps(_mm256_loadu_ps(y + i), p0));
+  }
+  for (; i < n; ++i) {
+    const float prod = a * x[i];
+    y[i] = y[i] + prod;
+  }
+}
+
+}  // namespace
+
+const Kernels kAvx2Kernels = {
+    "avx2",  onehot_f32, onehot_u8, argmax_f32, argmax_u8,
+    sum_f32, sum_u8,     relu_f32,  axpy_f32,
+};
+
+}  // namespace coordconv

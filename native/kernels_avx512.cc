@@ -1,0 +1,194 @@
+// AVX-512 kernels (16 floats or 64 bytes a vector; F, BW, VL, DQ). Tails use masked loads, so
+// no element past n is ever touched.
+#include <immintrin.h>
+
+#include <limits>
+
+#include "kernels.h"
+
+namespace coordconv {
+namespace {
+
+inline __mmask16 tail16(size_t left) {
+  return static_cast<__mmask16>(left >= 16 ? 0xFFFFu : ((1u << left) - 1u));
+}
+inline __mmask64 tail64(size_t left) {
+  return left >= 64 ? ~__mmask64(0) : ((__mmask64(1) << left) - 1);
+}
+
+inline void note_nonzero(uint64_t mask, size_t base, uint64_t* nonzero, uint64_t* first) {
+  if (*nonzero == 0) *first = base + static_cast<size_t>(__builtin_ctzll(mask));
+  *nonzero += static_cast<uint64_t>(__builtin_popcountll(mask));
+}
+
+void onehot_f32(const float* p, size_t n, OneHotScan* out) {
+  const __m512 zero = _mm512_setzero_ps();
+  uint64_t nonzero = 0;
+  uint64_t first = n;
+  size_t i = 0;
+  for (; i + 64 <= n && nonzero < 2; i += 64) {
+    const __mmask16 a = _mm512_cmp_ps_mask(_mm512_loadu_ps(p + i), zero, _CMP_NEQ_UQ);
+    const __mmask16 b = _mm512_cmp_ps_mask(_mm512_loadu_ps(p + i + 16), zero, _CMP_NEQ_UQ);
+    const __mmask16 c = _mm512_cmp_ps_mask(_mm512_loadu_ps(p + i + 32), zero, _CMP_NEQ_UQ);
+    const __mmask16 d = _mm512_cmp_ps_mask(_mm512_loadu_ps(p + i + 48), zero, _CMP_NEQ_UQ);
+    const uint64_t m = uint64_t(a) | (uint64_t(b) << 16) | (uint64_t(c) << 32) | (uint64_t(d) << 48);
+    if (m) note_nonzero(m, i, &nonzero, &first);
+  }
+  for (; i < n && nonzero < 2; i += 16) {
+    const __mmask16 t = tail16(n - i);
+    const __mmask16 m = _mm512_mask_cmp_ps_mask(t, _mm512_maskz_loadu_ps(t, p + i), zero, _CMP_NEQ_UQ);
+    if (m) note_nonzero(m, i, &nonzero, &first);
+  }
+  out->nonzero = nonzero < 2 ? nonzero : 2;
+  out->first = first;
+}
+
+void onehot_u8(const uint8_t* p, size_t n, OneHotScan* out) {
+  const __m512i zero = _mm512_setzero_si512();
+  uint64_t nonzero = 0;
+  uint64_t first = n;
+  size_t i = 0;
+  for (; i + 128 <= n && nonzero < 2; i += 128) {
+    const __mmask64 a = _mm512_cmpneq_epi8_mask(_mm512_loadu_si512(p + i), zero);
+    const __mmask64 b = _mm512_cmpneq_epi8_mask(_mm512_loadu_si512(p + i + 64), zero);
+    if (a | b) {
+      if (a) note_nonzero(a, i, &nonzero, &first);
+      if (b) note_nonzero(b, i + 64, &nonzero, &first);
+    }
+  }
+  for (; i < n && nonzero < 2; i += 64) {
+    const __mmask64 t = tail64(n - i);
+    const __mmask64 m = _mm512_cmpneq_epi8_mask(_mm512_maskz_loadu_epi8(t, p + i), zero);
+    if (m) note_nonzero(m, i, &nonzero, &first);
+  }
+  out->nonzero = nonzero < 2 ? nonzero : 2;
+  out->first = first;
+}
+
+inline __mmask16 nonfinite(__m512 v) {
+  // fpclass 0x99: quiet NaN, signalling NaN, +Inf, -Inf.
+  return _mm512_fpclass_ps_mask(v, 0x99);
+}
+
+ArgMax argmax_f32(const float* p, size_t n) {
+  const ArgMax bad{std::numeric_limits<float>::quiet_NaN(), 0, false};
+  if (n == 0) return ArgMax{-std::numeric_limits<float>::infinity(), 0, true};
+  const __m512 lowest = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
+  __m512 m0 = lowest, m1 = lowest;
+  __mmask16 nf = 0;
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m512 a = _mm512_loadu_ps(p + i), b = _mm512_loadu_ps(p + i + 16);
+    m0 = _mm512_max_ps(m0, a);
+    m1 = _mm512_max_ps(m1, b);
+    nf |= nonfinite(a) | nonfinite(b);
+  }
+  for (; i < n; i += 16) {
+    const __mmask16 t = tail16(n - i);
+    const __m512 a = _mm512_mask_loadu_ps(lowest, t, p + i);
+    m0 = _mm512_max_ps(m0, a);
+    nf |= _mm512_mask_fpclass_ps_mask(t, a, 0x99);
+  }
+  if (nf) return bad;
+  const float best = _mm512_reduce_max_ps(_mm512_max_ps(m0, m1));
+  const __m512 target = _mm512_set1_ps(best);
+  for (size_t j = 0; j < n; j += 16) {
+    const __mmask16 t = tail16(n - j);
+    const __mmask16 m =
+        _mm512_mask_cmp_ps_mask(t, _mm512_maskz_loadu_ps(t, p + j), target, _CMP_EQ_OQ);
+    if (m) {
+      const size_t k = j + static_cast<size_t>(__builtin_ctz(m));
+      return ArgMax{p[k], k, true};
+    }
+  }
+  return bad;  // unreachable: the maximum is an element
+}
+
+ArgMax argmax_u8(const uint8_t* p, size_t n) {
+  if (n == 0) return ArgMax{0.0f, 0, true};
+  __m512i m0 = _mm512_setzero_si512(), m1 = m0;
+  size_t i = 0;
+  for (; i + 128 <= n; i += 128) {
+    m0 = _mm512_max_epu8(m0, _mm512_loadu_si512(p + i));
+    m1 = _mm512_max_epu8(m1, _mm512_loadu_si512(p + i + 64));
+  }
+  for (; i < n; i += 64) m0 = _mm512_max_epu8(m0, _mm512_maskz_loadu_epi8(tail64(n - i), p + i));
+  const __m512i m = _mm512_max_epu8(m0, m1);
+  __m256i h = _mm256_max_epu8(_mm512_castsi512_si256(m), _mm512_extracti64x4_epi64(m, 1));
+  __m128i q = _mm_max_epu8(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+  q = _mm_max_epu8(q, _mm_srli_si128(q, 8));
+  q = _mm_max_epu8(q, _mm_srli_si128(q, 4));
+  q = _mm_max_epu8(q, _mm_srli_si128(q, 2));
+  q = _mm_max_epu8(q, _mm_srli_si128(q, 1));
+  const uint8_t best = static_cast<uint8_t>(_mm_cvtsi128_si32(q));
+  const __m512i target = _mm512_set1_epi8(static_cast<char>(best));
+  for (size_t j = 0; j < n; j += 64) {
+    const __mmask64 t = tail64(n - j);
+    const __mmask64 eq = _mm512_mask_cmpeq_epi8_mask(t, _mm512_maskz_loadu_epi8(t, p + j), target);
+    if (eq) {
+      return ArgMax{static_cast<float>(best), j + static_cast<size_t>(__builtin_ctzll(eq)), true};
+    }
+  }
+  return ArgMax{static_cast<float>(best), 0, true};  // unreachable
+}
+
+double sum_f32(const float* p, size_t n) {
+  __m512d s0 = _mm512_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    s0 = _mm512_add_pd(s0, _mm512_cvtps_pd(_mm256_loadu_ps(p + i)));
+    s1 = _mm512_add_pd(s1, _mm512_cvtps_pd(_mm256_loadu_ps(p + i + 8)));
+    s2 = _mm512_add_pd(s2, _mm512_cvtps_pd(_mm256_loadu_ps(p + i + 16)));
+    s3 = _mm512_add_pd(s3, _mm512_cvtps_pd(_mm256_loadu_ps(p + i + 24)));
+  }
+  for (; i < n; i += 8) {
+    const __mmask8 t = static_cast<__mmask8>(n - i >= 8 ? 0xFFu : ((1u << (n - i)) - 1u));
+    s0 = _mm512_add_pd(s0, _mm512_cvtps_pd(_mm256_maskz_loadu_ps(t, p + i)));
+  }
+  return _mm512_reduce_add_pd(_mm512_add_pd(_mm512_add_pd(s0, s1), _mm512_add_pd(s2, s3)));
+}
+
+double sum_u8(const uint8_t* p, size_t n) {
+  const __m512i zero = _mm512_setzero_si512();
+  __m512i s = _mm512_setzero_si512();
+  for (size_t i = 0; i < n; i += 64) {
+    s = _mm512_add_epi64(s, _mm512_sad_epu8(_mm512_maskz_loadu_epi8(tail64(n - i), p + i), zero));
+  }
+  return static_cast<double>(static_cast<uint64_t>(_mm512_reduce_add_epi64(s)));
+}
+
+void relu_f32(const float* in, float* out, size_t n) {
+  const __m512 zero = _mm512_setzero_ps();
+  for (size_t i = 0; i < n; i += 16) {
+    const __mmask16 t = tail16(n - i);
+    const __m512 v = _mm512_maskz_loadu_ps(t, in + i);
+    // max returns its second operand (+0) for v <= 0 and for NaN; NaN lanes keep v.
+    const __m512 r = _mm512_mask_mov_ps(_mm512_max_ps(v, zero), _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), v);
+    _mm512_mask_storeu_ps(out + i, t, r);
+  }
+}
+
+void axpy_f32(float a, const float* x, float* y, size_t n) {
+  const __m512 va = _mm512_set1_ps(a);
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m512 p0 = _mm512_mul_ps(va, _mm512_loadu_ps(x + i));
+    const __m512 p1 = _mm512_mul_ps(va, _mm512_loadu_ps(x + i + 16));
+    _mm512_storeu_ps(y + i, _mm512_add_ps(_mm512_loadu_ps(y + i), p0));
+    _mm512_storeu_ps(y + i + 16, _mm512_add_ps(_mm512_loadu_ps(y + i + 16), p1));
+  }
+  for (; i < n; i += 16) {
+    const __mmask16 t = tail16(n - i);
+    const __m512 p0 = _mm512_mul_ps(va, _mm512_maskz_loadu_ps(t, x + i));
+    _mm512_mask_storeu_ps(y + i, t, _mm512_add_ps(_mm512_maskz_loadu_ps(t, y + i), p0));
+  }
+}
+
+}  // namespace
+
+const Kernels kAvx512Kernels = {
+    "avx512", onehot_f32, onehot_u8, argmax_f32, argmax_u8,
+    sum_f32,  sum_u8,     relu_f32,  axpy_f32,
+};
+
+}  // namespace coordconv

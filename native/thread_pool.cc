@@ -1,0 +1,69 @@
+#include "thread_pool.h"
+
+#include <algorithm>
+
+namespace coordconv {
+
+ThreadPool::ThreadPool(size_t workers) {
+  threads_.reserve(workers);
+  for (size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { worker_loop(); });
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  work_ready_.notify_all();
+  for (std::thread& t : threads_) t.join();
+}
+
+bool ThreadPool::run_one(std::unique_lock<std::mutex>& lock) {
+  if (queue_.empty()) return false;
+  std::function<void()> task = std::move(queue_.front());
+  queue_.pop_front();
+  lock.unlock();
+  task();
+  lock.lock();
+  return true;
+}
+
+void ThreadPool::worker_loop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    work_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, and nothing left to run
+    run_one(lock);
+  }
+}
+
+void ThreadPool::parallel_for(size_t n, size_t threads,
+                              const std::function<void(size_t, size_t)>& fn) {
+  if (n == 0) return;
+  const size_t parts = std::max<size_t>(1, std::min({threads, n, threads_.size() + 1}));
+  if (parts == 1) {
+    fn(0, n);
+    return;
+  }
+  size_t pending = parts - 1;
+  auto range = [n, parts](size_t k) { return n * k / parts; };
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (size_t k = 1; k < parts; ++k) {
+      const size_t begin = range(k), end = range(k + 1);
+      queue_.emplace_back([this, &fn, &pending, begin, end] {
+        fn(begin, end);
+        std::lock_guard<std::mutex> done(mutex_);
+        if (--pending == 0) work_done_.notify_all();
+      });
+    }
+  }
+  work_ready_.notify_all();
+  fn(range(0), range(1));
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (pending != 0) {
+    if (!run_one(lock)) work_done_.wait(lock, [&pending, this] { return pending == 0 || !queue_.empty(); });
+  }
+}
+
+}  // namespace coordconv

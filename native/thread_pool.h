@@ -1,0 +1,41 @@
+// A small fixed pool that splits one batch over several threads. The calling thread always takes
+// a share, and while it waits it runs queued shares itself, so callers that arrive together from
+// libuv's pool cannot deadlock each other.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace coordconv {
+
+class ThreadPool {
+ public:
+  explicit ThreadPool(size_t workers);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  // Calls fn(begin, end) over [0, n) in at most `threads` contiguous ranges and returns when all
+  // have run. fn must not throw.
+  void parallel_for(size_t n, size_t threads, const std::function<void(size_t, size_t)>& fn);
+
+  size_t workers() const { return threads_.size(); }
+
+ private:
+  void worker_loop();
+  bool run_one(std::unique_lock<std::mutex>& lock);
+
+  std::mutex mutex_;
+  std::condition_variable work_ready_;
+  std::condition_variable work_done_;
+  std::deque<std::function<void()>> queue_;
+  std::vector<std::thread> threads_;
+  bool stopping_ = false;
+};
+
+}  // namespace coordconv
