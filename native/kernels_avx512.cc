@@ -187,8 +187,15 @@ void axpy_f32(float a, const float* x, float* y, size_t n) {
 }  // namespace
 
 const Kernels kAvx512Kernels = {
-    "avx512", onehot_f32, onehot_u8, argmax_f32, argmax_u8,
-    sum_f32,  sum_u8,     relu_f32,  axpy_f32,
+    .name = "avx512",
+    .onehot_f32 = onehot_f32,
+    .onehot_u8 = onehot_u8,
+    .argmax_f32 = argmax_f32,
+    .argmax_u8 = argmax_u8,
+    .sum_f32 = sum_f32,
+    .sum_u8 = sum_u8,
+    .relu_f32 = relu_f32,
+    .axpy_f32 = axpy_f32,
 };
 
 }  // namespace coordconv

@@ -76,8 +76,15 @@ void axpy_f32(float a, const float* x, float* y, size_t n) {
 }  // namespace
 
 const Kernels kScalarKernels = {
-    "scalar",          onehot_scalar<float>, onehot_scalar<uint8_t>, argmax_f32, argmax_u8,
-    sum_f32,           sum_u8,               relu_f32,               axpy_f32,
+    .name = "scalar",
+    .onehot_f32 = onehot_scalar<float>,
+    .onehot_u8 = onehot_scalar<uint8_t>,
+    .argmax_f32 = argmax_f32,
+    .argmax_u8 = argmax_u8,
+    .sum_f32 = sum_f32,
+    .sum_u8 = sum_u8,
+    .relu_f32 = relu_f32,
+    .axpy_f32 = axpy_f32,
 };
 
 }  // namespace coordconv
