@@ -35,6 +35,9 @@ struct Kernels {
   // y[i] = y[i] + a * x[i], rounded after the product and after the sum (never fused), so every
   // path accumulates a convolution bit for bit alike.
   void (*axpy_f32)(float a, const float* x, float* y, size_t n);
+  // The bitwise OR of n bytes, each read once: a read-only pass with no other work, which the
+  // benchmark times as the memory roofline for the decoders. Internal (bench/ only).
+  uint8_t (*sweep_u8)(const uint8_t* p, size_t n);
 };
 
 extern const Kernels kScalarKernels;

@@ -73,6 +73,12 @@ void axpy_f32(float a, const float* x, float* y, size_t n) {
   }
 }
 
+uint8_t sweep_u8(const uint8_t* p, size_t n) {
+  uint8_t r = 0;
+  for (size_t i = 0; i < n; ++i) r |= p[i];
+  return r;
+}
+
 }  // namespace
 
 const Kernels kScalarKernels = {
@@ -85,6 +91,7 @@ const Kernels kScalarKernels = {
     .sum_u8 = sum_u8,
     .relu_f32 = relu_f32,
     .axpy_f32 = axpy_f32,
+    .sweep_u8 = sweep_u8,
 };
 
 }  // namespace coordconv
