@@ -33,6 +33,42 @@ export async function measure(fn, { warmup = 2, minReps = 5, maxReps = 25, budge
   return summarize(samples);
 }
 
+/**
+ * Times several implementations in interleaved rounds: every round runs each once, in an order
+ * rotated from round to round, so on a machine whose load drifts every implementation sees the
+ * same mix of quiet and busy moments and their ratios stay honest. Each impl is
+ * `{ fn, before?, selfTimed? }`: `before` runs untimed ahead of each call (switching a backend,
+ * setting a thread count); a `selfTimed` fn returns its own time in ms (work timed inside another
+ * process, such as Python). After `warmup` untimed calls each, at least `minRounds` rounds run,
+ * and more while the total stays under `budgetMs` (at most `maxRounds`). Returns one summary per impl.
+ */
+export async function measureInterleaved(impls, { warmup = 1, minRounds = 5, maxRounds = 25, budgetMs = 6000 } = {}) {
+  if (quick) {
+    minRounds = 2;
+    maxRounds = 2;
+  }
+  for (const im of impls) {
+    for (let i = 0; i < warmup; ++i) {
+      await im.before?.();
+      await im.fn();
+    }
+  }
+  const samples = impls.map(() => []);
+  const start = performance.now();
+  for (let round = 0; round < minRounds || (round < maxRounds && performance.now() - start < budgetMs); ++round) {
+    for (let j = 0; j < impls.length; ++j) {
+      const k = (j + round) % impls.length;
+      const im = impls[k];
+      await im.before?.();
+      const t0 = performance.now();
+      const r = await im.fn();
+      const t = performance.now() - t0;
+      samples[k].push(im.selfTimed ? r : t);
+    }
+  }
+  return samples.map(summarize);
+}
+
 export function summarize(samples) {
   const sorted = [...samples].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
