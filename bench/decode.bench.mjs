@@ -241,18 +241,20 @@ function check(workload, peer, against, problem) {
   return problem === null;
 }
 
-// Switches the tfjs backend, quieting the one-time "install tfjs-node" banner (tfjs-node cannot
-// be installed here).
-async function useBackend(tf, name) {
-  if (tf.getBackend() === name) return;
-  const log = console.log;
-  console.log = () => {};
+// Runs fn with console.log and console.warn silenced: tfjs prints a one-time "install tfjs-node"
+// banner (tfjs-node cannot be installed here) when a backend starts or first stores a tensor.
+async function quietly(fn) {
+  const { log, warn } = console;
+  console.log = console.warn = () => {};
   try {
-    await tf.setBackend(name);
-    await tf.ready();
+    return await fn();
   } finally {
-    console.log = log;
+    Object.assign(console, { log, warn });
   }
+}
+
+async function useBackend(tf, name) {
+  if (tf.getBackend() !== name) await quietly(async () => (await tf.setBackend(name), await tf.ready()));
 }
 
 for (const workload of workloads) {
@@ -321,7 +323,7 @@ for (const workload of workloads) {
     for (const backend of ['cpu', 'wasm']) {
       await useBackend(tf, backend);
       // tfjs has no uint8 dtype: Uint8 planes become an int32 tensor, converted before timing.
-      const x = data instanceof Float32Array ? tf.tensor2d(data, [planes, h * w]) : tf.tensor2d(Int32Array.from(data), [planes, h * w], 'int32');
+      const x = await quietly(() => (data instanceof Float32Array ? tf.tensor2d(data, [planes, h * w]) : tf.tensor2d(Int32Array.from(data), [planes, h * w], 'int32')));
       cleanup.push(() => x.dispose());
       const run = () => {
         const i = tf.argMax(x, 1);

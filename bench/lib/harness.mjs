@@ -109,10 +109,13 @@ export function printTable(rows, columns) {
   for (const row of cells) console.log(line(row));
 }
 
+// A BENCH_QUICK run writes <name>.quick.json / .svg (ignored by git), never the real results.
+const stem = (name) => (quick ? `${name}.quick` : name);
+
 /** Writes bench/results/<name>.json (and returns its path). */
 export function writeResults(name, payload) {
   mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `${name}.json`);
+  const file = path.join(resultsDir, `${stem(name)}.json`);
   writeFileSync(file, `${JSON.stringify(payload, null, 2)}\n`);
   return file;
 }
@@ -169,7 +172,7 @@ export function barChartSvg({ title, subtitle, unit, groups }) {
 /** Writes bench/results/<name>.svg (and returns its path). */
 export function writeSvg(name, svg) {
   mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `${name}.svg`);
+  const file = path.join(resultsDir, `${stem(name)}.svg`);
   writeFileSync(file, svg);
   return file;
 }
