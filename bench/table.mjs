@@ -13,7 +13,8 @@ const e = r.environment;
 const cc = (row) => row.kind === 'coordconv';
 
 console.log(`Measured with \`npm run bench\` on ${e.cpu} (${e.cores} cores), Node ${e.node}, SIMD path ${e.simd}, ` +
-  `onnxruntime-node ${e.onnxruntime ?? 'absent'}, tfjs ${e.tfjs ?? 'absent'}, NumPy ${e.numpy ?? 'absent'}${e.scipy ? ' (with SciPy)' : ''}; ${e.date.slice(0, 10)}. ` +
+  `onnxruntime-node ${e.onnxruntime ?? 'absent'}, tfjs ${e.tfjs ?? 'absent'}, NumPy ${e.numpy ?? 'absent'}${e.scipy ? ' (with SciPy)' : ''}; ${e.date.slice(0, 10)}` +
+  `${e.commit ? `, commit ${e.commit}` : ''}${e.loadAverage ? `, load average ${e.loadAverage[0]} on ${e.cores} cores` : ''}. ` +
   'Medians of interleaved rounds; throughput in planes per second (higher is better).\n');
 
 // One matrix: implementations down, workload/method across, throughput in planes per second.

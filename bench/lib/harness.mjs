@@ -1,5 +1,6 @@
 // Shared pieces of every bench/*.bench.mjs: timing, the environment record, the printed table, the
 // results JSON and the SVG chart. See bench/README.md for the convention.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -76,6 +77,11 @@ export function summarize(samples) {
   return { medianMs: median, minMs: sorted[0], maxMs: sorted[sorted.length - 1], reps: sorted.length };
 }
 
+function gitCommit() {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: benchDir, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
 /** CPU, cores, Node version and whatever the bench file adds (SIMD path, peer versions). */
 export function environment(extra = {}) {
   const cpus = os.cpus();
@@ -86,6 +92,9 @@ export function environment(extra = {}) {
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     date: new Date().toISOString(),
+    // The machine's load when the results were written: a busy machine makes every number noisy.
+    loadAverage: os.loadavg().map((v) => Number(v.toFixed(2))),
+    commit: gitCommit(),
     ...extra,
   };
 }
