@@ -10,3 +10,6 @@ export { simd, concurrency, maxConcurrency } from './simd';
 export type { SimdInfo } from './simd';
 export { MAX_SIDE } from './tensor';
 export type { PlaneInput, PlaneTensor, DimsTensor } from './tensor';
+// Dataset generation (issue 5): NumPy-legacy random numbers, Not-so-CLEVR, streamed datasets, files.
+export { LegacyRandom } from './random/mt19937';
+export type { LegacySeed } from './random/mt19937';
