@@ -29,3 +29,7 @@ export type {
   NotSoClevrPart,
   NotSoClevrSplit,
 } from './dataset/not-so-clevr';
+export { parseNpy, encodeNpy, readNpy, readNpySync, writeNpy, npyHeader, NpyWriter, NPY_DTYPES } from './io/npy';
+export type { NpyArray, NpyData, NpyDtype, NpyInput } from './io/npy';
+export { parseNpz, readNpz, writeNpz, NpzWriter } from './io/npz';
+export type { NpzEntryWriter, NpzWriterOptions } from './io/npz';
