@@ -33,3 +33,8 @@ export { parseNpy, encodeNpy, readNpy, readNpySync, writeNpy, npyHeader, NpyWrit
 export type { NpyArray, NpyData, NpyDtype, NpyInput } from './io/npy';
 export { parseNpz, readNpz, writeNpz, NpzWriter } from './io/npz';
 export type { NpzEntryWriter, NpzWriterOptions } from './io/npz';
+export { H5Writer, readH5 } from './io/h5';
+export type { H5DatasetWriter } from './io/h5';
+export { writeNotSoClevr } from './dataset/not-so-clevr-files';
+export type { WriteNotSoClevrOptions } from './dataset/not-so-clevr-files';
+export type { FileFormat } from './io/sink';
