@@ -33,6 +33,22 @@ std::string string_field(const Napi::Object& obj, const char* name) {
   return v.As<Napi::String>().Utf8Value();
 }
 
+bool bool_field(const Napi::Object& obj, const char* name) {
+  const Napi::Value v = obj.Get(name);
+  if (!v.IsBoolean()) {
+    throw Napi::TypeError::New(obj.Env(), std::string("internal: ") + name + " is not a boolean");
+  }
+  return v.As<Napi::Boolean>().Value();
+}
+
+double number_field(const Napi::Object& obj, const char* name) {
+  const Napi::Value v = obj.Get(name);
+  if (!v.IsNumber()) {
+    throw Napi::TypeError::New(obj.Env(), std::string("internal: ") + name + " is not a number");
+  }
+  return v.As<Napi::Number>().DoubleValue();
+}
+
 namespace {
 
 TypedView view_of(const Napi::Object& obj, const char* name) {
