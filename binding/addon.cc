@@ -36,6 +36,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_ops(env, exports);
   register_conv(env, exports);
   register_encode(env, exports);
+  register_peaks(env, exports);
   return exports;
 }
 

@@ -14,9 +14,23 @@ export interface PlaneRequest {
 
 export interface NativeDecodeRequest extends PlaneRequest {
   method: string;
+  kernel: number;
+  sigma: number;
+  threshold: number;
+  beta: number;
   coords: Float32Array;
   scores: Float32Array;
   valid: Uint8Array;
+}
+
+export interface NativePeaksRequest extends PlaneRequest {
+  k: number;
+  threshold: number;
+  window: number;
+  coords: Float32Array;
+  scores: Float32Array;
+  valid: Uint8Array;
+  counts: Uint32Array;
 }
 
 /** The convolution engine's request (conv2d and coordConv2d); pads are explicit numbers. */
@@ -83,6 +97,8 @@ export interface NativeAddon {
   encodeSync(request: NativeEncodeRequest): void;
   encode(request: NativeEncodeRequest): Promise<void>;
   addCoords(request: NativeAddCoordsRequest): void;
+  peaksSync(request: NativePeaksRequest): void;
+  peaks(request: NativePeaksRequest): Promise<void>;
   relu(request: { input: Float32Array; output: Float32Array; threads: number }): void;
   sum(request: PlaneRequest & { output: Float64Array }): void;
   argmax(request: PlaneRequest & { values: Float32Array; indices: Float64Array; finite: Uint8Array }): void;
