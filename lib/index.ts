@@ -4,8 +4,24 @@
  */
 export { decode, decodeSync, DECODE_METHODS } from './decode';
 export type { DecodeMethod, DecodeOptions, DecodeResult } from './decode';
+export type {
+  DecodeOutput,
+  ArgmaxDecodeOptions,
+  QuarterDecodeOptions,
+  ExactDecodeOptions,
+  DarkDecodeOptions,
+  CentroidDecodeOptions,
+  SoftargmaxDecodeOptions,
+} from './decode';
+export { peaks, peaksSync } from './peaks';
+export type { PeaksOptions, PeaksResult } from './peaks';
 export { conv2d, relu, sum, argmax } from './ops';
 export type { Conv2dOptions, Float32Tensor, PlaneArgmax, PlaneSums } from './ops';
+// Encoder, AddCoords and the CoordConv layer (issue 4).
+export { encode, encodeSync, ENCODE_KINDS } from './encode';
+export type { CoordsInput, EncodeDType, EncodeKind, EncodeOptions, EncodedPlanes } from './encode';
+export { addCoords, coordConv2d, coordConv2dSync } from './conv';
+export type { Activation, AddCoordsOptions, ConvPadding, CoordConv2dOptions, Layout, Pair } from './conv';
 export { simd, concurrency, maxConcurrency } from './simd';
 export type { SimdInfo } from './simd';
 export { MAX_SIDE } from './tensor';

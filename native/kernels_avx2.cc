@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "exp_approx.h"
 #include "kernels.h"
 
 namespace coordconv {
@@ -210,6 +211,279 @@ void axpy_f32(float a, const float* x, float* y, size_t n) {
   }
 }
 
+// Lane mask for the first `left` of 8 floats (all lanes when left >= 8), for maskload/maskstore.
+inline __m256i tail8(size_t left) {
+  const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const int k = left >= 8 ? 8 : static_cast<int>(left);
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(k), iota);
+}
+
+// exp for x <= 0, lane by lane the operation sequence of exp_approx.h.
+inline __m256 exp_approx(__m256 x) {
+  using namespace expc;
+  const __m256 keep = _mm256_cmp_ps(x, _mm256_set1_ps(kExpMin), _CMP_GE_OQ);
+  const __m256 t = _mm256_mul_ps(x, _mm256_set1_ps(kLog2e));
+  const __m256 n = _mm256_sub_ps(_mm256_add_ps(t, _mm256_set1_ps(kRound)), _mm256_set1_ps(kRound));
+  __m256 r = _mm256_sub_ps(x, _mm256_mul_ps(n, _mm256_set1_ps(kLn2Hi)));
+  r = _mm256_sub_ps(r, _mm256_mul_ps(n, _mm256_set1_ps(kLn2Lo)));
+  const __m256 z = _mm256_mul_ps(r, r);
+  __m256 y = _mm256_set1_ps(kP0);
+  y = _mm256_add_ps(_mm256_mul_ps(y, r), _mm256_set1_ps(kP1));
+  y = _mm256_add_ps(_mm256_mul_ps(y, r), _mm256_set1_ps(kP2));
+  y = _mm256_add_ps(_mm256_mul_ps(y, r), _mm256_set1_ps(kP3));
+  y = _mm256_add_ps(_mm256_mul_ps(y, r), _mm256_set1_ps(kP4));
+  y = _mm256_add_ps(_mm256_mul_ps(y, r), _mm256_set1_ps(kP5));
+  y = _mm256_add_ps(_mm256_mul_ps(y, z), r);
+  y = _mm256_add_ps(y, _mm256_set1_ps(1.0f));
+  // Flushed lanes get n = 0 before the conversion, so no lane converts an out-of-range value.
+  const __m256 nk = _mm256_and_ps(n, keep);
+  const __m256i e = _mm256_add_epi32(_mm256_cvtps_epi32(nk), _mm256_set1_epi32(127));
+  const __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(e, 23));
+  return _mm256_and_ps(_mm256_mul_ps(y, scale), keep);
+}
+
+void gauss_f32(float* out, size_t n, float offset, float scale) {
+  const __m256 iota = _mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256 off = _mm256_set1_ps(offset), sc = _mm256_set1_ps(scale);
+  const __m256 sign = _mm256_set1_ps(-0.0f);
+  for (size_t i = 0; i < n; i += 8) {
+    // float(i) + lane is exact: sides stay below 2^24.
+    const __m256 idx = _mm256_add_ps(_mm256_set1_ps(static_cast<float>(i)), iota);
+    const __m256 u = _mm256_mul_ps(_mm256_add_ps(idx, off), sc);
+    const __m256 v = exp_approx(_mm256_xor_ps(_mm256_mul_ps(u, u), sign));
+    _mm256_maskstore_ps(out + i, tail8(n - i), v);
+  }
+}
+
+void max_scaled_f32(float* out, const float* g, float s, size_t n) {
+  const __m256 vs = _mm256_set1_ps(s);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m256 a = _mm256_mul_ps(vs, _mm256_loadu_ps(g + i));
+    const __m256 b = _mm256_mul_ps(vs, _mm256_loadu_ps(g + i + 8));
+    _mm256_storeu_ps(out + i, _mm256_max_ps(_mm256_loadu_ps(out + i), a));
+    _mm256_storeu_ps(out + i + 8, _mm256_max_ps(_mm256_loadu_ps(out + i + 8), b));
+  }
+  for (; i < n; i += 8) {
+    const __m256i t = tail8(n - i);
+    const __m256 a = _mm256_mul_ps(vs, _mm256_maskload_ps(g + i, t));
+    _mm256_maskstore_ps(out + i, t, _mm256_max_ps(_mm256_maskload_ps(out + i, t), a));
+  }
+}
+
+void max_scaled_u8(uint8_t* out, const float* g, float s, size_t n) {
+  const __m256 vs = _mm256_set1_ps(s), half = _mm256_set1_ps(0.5f);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m256i a = _mm256_cvttps_epi32(_mm256_add_ps(_mm256_mul_ps(vs, _mm256_loadu_ps(g + i)), half));
+    const __m256i b = _mm256_cvttps_epi32(_mm256_add_ps(_mm256_mul_ps(vs, _mm256_loadu_ps(g + i + 8)), half));
+    // packus works within 128-bit lanes; the permute puts the 16 words back in order.
+    const __m256i w = _mm256_permute4x64_epi64(_mm256_packus_epi32(a, b), 0xD8);
+    const __m128i v = _mm_packus_epi16(_mm256_castsi256_si128(w), _mm256_extracti128_si256(w, 1));
+    __m128i* dst = reinterpret_cast<__m128i*>(out + i);
+    _mm_storeu_si128(dst, _mm_max_epu8(_mm_loadu_si128(dst), v));
+  }
+  for (; i < n; ++i) {
+    const float q = s * g[i] + 0.5f;
+    const uint8_t v = static_cast<uint8_t>(static_cast<int32_t>(q));
+    out[i] = out[i] > v ? out[i] : v;
+  }
+}
+
+// OB output channels by two vectors (16 columns) of accumulators; masks cover the column tail.
+template <size_t OB>
+void conv_block(const ConvTile& t, size_t o0, size_t x, __m256i m0, __m256i m1) {
+  __m256 a0[OB], a1[OB];
+  for (size_t j = 0; j < OB; ++j) {
+    a0[j] = a1[j] = _mm256_set1_ps(t.bias ? t.bias[o0 + j] : 0.0f);
+  }
+  const float* w = t.weight + o0 * t.taps;
+  for (size_t k = 0; k < t.taps; ++k) {
+    const float* s = t.src[k] + x;
+    const __m256 v0 = _mm256_maskload_ps(s, m0);
+    const __m256 v1 = _mm256_maskload_ps(s + 8, m1);
+    for (size_t j = 0; j < OB; ++j) {
+      const __m256 wj = _mm256_broadcast_ss(w + j * t.taps + k);
+      a0[j] = _mm256_add_ps(a0[j], _mm256_mul_ps(wj, v0));
+      a1[j] = _mm256_add_ps(a1[j], _mm256_mul_ps(wj, v1));
+    }
+  }
+  const __m256 zero = _mm256_setzero_ps();
+  for (size_t j = 0; j < OB; ++j) {
+    __m256 r0 = a0[j], r1 = a1[j];
+    if (t.relu) {
+      // v <= 0 becomes +0; NaN fails the comparison and passes through, as in the scalar path.
+      r0 = _mm256_blendv_ps(r0, zero, _mm256_cmp_ps(r0, zero, _CMP_LE_OQ));
+      r1 = _mm256_blendv_ps(r1, zero, _mm256_cmp_ps(r1, zero, _CMP_LE_OQ));
+    }
+    float* out = t.out + (o0 + j) * t.out_stride + x;
+    _mm256_maskstore_ps(out, m0, r0);
+    _mm256_maskstore_ps(out + 8, m1, r1);
+  }
+}
+
+void conv_tile_f32(const ConvTile& t) {
+  for (size_t x = 0; x < t.n; x += 16) {
+    const __m256i m0 = tail8(t.n - x);
+    const __m256i m1 = t.n - x > 8 ? tail8(t.n - x - 8) : _mm256_setzero_si256();
+    size_t o = 0;
+    for (; o + 4 <= t.out_channels; o += 4) conv_block<4>(t, o, x, m0, m1);
+    if (o + 2 <= t.out_channels) conv_block<2>(t, o, x, m0, m1), o += 2;
+    if (o < t.out_channels) conv_block<1>(t, o, x, m0, m1);
+  }
+}
+
+void u8_to_f32(const uint8_t* in, float* out, size_t n) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(in + i));
+    _mm256_storeu_ps(out + i, _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(b)));
+  }
+  for (; i < n; ++i) out[i] = static_cast<float>(in[i]);
+}
+
+void fir_f32(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n) {
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0;
+    for (size_t t = 0; t < ntaps; ++t) {
+      const __m256 w = _mm256_broadcast_ss(taps + t);
+      a0 = _mm256_add_ps(a0, _mm256_mul_ps(w, _mm256_loadu_ps(src[t] + i)));
+      a1 = _mm256_add_ps(a1, _mm256_mul_ps(w, _mm256_loadu_ps(src[t] + i + 8)));
+    }
+    _mm256_storeu_ps(out + i, a0);
+    _mm256_storeu_ps(out + i + 8, a1);
+  }
+  for (; i + 8 <= n; i += 8) {
+    __m256 a0 = _mm256_setzero_ps();
+    for (size_t t = 0; t < ntaps; ++t) {
+      a0 = _mm256_add_ps(a0, _mm256_mul_ps(_mm256_broadcast_ss(taps + t), _mm256_loadu_ps(src[t] + i)));
+    }
+    _mm256_storeu_ps(out + i, a0);
+  }
+  for (; i < n; ++i) {
+    float acc = 0.0f;
+    for (size_t t = 0; t < ntaps; ++t) {
+      const float prod = taps[t] * src[t][i];
+      acc = acc + prod;
+    }
+    out[i] = acc;
+  }
+}
+
+void maxrows_f32(const float* const* src, size_t nsrc, float* out, size_t n) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 m = _mm256_loadu_ps(src[0] + i);
+    for (size_t t = 1; t < nsrc; ++t) m = _mm256_max_ps(_mm256_loadu_ps(src[t] + i), m);
+    _mm256_storeu_ps(out + i, m);
+  }
+  for (; i < n; ++i) {
+    float m = src[0][i];
+    for (size_t t = 1; t < nsrc; ++t) m = src[t][i] > m ? src[t][i] : m;
+    out[i] = m;
+  }
+}
+
+size_t peak_candidates_f32(const float* v, const float* pooled, size_t n, float threshold,
+                           uint32_t* idx) {
+  const __m256 thr = _mm256_set1_ps(threshold);
+  size_t count = 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 a = _mm256_loadu_ps(v + i);
+    const __m256 hit = _mm256_and_ps(_mm256_cmp_ps(a, _mm256_loadu_ps(pooled + i), _CMP_EQ_OQ),
+                                     _mm256_cmp_ps(a, thr, _CMP_GE_OQ));
+    uint32_t m = static_cast<uint32_t>(_mm256_movemask_ps(hit));
+    while (m) {
+      idx[count++] = static_cast<uint32_t>(i + static_cast<size_t>(__builtin_ctz(m)));
+      m &= m - 1;
+    }
+  }
+  for (; i < n; ++i) {
+    if (v[i] == pooled[i] && v[i] >= threshold) idx[count++] = static_cast<uint32_t>(i);
+  }
+  return count;
+}
+
+inline double hsum(__m256d v) {
+  __m128d h = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+  return _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+}
+
+// Adds the 8 floats of w (and w times their indices base..base+7) to the double sums.
+inline void accumulate(__m256 w, __m256d* idx_lo, __m256d* s, __m256d* sx) {
+  const __m256d four = _mm256_set1_pd(4.0);
+  const __m256d lo = _mm256_cvtps_pd(_mm256_castps256_ps128(w));
+  const __m256d hi = _mm256_cvtps_pd(_mm256_extractf128_ps(w, 1));
+  const __m256d idx_hi = _mm256_add_pd(*idx_lo, four);
+  s[0] = _mm256_add_pd(s[0], lo);
+  s[1] = _mm256_add_pd(s[1], hi);
+  sx[0] = _mm256_add_pd(sx[0], _mm256_mul_pd(lo, *idx_lo));
+  sx[1] = _mm256_add_pd(sx[1], _mm256_mul_pd(hi, idx_hi));
+  *idx_lo = _mm256_add_pd(idx_hi, four);
+}
+
+void centroid_row_f32(const float* p, size_t n, float cut, double* sums) {
+  const __m256 c = _mm256_set1_ps(cut);
+  __m256d s[2] = {_mm256_setzero_pd(), _mm256_setzero_pd()}, sx[2] = {s[0], s[0]};
+  __m256d idx = _mm256_set_pd(3.0, 2.0, 1.0, 0.0);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 v = _mm256_loadu_ps(p + i);
+    accumulate(_mm256_and_ps(v, _mm256_cmp_ps(v, c, _CMP_GE_OQ)), &idx, s, sx);
+  }
+  double w = hsum(_mm256_add_pd(s[0], s[1])), wx = hsum(_mm256_add_pd(sx[0], sx[1]));
+  for (; i < n; ++i) {
+    if (p[i] >= cut) {
+      w += p[i];
+      wx += static_cast<double>(p[i]) * static_cast<double>(i);
+    }
+  }
+  sums[0] += w;
+  sums[1] += wx;
+}
+
+// exp(x) for x <= 0 (Cephes' expf: range reduction by ln 2, degree-5 polynomial); 0 below -87.3.
+inline __m256 exp_nonpositive(__m256 x) {
+  const __m256 lo = _mm256_set1_ps(-87.33654f);
+  const __m256 underflow = _mm256_cmp_ps(x, lo, _CMP_LT_OQ);
+  x = _mm256_max_ps(x, lo);
+  const __m256 fx = _mm256_floor_ps(_mm256_add_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+                                                  _mm256_set1_ps(0.5f)));
+  x = _mm256_sub_ps(x, _mm256_mul_ps(fx, _mm256_set1_ps(0.693359375f)));
+  x = _mm256_sub_ps(x, _mm256_mul_ps(fx, _mm256_set1_ps(-2.12194440e-4f)));
+  __m256 y = _mm256_set1_ps(1.9875691500e-4f);
+  y = _mm256_add_ps(_mm256_mul_ps(y, x), _mm256_set1_ps(1.3981999507e-3f));
+  y = _mm256_add_ps(_mm256_mul_ps(y, x), _mm256_set1_ps(8.3334519073e-3f));
+  y = _mm256_add_ps(_mm256_mul_ps(y, x), _mm256_set1_ps(4.1665795894e-2f));
+  y = _mm256_add_ps(_mm256_mul_ps(y, x), _mm256_set1_ps(1.6666665459e-1f));
+  y = _mm256_add_ps(_mm256_mul_ps(y, x), _mm256_set1_ps(5.0000001201e-1f));
+  y = _mm256_add_ps(_mm256_mul_ps(y, _mm256_mul_ps(x, x)), _mm256_add_ps(x, _mm256_set1_ps(1.0f)));
+  const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(fx), _mm256_set1_epi32(127)), 23);
+  return _mm256_andnot_ps(underflow, _mm256_mul_ps(y, _mm256_castsi256_ps(e)));
+}
+
+void softmax_row_f32(const float* p, size_t n, float max, float beta, double* sums) {
+  const __m256 m = _mm256_set1_ps(max), b = _mm256_set1_ps(beta);
+  __m256d s[2] = {_mm256_setzero_pd(), _mm256_setzero_pd()}, sx[2] = {s[0], s[0]};
+  __m256d idx = _mm256_set_pd(3.0, 2.0, 1.0, 0.0);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 d = _mm256_sub_ps(_mm256_loadu_ps(p + i), m);
+    accumulate(exp_nonpositive(_mm256_mul_ps(b, d)), &idx, s, sx);
+  }
+  double w = hsum(_mm256_add_pd(s[0], s[1])), wx = hsum(_mm256_add_pd(sx[0], sx[1]));
+  for (; i < n; ++i) {
+    const float d = p[i] - max;
+    const double e = std::exp(beta * d);
+    w += e;
+    wx += e * static_cast<double>(i);
+  }
+  sums[0] += w;
+  sums[1] += wx;
+}
+
 }  // namespace
 
 const Kernels kAvx2Kernels = {
@@ -222,6 +496,16 @@ const Kernels kAvx2Kernels = {
     .sum_u8 = sum_u8,
     .relu_f32 = relu_f32,
     .axpy_f32 = axpy_f32,
+    .gauss_f32 = gauss_f32,
+    .max_scaled_f32 = max_scaled_f32,
+    .max_scaled_u8 = max_scaled_u8,
+    .conv_tile_f32 = conv_tile_f32,
+    .u8_to_f32 = u8_to_f32,
+    .fir_f32 = fir_f32,
+    .maxrows_f32 = maxrows_f32,
+    .peak_candidates_f32 = peak_candidates_f32,
+    .centroid_row_f32 = centroid_row_f32,
+    .softmax_row_f32 = softmax_row_f32,
 };
 
 }  // namespace coordconv
