@@ -56,3 +56,7 @@ export type { WriteNotSoClevrOptions } from './dataset/not-so-clevr-files';
 export type { FileFormat } from './io/sink';
 export { generate, generateBatchSync, planGenerate, sampleWord, GENERATE_KINDS, GENERATE_SPLITS } from './dataset/generate';
 export type { GenerateDtype, GenerateKind, GenerateOptions, GeneratePlan, GenerateSplit, GeneratedBatch } from './dataset/generate';
+export { writeGenerated } from './dataset/generate-files';
+export type { WriteGeneratedOptions } from './dataset/generate-files';
+export { previewPng, writePreview } from './preview';
+export type { PreviewOptions } from './preview';

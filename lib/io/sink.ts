@@ -19,6 +19,8 @@ export interface ArrayWriter {
 export interface ArraySink {
   /** The files this sink creates (final names). */
   readonly files: string[];
+  /** True when several arrays may be open at once (a folder of .npy files); else one at a time. */
+  readonly concurrent: boolean;
   begin(name: string, spec: { dtype: NpyDtype; shape: readonly number[] }): Promise<ArrayWriter>;
   close(): Promise<void>;
   abort(): Promise<void>;
@@ -35,38 +37,39 @@ export async function openSink(format: FileFormat, dir: string, base: string): P
   if (which === 'npz') {
     const file = path.join(dir, `${base || 'data'}.npz`);
     const npz = await NpzWriter.open(file);
-    return { files: [file], begin: (n, s) => npz.begin(n, s), close: () => npz.close(), abort: () => npz.abort() };
+    return { files: [file], concurrent: false, begin: (n, s) => npz.begin(n, s), close: () => npz.close(), abort: () => npz.abort() };
   }
   if (which === 'h5') {
     const file = path.join(dir, `${base || 'data'}.h5`);
     const h5 = await H5Writer.open(file);
-    return { files: [file], begin: (n, s) => h5.begin(n, s), close: () => h5.close(), abort: () => h5.abort() };
+    return { files: [file], concurrent: false, begin: (n, s) => h5.begin(n, s), close: () => h5.close(), abort: () => h5.abort() };
   }
   const files: string[] = [];
-  let open: NpyWriter | undefined;
+  const open = new Set<NpyWriter>();
   return {
     files,
+    concurrent: true,
     async begin(name, spec) {
       const file = path.join(dir, `${base ? `${base}_` : ''}${name}.npy`);
       const writer = await NpyWriter.open(file, spec);
-      open = writer;
+      open.add(writer);
       return {
         write: (data) => writer.write(data),
         end: async () => {
           await writer.close();
-          open = undefined;
+          open.delete(writer);
           files.push(file);
         },
       };
     },
     async close() {
-      if (open) {
-        await open.abort();
+      if (open.size > 0) {
+        for (const writer of open) await writer.abort();
         throw new Error('An array was begun but not ended; it was discarded');
       }
     },
     async abort() {
-      await open?.abort();
+      for (const writer of open) await writer.abort();
     },
   };
 }
