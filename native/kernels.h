@@ -82,6 +82,10 @@ struct Kernels {
   // With e[i] = exp(beta * (p[i] - max)) computed in float: sums[0] += e[i], sums[1] += e[i] * i
   // (in double). p[i] <= max, all finite.
   void (*softmax_row_f32)(const float* p, size_t n, float max, float beta, double* sums);
+
+  // The bitwise OR of n bytes, each read once: a read-only pass with no other work, which the
+  // benchmark times as the memory roofline for the decoders. Internal (bench/ only).
+  uint8_t (*sweep_u8)(const uint8_t* p, size_t n);
 };
 
 extern const Kernels kScalarKernels;

@@ -193,6 +193,12 @@ void softmax_row_f32(const float* p, size_t n, float max, float beta, double* su
   sums[1] += sx;
 }
 
+uint8_t sweep_u8(const uint8_t* p, size_t n) {
+  uint8_t r = 0;
+  for (size_t i = 0; i < n; ++i) r |= p[i];
+  return r;
+}
+
 }  // namespace
 
 const Kernels kScalarKernels = {
@@ -215,6 +221,7 @@ const Kernels kScalarKernels = {
     .peak_candidates_f32 = peak_candidates_f32,
     .centroid_row_f32 = centroid_row_f32,
     .softmax_row_f32 = softmax_row_f32,
+    .sweep_u8 = sweep_u8,
 };
 
 }  // namespace coordconv
