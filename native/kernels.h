@@ -25,8 +25,9 @@ struct ArgMax {
 // One tile of a direct convolution (issue 4: the conv2d / coordConv2d engine). For each output
 // channel o < out_channels and column x < n:
 //   out[o * out_stride + x] = relu?( bias[o] + sum over t < taps, in order, of weight[o * taps + t] * src[t][x] )
-// accumulated as acc = acc + w * v, rounded after the product and after the sum (never fused),
-// so every path agrees bit for bit. bias may be null (0). relu maps v <= 0 to +0, NaN passes.
+// accumulated as acc = fma(w, v, acc): one rounding per tap (std::fma on the scalar path, the FMA
+// instruction on AVX2 and AVX-512), in the same order, so every path agrees bit for bit. bias may
+// be null (0). relu maps v <= 0 to +0, NaN passes.
 struct ConvTile {
   const float* const* src;  // taps row pointers, each readable for n floats
   size_t taps;

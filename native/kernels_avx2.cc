@@ -293,33 +293,58 @@ void max_scaled_u8(uint8_t* out, const float* g, float s, size_t n) {
 // OB output channels by two vectors (16 columns) of accumulators; masks cover the column tail.
 template <size_t OB>
 void conv_block(const ConvTile& t, size_t o0, size_t x, __m256i m0, __m256i m1) {
-  __m256 a0[OB], a1[OB];
-  for (size_t j = 0; j < OB; ++j) {
-    a0[j] = a1[j] = _mm256_set1_ps(t.bias ? t.bias[o0 + j] : 0.0f);
-  }
-  const float* w = t.weight + o0 * t.taps;
-  for (size_t k = 0; k < t.taps; ++k) {
+  // Named accumulators, not an array, so that every one stays in a register.
+  __m256 a0_0, a1_0;
+  __m256 a0_1, a1_1;
+  __m256 a0_2, a1_2;
+  __m256 a0_3, a1_3;
+  const float* bias = t.bias ? t.bias + o0 : nullptr;
+  if constexpr (OB > 0) a0_0 = a1_0 = _mm256_set1_ps(bias ? bias[0] : 0.0f);
+  if constexpr (OB > 1) a0_1 = a1_1 = _mm256_set1_ps(bias ? bias[1] : 0.0f);
+  if constexpr (OB > 2) a0_2 = a1_2 = _mm256_set1_ps(bias ? bias[2] : 0.0f);
+  if constexpr (OB > 3) a0_3 = a1_3 = _mm256_set1_ps(bias ? bias[3] : 0.0f);
+  const size_t taps = t.taps;
+  const float* w = t.weight + o0 * taps;
+  for (size_t k = 0; k < taps; ++k) {
     const float* s = t.src[k] + x;
     const __m256 v0 = _mm256_maskload_ps(s, m0);
     const __m256 v1 = _mm256_maskload_ps(s + 8, m1);
-    for (size_t j = 0; j < OB; ++j) {
-      const __m256 wj = _mm256_broadcast_ss(w + j * t.taps + k);
-      a0[j] = _mm256_add_ps(a0[j], _mm256_mul_ps(wj, v0));
-      a1[j] = _mm256_add_ps(a1[j], _mm256_mul_ps(wj, v1));
+    if constexpr (OB > 0) {
+      const __m256 wj = _mm256_set1_ps(w[0 * taps + k]);
+      a0_0 = _mm256_fmadd_ps(wj, v0, a0_0);
+      a1_0 = _mm256_fmadd_ps(wj, v1, a1_0);
+    }
+    if constexpr (OB > 1) {
+      const __m256 wj = _mm256_set1_ps(w[1 * taps + k]);
+      a0_1 = _mm256_fmadd_ps(wj, v0, a0_1);
+      a1_1 = _mm256_fmadd_ps(wj, v1, a1_1);
+    }
+    if constexpr (OB > 2) {
+      const __m256 wj = _mm256_set1_ps(w[2 * taps + k]);
+      a0_2 = _mm256_fmadd_ps(wj, v0, a0_2);
+      a1_2 = _mm256_fmadd_ps(wj, v1, a1_2);
+    }
+    if constexpr (OB > 3) {
+      const __m256 wj = _mm256_set1_ps(w[3 * taps + k]);
+      a0_3 = _mm256_fmadd_ps(wj, v0, a0_3);
+      a1_3 = _mm256_fmadd_ps(wj, v1, a1_3);
     }
   }
-  const __m256 zero = _mm256_setzero_ps();
-  for (size_t j = 0; j < OB; ++j) {
-    __m256 r0 = a0[j], r1 = a1[j];
+  auto put = [&](size_t j, __m256 r0, __m256 r1) {
     if (t.relu) {
       // v <= 0 becomes +0; NaN fails the comparison and passes through, as in the scalar path.
+      const __m256 zero = _mm256_setzero_ps();
       r0 = _mm256_blendv_ps(r0, zero, _mm256_cmp_ps(r0, zero, _CMP_LE_OQ));
       r1 = _mm256_blendv_ps(r1, zero, _mm256_cmp_ps(r1, zero, _CMP_LE_OQ));
     }
     float* out = t.out + (o0 + j) * t.out_stride + x;
     _mm256_maskstore_ps(out, m0, r0);
     _mm256_maskstore_ps(out + 8, m1, r1);
-  }
+  };
+  if constexpr (OB > 0) put(0, a0_0, a1_0);
+  if constexpr (OB > 1) put(1, a0_1, a1_1);
+  if constexpr (OB > 2) put(2, a0_2, a1_2);
+  if constexpr (OB > 3) put(3, a0_3, a1_3);
 }
 
 void conv_tile_f32(const ConvTile& t) {

@@ -251,33 +251,90 @@ void max_scaled_u8(uint8_t* out, const float* g, float s, size_t n) {
 // OB output channels by two vectors (32 columns) of accumulators; masks cover the column tail.
 template <size_t OB>
 void conv_block(const ConvTile& t, size_t o0, size_t x, __mmask16 m0, __mmask16 m1) {
-  __m512 a0[OB], a1[OB];
-  for (size_t j = 0; j < OB; ++j) {
-    a0[j] = a1[j] = _mm512_set1_ps(t.bias ? t.bias[o0 + j] : 0.0f);
-  }
-  const float* w = t.weight + o0 * t.taps;
-  for (size_t k = 0; k < t.taps; ++k) {
+  // Named accumulators, not an array, so that every one stays in a register.
+  __m512 a0_0, a1_0;
+  __m512 a0_1, a1_1;
+  __m512 a0_2, a1_2;
+  __m512 a0_3, a1_3;
+  __m512 a0_4, a1_4;
+  __m512 a0_5, a1_5;
+  __m512 a0_6, a1_6;
+  __m512 a0_7, a1_7;
+  const float* bias = t.bias ? t.bias + o0 : nullptr;
+  if constexpr (OB > 0) a0_0 = a1_0 = _mm512_set1_ps(bias ? bias[0] : 0.0f);
+  if constexpr (OB > 1) a0_1 = a1_1 = _mm512_set1_ps(bias ? bias[1] : 0.0f);
+  if constexpr (OB > 2) a0_2 = a1_2 = _mm512_set1_ps(bias ? bias[2] : 0.0f);
+  if constexpr (OB > 3) a0_3 = a1_3 = _mm512_set1_ps(bias ? bias[3] : 0.0f);
+  if constexpr (OB > 4) a0_4 = a1_4 = _mm512_set1_ps(bias ? bias[4] : 0.0f);
+  if constexpr (OB > 5) a0_5 = a1_5 = _mm512_set1_ps(bias ? bias[5] : 0.0f);
+  if constexpr (OB > 6) a0_6 = a1_6 = _mm512_set1_ps(bias ? bias[6] : 0.0f);
+  if constexpr (OB > 7) a0_7 = a1_7 = _mm512_set1_ps(bias ? bias[7] : 0.0f);
+  const size_t taps = t.taps;
+  const float* w = t.weight + o0 * taps;
+  for (size_t k = 0; k < taps; ++k) {
     const float* s = t.src[k] + x;
     const __m512 v0 = _mm512_maskz_loadu_ps(m0, s);
     const __m512 v1 = _mm512_maskz_loadu_ps(m1, s + 16);
-    for (size_t j = 0; j < OB; ++j) {
-      const __m512 wj = _mm512_set1_ps(w[j * t.taps + k]);
-      a0[j] = _mm512_add_ps(a0[j], _mm512_mul_ps(wj, v0));
-      a1[j] = _mm512_add_ps(a1[j], _mm512_mul_ps(wj, v1));
+    if constexpr (OB > 0) {
+      const __m512 wj = _mm512_set1_ps(w[0 * taps + k]);
+      a0_0 = _mm512_fmadd_ps(wj, v0, a0_0);
+      a1_0 = _mm512_fmadd_ps(wj, v1, a1_0);
+    }
+    if constexpr (OB > 1) {
+      const __m512 wj = _mm512_set1_ps(w[1 * taps + k]);
+      a0_1 = _mm512_fmadd_ps(wj, v0, a0_1);
+      a1_1 = _mm512_fmadd_ps(wj, v1, a1_1);
+    }
+    if constexpr (OB > 2) {
+      const __m512 wj = _mm512_set1_ps(w[2 * taps + k]);
+      a0_2 = _mm512_fmadd_ps(wj, v0, a0_2);
+      a1_2 = _mm512_fmadd_ps(wj, v1, a1_2);
+    }
+    if constexpr (OB > 3) {
+      const __m512 wj = _mm512_set1_ps(w[3 * taps + k]);
+      a0_3 = _mm512_fmadd_ps(wj, v0, a0_3);
+      a1_3 = _mm512_fmadd_ps(wj, v1, a1_3);
+    }
+    if constexpr (OB > 4) {
+      const __m512 wj = _mm512_set1_ps(w[4 * taps + k]);
+      a0_4 = _mm512_fmadd_ps(wj, v0, a0_4);
+      a1_4 = _mm512_fmadd_ps(wj, v1, a1_4);
+    }
+    if constexpr (OB > 5) {
+      const __m512 wj = _mm512_set1_ps(w[5 * taps + k]);
+      a0_5 = _mm512_fmadd_ps(wj, v0, a0_5);
+      a1_5 = _mm512_fmadd_ps(wj, v1, a1_5);
+    }
+    if constexpr (OB > 6) {
+      const __m512 wj = _mm512_set1_ps(w[6 * taps + k]);
+      a0_6 = _mm512_fmadd_ps(wj, v0, a0_6);
+      a1_6 = _mm512_fmadd_ps(wj, v1, a1_6);
+    }
+    if constexpr (OB > 7) {
+      const __m512 wj = _mm512_set1_ps(w[7 * taps + k]);
+      a0_7 = _mm512_fmadd_ps(wj, v0, a0_7);
+      a1_7 = _mm512_fmadd_ps(wj, v1, a1_7);
     }
   }
-  const __m512 zero = _mm512_setzero_ps();
-  for (size_t j = 0; j < OB; ++j) {
-    __m512 r0 = a0[j], r1 = a1[j];
+  auto put = [&](size_t j, __m512 r0, __m512 r1) {
     if (t.relu) {
       // v <= 0 becomes +0; NaN fails the comparison and passes through, as in the scalar path.
+      const __m512 zero = _mm512_setzero_ps();
       r0 = _mm512_mask_mov_ps(r0, _mm512_cmp_ps_mask(r0, zero, _CMP_LE_OQ), zero);
       r1 = _mm512_mask_mov_ps(r1, _mm512_cmp_ps_mask(r1, zero, _CMP_LE_OQ), zero);
     }
     float* out = t.out + (o0 + j) * t.out_stride + x;
     _mm512_mask_storeu_ps(out, m0, r0);
     _mm512_mask_storeu_ps(out + 16, m1, r1);
-  }
+  };
+  if constexpr (OB > 0) put(0, a0_0, a1_0);
+  if constexpr (OB > 1) put(1, a0_1, a1_1);
+  if constexpr (OB > 2) put(2, a0_2, a1_2);
+  if constexpr (OB > 3) put(3, a0_3, a1_3);
+  if constexpr (OB > 4) put(4, a0_4, a1_4);
+  if constexpr (OB > 5) put(5, a0_5, a1_5);
+  if constexpr (OB > 6) put(6, a0_6, a1_6);
+  if constexpr (OB > 7) put(7, a0_7, a1_7);
 }
 
 void conv_tile_f32(const ConvTile& t) {

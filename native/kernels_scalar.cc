@@ -128,10 +128,7 @@ void conv_tile_f32(const ConvTile& t) {
     float* out = t.out + o * t.out_stride;
     for (size_t x = 0; x < t.n; ++x) {
       float acc = init;
-      for (size_t k = 0; k < t.taps; ++k) {
-        const float prod = w[k] * t.src[k][x];
-        acc = acc + prod;
-      }
+      for (size_t k = 0; k < t.taps; ++k) acc = std::fma(w[k], t.src[k][x], acc);
       out[x] = (t.relu && acc <= 0.0f) ? 0.0f : acc;
     }
   }

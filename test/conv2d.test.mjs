@@ -1,7 +1,7 @@
 // conv2d runs on the same engine as coordConv2d: stride, numeric padding, dilation, fused relu.
 import test from 'ava';
 import { conv2d } from 'coordconv';
-import { convRef, padsOf } from './helpers/conv-ref.mjs';
+import { convRef, fma32, padsOf } from './helpers/conv-ref.mjs';
 import { random32 } from './helpers/encode-ref.mjs';
 
 const randomArray = (random, n) => new Float32Array(n).map(() => random() * 2 - 1);
@@ -40,4 +40,21 @@ test('the previous contract still holds: same keeps H x W, valid shrinks it', (t
     instanceOf: RangeError,
     message: 'Expected 2 input channels (input is [1, 2, 70, 100]) for weight.shape[1] but received 3',
   });
+});
+
+test('fma32 reference sanity: one rounding, ties settled by the exact remainder', (t) => {
+  // 1 + 2^-24 is a tie between 1 and 1 + 2^-23; fma adds (1 + 2^-23)(1 - 2^-23) - 1 = -2^-46 exactly.
+  const { fround } = Math;
+  t.is(fma32(fround(1 + 2 ** -23), fround(1 - 2 ** -23), -1), -(2 ** -46));
+  t.is(fma32(3, 5, 7), 22);
+  // (1 + 2^-12)^2 - (1 + 2^-11) = 2^-24 fused; a separately rounded product loses it (gives 0).
+  const a = 1 + 2 ** -12;
+  t.is(fma32(a, a, -(1 + 2 ** -11)), 2 ** -24);
+  t.is(fround(fround(a * a) - (1 + 2 ** -11)), 0);
+});
+
+test('every path fuses the multiply-add: (1 + 2^-12)^2 - (1 + 2^-11) is 2^-24, not 0', (t) => {
+  const a = 1 + 2 ** -12;
+  const r = conv2d({ data: new Float32Array([a, a, a]), shape: [1, 1, 1, 3] }, { data: new Float32Array([a]), shape: [1, 1, 1, 1] }, { bias: new Float32Array([-(1 + 2 ** -11)]) });
+  t.deepEqual(Array.from(r.data), [2 ** -24, 2 ** -24, 2 ** -24]);
 });

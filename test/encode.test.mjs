@@ -227,3 +227,13 @@ test('gaussian: bit for bit the documented float32 evaluation (fixed polynomial 
     t.deepEqual(r.data, gaussianPlane32(h, w, Math.fround(cx), Math.fround(cy), sigma, value), `width ${w}`);
   }
 });
+
+test('gaussian tails hold no subnormals: every non-zero value is at least 2^-126', (t) => {
+  const r = encodeSync({ data: new Float32Array([3.3, 2.2, 40.7, 60.1]), shape: [2, 2] }, { height: 64, width: 48, kind: 'gaussian', sigma: 2 });
+  let zeros = 0;
+  for (const v of r.data) {
+    if (v === 0) zeros++;
+    else if (!(v >= 2 ** -126)) t.fail(`subnormal ${v}`);
+  }
+  t.true(zeros > 0);
+});

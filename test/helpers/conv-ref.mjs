@@ -24,9 +24,33 @@ export function withCoordChannels(input, [n, c, h, w], extra) {
   return { data: out, shape: [n, outC, h, w] };
 }
 
+// fma32(a, b, c): a * b + c rounded once to float32, for float32 a, b, c. a * b is exact in a
+// double (48 significant bits); the sum is split exactly into s + e (TwoSum), and the one case
+// where rounding s alone to float32 could differ from rounding s + e (s exactly halfway between
+// two floats) is settled by the sign of e.
+const f32box = new Float32Array(1);
+const i32box = new Int32Array(f32box.buffer);
+function adjacentFloat(r, up) {
+  if (r === 0) return up ? 2 ** -149 : -(2 ** -149);
+  f32box[0] = r;
+  i32box[0] += (r > 0) === up ? 1 : -1;
+  return f32box[0];
+}
+export function fma32(a, b, c) {
+  const p = a * b;
+  const s = p + c;
+  const bb = s - p;
+  const e = (p - (s - bb)) + (c - bb);
+  const r = Math.fround(s);
+  if (e === 0 || r === s || !Number.isFinite(s)) return r;
+  const other = adjacentFloat(r, r < s);
+  if (s !== (r + other) / 2) return r;
+  return e > 0 ? Math.max(r, other) : Math.min(r, other);
+}
+
 // conv of input [N, C, H, W] (coordinate channels already included) with weight [O, C, kh, kw].
-// float32: true rounds like the engine (acc = fround(acc + fround(w * v)), in the order channel,
-// row, column, padding taps included as w * 0); false accumulates in double.
+// float32: true rounds like the engine (acc = fma32(w, v, acc), in the order channel, row, column,
+// padding taps included as w * 0); false accumulates in double.
 export function convRef(input, shape, weight, wshape, {
   bias = null, stride = [1, 1], dilation = [1, 1], pads = [0, 0, 0, 0], relu = false, float32 = true,
 } = {}) {
@@ -37,7 +61,6 @@ export function convRef(input, shape, weight, wshape, {
   const [pt, pl, pb, pr] = pads;
   const oh = Math.floor((h + pt + pb - dh * (kh - 1) - 1) / sh) + 1;
   const ow = Math.floor((w + pl + pr - dw * (kw - 1) - 1) / sw) + 1;
-  const f = float32 ? Math.fround : (v) => v;
   const out = new Float64Array(n * o * oh * ow);
   for (let b = 0; b < n; b++) {
     for (let q = 0; q < o; q++) {
@@ -50,7 +73,8 @@ export function convRef(input, shape, weight, wshape, {
                 const yi = yo * sh + ky * dh - pt;
                 const xi = xo * sw + kx * dw - pl;
                 const v = yi >= 0 && yi < h && xi >= 0 && xi < w ? input[((b * c + ch) * h + yi) * w + xi] : 0;
-                acc = f(acc + f(weight[((q * c + ch) * kh + ky) * kw + kx] * v));
+                const wv = weight[((q * c + ch) * kh + ky) * kw + kx];
+                acc = float32 ? fma32(wv, v, acc) : acc + wv * v;
               }
             }
           }

@@ -57,7 +57,8 @@ export function radiusRef32(xx, yy) {
 
 // The documented exp of the gaussian encoder (native/exp_approx.h), replayed in float32 with
 // Math.fround after every operation: the native result must equal it bit for bit on every path.
-const F = Math.fround;
+// The encoder runs with subnormals flushed, so a result below 2^-126 in magnitude becomes 0.
+const F = (v) => (Math.abs(v) < 2 ** -126 ? (v < 0 ? -0 : 0) : Math.fround(v));
 const EXP = {
   min: F(-87), log2e: F(1.44269504088896341), round: F(12582912), ln2Hi: F(0.693359375), ln2Lo: F(-2.12194440e-4),
   p: [F(1.9875691500e-4), F(1.3981999507e-3), F(8.3334519073e-3), F(4.1665795894e-2), F(1.6666665459e-1), F(5.0000001201e-1)],
