@@ -9,14 +9,14 @@
 // Every peer's answer is checked against coordconv's before it is timed.
 //
 // Writes bench/results/decode.json and bench/results/decode.svg; prints the tables.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
 import { argmaxModel } from './onnx-model.mjs';
-import { barChartSvg, benchDir, environment, formatNumber, measure, printTable, summarize, writeResults, writeSvg } from './lib/harness.mjs';
+import { barChartSvg, benchDir, environment, formatNumber, measureInterleaved, printTable, writeResults, writeSvg } from './lib/harness.mjs';
 import { readNpy, writeNpy } from './lib/npy.mjs';
 
 const root = path.resolve(benchDir, '..');
@@ -144,15 +144,52 @@ function probeNumpy() {
   return true;
 }
 
-// Runs a NumPy peer in Python on the workload's bytes; Python times itself (perf_counter).
-function runNumpy(kind, workload, data, reps) {
-  const src = path.join(tmp, `${workload.id}.npy`);
-  if (!existsSync(src)) writeNpy(src, data, workload.shape);
-  const dst = path.join(tmp, `${workload.id}-${kind}-out.npy`);
-  const r = spawnSync(python, [pythonScript, kind, src, dst, String(process.env.BENCH_QUICK === '1' ? 2 : reps)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.status !== 0) throw new Error(`NumPy ${kind} peer failed: ${r.stderr.trim().split('\n').pop()}`);
-  const info = JSON.parse(r.stdout.trim().split('\n').pop());
-  return { time: summarize(info.times_ms), output: readNpy(dst).data, blur: info.blur };
+// A Python process serving the NumPy peers on one workload's bytes (see python/decode_peers.py):
+// each `run(kind)` runs a peer once and resolves with the time Python measured (perf_counter).
+class NumpyPeers {
+  constructor(workload, data) {
+    this.src = path.join(tmp, `${workload.id}.npy`);
+    writeNpy(this.src, data, workload.shape);
+    this.child = spawn(python, [pythonScript, this.src], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.stderr = '';
+    this.child.stderr.on('data', (chunk) => (this.stderr += chunk));
+    this.lines = [];
+    this.waiting = [];
+    let buffer = '';
+    this.child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      buffer += chunk;
+      for (let i; (i = buffer.indexOf('\n')) >= 0; buffer = buffer.slice(i + 1)) this.deliver(buffer.slice(0, i));
+    });
+    this.child.on('close', () => this.waiting.splice(0).forEach((w) => w.reject(new Error(`NumPy peer exited: ${this.stderr.trim().split('\n').pop()}`))));
+  }
+  deliver(line) {
+    const w = this.waiting.shift();
+    if (w) w.resolve(line);
+  }
+  ask(command) {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.child.stdin.write(`${command}\n`);
+    });
+  }
+  async run(kind) {
+    const answer = await this.ask(kind);
+    const ms = Number(answer);
+    if (!Number.isFinite(ms)) throw new Error(`NumPy ${kind} peer: ${answer}`);
+    return ms;
+  }
+  async result(kind) {
+    const file = path.join(tmp, `out-${kind}.npy`);
+    await this.ask(`save ${kind} ${file}`);
+    return readNpy(file).data;
+  }
+  info() {
+    return this.ask('info').then(JSON.parse);
+  }
+  close() {
+    this.child.stdin.end();
+    rmSync(this.src, { force: true });
+  }
 }
 
 // --- checks ---------------------------------------------------------------------------------------
@@ -184,14 +221,6 @@ const methods = new Set(coordconv.DECODE_METHODS);
 const tfjs = await loadTf();
 const ort = loadOrt();
 const haveNumpy = probeNumpy();
-if (tfjs) {
-  // Quiet the one-time "install tfjs-node" banner (tfjs-node cannot be installed here).
-  const log = console.log;
-  console.log = () => {};
-  await tfjs.tf.setBackend('cpu');
-  await tfjs.tf.ready();
-  console.log = log;
-}
 
 function addRow(workload, method, impl, time, extra = {}) {
   const planes = workload.shape.slice(0, -2).reduce((a, b) => a * b, 1);
@@ -212,6 +241,22 @@ function check(workload, peer, against, problem) {
   return problem === null;
 }
 
+// Runs fn with console.log and console.warn silenced: tfjs prints a one-time "install tfjs-node"
+// banner (tfjs-node cannot be installed here) when a backend starts or first stores a tensor.
+async function quietly(fn) {
+  const { log, warn } = console;
+  console.log = console.warn = () => {};
+  try {
+    return await fn();
+  } finally {
+    Object.assign(console, { log, warn });
+  }
+}
+
+async function useBackend(tf, name) {
+  if (tf.getBackend() !== name) await quietly(async () => (await tf.setBackend(name), await tf.ready()));
+}
+
 for (const workload of workloads) {
   const data = workload.make();
   workload.bytes = data.byteLength;
@@ -219,6 +264,11 @@ for (const workload of workloads) {
   const planes = data.length / (h * w);
   const input = { data, shape: workload.shape };
   console.log(`\n## ${workload.title}: [${workload.shape.join(', ')}] ${data.constructor.name}, ${(data.byteLength / 2 ** 20).toFixed(1)} MiB`);
+
+  // Every implementation timed on this workload: { methods, impl, extra, fn, before?, selfTimed? }.
+  // They are checked first, then timed together in interleaved rounds.
+  const impls = [];
+  const cleanup = [];
 
   // coordconv: every method of this workload the build has; 1 thread vs all cores, sync vs async.
   const reference = {};
@@ -233,16 +283,16 @@ for (const workload of workloads) {
     const asyncResult = await coordconv.decode(input, { method });
     coordconv.concurrency(1);
     const single = coordconv.decodeSync(input, { method });
+    coordconv.concurrency(cores);
     check(workload, `coordconv ${method} async`, `coordconv ${method} sync`, sameResult(sync, asyncResult) ? null : 'results differ');
     check(workload, `coordconv ${method} 1 thread`, `coordconv ${method} ${cores} threads`, sameResult(sync, single) ? null : 'results differ');
     reference[method] = sync;
     for (const threads of [1, cores]) {
-      coordconv.concurrency(threads);
       const label = (mode) => `coordconv ${mode}, ${threads} thread${threads > 1 ? 's' : ''}`;
-      addRow(workload, method, label('sync'), await measure(() => coordconv.decodeSync(input, { method })), { kind: 'coordconv', mode: 'sync', threads });
-      addRow(workload, method, label('async'), await measure(() => coordconv.decode(input, { method })), { kind: 'coordconv', mode: 'async', threads });
+      const before = () => coordconv.concurrency(threads);
+      impls.push({ methods: [method], impl: label('sync'), extra: { kind: 'coordconv', mode: 'sync', threads }, before, fn: () => coordconv.decodeSync(input, { method }) });
+      impls.push({ methods: [method], impl: label('async'), extra: { kind: 'coordconv', mode: 'async', threads }, before, fn: () => coordconv.decode(input, { method }) });
     }
-    coordconv.concurrency(cores);
   }
 
   // The argmax answer the peers must reproduce: coordconv's 'argmax', else its 'exact' (one-hot
@@ -256,25 +306,25 @@ for (const workload of workloads) {
     check(workload, 'coordconv exact', 'coordconv argmax', firstMismatch(indicesOf(reference.exact, w), expected));
   }
 
-  const peerRows = [];
-  const peer = (impl, time, extra) => peerRows.push({ impl, time, extra });
+  // The argmax peers stand against every argmax-like method of this workload.
+  const argmaxLike = workload.methods.filter((m) => m === 'argmax' || m === 'exact');
 
   // The roofline: one read-only pass over the same bytes, all cores and one.
   for (const threads of [cores, 1]) {
-    peer(`sweep (roofline), ${threads} thread${threads > 1 ? 's' : ''}`, await measure(() => addon._sweep({ data, threads })), { kind: 'roofline', threads });
+    impls.push({ methods: argmaxLike, impl: `sweep (roofline), ${threads} thread${threads > 1 ? 's' : ''}`, extra: { kind: 'roofline', threads }, fn: () => addon._sweep({ data, threads }) });
   }
 
   if (check(workload, 'JavaScript loop', expectedName, firstMismatch(jsIndex, expected))) {
-    peer('JavaScript loop', await measure(() => jsArgmax(data, planes, h * w), { minReps: 3 }), { kind: 'js', threads: 1 });
+    impls.push({ methods: argmaxLike, impl: 'JavaScript loop', extra: { kind: 'js', threads: 1 }, fn: () => jsArgmax(data, planes, h * w) });
   }
 
   if (tfjs) {
     const { tf, wasm } = tfjs;
     for (const backend of ['cpu', 'wasm']) {
-      await tf.setBackend(backend);
-      await tf.ready();
+      await useBackend(tf, backend);
       // tfjs has no uint8 dtype: Uint8 planes become an int32 tensor, converted before timing.
-      const x = data instanceof Float32Array ? tf.tensor2d(data, [planes, h * w]) : tf.tensor2d(Int32Array.from(data), [planes, h * w], 'int32');
+      const x = await quietly(() => (data instanceof Float32Array ? tf.tensor2d(data, [planes, h * w]) : tf.tensor2d(Int32Array.from(data), [planes, h * w], 'int32')));
+      cleanup.push(() => x.dispose());
       const run = () => {
         const i = tf.argMax(x, 1);
         const m = tf.max(x, 1);
@@ -284,11 +334,11 @@ for (const workload of workloads) {
         m.dispose();
         return out;
       };
-      const label = backend === 'wasm' ? `tfjs wasm (${wasm.getThreadsCount?.() ?? 1} thread${(wasm.getThreadsCount?.() ?? 1) > 1 ? 's' : ''})` : 'tfjs cpu';
+      const threads = backend === 'wasm' ? (wasm.getThreadsCount?.() ?? 1) : 1;
+      const label = backend === 'wasm' ? `tfjs wasm (${threads} thread${threads > 1 ? 's' : ''})` : 'tfjs cpu';
       if (check(workload, label, expectedName, firstMismatch(run(), expected))) {
-        peer(label, await measure(run, { minReps: 3, warmup: 1 }), { kind: `tfjs-${backend}` });
+        impls.push({ methods: argmaxLike, impl: label, extra: { kind: `tfjs-${backend}`, threads }, before: () => useBackend(tf, backend), fn: run });
       }
-      x.dispose();
     }
   }
 
@@ -299,57 +349,60 @@ for (const workload of workloads) {
     const tensor = new ort.Tensor(dtype, data, dims);
     for (const threads of [cores, 1]) {
       const session = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+      cleanup.push(() => session.release());
       const run = async () => (await session.run({ heatmaps: tensor })).index.data;
       const label = `onnxruntime ${threads} thread${threads > 1 ? 's' : ''}`;
       if (check(workload, label, expectedName, firstMismatch(await run(), expected))) {
-        peer(label, await measure(run), { kind: 'onnxruntime', threads });
+        impls.push({ methods: argmaxLike, impl: label, extra: { kind: 'onnxruntime', threads }, fn: run });
       }
-      await session.release();
     }
   }
 
   if (haveNumpy) {
+    const py = new NumpyPeers(workload, data);
+    cleanup.push(() => py.close());
     try {
-      const r = runNumpy('argmax', workload, data, 9);
-      if (check(workload, 'NumPy', expectedName, firstMismatch(r.output, expected))) {
-        peer('NumPy (vectorised)', r.time, { kind: 'numpy', threads: 1 });
+      const info = await py.info();
+      await py.run('argmax');
+      if (check(workload, 'NumPy', expectedName, firstMismatch(await py.result('argmax'), expected))) {
+        impls.push({ methods: argmaxLike, impl: 'NumPy (vectorised)', extra: { kind: 'numpy', threads: 1 }, selfTimed: true, fn: () => py.run('argmax') });
       }
-    } catch (error) {
-      notes.push(`${workload.id}: ${error.message}`);
-    }
-  }
-
-  // The argmax peers stand against every argmax-like method of this workload.
-  for (const method of workload.methods.filter((m) => m === 'argmax' || m === 'exact')) {
-    for (const p of peerRows) addRow(workload, method, p.impl, p.time, p.extra);
-  }
-
-  if (workload.methods.includes('dark') && haveNumpy) {
-    try {
-      const r = runNumpy('dark', workload, data, 5);
-      let ok = true;
-      if (reference.dark) {
-        let maxDiff = 0;
-        let bad = null;
-        for (let i = 0; i < planes; ++i) {
-          if (!reference.dark.valid[i]) {
-            bad ??= `plane ${i} invalid`;
-            continue;
+      if (workload.methods.includes('dark')) {
+        await py.run('dark');
+        const coords = await py.result('dark');
+        let ok = true;
+        if (reference.dark) {
+          let maxDiff = 0;
+          let bad = null;
+          for (let i = 0; i < planes; ++i) {
+            if (!reference.dark.valid[i]) {
+              bad ??= `plane ${i} invalid`;
+              continue;
+            }
+            for (let c = 0; c < 2; ++c) maxDiff = Math.max(maxDiff, Math.abs(reference.dark.coords[2 * i + c] - coords[2 * i + c]));
           }
-          for (let c = 0; c < 2; ++c) maxDiff = Math.max(maxDiff, Math.abs(reference.dark.coords[2 * i + c] - r.output[2 * i + c]));
+          // Both sides run the same algorithm; float32 vs float64 arithmetic and the blur's
+          // implementation leave differences far below a hundredth of a pixel on interior peaks.
+          ok = check(workload, 'NumPy DARK', 'coordconv dark', bad ?? (maxDiff <= 0.01 ? null : `max |dx|, |dy| = ${maxDiff.toExponential(2)} px`));
+          console.log(`  NumPy DARK vs coordconv dark: max coordinate difference ${maxDiff.toExponential(2)} px`);
         }
-        // Both sides run the same algorithm; float32 vs float64 arithmetic and the blur's
-        // implementation leave differences far below a hundredth of a pixel on interior peaks.
-        ok = check(workload, 'NumPy DARK', 'coordconv dark', bad ?? (maxDiff <= 0.01 ? null : `max |dx|, |dy| = ${maxDiff.toExponential(2)} px`));
-        console.log(`  NumPy DARK vs coordconv dark: max coordinate difference ${maxDiff.toExponential(2)} px`);
+        if (ok) {
+          impls.push({ methods: ['dark'], impl: `NumPy DARK (${info.blur.startsWith('scipy') ? 'SciPy' : 'NumPy'} blur)`, extra: { kind: 'numpy-dark', threads: 1, blur: info.blur }, selfTimed: true, fn: () => py.run('dark') });
+        }
       }
-      if (ok) addRow(workload, 'dark', `NumPy DARK (${r.blur.startsWith('scipy') ? 'SciPy' : 'NumPy'} blur)`, r.time, { kind: 'numpy-dark', threads: 1, blur: r.blur });
     } catch (error) {
       notes.push(`${workload.id}: ${error.message}`);
     }
   }
 
-  printTable(rows.filter((r) => r.workload === workload.id), [
+  const times = await measureInterleaved(impls);
+  for (const [i, im] of impls.entries()) {
+    for (const method of im.methods) addRow(workload, method, im.impl, times[i], im.extra);
+  }
+  for (const done of cleanup) await done();
+
+  const byMethod = (a, b) => workload.methods.indexOf(a.method) - workload.methods.indexOf(b.method);
+  printTable(rows.filter((r) => r.workload === workload.id).sort(byMethod), [
     { key: 'method', title: 'method', align: 'left' },
     { key: 'impl', title: 'implementation', align: 'left' },
     { key: 'medianMs', title: 'median ms', format: (v) => v.toFixed(2) },
@@ -400,6 +453,12 @@ for (const t of targets) {
   }
 }
 
+const order = (r) => {
+  const wi = workloads.findIndex((w) => w.id === r.workload);
+  return wi * 100 + workloads[wi].methods.indexOf(r.method) * 10 + (r.verdict ? 0 : 1);
+};
+ratios.sort((a, b) => order(a) - order(b));
+
 console.log(`\n## Ratios: coordconv (sync, ${cores} threads) against each peer, same run`);
 console.log('   (peer time / coordconv time; for the roofline sweep: sweep time / coordconv time)');
 printTable(ratios, [
@@ -430,7 +489,7 @@ console.log(`targets: ${summary.pass} PASS, ${summary.miss} MISS, ${summary.notR
 const file = writeResults(NAME, {
   name: NAME,
   description: 'Heatmap/one-hot decoding throughput: coordconv against peers on the same inputs (issue 3).',
-  methodology: 'Each row: warm-up calls, then repeated calls (at least 3-5, more within a time budget); times are medians in ms. NumPy peers are timed inside Python with time.perf_counter (one warm-up, then repetitions; median reported). Every peer result was checked against coordconv before timing. Ratios compare coordconv sync on all cores with each peer in the same run.',
+  methodology: 'Every implementation of a workload is checked against coordconv first, warmed up once, then timed in interleaved rounds (each round runs each implementation once, in an order rotated per round; at least 5 rounds, more within a 6 s budget), so load drifting on a shared machine hits all alike. Times are medians in ms (min and max kept). NumPy peers run in a Python process serving the same bytes and time themselves with time.perf_counter. Ratios compare coordconv sync on all cores with each peer in the same run.',
   environment: env,
   workloads: workloads.map(({ id, title, shape, methods: m, bytes }) => ({ id, title, shape, methods: m, bytes })),
   rows,

@@ -1,5 +1,6 @@
 // Shared pieces of every bench/*.bench.mjs: timing, the environment record, the printed table, the
 // results JSON and the SVG chart. See bench/README.md for the convention.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,11 +34,52 @@ export async function measure(fn, { warmup = 2, minReps = 5, maxReps = 25, budge
   return summarize(samples);
 }
 
+/**
+ * Times several implementations in interleaved rounds: every round runs each once, in an order
+ * rotated from round to round, so on a machine whose load drifts every implementation sees the
+ * same mix of quiet and busy moments and their ratios stay honest. Each impl is
+ * `{ fn, before?, selfTimed? }`: `before` runs untimed ahead of each call (switching a backend,
+ * setting a thread count); a `selfTimed` fn returns its own time in ms (work timed inside another
+ * process, such as Python). After `warmup` untimed calls each, at least `minRounds` rounds run,
+ * and more while the total stays under `budgetMs` (at most `maxRounds`). Returns one summary per impl.
+ */
+export async function measureInterleaved(impls, { warmup = 1, minRounds = 5, maxRounds = 25, budgetMs = 6000 } = {}) {
+  if (quick) {
+    minRounds = 2;
+    maxRounds = 2;
+  }
+  for (const im of impls) {
+    for (let i = 0; i < warmup; ++i) {
+      await im.before?.();
+      await im.fn();
+    }
+  }
+  const samples = impls.map(() => []);
+  const start = performance.now();
+  for (let round = 0; round < minRounds || (round < maxRounds && performance.now() - start < budgetMs); ++round) {
+    for (let j = 0; j < impls.length; ++j) {
+      const k = (j + round) % impls.length;
+      const im = impls[k];
+      await im.before?.();
+      const t0 = performance.now();
+      const r = await im.fn();
+      const t = performance.now() - t0;
+      samples[k].push(im.selfTimed ? r : t);
+    }
+  }
+  return samples.map(summarize);
+}
+
 export function summarize(samples) {
   const sorted = [...samples].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   return { medianMs: median, minMs: sorted[0], maxMs: sorted[sorted.length - 1], reps: sorted.length };
+}
+
+function gitCommit() {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: benchDir, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
 }
 
 /** CPU, cores, Node version and whatever the bench file adds (SIMD path, peer versions). */
@@ -50,6 +92,9 @@ export function environment(extra = {}) {
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     date: new Date().toISOString(),
+    // The machine's load when the results were written: a busy machine makes every number noisy.
+    loadAverage: os.loadavg().map((v) => Number(v.toFixed(2))),
+    commit: gitCommit(),
     ...extra,
   };
 }
@@ -73,10 +118,13 @@ export function printTable(rows, columns) {
   for (const row of cells) console.log(line(row));
 }
 
+// A BENCH_QUICK run writes <name>.quick.json / .svg (ignored by git), never the real results.
+const stem = (name) => (quick ? `${name}.quick` : name);
+
 /** Writes bench/results/<name>.json (and returns its path). */
 export function writeResults(name, payload) {
   mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `${name}.json`);
+  const file = path.join(resultsDir, `${stem(name)}.json`);
   writeFileSync(file, `${JSON.stringify(payload, null, 2)}\n`);
   return file;
 }
@@ -133,7 +181,7 @@ export function barChartSvg({ title, subtitle, unit, groups }) {
 /** Writes bench/results/<name>.svg (and returns its path). */
 export function writeSvg(name, svg) {
   mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `${name}.svg`);
+  const file = path.join(resultsDir, `${stem(name)}.svg`);
   writeFileSync(file, svg);
   return file;
 }

@@ -1,11 +1,14 @@
 """NumPy peers for bench/decode.bench.mjs, timed here in Python with time.perf_counter.
 
-  python3 decode_peers.py argmax IN.npy OUT.npy REPS   -> vectorised argmax + score over the batch
-  python3 decode_peers.py dark   IN.npy OUT.npy REPS   -> DARK, per sample and keypoint as published
+  python3 decode_peers.py IN.npy
 
-IN.npy holds planes [..., H, W] (float32 or uint8); OUT.npy receives the result of the last run
-(argmax: int64 indices within each plane; dark: float64 [..., 2] coordinates x, y). One JSON line on
-stdout: the times of every timed run in milliseconds, after one untimed warm-up run.
+loads planes [..., H, W] (float32 or uint8) and then serves commands, one a line on stdin, one
+answer a line on stdout, so the benchmark can interleave these runs with its other peers:
+  argmax | dark        run that peer once; answers its time in milliseconds
+  save KIND OUT.npy    write the last KIND result (argmax: int64 indices within each plane;
+                       dark: float64 [..., 2] coordinates x, y); answers "ok"
+  info                 answers a JSON line with the NumPy version and the blur used
+End of input ends the process.
 
 DARK (Zhang et al., "Distribution-Aware Coordinate Representation for Human Pose Estimation",
 CVPR 2020), as the paper describes it and its reference code runs it: the integer argmax; each
@@ -98,18 +101,27 @@ def dark_peer(x):
 
 
 def main():
-    kind, src, dst, reps = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-    x = np.load(src)
-    run = {'argmax': lambda: argmax_peer(x)[0], 'dark': lambda: dark_peer(x)}[kind]
-    result = run()  # warm-up
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        result = run()
-        times.append((time.perf_counter() - t0) * 1e3)
-    np.save(dst, result)
-    print(json.dumps({'times_ms': times, 'numpy': np.__version__,
-                      'blur': 'scipy.ndimage.gaussian_filter' if gaussian_filter else 'numpy separable'}))
+    x = np.load(sys.argv[1])
+    peers = {'argmax': lambda: argmax_peer(x)[0], 'dark': lambda: dark_peer(x)}
+    last = {}
+    for line in sys.stdin:
+        words = line.split()
+        if not words:
+            continue
+        if words[0] in peers:
+            t0 = time.perf_counter()
+            last[words[0]] = peers[words[0]]()
+            answer = repr((time.perf_counter() - t0) * 1e3)
+        elif words[0] == 'save':
+            np.save(words[2], last[words[1]])
+            answer = 'ok'
+        elif words[0] == 'info':
+            answer = json.dumps({'numpy': np.__version__,
+                                 'blur': 'scipy.ndimage.gaussian_filter' if gaussian_filter else 'numpy separable'})
+        else:
+            answer = 'error unknown command ' + words[0]
+        sys.stdout.write(answer + '\n')
+        sys.stdout.flush()
 
 
 if __name__ == '__main__':
