@@ -25,8 +25,9 @@ struct ArgMax {
 // One tile of a direct convolution (issue 4: the conv2d / coordConv2d engine). For each output
 // channel o < out_channels and column x < n:
 //   out[o * out_stride + x] = relu?( bias[o] + sum over t < taps, in order, of weight[o * taps + t] * src[t][x] )
-// accumulated as acc = acc + w * v, rounded after the product and after the sum (never fused),
-// so every path agrees bit for bit. bias may be null (0). relu maps v <= 0 to +0, NaN passes.
+// accumulated as acc = fma(w, v, acc): one rounding per tap (std::fma on the scalar path, the FMA
+// instruction on AVX2 and AVX-512), in the same order, so every path agrees bit for bit. bias may
+// be null (0). relu maps v <= 0 to +0, NaN passes.
 struct ConvTile {
   const float* const* src;  // taps row pointers, each readable for n floats
   size_t taps;
@@ -49,9 +50,6 @@ struct Kernels {
   double (*sum_u8)(const uint8_t* p, size_t n);
   // out[i] = in[i] > 0 ? in[i] : +0, NaN propagates.
   void (*relu_f32)(const float* in, float* out, size_t n);
-  // y[i] = y[i] + a * x[i], rounded after the product and after the sum (never fused), so every
-  // path accumulates a convolution bit for bit alike.
-  void (*axpy_f32)(float a, const float* x, float* y, size_t n);
   // Encoder and CoordConv kernels (issue 4).
   // out[i] = exp_approx(-(u * u)) with u = (float(i) + offset) * scale, where exp_approx is the
   // fixed polynomial exp of kernels_common.h (results below 2^-126 flush to +0).
@@ -67,9 +65,11 @@ struct Kernels {
   // softmax uses each path's own exp (scalar: std::exp), so they agree within 1e-6 relative.
   // out[i] = float(in[i]).
   void (*u8_to_f32)(const uint8_t* in, float* out, size_t n);
-  // out[i] = sum over t of taps[t] * src[t][i], from +0 in the order t = 0..ntaps-1, each product
-  // and each sum rounded to float (never fused). One kernel does both passes of a separable
-  // filter: src[t] = row + t along a row, src[t] = row pointers down a column.
+  // out[i] = sum over t of taps[t] * src[t][i]: acc = fma(taps[t], src[t][i], acc) from +0 in the
+  // order t = 0..ntaps-1. Fused on every path (std::fma, correctly rounded, in scalar; FMA
+  // instructions in AVX2/AVX-512), so the paths agree bit for bit and the blur needs half the
+  // floating-point operations. One kernel does both passes of a separable filter: src[t] = row + t
+  // along rows, src[t] = the row t rows further down the plane.
   void (*fir_f32)(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n);
   // out[i] = max over t of src[t][i] (nsrc >= 1; inputs are finite or -inf).
   void (*maxrows_f32)(const float* const* src, size_t nsrc, float* out, size_t n);
@@ -82,6 +82,10 @@ struct Kernels {
   // With e[i] = exp(beta * (p[i] - max)) computed in float: sums[0] += e[i], sums[1] += e[i] * i
   // (in double). p[i] <= max, all finite.
   void (*softmax_row_f32)(const float* p, size_t n, float max, float beta, double* sums);
+
+  // The bitwise OR of n bytes, each read once: a read-only pass with no other work, which the
+  // benchmark times as the memory roofline for the decoders. Internal (bench/ only).
+  uint8_t (*sweep_u8)(const uint8_t* p, size_t n);
 };
 
 extern const Kernels kScalarKernels;
