@@ -101,3 +101,47 @@ export function argmaxModel({ dtype, height, width }) {
     messageField(8, [stringField(1, ''), intField(2, 13)]),
   ]);
 }
+
+// --- Conv peer model (encode.bench.mjs, issue 4) ----------------------------------------------------
+
+// TensorProto holding float32 values: dims = 1 (repeated), data_type = 2, name = 8, raw_data = 9.
+function float32Initializer(name, dims, values) {
+  const raw = new Uint8Array(values.length * 4);
+  const view = new DataView(raw.buffer);
+  values.forEach((v, i) => view.setFloat32(i * 4, v, true));
+  return [...dims.map((d) => intField(1, d)), intField(2, ELEM.float32), stringField(8, name), bytesField(9, raw)];
+}
+
+/**
+ * A Conv (+ optional Relu) model: input `x` [N, C, H, W] float32 (N symbolic), weight [O, C, kh, kw]
+ * and bias [O] baked in as initializers, output `y` [N, O, H', W'].
+ * @param {{ weight: Float32Array, weightShape: number[], bias: Float32Array, height: number, width: number,
+ *   pads: number[], strides?: number[], dilations?: number[], relu?: boolean }} spec pads are [top, left, bottom, right]
+ * @returns {Uint8Array} the serialized ModelProto
+ */
+export function convModel({ weight, weightShape, bias, height, width, pads, strides = [1, 1], dilations = [1, 1], relu = false }) {
+  const [o, c, kh, kw] = weightShape;
+  // ONNX orders pads as [top, left, bottom, right] (x1_begin, x2_begin, x1_end, x2_end).
+  const conv = node('Conv', ['x', 'w', 'b'], [relu ? 'conv' : 'y'], [
+    intsAttribute('kernel_shape', [kh, kw]),
+    intsAttribute('pads', pads),
+    intsAttribute('strides', strides),
+    intsAttribute('dilations', dilations),
+    intAttribute('group', 1),
+  ]);
+  const graph = [
+    messageField(1, conv),
+    ...(relu ? [messageField(1, node('Relu', ['conv'], ['y']))] : []),
+    stringField(2, `conv_${o}x${c}x${kh}x${kw}`),
+    messageField(5, float32Initializer('w', weightShape, Array.from(weight))),
+    messageField(5, float32Initializer('b', [o], Array.from(bias))),
+    messageField(11, valueInfo('x', ELEM.float32, ['N', c, height, width])),
+    messageField(12, valueInfo('y', ELEM.float32, ['N', o, 'OH', 'OW'])),
+  ];
+  return concat([
+    intField(1, 8),
+    stringField(2, 'coordconv-bench'),
+    messageField(7, graph),
+    messageField(8, [stringField(1, ''), intField(2, 13)]),
+  ]);
+}
