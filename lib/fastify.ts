@@ -97,7 +97,7 @@ class Ticket {
   }
 }
 
-function coordconvFastify(fastify: FastifyInstance, options: coordconvFastify.Options): Promise<void> {
+async function coordconvFastify(fastify: FastifyInstance, options: coordconvFastify.Options): Promise<void> {
   const opts = readOptions(options ?? {}, NAME, KNOWN) as coordconvFastify.Options;
   const bodyLimit = readInteger(opts.bodyLimit, `${NAME}.bodyLimit`, 1, 64 * 2 ** 20);
   const maxInFlight = readInteger(opts.maxInFlight, `${NAME}.maxInFlight`, 1, concurrency());
@@ -113,6 +113,12 @@ function coordconvFastify(fastify: FastifyInstance, options: coordconvFastify.Op
   const decoder: Decoder = opts.decoder ?? decode;
 
   const limiter = new Limiter(maxInFlight, maxQueue);
+  // Once the app closes, answers still on their way end their connection, so close() resolves as
+  // the last one is sent rather than when the keep-alive timeout passes.
+  let closing = false;
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
   const tickets = new WeakMap<FastifyRequest, Ticket>();
   const busy = () => httpError(503, `${maxInFlight} decodes are running and ${maxQueue} requests waiting: retry later`, { 'retry-after': retryAfter });
 
@@ -135,6 +141,7 @@ function coordconvFastify(fastify: FastifyInstance, options: coordconvFastify.Op
       message = 'Internal Server Error';
     }
     if (error.headers) void reply.headers(error.headers);
+    if (closing) void reply.header('connection', 'close');
     void reply.code(status).send({ statusCode: status, error: STATUS_CODES[status], message });
   });
 
@@ -226,6 +233,7 @@ function coordconvFastify(fastify: FastifyInstance, options: coordconvFastify.Op
       }
       const format = negotiate(request.headers.accept);
       const result = await schedule(reply, ticket, input, options as DecodeOptions);
+      if (closing) void reply.header('connection', 'close');
       if (format === 'npz') return reply.type(NPZ_TYPE).send(toNpz(result));
       return reply.type('application/json; charset=utf-8').send(toJson(result));
     },
@@ -242,7 +250,7 @@ function coordconvFastify(fastify: FastifyInstance, options: coordconvFastify.Op
       simd: simd().active,
     }));
   }
-  return Promise.resolve();
+
 }
 
 // eslint-disable-next-line @typescript-eslint/no-namespace
