@@ -10,12 +10,13 @@
  * await app.listen({ port: 3000 }); // POST /coordconv/decode, GET /coordconv/health
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 
 import { decode, decodeSync, type DecodeOptions, type DecodeResult } from './decode';
 import { describe, isObject, rangeError, typeError } from './errors';
 import { readOptions } from './options';
 import { asBadRequest, BODY_TYPES, httpError, mediaType, negotiate, NPZ_TYPE, RAW_TYPE, readNpyBody, readQuery, readRawBody, toJson, toNpz } from './server/http';
+import { BodyPool, readBody } from './server/body';
 import { Limiter, type Waiter } from './server/limiter';
 import { concurrency, simd } from './simd';
 import { readPlanes, type PlaneTensor } from './tensor';
@@ -60,13 +61,19 @@ interface PluginOptions {
    * library's defaults: method 'argmax'). @example { defaults: { method: 'dark', sigma: 2 } }
    */
   defaults?: ServerDecodeOptions;
+  /**
+   * Bytes of request-body buffers kept for reuse once their request is done, so a steady stream of
+   * large bodies allocates (and garbage-collects) nothing; 0 keeps none. Default 256 MiB.
+   * @example { bodyPool: 0 }
+   */
+  bodyPool?: number;
   /** Adds `GET /health`. Default true. @example { health: false } */
   health?: boolean;
   /** Replaces coordconv's async `decode` (to wrap it, or in tests). Default `decode`. */
   decoder?: Decoder;
 }
 
-const KNOWN = ['prefix', 'logLevel', 'logSerializers', 'bodyLimit', 'maxInFlight', 'maxQueue', 'requestTimeout', 'retryAfter', 'defaults', 'health', 'decoder'];
+const KNOWN = ['prefix', 'logLevel', 'logSerializers', 'bodyLimit', 'maxInFlight', 'maxQueue', 'requestTimeout', 'retryAfter', 'bodyPool', 'defaults', 'health', 'decoder'];
 const NAME = 'coordconv/fastify options';
 
 function readInteger(value: unknown, name: string, min: number, fallback: number): number {
@@ -88,12 +95,19 @@ function checkOptions(options: Record<string, unknown>): void {
 // it started has settled: the native decode still holds the body after a timeout.
 class Ticket {
   private refs = 1;
+  private readonly releases: (() => void)[] = [];
   constructor(private readonly limiter: Limiter) {}
   hold(): void {
     this.refs++;
   }
   drop(): void {
-    if (--this.refs === 0) this.limiter.leave();
+    if (--this.refs !== 0) return;
+    this.limiter.leave();
+    for (const release of this.releases) release();
+  }
+  /** Runs `release` once nothing of the request is in use any more (its body back to the pool). */
+  onRelease(release: () => void): void {
+    this.releases.push(release);
   }
 }
 
@@ -104,6 +118,7 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
   const maxQueue = readInteger(opts.maxQueue, `${NAME}.maxQueue`, 0, 32);
   const requestTimeout = readInteger(opts.requestTimeout, `${NAME}.requestTimeout`, 0, 30000);
   const retryAfter = String(readInteger(opts.retryAfter, `${NAME}.retryAfter`, 0, 1));
+  const bodyPool = readInteger(opts.bodyPool, `${NAME}.bodyPool`, 0, 256 * 2 ** 20);
   if (opts.health !== undefined && typeof opts.health !== 'boolean') throw typeError('a boolean', `${NAME}.health`, opts.health);
   if (opts.decoder !== undefined && typeof opts.decoder !== 'function') throw typeError('a function', `${NAME}.decoder`, opts.decoder);
   const defaults = opts.defaults === undefined ? {} : opts.defaults;
@@ -123,8 +138,14 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
   const busy = () => httpError(503, `${maxInFlight} decodes are running and ${maxQueue} requests waiting: retry later`, { 'retry-after': retryAfter });
 
   // Only this plugin's routes see these parsers: the app's own JSON parser and others stay as they are.
+  const pool = new BodyPool(bodyPool);
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser([...BODY_TYPES], { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
+  fastify.addContentTypeParser([...BODY_TYPES], async (request: FastifyRequest, payload: IncomingMessage) => {
+    const { bytes, pooled } = await readBody(payload, request.headers['content-length'], bodyLimit, pool);
+    const ticket = tickets.get(request);
+    if (pooled && ticket) ticket.onRelease(() => pool.give(bytes));
+    return bytes;
+  });
 
   fastify.setErrorHandler((error: FastifyError & { headers?: Record<string, string> }, request, reply) => {
     let status = error.statusCode ?? 500;

@@ -358,3 +358,34 @@ test('bad plugin options fail at register with the library\'s messages', async (
     await app.close();
   }
 });
+
+test('pooled body buffers: a reused buffer carries only the new request, and none is reused while a decode reads it', async (t) => {
+  const seen = [];
+  const held = gate(async (input, options) => {
+    const before = Uint8Array.from(new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.byteLength));
+    const result = await decode(input, options);
+    seen.push({ data: input.data, before, result });
+    return result;
+  });
+  const { app, url } = await listen({ maxInFlight: 2, maxQueue: 2, requestTimeout: 200, decoder: held.decoder });
+  t.teardown(() => app.close());
+  const shape = [3, 16, 16];
+  const random = rng(11);
+  const jobs = [0, 1, 2, 3].map(() => oneHot(Float32Array, shape, random, 1));
+  const send = (data) => post(url, raw(data), rawHeaders('float32', shape));
+  // Request 0 times out while its decode is held: its buffer stays out of the pool.
+  const first = await send(jobs[0].data);
+  t.is(first.status, 504);
+  const second = send(jobs[1].data);
+  await waitForHealth(url, (h) => h.running === 2);
+  held.open();
+  t.deepEqual(await (await second).json(), expectedJson([3], jobs[1].positions.map(([x, y]) => ({ valid: 1, x, y, score: 1 }))));
+  await waitForHealth(url, (h) => h.admitted === 0);
+  // Nothing wrote over either body while it was decoded.
+  for (const { data, before } of seen) t.deepEqual(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), before);
+  // Now the buffers are reused, one request after another, each answered from its own bytes.
+  for (const job of jobs.slice(2)) {
+    t.deepEqual(await (await send(job.data)).json(), expectedJson([3], job.positions.map(([x, y]) => ({ valid: 1, x, y, score: 1 }))));
+  }
+  t.is(seen.length, 4);
+});
