@@ -242,7 +242,8 @@ test('50 concurrent requests are all answered, each with its own planes', async 
     t.is(response.status, 200);
     t.deepEqual(await response.json(), expectedJson(shape.slice(0, 2), positions.map(([x, y]) => ({ valid: 1, x, y, score: i + 1 }))), `request ${i}`);
   }
-  t.like(await (await fetch(`${url}/health`)).json(), { running: 0, queued: 0, admitted: 0 });
+  // Each place is given back when its response has closed (just after the client has it).
+  t.like(await waitForHealth(url, (h) => h.admitted === 0), { running: 0, queued: 0, admitted: 0 });
 });
 
 test('past maxInFlight + maxQueue a request gets 503 with Retry-After; /health answers during the decodes', async (t) => {
@@ -287,7 +288,7 @@ test('a request timeout gives 504 while decoding and 503 while queued; the slots
   t.is(b.headers.get('retry-after'), '1');
   t.is((await b.json()).message, 'The decode waited 300 ms for a slot without starting: retry later');
   // The timed-out decode still holds its slot (and the body) until it settles.
-  t.like(await (await fetch(`${url}/health`)).json(), { running: 1, queued: 0, admitted: 1 });
+  t.like(await waitForHealth(url, (h) => h.admitted === 1), { running: 1, queued: 0, admitted: 1 });
   held.open();
   await waitForHealth(url, (h) => h.running === 0 && h.admitted === 0);
   t.deepEqual(await (await send()).json(), { shape: [], coords: [2, 1], scores: [9], valid: [1] });
@@ -360,32 +361,42 @@ test('bad plugin options fail at register with the library\'s messages', async (
 });
 
 test('pooled body buffers: a reused buffer carries only the new request, and none is reused while a decode reads it', async (t) => {
-  const seen = [];
-  const held = gate(async (input, options) => {
-    const before = Uint8Array.from(new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.byteLength));
-    const result = await decode(input, options);
-    seen.push({ data: input.data, before, result });
-    return result;
+  // The first decode is held until released; the others run at once. Every decode records its
+  // input's bytes on entry and checks them again when it ends.
+  let release;
+  const released = new Promise((resolve) => {
+    release = resolve;
   });
-  const { app, url } = await listen({ maxInFlight: 2, maxQueue: 2, requestTimeout: 200, decoder: held.decoder });
+  let calls = 0;
+  const seen = [];
+  const decoder = async (input, options) => {
+    const first = calls++ === 0;
+    const bytes = () => Uint8Array.from(new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.byteLength));
+    const before = bytes();
+    if (first) await released;
+    const result = await decode(input, options);
+    seen.push({ first, same: Buffer.compare(before, bytes()) === 0 });
+    return result;
+  };
+  const { app, url } = await listen({ maxInFlight: 2, maxQueue: 2, requestTimeout: 0, decoder });
   t.teardown(() => app.close());
   const shape = [3, 16, 16];
   const random = rng(11);
   const jobs = [0, 1, 2, 3].map(() => oneHot(Float32Array, shape, random, 1));
-  const send = (data) => post(url, raw(data), rawHeaders('float32', shape));
-  // Request 0 times out while its decode is held: its buffer stays out of the pool.
-  const first = await send(jobs[0].data);
-  t.is(first.status, 504);
-  const second = send(jobs[1].data);
-  await waitForHealth(url, (h) => h.running === 2);
-  held.open();
-  t.deepEqual(await (await second).json(), expectedJson([3], jobs[1].positions.map(([x, y]) => ({ valid: 1, x, y, score: 1 }))));
-  await waitForHealth(url, (h) => h.admitted === 0);
-  // Nothing wrote over either body while it was decoded.
-  for (const { data, before } of seen) t.deepEqual(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), before);
-  // Now the buffers are reused, one request after another, each answered from its own bytes.
-  for (const job of jobs.slice(2)) {
-    t.deepEqual(await (await send(job.data)).json(), expectedJson([3], job.positions.map(([x, y]) => ({ valid: 1, x, y, score: 1 }))));
-  }
-  t.is(seen.length, 4);
+  const send = (data, init) => post(url, raw(data), rawHeaders('float32', shape), '', init);
+  const answer = (job) => expectedJson([3], job.positions.map(([x, y]) => ({ valid: 1, x, y, score: 1 })));
+  // Request 0's client goes away while its decode is held: its response closes, its body stays in use.
+  const controller = new AbortController();
+  const first = send(jobs[0].data, { signal: controller.signal }).catch((error) => error);
+  await waitForHealth(url, (h) => h.running === 1);
+  controller.abort();
+  t.is((await first).name, 'AbortError');
+  // Same-sized bodies now: none may land in request 0's buffer.
+  for (const job of jobs.slice(1)) t.deepEqual(await (await send(job.data)).json(), answer(job));
+  release();
+  await waitForHealth(url, (h) => h.admitted === 0 && h.running === 0);
+  t.deepEqual(seen.map((s) => s.same), [true, true, true, true]);
+  t.true(seen[3].first);
+  // And once free, the buffers serve later requests correctly.
+  for (const job of jobs) t.deepEqual(await (await send(job.data)).json(), answer(job));
 });
