@@ -155,6 +155,9 @@ export function readOut<T extends Record<string, View>>(
 ): T | undefined {
   if (value === undefined) return undefined;
   const keys = Object.keys(spec);
+  if (!isObject(value) || Array.isArray(value) || ArrayBuffer.isView(value)) {
+    throw typeError(`an object { ${keys.join(', ')} }`, name, value);
+  }
   const opts = readOptions(value, name, keys);
   const seen: [string, ArrayBufferView][] = [];
   for (const key of keys) {

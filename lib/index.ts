@@ -17,6 +17,11 @@ export { peaks, peaksSync } from './peaks';
 export type { PeaksOptions, PeaksResult } from './peaks';
 export { conv2d, relu, sum, argmax } from './ops';
 export type { Conv2dOptions, Float32Tensor, PlaneArgmax, PlaneSums } from './ops';
+// Encoder, AddCoords and the CoordConv layer (issue 4).
+export { encode, encodeSync, ENCODE_KINDS } from './encode';
+export type { CoordsInput, EncodeDType, EncodeKind, EncodeOptions, EncodedPlanes } from './encode';
+export { addCoords, coordConv2d, coordConv2dSync } from './conv';
+export type { Activation, AddCoordsOptions, ConvPadding, CoordConv2dOptions, Layout, Pair } from './conv';
 export { simd, concurrency, maxConcurrency } from './simd';
 export type { SimdInfo } from './simd';
 export { MAX_SIDE } from './tensor';
@@ -44,3 +49,14 @@ export { parseNpy, encodeNpy, readNpy, readNpySync, writeNpy, npyHeader, NpyWrit
 export type { NpyArray, NpyData, NpyDtype, NpyInput } from './io/npy';
 export { parseNpz, readNpz, writeNpz, NpzWriter } from './io/npz';
 export type { NpzEntryWriter, NpzWriterOptions } from './io/npz';
+export { H5Writer, readH5 } from './io/h5';
+export type { H5DatasetWriter } from './io/h5';
+export { writeNotSoClevr } from './dataset/not-so-clevr-files';
+export type { WriteNotSoClevrOptions } from './dataset/not-so-clevr-files';
+export type { FileFormat } from './io/sink';
+export { generate, generateBatchSync, planGenerate, sampleWord, GENERATE_KINDS, GENERATE_SPLITS } from './dataset/generate';
+export type { GenerateDtype, GenerateKind, GenerateOptions, GeneratePlan, GenerateSplit, GeneratedBatch } from './dataset/generate';
+export { writeGenerated } from './dataset/generate-files';
+export type { WriteGeneratedOptions } from './dataset/generate-files';
+export { previewPng, writePreview } from './preview';
+export type { PreviewOptions } from './preview';

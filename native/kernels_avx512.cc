@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "exp_approx.h"
 #include "kernels.h"
 
 namespace coordconv {
@@ -185,6 +186,112 @@ void axpy_f32(float a, const float* x, float* y, size_t n) {
   }
 }
 
+// exp for x <= 0, lane by lane the operation sequence of exp_approx.h.
+inline __m512 exp_approx(__m512 x) {
+  using namespace expc;
+  const __mmask16 keep = _mm512_cmp_ps_mask(x, _mm512_set1_ps(kExpMin), _CMP_GE_OQ);
+  const __m512 t = _mm512_mul_ps(x, _mm512_set1_ps(kLog2e));
+  const __m512 n = _mm512_sub_ps(_mm512_add_ps(t, _mm512_set1_ps(kRound)), _mm512_set1_ps(kRound));
+  __m512 r = _mm512_sub_ps(x, _mm512_mul_ps(n, _mm512_set1_ps(kLn2Hi)));
+  r = _mm512_sub_ps(r, _mm512_mul_ps(n, _mm512_set1_ps(kLn2Lo)));
+  const __m512 z = _mm512_mul_ps(r, r);
+  __m512 y = _mm512_set1_ps(kP0);
+  y = _mm512_add_ps(_mm512_mul_ps(y, r), _mm512_set1_ps(kP1));
+  y = _mm512_add_ps(_mm512_mul_ps(y, r), _mm512_set1_ps(kP2));
+  y = _mm512_add_ps(_mm512_mul_ps(y, r), _mm512_set1_ps(kP3));
+  y = _mm512_add_ps(_mm512_mul_ps(y, r), _mm512_set1_ps(kP4));
+  y = _mm512_add_ps(_mm512_mul_ps(y, r), _mm512_set1_ps(kP5));
+  y = _mm512_add_ps(_mm512_mul_ps(y, z), r);
+  y = _mm512_add_ps(y, _mm512_set1_ps(1.0f));
+  // Lanes that flush are masked out before the conversion could see an out-of-range n.
+  const __m512i e = _mm512_maskz_add_epi32(keep, _mm512_cvtps_epi32(n), _mm512_set1_epi32(127));
+  const __m512 scale = _mm512_castsi512_ps(_mm512_slli_epi32(e, 23));
+  return _mm512_maskz_mul_ps(keep, y, scale);
+}
+
+void gauss_f32(float* out, size_t n, float offset, float scale) {
+  const __m512 iota = _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512 off = _mm512_set1_ps(offset), sc = _mm512_set1_ps(scale);
+  for (size_t i = 0; i < n; i += 16) {
+    // float(i) + lane is exact: sides stay below 2^24.
+    const __m512 idx = _mm512_add_ps(_mm512_set1_ps(static_cast<float>(i)), iota);
+    const __m512 u = _mm512_mul_ps(_mm512_add_ps(idx, off), sc);
+    const __m512 x = _mm512_xor_ps(_mm512_mul_ps(u, u), _mm512_set1_ps(-0.0f));  // -(u * u)
+    _mm512_mask_storeu_ps(out + i, tail16(n - i), exp_approx(x));
+  }
+}
+
+void max_scaled_f32(float* out, const float* g, float s, size_t n) {
+  const __m512 vs = _mm512_set1_ps(s);
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m512 a = _mm512_mul_ps(vs, _mm512_loadu_ps(g + i));
+    const __m512 b = _mm512_mul_ps(vs, _mm512_loadu_ps(g + i + 16));
+    _mm512_storeu_ps(out + i, _mm512_max_ps(_mm512_loadu_ps(out + i), a));
+    _mm512_storeu_ps(out + i + 16, _mm512_max_ps(_mm512_loadu_ps(out + i + 16), b));
+  }
+  for (; i < n; i += 16) {
+    const __mmask16 t = tail16(n - i);
+    const __m512 a = _mm512_mul_ps(vs, _mm512_maskz_loadu_ps(t, g + i));
+    _mm512_mask_storeu_ps(out + i, t, _mm512_max_ps(_mm512_maskz_loadu_ps(t, out + i), a));
+  }
+}
+
+void max_scaled_u8(uint8_t* out, const float* g, float s, size_t n) {
+  const __m512 vs = _mm512_set1_ps(s), half = _mm512_set1_ps(0.5f);
+  for (size_t i = 0; i < n; i += 16) {
+    const __mmask16 t = tail16(n - i);
+    const __m512 q = _mm512_add_ps(_mm512_mul_ps(vs, _mm512_maskz_loadu_ps(t, g + i)), half);
+    const __m128i v = _mm512_cvtusepi32_epi8(_mm512_cvttps_epi32(q));
+    const __m128i old = _mm_maskz_loadu_epi8(t, out + i);
+    _mm_mask_storeu_epi8(out + i, t, _mm_max_epu8(old, v));
+  }
+}
+
+// OB output channels by two vectors (32 columns) of accumulators; masks cover the column tail.
+template <size_t OB>
+void conv_block(const ConvTile& t, size_t o0, size_t x, __mmask16 m0, __mmask16 m1) {
+  __m512 a0[OB], a1[OB];
+  for (size_t j = 0; j < OB; ++j) {
+    a0[j] = a1[j] = _mm512_set1_ps(t.bias ? t.bias[o0 + j] : 0.0f);
+  }
+  const float* w = t.weight + o0 * t.taps;
+  for (size_t k = 0; k < t.taps; ++k) {
+    const float* s = t.src[k] + x;
+    const __m512 v0 = _mm512_maskz_loadu_ps(m0, s);
+    const __m512 v1 = _mm512_maskz_loadu_ps(m1, s + 16);
+    for (size_t j = 0; j < OB; ++j) {
+      const __m512 wj = _mm512_set1_ps(w[j * t.taps + k]);
+      a0[j] = _mm512_add_ps(a0[j], _mm512_mul_ps(wj, v0));
+      a1[j] = _mm512_add_ps(a1[j], _mm512_mul_ps(wj, v1));
+    }
+  }
+  const __m512 zero = _mm512_setzero_ps();
+  for (size_t j = 0; j < OB; ++j) {
+    __m512 r0 = a0[j], r1 = a1[j];
+    if (t.relu) {
+      // v <= 0 becomes +0; NaN fails the comparison and passes through, as in the scalar path.
+      r0 = _mm512_mask_mov_ps(r0, _mm512_cmp_ps_mask(r0, zero, _CMP_LE_OQ), zero);
+      r1 = _mm512_mask_mov_ps(r1, _mm512_cmp_ps_mask(r1, zero, _CMP_LE_OQ), zero);
+    }
+    float* out = t.out + (o0 + j) * t.out_stride + x;
+    _mm512_mask_storeu_ps(out, m0, r0);
+    _mm512_mask_storeu_ps(out + 16, m1, r1);
+  }
+}
+
+void conv_tile_f32(const ConvTile& t) {
+  for (size_t x = 0; x < t.n; x += 32) {
+    const __mmask16 m0 = tail16(t.n - x);
+    const __mmask16 m1 = t.n - x > 16 ? tail16(t.n - x - 16) : 0;
+    size_t o = 0;
+    for (; o + 8 <= t.out_channels; o += 8) conv_block<8>(t, o, x, m0, m1);
+    if (o + 4 <= t.out_channels) conv_block<4>(t, o, x, m0, m1), o += 4;
+    if (o + 2 <= t.out_channels) conv_block<2>(t, o, x, m0, m1), o += 2;
+    if (o < t.out_channels) conv_block<1>(t, o, x, m0, m1);
+  }
+}
+
 void u8_to_f32(const uint8_t* in, float* out, size_t n) {
   for (size_t i = 0; i < n; i += 16) {
     const __mmask16 t = tail16(n - i);
@@ -314,6 +421,10 @@ const Kernels kAvx512Kernels = {
     .sum_u8 = sum_u8,
     .relu_f32 = relu_f32,
     .axpy_f32 = axpy_f32,
+    .gauss_f32 = gauss_f32,
+    .max_scaled_f32 = max_scaled_f32,
+    .max_scaled_u8 = max_scaled_u8,
+    .conv_tile_f32 = conv_tile_f32,
     .u8_to_f32 = u8_to_f32,
     .fir_f32 = fir_f32,
     .maxrows_f32 = maxrows_f32,

@@ -5,9 +5,12 @@ import { existsSync } from 'node:fs';
 
 // Debian's interpreter first (where apt puts python3-numpy / python3-h5py), else python3 on PATH.
 const python = process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+// The sanitizer run preloads libasan for Node's addon; Python needs none of it.
+const env = { ...process.env };
+delete env.LD_PRELOAD;
 
 function probe(module) {
-  const r = spawnSync(python, ['-c', `import ${module}`], { encoding: 'utf8' });
+  const r = spawnSync(python, ['-c', `import ${module}`], { encoding: 'utf8', env });
   return r.status === 0;
 }
 
@@ -18,7 +21,7 @@ export const missingNote = (what) =>
 
 /** Runs a Python snippet with argv, returns its stdout parsed as JSON. */
 export function runPython(code, args = []) {
-  const r = spawnSync(python, ['-c', code, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(python, ['-c', code, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, env });
   if (r.status !== 0) throw new Error(`python failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
