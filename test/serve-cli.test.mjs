@@ -6,10 +6,12 @@ import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { npy } from './helpers/server.mjs';
 
-const entry = fileURLToPath(new URL('../dist/cli/serve.js', import.meta.url));
+// The coordconv command (package.json "bin") and serve's own entry.
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const standalone = fileURLToPath(new URL('../dist/cli/serve.js', import.meta.url));
 
 function start(args) {
-  const child = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.setEncoding('utf8');
   const listening = new Promise((resolve, reject) => {
@@ -41,14 +43,17 @@ test('serve listens on loopback by default, decodes with its default options, an
 });
 
 test('serve --help prints the usage; a bad option exits 2 with a message', (t) => {
-  const help = spawnSync(process.execPath, [entry, '--help'], { encoding: 'utf8' });
+  const listed = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+  t.regex(listed.stdout, /^ {2}serve {6}answer POST \/decode over HTTP/m);
+  const help = spawnSync(process.execPath, [cli, 'serve', '--help'], { encoding: 'utf8' });
   t.is(help.status, 0);
   t.regex(help.stdout, /^Usage: coordconv serve \[options\]/);
   t.regex(help.stdout, /--host <address> +address to listen on \(default 127\.0\.0\.1/);
-  const bad = spawnSync(process.execPath, [entry, '--port', 'http'], { encoding: 'utf8' });
+  t.is(spawnSync(process.execPath, [standalone, '--help'], { encoding: 'utf8' }).stdout, help.stdout);
+  const bad = spawnSync(process.execPath, [cli, 'serve', '--port', 'http'], { encoding: 'utf8' });
   t.is(bad.status, 2);
   t.regex(bad.stderr, /^coordconv serve: Expected a non-negative integer for --port but received "http"$/m);
-  const option = spawnSync(process.execPath, [entry, '--method', 'magic', '--port', '0'], { encoding: 'utf8' });
+  const option = spawnSync(process.execPath, [cli, 'serve', '--method', 'magic', '--port', '0'], { encoding: 'utf8' });
   t.is(option.status, 2);
   t.regex(option.stderr, /Expected one of 'argmax', .* for options.method but received "magic"/);
 });

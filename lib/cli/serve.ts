@@ -104,7 +104,15 @@ export async function serve(argv: readonly string[], log: (line: string) => void
   return app;
 }
 
-/** The command-line entry: `coordconv serve ...` hands it the arguments after `serve`. */
+/**
+ * `coordconv serve ...` in the coordconv command (lib/cli.ts): resolves once the server listens;
+ * the process then lives until SIGINT/SIGTERM. A bad option throws a TypeError/RangeError (exit 2).
+ */
+export async function serveCommand(argv: string[]): Promise<void> {
+  await serve(argv);
+}
+
+/** The standalone entry (`node dist/cli/serve.js ...`): the arguments after `serve`. */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
     await serve(argv);
