@@ -107,6 +107,8 @@ function load(url, method, seconds) {
   });
 }
 
+const loadAtStart = os.loadavg();
+console.log(`# load average at start: ${loadAtStart.map((l) => l.toFixed(2)).join(', ')} (${os.cpus().length} cores)`);
 const rows = [];
 for (const method of METHODS) {
   for (const impl of ['coordconv', 'js']) {
@@ -133,6 +135,8 @@ for (const method of METHODS) {
       loopDelayP50Ms: loop.p50,
       loopDelayP99Ms: loop.p99,
       loopDelayMaxMs: loop.max,
+      eventLoopUtilization: loop.eventLoopUtilization,
+      serverCpuMsPerRequest: loop.cpuMsPerRequest,
       requests: result.requests.total,
       non2xx: result.non2xx,
       errors: result.errors,
@@ -141,7 +145,7 @@ for (const method of METHODS) {
     };
     rows.push(row);
     console.log(
-      `${method.padEnd(7)} ${row.server.padEnd(42)} ${row.requestsPerSec.toFixed(1).padStart(7)} req/s  latency p50 ${String(row.latencyP50Ms).padStart(5)} ms p99 ${String(row.latencyP99Ms).padStart(5)} ms  event-loop delay p99 ${row.loopDelayP99Ms.toFixed(1).padStart(6)} ms (max ${row.loopDelayMaxMs.toFixed(1)})  non-2xx ${row.non2xx} errors ${row.errors}`,
+      `${method.padEnd(7)} ${row.server.padEnd(42)} ${row.requestsPerSec.toFixed(1).padStart(7)} req/s  latency p50 ${String(row.latencyP50Ms).padStart(5)} ms p99 ${String(row.latencyP99Ms).padStart(5)} ms  event-loop delay p99 ${row.loopDelayP99Ms.toFixed(1).padStart(6)} ms (max ${row.loopDelayMaxMs.toFixed(1)}), utilization ${(100 * row.eventLoopUtilization).toFixed(0)}%, server CPU ${row.serverCpuMsPerRequest?.toFixed(1)} ms/request  non-2xx ${row.non2xx} errors ${row.errors}`,
     );
   }
 }
@@ -175,6 +179,9 @@ const environment = {
   node: process.version,
   simd: coordconv.simd().active,
   concurrency: coordconv.concurrency(),
+  // The machine is shared: its load during the run says how far the numbers can be trusted.
+  loadAverageAtStart: loadAtStart,
+  loadAverageAtEnd: os.loadavg(),
   date: new Date().toISOString(),
 };
 mkdirSync(path.join(benchDir, 'results'), { recursive: true });
@@ -182,4 +189,4 @@ writeFileSync(
   path.join(benchDir, 'results', 'server.json'),
   `${JSON.stringify({ name: 'server', environment, workload: { shape: SHAPE, dtype: 'float32', bytesPerRequest: body.length, connections, durationSec: duration }, agreement, rows, targets }, null, 2)}\n`,
 );
-console.log(`\n# ${environment.cpu}, ${environment.cores} cores, Node ${environment.node}, SIMD ${environment.simd}; bench/results/server.json written`);
+console.log(`\n# ${environment.cpu}, ${environment.cores} cores, Node ${environment.node}, SIMD ${environment.simd}, load average ${environment.loadAverageAtEnd.map((l) => l.toFixed(2)).join(', ')}; bench/results/server.json written`);

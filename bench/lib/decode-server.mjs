@@ -4,7 +4,7 @@
 // Measures its own event-loop delay (perf_hooks.monitorEventLoopDelay) and reports it over IPC:
 // message 'reset' starts a window, 'stats' ends it and answers with the percentiles in ms.
 import { createRequire } from 'node:module';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 import { jsDecode } from './js-decode.mjs';
 
@@ -17,6 +17,7 @@ if (impl !== 'coordconv' && impl !== 'js') throw new Error(`decode-server: unkno
 
 const app = Fastify({ logger: false });
 let served = 0;
+let window = { elu: performance.eventLoopUtilization(), cpu: process.cpuUsage() };
 app.addHook('onResponse', async () => {
   served++;
 });
@@ -32,9 +33,11 @@ process.on('message', (message) => {
   if (message === 'reset') {
     histogram.reset();
     served = 0;
+    window = { elu: performance.eventLoopUtilization(), cpu: process.cpuUsage() };
     process.send({ reset: true });
   } else if (message === 'stats') {
     const ms = (ns) => ns / 1e6;
+    const cpu = process.cpuUsage(window.cpu);
     process.send({
       stats: {
         p50: ms(histogram.percentile(50)),
@@ -42,6 +45,10 @@ process.on('message', (message) => {
         max: ms(histogram.max),
         mean: ms(histogram.mean),
         served,
+        // Share of the window the event loop was busy, and this process's CPU time (all its
+        // threads: the event loop, libuv's pool, coordconv's native threads) per answered request.
+        eventLoopUtilization: performance.eventLoopUtilization(window.elu).utilization,
+        cpuMsPerRequest: served ? (cpu.user + cpu.system) / 1e3 / served : null,
       },
     });
   } else if (message === 'stop') {
