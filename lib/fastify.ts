@@ -69,7 +69,11 @@ interface PluginOptions {
   bodyPool?: number;
   /** Adds `GET /health`. Default true. @example { health: false } */
   health?: boolean;
-  /** Replaces coordconv's async `decode` (to wrap it, or in tests). Default `decode`. */
+  /**
+   * Replaces coordconv's async `decode` (to wrap it, or in tests). It receives the validated input,
+   * whose data may live in a pooled buffer: it must not keep it once its Promise settles.
+   * Default `decode`. @example { decoder: (input, options) => decode(input, options) }
+   */
   decoder?: Decoder;
 }
 
