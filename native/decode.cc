@@ -9,6 +9,10 @@
 
 #include "checked.h"
 
+#if defined(__x86_64__) || defined(_M_X64)
+#include <xmmintrin.h>
+#endif
+
 namespace coordconv {
 namespace {
 
@@ -31,11 +35,11 @@ bool needs_float_plane(DecodeMethod m) {
 
 // Per-part working memory, allocated before any plane is decoded and reused plane after plane.
 struct Scratch {
-  std::vector<float> plane;    // a Uint8 plane widened to float
-  std::vector<float> tmp;      // 'dark': the horizontal pass
-  std::vector<float> blurred;  // 'dark': the blurred plane
-  std::vector<float> padded;   // 'dark': one row with (kernel - 1) / 2 zeros each side
-  std::vector<float> zeros;    // 'dark': a row of zeros standing for rows outside the plane
+  std::vector<float> plane;  // a Uint8 plane widened to float
+  // 'dark' works on rows of stride S = W + kernel - 1, the plane's columns at r = (kernel - 1) / 2.
+  std::vector<float> padded;   // H x S: each row with r zeros either side
+  std::vector<float> tmp;      // (H + 2r) x S: the horizontal pass, r zero rows above and below
+  std::vector<float> blurred;  // H x S: the blurred plane (columns >= W unused)
   std::vector<const float*> src;
 };
 
@@ -46,32 +50,58 @@ Scratch make_scratch(const DecodeRequest& req) {
   if (in.dtype == DType::kUint8 && needs_float_plane(req.method)) s.plane.resize(n);
   if (req.method == DecodeMethod::kDark) {
     const size_t kernel = req.params.kernel;
-    s.tmp.resize(n);
-    s.blurred.resize(n);
-    s.padded.assign(in.width + kernel - 1, 0.0f);
-    s.zeros.assign(in.width, 0.0f);
+    const size_t stride = in.width + kernel - 1;
+    s.padded.assign(in.height * stride, 0.0f);
+    s.tmp.assign((in.height + kernel - 1) * stride, 0.0f);
+    s.blurred.resize(in.height * stride);
     s.src.resize(kernel);
   }
   return s;
 }
 
+// While alive, subnormal floats read as zero and results that would be subnormal are zero
+// (MXCSR FTZ + DAZ) on this thread; the previous mode comes back at the end of the scope. Every
+// SIMD path and the scalar one run on SSE/AVX units under the same MXCSR, so they stay identical.
+// Subnormal arithmetic costs ~100 cycles an operation, and a Gaussian heatmap's tails are full
+// of subnormals (exp(-x^2 / 8) for x of 26 to 29 pixels).
+class FlushSubnormals {
+#if defined(__x86_64__) || defined(_M_X64)
+ public:
+  FlushSubnormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | 0x8040u); }
+  ~FlushSubnormals() { _mm_setcsr(saved_); }
+
+ private:
+  unsigned saved_;
+#else
+ public:
+  FlushSubnormals() {}  // other CPUs: IEEE subnormals, slower, answers alike up to 1e-38
+#endif
+};
+
 // Separable Gaussian blur with zero padding: the plane is treated as if surrounded by zeros,
-// as DARK does by padding (kernel - 1) / 2 zeros before OpenCV's GaussianBlur.
-void blur(const Kernels& k, const float* in, size_t height, size_t width, const float* taps,
-          size_t kernel, Scratch& s) {
-  const size_t r = kernel / 2;
+// as DARK does by padding (kernel - 1) / 2 zeros before OpenCV's GaussianBlur. Each pass is one
+// fir_f32 call over the whole plane laid out with row stride S, so the SIMD kernels see thousands
+// of independent outputs rather than a short row at a time; the outputs in the padding columns
+// are computed, then zeroed. Returns the row stride of s.blurred.
+size_t blur(const Kernels& k, const float* in, size_t height, size_t width, const float* taps,
+            size_t kernel, Scratch& s) {
+  const FlushSubnormals flush;
+  const size_t r = kernel / 2, stride = width + kernel - 1;
+  for (size_t y = 0; y < height; ++y) {
+    std::memcpy(s.padded.data() + y * stride + r, in + y * width, width * sizeof(float));
+  }
+  // Horizontal: tmp[r + y][x] = sum_t taps[t] * padded[y][x + t].
   for (size_t t = 0; t < kernel; ++t) s.src[t] = s.padded.data() + t;
-  for (size_t y = 0; y < height; ++y) {
-    std::memcpy(s.padded.data() + r, in + y * width, width * sizeof(float));
-    k.fir_f32(s.src.data(), taps, kernel, s.tmp.data() + y * width, width);
+  k.fir_f32(s.src.data(), taps, kernel, s.tmp.data() + r * stride, height * stride - (kernel - 1));
+  // The outputs in the padding columns straddle two rows; zero them, so that the vertical pass
+  // gives exactly 0 there and the maximum of the whole blurred buffer is max(plane's, 0).
+  for (size_t y = 0; y + 1 < height; ++y) {
+    std::memset(s.tmp.data() + (r + y) * stride + width, 0, (kernel - 1) * sizeof(float));
   }
-  for (size_t y = 0; y < height; ++y) {
-    for (size_t t = 0; t < kernel; ++t) {
-      const size_t yy = y + t;  // row y + t - r, shifted by r to stay unsigned
-      s.src[t] = (yy >= r && yy - r < height) ? s.tmp.data() + (yy - r) * width : s.zeros.data();
-    }
-    k.fir_f32(s.src.data(), taps, kernel, s.blurred.data() + y * width, width);
-  }
+  // Vertical: blurred[y][x] = sum_t taps[t] * tmp[y + t][x]; rows outside the plane are zeros.
+  for (size_t t = 0; t < kernel; ++t) s.src[t] = s.tmp.data() + t * stride;
+  k.fir_f32(s.src.data(), taps, kernel, s.blurred.data(), height * stride);
+  return stride;
 }
 
 // One Newton step on log(max(blurred * scale, 1e-10)) at (px, py); false when the Hessian is
@@ -159,11 +189,13 @@ void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
     }
     case DecodeMethod::kDark: {
       if (px >= 2 && px + 2 < w && py >= 2 && py + 2 < h) {
-        blur(k, f, h, w, ctx.taps, req.params.kernel, s);
-        const ArgMax bm = k.argmax_f32(s.blurred.data(), n);
+        const size_t stride = blur(k, f, h, w, ctx.taps, req.params.kernel, s);
+        // Padding columns hold 0, so this is max(blurred plane, 0): enough, as only a positive
+        // maximum lets the step run.
+        const ArgMax bm = k.argmax_f32(s.blurred.data(), h * stride);
         if (bm.finite && bm.value > 0.0f) {
           const float scale = am.value / bm.value;  // rescale to the original maximum
-          dark_step(s.blurred.data(), w, px, py, scale, &x, &y);
+          dark_step(s.blurred.data(), stride, px, py, scale, &x, &y);
         }
       }
       break;

@@ -67,9 +67,11 @@ struct Kernels {
   // softmax uses each path's own exp (scalar: std::exp), so they agree within 1e-6 relative.
   // out[i] = float(in[i]).
   void (*u8_to_f32)(const uint8_t* in, float* out, size_t n);
-  // out[i] = sum over t of taps[t] * src[t][i], from +0 in the order t = 0..ntaps-1, each product
-  // and each sum rounded to float (never fused). One kernel does both passes of a separable
-  // filter: src[t] = row + t along a row, src[t] = row pointers down a column.
+  // out[i] = sum over t of taps[t] * src[t][i]: acc = fma(taps[t], src[t][i], acc) from +0 in the
+  // order t = 0..ntaps-1. Fused on every path (std::fma, correctly rounded, in scalar; FMA
+  // instructions in AVX2/AVX-512), so the paths agree bit for bit and the blur needs half the
+  // floating-point operations. One kernel does both passes of a separable filter: src[t] = row + t
+  // along rows, src[t] = the row t rows further down the plane.
   void (*fir_f32)(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n);
   // out[i] = max over t of src[t][i] (nsrc >= 1; inputs are finite or -inf).
   void (*maxrows_f32)(const float* const* src, size_t nsrc, float* out, size_t n);

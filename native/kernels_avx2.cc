@@ -343,13 +343,25 @@ void u8_to_f32(const uint8_t* in, float* out, size_t n) {
 }
 
 void fir_f32(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n) {
+  // Eight independent accumulators keep the adds' latency hidden; each output still sums its
+  // taps in order 0..ntaps-1, exactly as the scalar kernel does.
   size_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    __m256 a[8];
+    for (int j = 0; j < 8; ++j) a[j] = _mm256_setzero_ps();
+    for (size_t t = 0; t < ntaps; ++t) {
+      const __m256 w = _mm256_broadcast_ss(taps + t);
+      const float* p = src[t] + i;
+      for (int j = 0; j < 8; ++j) a[j] = _mm256_fmadd_ps(w, _mm256_loadu_ps(p + 8 * j), a[j]);
+    }
+    for (int j = 0; j < 8; ++j) _mm256_storeu_ps(out + i + 8 * j, a[j]);
+  }
   for (; i + 16 <= n; i += 16) {
     __m256 a0 = _mm256_setzero_ps(), a1 = a0;
     for (size_t t = 0; t < ntaps; ++t) {
       const __m256 w = _mm256_broadcast_ss(taps + t);
-      a0 = _mm256_add_ps(a0, _mm256_mul_ps(w, _mm256_loadu_ps(src[t] + i)));
-      a1 = _mm256_add_ps(a1, _mm256_mul_ps(w, _mm256_loadu_ps(src[t] + i + 8)));
+      a0 = _mm256_fmadd_ps(w, _mm256_loadu_ps(src[t] + i), a0);
+      a1 = _mm256_fmadd_ps(w, _mm256_loadu_ps(src[t] + i + 8), a1);
     }
     _mm256_storeu_ps(out + i, a0);
     _mm256_storeu_ps(out + i + 8, a1);
@@ -357,16 +369,13 @@ void fir_f32(const float* const* src, const float* taps, size_t ntaps, float* ou
   for (; i + 8 <= n; i += 8) {
     __m256 a0 = _mm256_setzero_ps();
     for (size_t t = 0; t < ntaps; ++t) {
-      a0 = _mm256_add_ps(a0, _mm256_mul_ps(_mm256_broadcast_ss(taps + t), _mm256_loadu_ps(src[t] + i)));
+      a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(taps + t), _mm256_loadu_ps(src[t] + i), a0);
     }
     _mm256_storeu_ps(out + i, a0);
   }
   for (; i < n; ++i) {
     float acc = 0.0f;
-    for (size_t t = 0; t < ntaps; ++t) {
-      const float prod = taps[t] * src[t][i];
-      acc = acc + prod;
-    }
+    for (size_t t = 0; t < ntaps; ++t) acc = std::fma(taps[t], src[t][i], acc);
     out[i] = acc;
   }
 }

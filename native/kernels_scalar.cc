@@ -144,10 +144,7 @@ void u8_to_f32(const uint8_t* in, float* out, size_t n) {
 void fir_f32(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     float acc = 0.0f;
-    for (size_t t = 0; t < ntaps; ++t) {
-      const float prod = taps[t] * src[t][i];
-      acc = acc + prod;
-    }
+    for (size_t t = 0; t < ntaps; ++t) acc = std::fma(taps[t], src[t][i], acc);
     out[i] = acc;
   }
 }

@@ -37,6 +37,7 @@ test('matches the double-precision JS reference on noisy Gaussians, Float32 and 
     [31, 16, { kernel: 11, sigma: 3 }],
     [8, 8, { kernel: 1, sigma: 1 }],
     [20, 7, { kernel: 25, sigma: 2.5 }],
+    [6, 5, { kernel: 255, sigma: 40 }],
   ];
   let worst = 0;
   for (const [h, w, options] of cases) {
@@ -78,4 +79,21 @@ test('NaN, Inf and non-positive planes are invalid', (t) => {
   data.fill(-1, 128, 192);
   const r = decodeSync({ data, shape: [3, 8, 8] }, { method: 'dark' });
   t.deepEqual(Array.from(r.valid), [0, 0, 0]);
+});
+
+test('subnormal tails: matches the reference, and the caller thread keeps its floating-point mode', (t) => {
+  // A narrow Gaussian on 64 x 48 leaves thousands of subnormal floats in its tails; the blur
+  // flushes them to zero (values below 1.2e-38 cannot move the answer), then restores the mode.
+  const h = 64;
+  const w = 48;
+  const random = rng(23);
+  const n = 8;
+  const data = new Float32Array(n * h * w);
+  for (let i = 0; i < n; i++) data.set(gaussianPlane(h, w, 8 + random() * 30, 8 + random() * 46, 1.2 + random()), i * h * w);
+  t.true(data.some((v) => v > 0 && v < 1.17549435e-38));
+  const got = decodeSync({ data, shape: [n, h, w] }, { method: 'dark' });
+  closeToRef(t, got, decodeBatchRef('dark', data, h, w), TOL);
+  const tiny = Number.parseFloat(`5e-${324 - Math.min(1, n - 8)}`);
+  t.true(tiny * 1.5 > 0, 'subnormal doubles still work on this thread');
+  t.true(Math.fround(1e-40) > 0);
 });
