@@ -65,12 +65,25 @@ Napi::Value Argmax(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Internal, for bench/ only: the read-only sweep over the bytes of a Float32Array or Uint8Array.
+Napi::Value Sweep(const Napi::CallbackInfo& info) {
+  const Napi::Object obj = object_arg(info, 0);
+  coordconv::DType dtype;
+  const TypedView data = plane_data_field(obj, "data", &dtype);
+  const size_t bytes = checked_product(info.Env(), {data.length, dtype == DType::kFloat32 ? sizeof(float) : 1});
+  AddonState& s = state(info.Env());
+  const uint8_t r = coordconv::sweep_bytes(*s.kernels, *s.pool, static_cast<const uint8_t*>(data.data),
+                                           bytes, size_field(obj, "threads"));
+  return Napi::Number::New(info.Env(), r);
+}
+
 }  // namespace
 
 void register_ops(Napi::Env env, Napi::Object exports) {
   exports.Set("relu", Napi::Function::New(env, Relu, "relu"));
   exports.Set("sum", Napi::Function::New(env, Sum, "sum"));
   exports.Set("argmax", Napi::Function::New(env, Argmax, "argmax"));
+  exports.Set("_sweep", Napi::Function::New(env, Sweep, "_sweep"));
 }
 
 }  // namespace coordconv_binding

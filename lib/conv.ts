@@ -26,6 +26,18 @@ export type Activation = 'none' | 'relu';
 
 const formatShape = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 
+/**
+ * Output storage the native code overwrites completely: not zero-filled, so a large result does
+ * not pay for clearing (or for faulting in fresh zero pages) before the kernel writes it.
+ */
+export function uninitialized(type: 'float32', n: number): Float32Array;
+export function uninitialized(type: 'uint8', n: number): Uint8Array;
+export function uninitialized(type: 'float32' | 'uint8', n: number): Float32Array | Uint8Array {
+  const bytes = type === 'float32' ? 4 : 1;
+  const buffer = Buffer.allocUnsafeSlow(n * bytes);
+  return type === 'float32' ? new Float32Array(buffer.buffer, buffer.byteOffset, n) : new Uint8Array(buffer.buffer, buffer.byteOffset, n);
+}
+
 export function readFloat32Tensor(value: unknown, name: string, minRank: number, maxRank: number, ranks: string): Float32Tensor {
   if (!isObject(value)) throw typeError('an object { data, shape }', name, value);
   const data = readData(value.data, `${name}.data`);
@@ -108,7 +120,7 @@ export function convRequest(
   const oh = Math.floor((paddedH - spanH) / sh) + 1;
   const ow = Math.floor((paddedW - spanW) / sw) + 1;
   const shape = [n, o, oh, ow];
-  const output = new Float32Array(product(shape, 'output'));
+  const output = uninitialized('float32', product(shape, 'output'));
   const request: NativeConvRequest = {
     input: x.data, batch: n, channels: c, height: h, width: wd, coordChannels: extra,
     weight: w.data, outChannels: o, kernelH: kh, kernelW: kw, bias,
@@ -154,7 +166,7 @@ export function addCoords(input: Float32Tensor, options?: AddCoordsOptions): Flo
   if (h > MAX_SIDE || w > MAX_SIDE) throw rangeError(`height and width at most ${MAX_SIDE}`, 'input.shape', formatShape(x.shape));
   const outC = c + (withR ? 3 : 2);
   const shape = layout === 'nchw' ? [n, outC, h, w] : [n, h, w, outC];
-  const output = new Float32Array(product(shape, 'output'));
+  const output = uninitialized('float32', product(shape, 'output'));
   addon.addCoords({ input: x.data, batch: n, channels: c, height: h, width: w, layout, withR, threads: concurrency(), output });
   return { data: output, shape };
 }
@@ -197,6 +209,8 @@ function prepareCoordConv(input: unknown, options: unknown): { request: NativeCo
  * The CoordConv layer: AddCoords followed by a 2-D convolution (cross-correlation, as PyTorch's
  * Conv2d), in one pass that generates the coordinate channels on the fly. Input `[N, C, H, W]`,
  * output `[N, O, H', W']` with H' = floor((H + pads - dilation * (kh - 1) - 1) / stride) + 1.
+ * Each output starts at its bias and adds w * v tap by tap (channels, then kernel rows, then
+ * columns) as a fused multiply-add, so every SIMD path, scalar included, gives the same bits.
  * Runs on the calling thread (split over `concurrency()` native threads).
  * @example
  * const y = coordConv2dSync({ data, shape: [1, 3, 64, 64] }, { weight: { data: w, shape: [8, 5, 3, 3] }, padding: 1 });

@@ -1,5 +1,6 @@
 // Coordinates to images: the inverse of decode.
 import { addon, type NativeEncodeRequest } from './addon';
+import { uninitialized } from './conv';
 import { atCallSite, isObject, isUint8Array, rangeError, typeError } from './errors';
 import { readEnum, readOptions } from './options';
 import { concurrency } from './simd';
@@ -147,7 +148,7 @@ function prepare(coords: unknown, options: unknown): { request: NativeEncodeRequ
   }
   const outShape = [n, c, height, width];
   const total = product(outShape, 'the output shape');
-  const output = u8 ? new Uint8Array(total) : new Float32Array(total);
+  const output = u8 ? uninitialized('uint8', total) : uninitialized('float32', total);
   const request: NativeEncodeRequest = {
     coords: data, visible, planes: n * c, points: p, height, width, kind, radius, sigma, unbiased, value,
     threads: concurrency(), output,

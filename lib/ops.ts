@@ -28,8 +28,8 @@ export interface Conv2dOptions {
 /**
  * 2-D convolution (cross-correlation, as in PyTorch's Conv2d) of `[N, C, H, W]` with weights
  * `[O, C, kh, kw]`: output `[N, O, H', W']`, H' = floor((H + pads - dilation * (kh - 1) - 1) / stride) + 1.
- * Each output starts at its bias and adds w * v tap by tap (channel, row, column), product and sum
- * rounded separately, so every SIMD path gives the same bits.
+ * Each output starts at its bias and adds w * v tap by tap (channel, row, column) as a fused
+ * multiply-add (one rounding per tap), so every SIMD path, scalar included, gives the same bits.
  * @example conv2d({ data, shape: [1, 2, 70, 100] }, { data: w, shape: [1, 2, 1, 1] })
  */
 export function conv2d(input: Float32Tensor, weight: Float32Tensor, options?: Conv2dOptions): Float32Tensor {

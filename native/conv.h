@@ -16,8 +16,8 @@ namespace coordconv {
 // optional bias [O], output [N, O, H', W'] with
 //   H' = (H + pad_top + pad_bottom - dilation_h * (kh - 1) - 1) / stride_h + 1, likewise W'.
 // Each output element starts at its bias (or 0) and adds w * v for every tap in the order
-// channel, kernel row, kernel column, product and sum rounded separately; taps in the padding
-// contribute w * 0 (PyTorch's zero padding), so every SIMD path gives the same bits.
+// channel, kernel row, kernel column, as a fused multiply-add (one rounding per tap); taps in the
+// padding contribute w * 0 (PyTorch's zero padding). Every SIMD path gives the same bits.
 //
 // coord_channels (AddCoords, Liu et al. 2018): 0 for a plain convolution; 2 appends
 //   xx(y, x) = x / (W - 1) * 2 - 1 and yy(y, x) = y / (H - 1) * 2 - 1 (0 where the side is 1),

@@ -10,6 +10,7 @@
 
 #include "checked.h"
 #include "conv.h"
+#include "fp_env.h"
 
 namespace coordconv {
 
@@ -129,6 +130,7 @@ void encode(const Kernels& k, ThreadPool& pool, const EncodeRequest& req) {
   std::atomic<bool> failed{false};
   pool.parallel_for(req.planes, req.threads, [&](size_t begin, size_t end) {
     try {
+      const FlushSubnormals ftz;  // the gaussian tails: no subnormal results, on every path alike
       GaussScratch s;
       if (req.kind == EncodeKind::kGaussian) {
         s.gx.resize(req.width);

@@ -21,6 +21,7 @@ enum class EncodeKind { kOneHot, kSquare, kGaussian };
 //   kGaussian: value * g(y) * g(x) with g(t) = exp(-((t - c) / (sqrt(2) sigma))^2), computed
 //              separably as (value * gy[row]) * gx[col]; unbiased: c = the exact coordinate over
 //              the whole plane; else c = the rounded coordinate, only within floor(3 sigma) of it.
+// Runs with subnormals flushed (fp_env.h): values below 2^-126 are written as 0.
 // Only what falls inside the canvas is drawn. A uint8 output stores value as is for kOneHot and
 // kSquare and floor(v + 0.5) (computed in float32) of the float value v for kGaussian.
 struct EncodeRequest {

@@ -25,8 +25,9 @@ struct ArgMax {
 // One tile of a direct convolution (issue 4: the conv2d / coordConv2d engine). For each output
 // channel o < out_channels and column x < n:
 //   out[o * out_stride + x] = relu?( bias[o] + sum over t < taps, in order, of weight[o * taps + t] * src[t][x] )
-// accumulated as acc = acc + w * v, rounded after the product and after the sum (never fused),
-// so every path agrees bit for bit. bias may be null (0). relu maps v <= 0 to +0, NaN passes.
+// accumulated as acc = fma(w, v, acc): one rounding per tap (std::fma on the scalar path, the FMA
+// instruction on AVX2 and AVX-512), in the same order, so every path agrees bit for bit. bias may
+// be null (0). relu maps v <= 0 to +0, NaN passes.
 struct ConvTile {
   const float* const* src;  // taps row pointers, each readable for n floats
   size_t taps;
@@ -49,9 +50,6 @@ struct Kernels {
   double (*sum_u8)(const uint8_t* p, size_t n);
   // out[i] = in[i] > 0 ? in[i] : +0, NaN propagates.
   void (*relu_f32)(const float* in, float* out, size_t n);
-  // y[i] = y[i] + a * x[i], rounded after the product and after the sum (never fused), so every
-  // path accumulates a convolution bit for bit alike.
-  void (*axpy_f32)(float a, const float* x, float* y, size_t n);
   // Encoder and CoordConv kernels (issue 4).
   // out[i] = exp_approx(-(u * u)) with u = (float(i) + offset) * scale, where exp_approx is the
   // fixed polynomial exp of kernels_common.h (results below 2^-126 flush to +0).
@@ -84,6 +82,10 @@ struct Kernels {
   // With e[i] = exp(beta * (p[i] - max)) computed in float: sums[0] += e[i], sums[1] += e[i] * i
   // (in double). p[i] <= max, all finite.
   void (*softmax_row_f32)(const float* p, size_t n, float max, float beta, double* sums);
+
+  // The bitwise OR of n bytes, each read once: a read-only pass with no other work, which the
+  // benchmark times as the memory roofline for the decoders. Internal (bench/ only).
+  uint8_t (*sweep_u8)(const uint8_t* p, size_t n);
 };
 
 extern const Kernels kScalarKernels;

@@ -192,25 +192,6 @@ void relu_f32(const float* in, float* out, size_t n) {
   }
 }
 
-void axpy_f32(float a, const float* x, float* y, size_t n) {
-  const __m256 va = _mm256_set1_ps(a);
-  size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const __m256 p0 = _mm256_mul_ps(va, _mm256_loadu_ps(x + i));
-    const __m256 p1 = _mm256_mul_ps(va, _mm256_loadu_ps(x + i + 8));
-    _mm256_storeu_ps(y + i, _mm256_add_ps(_mm256_loadu_ps(y + i), p0));
-    _mm256_storeu_ps(y + i + 8, _mm256_add_ps(_mm256_loadu_ps(y + i + 8), p1));
-  }
-  for (; i + 8 <= n; i += 8) {
-    const __m256 p0 = _mm256_mul_ps(va, _mm256_loadu_ps(x + i));
-    _mm256_storeu_ps(y + i, _mm256_add_ps(_mm256_loadu_ps(y + i), p0));
-  }
-  for (; i < n; ++i) {
-    const float prod = a * x[i];
-    y[i] = y[i] + prod;
-  }
-}
-
 // Lane mask for the first `left` of 8 floats (all lanes when left >= 8), for maskload/maskstore.
 inline __m256i tail8(size_t left) {
   const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
@@ -293,33 +274,58 @@ void max_scaled_u8(uint8_t* out, const float* g, float s, size_t n) {
 // OB output channels by two vectors (16 columns) of accumulators; masks cover the column tail.
 template <size_t OB>
 void conv_block(const ConvTile& t, size_t o0, size_t x, __m256i m0, __m256i m1) {
-  __m256 a0[OB], a1[OB];
-  for (size_t j = 0; j < OB; ++j) {
-    a0[j] = a1[j] = _mm256_set1_ps(t.bias ? t.bias[o0 + j] : 0.0f);
-  }
-  const float* w = t.weight + o0 * t.taps;
-  for (size_t k = 0; k < t.taps; ++k) {
+  // Named accumulators, not an array, so that every one stays in a register.
+  __m256 a0_0, a1_0;
+  __m256 a0_1, a1_1;
+  __m256 a0_2, a1_2;
+  __m256 a0_3, a1_3;
+  const float* bias = t.bias ? t.bias + o0 : nullptr;
+  if constexpr (OB > 0) a0_0 = a1_0 = _mm256_set1_ps(bias ? bias[0] : 0.0f);
+  if constexpr (OB > 1) a0_1 = a1_1 = _mm256_set1_ps(bias ? bias[1] : 0.0f);
+  if constexpr (OB > 2) a0_2 = a1_2 = _mm256_set1_ps(bias ? bias[2] : 0.0f);
+  if constexpr (OB > 3) a0_3 = a1_3 = _mm256_set1_ps(bias ? bias[3] : 0.0f);
+  const size_t taps = t.taps;
+  const float* w = t.weight + o0 * taps;
+  for (size_t k = 0; k < taps; ++k) {
     const float* s = t.src[k] + x;
     const __m256 v0 = _mm256_maskload_ps(s, m0);
     const __m256 v1 = _mm256_maskload_ps(s + 8, m1);
-    for (size_t j = 0; j < OB; ++j) {
-      const __m256 wj = _mm256_broadcast_ss(w + j * t.taps + k);
-      a0[j] = _mm256_add_ps(a0[j], _mm256_mul_ps(wj, v0));
-      a1[j] = _mm256_add_ps(a1[j], _mm256_mul_ps(wj, v1));
+    if constexpr (OB > 0) {
+      const __m256 wj = _mm256_set1_ps(w[0 * taps + k]);
+      a0_0 = _mm256_fmadd_ps(wj, v0, a0_0);
+      a1_0 = _mm256_fmadd_ps(wj, v1, a1_0);
+    }
+    if constexpr (OB > 1) {
+      const __m256 wj = _mm256_set1_ps(w[1 * taps + k]);
+      a0_1 = _mm256_fmadd_ps(wj, v0, a0_1);
+      a1_1 = _mm256_fmadd_ps(wj, v1, a1_1);
+    }
+    if constexpr (OB > 2) {
+      const __m256 wj = _mm256_set1_ps(w[2 * taps + k]);
+      a0_2 = _mm256_fmadd_ps(wj, v0, a0_2);
+      a1_2 = _mm256_fmadd_ps(wj, v1, a1_2);
+    }
+    if constexpr (OB > 3) {
+      const __m256 wj = _mm256_set1_ps(w[3 * taps + k]);
+      a0_3 = _mm256_fmadd_ps(wj, v0, a0_3);
+      a1_3 = _mm256_fmadd_ps(wj, v1, a1_3);
     }
   }
-  const __m256 zero = _mm256_setzero_ps();
-  for (size_t j = 0; j < OB; ++j) {
-    __m256 r0 = a0[j], r1 = a1[j];
+  auto put = [&](size_t j, __m256 r0, __m256 r1) {
     if (t.relu) {
       // v <= 0 becomes +0; NaN fails the comparison and passes through, as in the scalar path.
+      const __m256 zero = _mm256_setzero_ps();
       r0 = _mm256_blendv_ps(r0, zero, _mm256_cmp_ps(r0, zero, _CMP_LE_OQ));
       r1 = _mm256_blendv_ps(r1, zero, _mm256_cmp_ps(r1, zero, _CMP_LE_OQ));
     }
     float* out = t.out + (o0 + j) * t.out_stride + x;
     _mm256_maskstore_ps(out, m0, r0);
     _mm256_maskstore_ps(out + 8, m1, r1);
-  }
+  };
+  if constexpr (OB > 0) put(0, a0_0, a1_0);
+  if constexpr (OB > 1) put(1, a0_1, a1_1);
+  if constexpr (OB > 2) put(2, a0_2, a1_2);
+  if constexpr (OB > 3) put(3, a0_3, a1_3);
 }
 
 void conv_tile_f32(const ConvTile& t) {
@@ -493,6 +499,30 @@ void softmax_row_f32(const float* p, size_t n, float max, float beta, double* su
   sums[1] += wx;
 }
 
+uint8_t sweep_u8(const uint8_t* p, size_t n) {
+  // Four independent accumulators keep four 32-byte loads in flight per iteration.
+  __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+  size_t i = 0;
+  for (; i + 128 <= n; i += 128) {
+    a0 = _mm256_or_si256(a0, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)));
+    a1 = _mm256_or_si256(a1, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 32)));
+    a2 = _mm256_or_si256(a2, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 64)));
+    a3 = _mm256_or_si256(a3, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 96)));
+  }
+  for (; i + 32 <= n; i += 32) {
+    a0 = _mm256_or_si256(a0, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)));
+  }
+  const __m256i a = _mm256_or_si256(_mm256_or_si256(a0, a1), _mm256_or_si256(a2, a3));
+  __m128i q = _mm_or_si128(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
+  q = _mm_or_si128(q, _mm_srli_si128(q, 8));
+  q = _mm_or_si128(q, _mm_srli_si128(q, 4));
+  q = _mm_or_si128(q, _mm_srli_si128(q, 2));
+  q = _mm_or_si128(q, _mm_srli_si128(q, 1));
+  uint8_t r = static_cast<uint8_t>(_mm_cvtsi128_si32(q));
+  for (; i < n; ++i) r |= p[i];
+  return r;
+}
+
 }  // namespace
 
 const Kernels kAvx2Kernels = {
@@ -504,7 +534,6 @@ const Kernels kAvx2Kernels = {
     .sum_f32 = sum_f32,
     .sum_u8 = sum_u8,
     .relu_f32 = relu_f32,
-    .axpy_f32 = axpy_f32,
     .gauss_f32 = gauss_f32,
     .max_scaled_f32 = max_scaled_f32,
     .max_scaled_u8 = max_scaled_u8,
@@ -515,6 +544,7 @@ const Kernels kAvx2Kernels = {
     .peak_candidates_f32 = peak_candidates_f32,
     .centroid_row_f32 = centroid_row_f32,
     .softmax_row_f32 = softmax_row_f32,
+    .sweep_u8 = sweep_u8,
 };
 
 }  // namespace coordconv

@@ -69,13 +69,6 @@ void relu_f32(const float* in, float* out, size_t n) {
   }
 }
 
-void axpy_f32(float a, const float* x, float* y, size_t n) {
-  for (size_t i = 0; i < n; ++i) {
-    const float prod = a * x[i];
-    y[i] = y[i] + prod;
-  }
-}
-
 // exp for x <= 0, the operation sequence of exp_approx.h.
 float exp_approx(float x) {
   using namespace expc;
@@ -128,10 +121,7 @@ void conv_tile_f32(const ConvTile& t) {
     float* out = t.out + o * t.out_stride;
     for (size_t x = 0; x < t.n; ++x) {
       float acc = init;
-      for (size_t k = 0; k < t.taps; ++k) {
-        const float prod = w[k] * t.src[k][x];
-        acc = acc + prod;
-      }
+      for (size_t k = 0; k < t.taps; ++k) acc = std::fma(w[k], t.src[k][x], acc);
       out[x] = (t.relu && acc <= 0.0f) ? 0.0f : acc;
     }
   }
@@ -190,6 +180,12 @@ void softmax_row_f32(const float* p, size_t n, float max, float beta, double* su
   sums[1] += sx;
 }
 
+uint8_t sweep_u8(const uint8_t* p, size_t n) {
+  uint8_t r = 0;
+  for (size_t i = 0; i < n; ++i) r |= p[i];
+  return r;
+}
+
 }  // namespace
 
 const Kernels kScalarKernels = {
@@ -201,7 +197,6 @@ const Kernels kScalarKernels = {
     .sum_f32 = sum_f32,
     .sum_u8 = sum_u8,
     .relu_f32 = relu_f32,
-    .axpy_f32 = axpy_f32,
     .gauss_f32 = gauss_f32,
     .max_scaled_f32 = max_scaled_f32,
     .max_scaled_u8 = max_scaled_u8,
@@ -212,6 +207,7 @@ const Kernels kScalarKernels = {
     .peak_candidates_f32 = peak_candidates_f32,
     .centroid_row_f32 = centroid_row_f32,
     .softmax_row_f32 = softmax_row_f32,
+    .sweep_u8 = sweep_u8,
 };
 
 }  // namespace coordconv

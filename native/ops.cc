@@ -1,6 +1,7 @@
 #include "ops.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "checked.h"
 
@@ -40,6 +41,22 @@ void argmax_planes(const Kernels& k, ThreadPool& pool, const PlaneBatch& in, siz
       finite[i] = r.finite ? 1 : 0;
     }
   });
+}
+
+uint8_t sweep_bytes(const Kernels& k, ThreadPool& pool, const uint8_t* p, size_t bytes,
+                    size_t threads) {
+  // One contiguous range per thread, so each streams through memory linearly.
+  const size_t shares = std::max<size_t>(1, std::min(threads, bytes / 4096 + 1));
+  std::vector<uint8_t> partial(shares, 0);
+  pool.parallel_for(shares, shares, [&](size_t begin, size_t end) {
+    for (size_t s = begin; s < end; ++s) {
+      const size_t lo = bytes / shares * s, hi = s + 1 == shares ? bytes : bytes / shares * (s + 1);
+      partial[s] = k.sweep_u8(p + lo, hi - lo);
+    }
+  });
+  uint8_t r = 0;
+  for (uint8_t v : partial) r |= v;
+  return r;
 }
 
 }  // namespace coordconv

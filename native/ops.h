@@ -25,4 +25,9 @@ void sum_planes(const Kernels& k, ThreadPool& pool, const PlaneBatch& in, size_t
 void argmax_planes(const Kernels& k, ThreadPool& pool, const PlaneBatch& in, size_t threads,
                    float* values, double* indices, uint8_t* finite);
 
+// The OR of `bytes` bytes, read once, split over `threads`: the read-only memory roofline the
+// benchmark compares decoders with. Internal; only bench/ calls it.
+uint8_t sweep_bytes(const Kernels& k, ThreadPool& pool, const uint8_t* p, size_t bytes,
+                    size_t threads);
+
 }  // namespace coordconv
