@@ -5,16 +5,16 @@
 // Each server runs in its own process and measures its event-loop delay while the load runs.
 // Targets: >= 5x the JavaScript-loop server's requests/s, event-loop delay p99 < 20 ms.
 //
-// Writes bench/results/server.json. Options: --duration <s> (default 10), --connections <n> (default 8).
+// Writes bench/results/server.json (server.quick.json with BENCH_QUICK=1). Options: --duration <s> (default 10), --connections <n> (default 8).
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { environment as benchEnvironment, writeResults } from './lib/harness.mjs';
 import { jsDecode } from './lib/js-decode.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -23,7 +23,8 @@ const autocannon = require('autocannon');
 const coordconv = require('../dist/index.js');
 
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '8' } } });
-const duration = Number(values.duration);
+// BENCH_QUICK=1 (bench/README.md): 2 s per row, results to server.quick.json.
+const duration = process.env.BENCH_QUICK === '1' ? 2 : Number(values.duration);
 const connections = Number(values.connections);
 const SHAPE = [64, 17, 64, 48];
 const METHODS = ['argmax', 'dark'];
@@ -173,20 +174,23 @@ for (const t of targets) {
   );
 }
 
-const environment = {
-  cpu: os.cpus()[0]?.model ?? 'unknown',
-  cores: os.cpus().length,
-  node: process.version,
+const environment = benchEnvironment({
   simd: coordconv.simd().active,
   concurrency: coordconv.concurrency(),
+  autocannon: require('autocannon/package.json').version,
+  fastify: require('fastify/package.json').version,
   // The machine is shared: its load during the run says how far the numbers can be trusted.
   loadAverageAtStart: loadAtStart,
   loadAverageAtEnd: os.loadavg(),
-  date: new Date().toISOString(),
-};
-mkdirSync(path.join(benchDir, 'results'), { recursive: true });
-writeFileSync(
-  path.join(benchDir, 'results', 'server.json'),
-  `${JSON.stringify({ name: 'server', environment, workload: { shape: SHAPE, dtype: 'float32', bytesPerRequest: body.length, connections, durationSec: duration }, agreement, rows, targets }, null, 2)}\n`,
-);
-console.log(`\n# ${environment.cpu}, ${environment.cores} cores, Node ${environment.node}, SIMD ${environment.simd}, load average ${environment.loadAverageAtEnd.map((l) => l.toFixed(2)).join(', ')}; bench/results/server.json written`);
+});
+const file = writeResults('server', {
+  name: 'server',
+  description: 'POST /decode under autocannon: coordconv/fastify against the same server decoding with a JavaScript loop on the event loop',
+  methodology: 'each server in its own process on loopback, 2 s warm-up then the timed run; event-loop delay measured inside the server with perf_hooks.monitorEventLoopDelay (5 ms resolution)',
+  environment,
+  workload: { shape: SHAPE, dtype: 'float32', bytesPerRequest: body.length, connections, durationSec: duration },
+  agreement,
+  rows,
+  targets,
+});
+console.log(`\n# ${environment.cpu}, ${environment.cores} cores, Node ${environment.node}, SIMD ${environment.simd}, load average ${environment.loadAverageAtEnd.map((l) => l.toFixed(2)).join(', ')}; ${path.relative(process.cwd(), file)} written`);
