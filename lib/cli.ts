@@ -13,6 +13,7 @@ import { readNpz } from './io/npz';
 import { writeFileAtomic } from './io/atomic';
 import { writePreview } from './preview';
 import { runBench } from './bench';
+import { serveCommand } from './cli/serve';
 
 /** A wrong command line: printed as one line, exit code 2. */
 class UsageError extends Error {}
@@ -25,6 +26,7 @@ Commands:
   decode     decode the heatmaps of a .npy/.npz/.h5 file to coordinates (.npy, .csv or .json)
   preview    draw a PNG contact sheet of planes with their decoded coordinates marked
   bench      measure coordconv's own speed on this machine
+  serve      answer POST /decode over HTTP (Fastify, loopback by default)
 
 Run 'coordconv <command> --help' for a command's options.`,
   generate: `Usage: coordconv generate --preset not-so-clevr [--split uniform|quadrant] [--format h5|npz|npy]
@@ -346,6 +348,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   decode: decodeCommand,
   preview: previewCommand,
   bench: benchCommand,
+  serve: serveCommand,
 };
 
 /** Runs the CLI; resolves with the exit code. */

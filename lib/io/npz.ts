@@ -355,3 +355,40 @@ export function parseNpz(bytes: Uint8Array, name = 'the .npz file'): Record<stri
 export async function readNpz(file: string): Promise<Record<string, NpyArray>> {
   return parseNpz(await fs.readFile(file), file);
 }
+
+// Kept beside encodeNpz (not merged into the import above) so this addition merges cleanly.
+import { encodeNpy } from './npy';
+
+/**
+ * Encodes several arrays as one .npz held in memory (stored, like np.savez; ZIP64 records only
+ * when a size or offset needs them), for answers that never touch a file: the HTTP decoder's.
+ * @example const bytes = encodeNpz({ coords: { data: xy, shape: [n, 2] } }); // np.load(io.BytesIO(bytes))
+ */
+export function encodeNpz(arrays: Record<string, NpyInput>): Uint8Array {
+  if (typeof arrays !== 'object' || arrays === null) throw typeError('an object of named arrays', 'arrays', arrays);
+  const parts: Uint8Array[] = [];
+  const entries: Entry[] = [];
+  let position = 0;
+  const push = (bytes: Uint8Array) => {
+    parts.push(bytes);
+    position += bytes.byteLength;
+  };
+  for (const [name, array] of Object.entries(arrays)) {
+    checkName(name);
+    const npy = encodeNpy(array);
+    const entry: Entry = { name: ascii(`${name}.npy`), offset: position, size: npy.byteLength, crc: npy.byteLength > 0 ? crc32(npy) >>> 0 : 0, zip64: npy.byteLength >= MAX32 };
+    entries.push(entry);
+    push(localHeader(entry));
+    push(npy);
+  }
+  const cdOffset = position;
+  for (const entry of entries) push(centralHeader(entry, false));
+  push(endRecords(entries.length, cdOffset, position - cdOffset, false));
+  const out = new Uint8Array(position);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
+}

@@ -1,0 +1,196 @@
+// HTTP load test (issue 6): autocannon against `POST /decode` on loopback, with requests of
+// 64 x 17 heatmaps of 64 x 48 (Float32, 13.4 MB each, sent as application/octet-stream), for
+// 'argmax' and 'dark'. Side by side in the same run: coordconv's server (the coordconv/fastify
+// plugin as shipped) and the same server decoding with a plain JavaScript loop on the event loop.
+// Each server runs in its own process and measures its event-loop delay while the load runs.
+// Targets: >= 5x the JavaScript-loop server's requests/s, event-loop delay p99 < 20 ms.
+//
+// Writes bench/results/server.json (server.quick.json with BENCH_QUICK=1). Options: --duration <s> (default 10), --connections <n> (default 8).
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { environment as benchEnvironment, writeResults } from './lib/harness.mjs';
+import { jsDecode } from './lib/js-decode.mjs';
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon');
+const coordconv = require('../dist/index.js');
+
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '8' } } });
+// BENCH_QUICK=1 (bench/README.md): 2 s per row, results to server.quick.json.
+const duration = process.env.BENCH_QUICK === '1' ? 2 : Number(values.duration);
+const connections = Number(values.connections);
+const SHAPE = [64, 17, 64, 48];
+const METHODS = ['argmax', 'dark'];
+const TARGET_RATIO = 5;
+const TARGET_LOOP_P99_MS = 20;
+
+// mulberry32, so every run sends the same heatmaps.
+function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Pose-model-like heatmaps: one Gaussian peak (sigma 2 px) per plane at a random sub-pixel spot,
+// over low noise.
+function heatmaps([n, k, h, w], seed) {
+  const r = random(seed);
+  const data = new Float32Array(n * k * h * w);
+  for (let p = 0; p < n * k; p++) {
+    const cx = 2 + r() * (w - 4);
+    const cy = 2 + r() * (h - 4);
+    const base = p * h * w;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        data[base + y * w + x] = Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / 8) + 0.01 * r();
+      }
+    }
+  }
+  return data;
+}
+
+const data = heatmaps(SHAPE, 6);
+const body = Buffer.from(data.buffer);
+const headers = { 'content-type': 'application/octet-stream', 'x-dtype': 'float32', 'x-shape': SHAPE.join(',') };
+
+// The JavaScript loop must give coordconv's answers before either is timed.
+function checkSame(method, a, b, tolerance) {
+  let worst = 0;
+  for (let i = 0; i < a.valid.length; i++) {
+    if (a.valid[i] !== b.valid[i]) throw new Error(`${method}: plane ${i} valid ${a.valid[i]} vs ${b.valid[i]}`);
+    for (let c = 0; c < 2; c++) {
+      const d = Math.abs(a.coords[2 * i + c] - b.coords[2 * i + c]);
+      if (!(d <= tolerance)) throw new Error(`${method}: plane ${i} differs by ${d} px`);
+      worst = Math.max(worst, d);
+    }
+  }
+  return worst;
+}
+const agreement = {};
+for (const method of METHODS) {
+  const native = coordconv.decodeSync({ data, shape: SHAPE }, { method });
+  const js = jsDecode({ data, shape: SHAPE }, { method });
+  agreement[method] = checkSame(method, native, js, method === 'argmax' ? 0 : 0.01);
+  console.log(`# ${method}: the JavaScript loop agrees with coordconv (max |d| ${agreement[method].toExponential(2)} px)`);
+}
+
+async function startServer(impl) {
+  const child = fork(path.join(benchDir, 'lib', 'decode-server.mjs'), [impl], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const [{ url }] = await once(child, 'message');
+  const ask = async (message, key) => {
+    child.send(message);
+    for (;;) {
+      const [reply] = await once(child, 'message');
+      if (reply[key] !== undefined) return reply[key];
+    }
+  };
+  return { child, url, ask };
+}
+
+function load(url, method, seconds) {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { url: `${url}/decode?method=${method}`, method: 'POST', headers, body, connections, duration: seconds, pipelining: 1 },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+  });
+}
+
+const loadAtStart = os.loadavg();
+console.log(`# load average at start: ${loadAtStart.map((l) => l.toFixed(2)).join(', ')} (${os.cpus().length} cores)`);
+const rows = [];
+for (const method of METHODS) {
+  for (const impl of ['coordconv', 'js']) {
+    const server = await startServer(impl);
+    // One request checked over HTTP: the server answers what the library answers.
+    const check = await (await fetch(`${server.url}/decode?method=${method}`, { method: 'POST', body, headers })).json();
+    const reference = coordconv.decodeSync({ data, shape: SHAPE }, { method });
+    const expected = Array.from(reference.coords, (v) => (Number.isFinite(v) ? v : null));
+    const tolerance = impl === 'js' && method === 'dark' ? 0.01 : 0;
+    if (!check.coords.every((v, i) => Math.abs(v - expected[i]) <= tolerance)) throw new Error(`${impl} ${method}: the server's answer differs`);
+    await load(server.url, method, Math.min(2, duration)); // warm-up
+    await server.ask('reset', 'reset');
+    const result = await load(server.url, method, duration);
+    const loop = await server.ask('stats', 'stats');
+    server.child.send('stop');
+    await once(server.child, 'exit');
+    const row = {
+      method,
+      server: impl === 'coordconv' ? 'coordconv (coordconv/fastify)' : 'JS loop on the event loop (same plugin)',
+      impl,
+      requestsPerSec: result.requests.average,
+      latencyP50Ms: result.latency.p50,
+      latencyP99Ms: result.latency.p99,
+      loopDelayP50Ms: loop.p50,
+      loopDelayP99Ms: loop.p99,
+      loopDelayMaxMs: loop.max,
+      eventLoopUtilization: loop.eventLoopUtilization,
+      serverCpuMsPerRequest: loop.cpuMsPerRequest,
+      requests: result.requests.total,
+      non2xx: result.non2xx,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      mbPerSec: result.throughput.average / 1e6,
+    };
+    rows.push(row);
+    console.log(
+      `${method.padEnd(7)} ${row.server.padEnd(42)} ${row.requestsPerSec.toFixed(1).padStart(7)} req/s  latency p50 ${String(row.latencyP50Ms).padStart(5)} ms p99 ${String(row.latencyP99Ms).padStart(5)} ms  event-loop delay p99 ${row.loopDelayP99Ms.toFixed(1).padStart(6)} ms (max ${row.loopDelayMaxMs.toFixed(1)}), utilization ${(100 * row.eventLoopUtilization).toFixed(0)}%, server CPU ${row.serverCpuMsPerRequest?.toFixed(1)} ms/request  non-2xx ${row.non2xx} errors ${row.errors}`,
+    );
+  }
+}
+
+const targets = METHODS.map((method) => {
+  const native = rows.find((r) => r.method === method && r.impl === 'coordconv');
+  const js = rows.find((r) => r.method === method && r.impl === 'js');
+  const ratio = native.requestsPerSec / js.requestsPerSec;
+  return {
+    method,
+    ratio,
+    ratioTarget: TARGET_RATIO,
+    ratioMet: ratio >= TARGET_RATIO,
+    loopDelayP99Ms: native.loopDelayP99Ms,
+    loopDelayTargetMs: TARGET_LOOP_P99_MS,
+    loopDelayMet: native.loopDelayP99Ms < TARGET_LOOP_P99_MS,
+    jsLoopDelayP99Ms: js.loopDelayP99Ms,
+  };
+});
+console.log('\n# targets');
+for (const t of targets) {
+  console.log(
+    `${t.method.padEnd(7)} req/s ${t.ratio.toFixed(2)}x the JS-loop server (target >= ${TARGET_RATIO}x: ${t.ratioMet ? 'MET' : 'MISSED'}); ` +
+      `event-loop delay p99 ${t.loopDelayP99Ms.toFixed(1)} ms (target < ${TARGET_LOOP_P99_MS} ms: ${t.loopDelayMet ? 'MET' : 'MISSED'}; JS loop ${t.jsLoopDelayP99Ms.toFixed(1)} ms)`,
+  );
+}
+
+const environment = benchEnvironment({
+  simd: coordconv.simd().active,
+  concurrency: coordconv.concurrency(),
+  autocannon: require('autocannon/package.json').version,
+  fastify: require('fastify/package.json').version,
+  // The machine is shared: its load during the run says how far the numbers can be trusted.
+  loadAverageAtStart: loadAtStart,
+  loadAverageAtEnd: os.loadavg(),
+});
+const file = writeResults('server', {
+  name: 'server',
+  description: 'POST /decode under autocannon: coordconv/fastify against the same server decoding with a JavaScript loop on the event loop',
+  methodology: 'each server in its own process on loopback, 2 s warm-up then the timed run; event-loop delay measured inside the server with perf_hooks.monitorEventLoopDelay (5 ms resolution)',
+  environment,
+  workload: { shape: SHAPE, dtype: 'float32', bytesPerRequest: body.length, connections, durationSec: duration },
+  agreement,
+  rows,
+  targets,
+});
+console.log(`\n# ${environment.cpu}, ${environment.cores} cores, Node ${environment.node}, SIMD ${environment.simd}, load average ${environment.loadAverageAtEnd.map((l) => l.toFixed(2)).join(', ')}; ${path.relative(process.cwd(), file)} written`);

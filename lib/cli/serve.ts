@@ -1,0 +1,131 @@
+/**
+ * `coordconv serve`: the decode endpoint as a standalone HTTP server (Fastify and the
+ * `coordconv/fastify` plugin with their defaults). Needs the optional peer `fastify`.
+ *
+ * @example
+ * coordconv serve --port 8080                      # http://127.0.0.1:8080/decode and /health
+ * coordconv serve --host 0.0.0.0 --port 8080 --method dark --sigma 2 --max-queue 64
+ */
+import type { FastifyInstance } from 'fastify';
+import { parseArgs } from 'node:util';
+
+import { describe, rangeError, typeError } from '../errors';
+import { queryValue } from '../server/http';
+
+export const SERVE_USAGE = `Usage: coordconv serve [options]
+
+Serves POST /decode and GET /health over HTTP (stop with Ctrl-C: requests in flight finish first).
+
+  --port <n>              TCP port (default 8080; 0 picks a free one)
+  --host <address>        address to listen on (default 127.0.0.1, loopback only)
+  --body-limit <bytes>    largest request body (default 67108864, 64 MiB)
+  --max-in-flight <n>     decodes running at once (default: the number of cores)
+  --max-queue <n>         requests admitted beyond those (default 32); past it, 503
+  --request-timeout <ms>  per-request time limit, 0 for none (default 30000)
+  --method <name>         default decode method (default argmax); the query string overrides
+  --kernel <n> --sigma <x> --threshold <x> --beta <x>
+                          default options of that method
+  --log                   log every request (Fastify's JSON logger)
+  -h, --help              this text
+`;
+
+const INTEGER = /^\d{1,15}$/;
+
+function readCount(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!INTEGER.test(value)) throw rangeError('a non-negative integer', name, describe(value));
+  return Number(value);
+}
+
+/**
+ * Starts the server and resolves once it listens; SIGINT and SIGTERM close it (waiting for the
+ * requests in flight) and let the process exit.
+ */
+export async function serve(argv: readonly string[], log: (line: string) => void = console.log): Promise<FastifyInstance | undefined> {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'body-limit': { type: 'string' },
+      'max-in-flight': { type: 'string' },
+      'max-queue': { type: 'string' },
+      'request-timeout': { type: 'string' },
+      method: { type: 'string' },
+      kernel: { type: 'string' },
+      sigma: { type: 'string' },
+      threshold: { type: 'string' },
+      beta: { type: 'string' },
+      log: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    log(SERVE_USAGE);
+    return undefined;
+  }
+  const port = readCount(values.port, '--port') ?? 8080;
+  if (port > 65535) throw rangeError('a port from 0 to 65535', '--port', String(port));
+  const host = values.host ?? '127.0.0.1';
+  const defaults: Record<string, unknown> = {};
+  for (const key of ['method', 'kernel', 'sigma', 'threshold', 'beta'] as const) {
+    const value = values[key];
+    if (value !== undefined) defaults[key] = queryValue(value);
+  }
+
+  let Fastify: typeof import('fastify').default;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    Fastify = require('fastify') as typeof import('fastify').default;
+  } catch {
+    throw typeError('the package fastify (npm install fastify@5)', 'coordconv serve', undefined);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const plugin = require('../fastify') as typeof import('../fastify');
+  const app = Fastify({ logger: values.log === true });
+  await app.register(plugin, {
+    bodyLimit: readCount(values['body-limit'], '--body-limit'),
+    maxInFlight: readCount(values['max-in-flight'], '--max-in-flight'),
+    maxQueue: readCount(values['max-queue'], '--max-queue'),
+    requestTimeout: readCount(values['request-timeout'], '--request-timeout'),
+    defaults: defaults as import('../fastify').DefaultOptions,
+  });
+  const address = await app.listen({ port, host });
+  log(`coordconv serve: listening on ${address} (POST /decode, GET /health)`);
+  const stop = (signal: string) => {
+    log(`coordconv serve: ${signal}, finishing requests in flight`);
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    void app.close();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return app;
+}
+
+/**
+ * `coordconv serve ...` in the coordconv command (lib/cli.ts): resolves once the server listens;
+ * the process then lives until SIGINT/SIGTERM. A bad option throws a TypeError/RangeError (exit 2).
+ */
+export async function serveCommand(argv: string[]): Promise<void> {
+  await serve(argv);
+}
+
+/** The standalone entry (`node dist/cli/serve.js ...`): the arguments after `serve`. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await serve(argv);
+    return 0;
+  } catch (error) {
+    console.error(`coordconv serve: ${error instanceof Error ? error.message : String(error)}`);
+    console.error('Run `coordconv serve --help` for the options.');
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    if (code !== 0) process.exitCode = code;
+  });
+}

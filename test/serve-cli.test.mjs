@@ -1,0 +1,59 @@
+// `coordconv serve` as a user runs it: a child process on an ephemeral loopback port, real
+// requests, then SIGTERM with a request in flight.
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import test from 'ava';
+import { npy } from './helpers/server.mjs';
+
+// The coordconv command (package.json "bin") and serve's own entry.
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const standalone = fileURLToPath(new URL('../dist/cli/serve.js', import.meta.url));
+
+function start(args) {
+  const child = spawn(process.execPath, [cli, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  const listening = new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before listening: ${out}`)));
+  });
+  return { child, listening, output: () => out };
+}
+
+test('serve listens on loopback by default, decodes with its default options, and stops cleanly on SIGTERM', async (t) => {
+  const { child, listening, output } = start(['--port', '0', '--method', 'centroid', '--threshold', '0.9', '--max-queue', '4']);
+  t.teardown(() => child.kill('SIGKILL'));
+  const url = await listening;
+  const plane = new Float32Array(12 * 10);
+  plane[4 * 10 + 7] = 1;
+  plane[4 * 10 + 8] = 0.5; // below 0.9 of the maximum: left out of the centroid
+  const response = await fetch(`${url}/decode`, { method: 'POST', body: npy(plane, [12, 10]), headers: { 'content-type': 'application/x-npy' } });
+  t.deepEqual(await response.json(), { shape: [], coords: [7, 4], scores: [1], valid: [1] });
+  t.like(await (await fetch(`${url}/health`)).json(), { status: 'ok', maxQueue: 4 });
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const [code] = await exited;
+  t.is(code, 0);
+  t.regex(output(), /SIGTERM, finishing requests in flight/);
+});
+
+test('serve --help prints the usage; a bad option exits 2 with a message', (t) => {
+  const listed = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+  t.regex(listed.stdout, /^ {2}serve {6}answer POST \/decode over HTTP/m);
+  const help = spawnSync(process.execPath, [cli, 'serve', '--help'], { encoding: 'utf8' });
+  t.is(help.status, 0);
+  t.regex(help.stdout, /^Usage: coordconv serve \[options\]/);
+  t.regex(help.stdout, /--host <address> +address to listen on \(default 127\.0\.0\.1/);
+  t.is(spawnSync(process.execPath, [standalone, '--help'], { encoding: 'utf8' }).stdout, help.stdout);
+  const bad = spawnSync(process.execPath, [cli, 'serve', '--port', 'http'], { encoding: 'utf8' });
+  t.is(bad.status, 2);
+  t.regex(bad.stderr, /^coordconv serve: Expected a non-negative integer for --port but received "http"$/m);
+  const option = spawnSync(process.execPath, [cli, 'serve', '--method', 'magic', '--port', '0'], { encoding: 'utf8' });
+  t.is(option.status, 2);
+  t.regex(option.stderr, /Expected one of 'argmax', .* for options.method but received "magic"/);
+});

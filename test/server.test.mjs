@@ -1,0 +1,402 @@
+// coordconv/fastify over real HTTP on loopback: results per content type and method against plain
+// JavaScript answers, every error status with its message, load, back-pressure, timeouts, /health
+// during a decode, and shutdown with requests in flight.
+import test from 'ava';
+import Fastify from 'fastify';
+import { decode } from 'coordconv';
+import coordconv from 'coordconv/fastify';
+import { rng } from './helpers/reference.mjs';
+import {
+  argmaxPlane,
+  expectedJson,
+  gate,
+  listen,
+  npy,
+  oneHot,
+  planesOf,
+  post,
+  raw,
+  readNpz,
+  softargmaxPlane,
+  waitForHealth,
+} from './helpers/server.mjs';
+
+const RAW = 'application/octet-stream';
+const NPY = 'application/x-npy';
+const rawHeaders = (dtype, shape) => ({ 'content-type': RAW, 'x-dtype': dtype, 'x-shape': shape.join(',') });
+
+// Sends the same planes both ways and returns both JSON answers.
+async function bothWays(url, data, shape, query = '') {
+  const dtype = data instanceof Float32Array ? 'float32' : 'uint8';
+  const a = await post(url, raw(data), rawHeaders(dtype, shape), query);
+  const b = await post(url, npy(data, shape), { 'content-type': NPY }, query);
+  return [a, b];
+}
+
+test('one-hot planes decode to their positions by every method, Float32 and Uint8, as .npy and as raw bytes', async (t) => {
+  const { app, url } = await listen();
+  t.teardown(() => app.close());
+  const random = rng(6);
+  const cases = [
+    [Float32Array, [2, 3, 17, 33], 0.75],
+    [Uint8Array, [5, 9, 16], 255],
+    [Float32Array, [7, 1], 3],
+    [Uint8Array, [1, 64, 65], 1],
+  ];
+  for (const [Type, shape, value] of cases) {
+    const { data, positions } = oneHot(Type, shape, random, value);
+    const expected = expectedJson(shape.slice(0, -2), positions.map(([x, y]) => ({ valid: 1, x, y, score: value })));
+    for (const query of ['', '?method=argmax', '?method=quarter', '?method=dark', '?method=dark&kernel=5&sigma=1.5', '?method=centroid&threshold=0.25', '?method=exact']) {
+      for (const response of await bothWays(url, data, shape, query)) {
+        t.is(response.status, 200, `${shape} ${query}`);
+        t.is(response.headers.get('content-type'), 'application/json; charset=utf-8');
+        t.deepEqual(await response.json(), expected, `${Type.name} ${shape} ${query}`);
+      }
+    }
+  }
+});
+
+test('random heatmaps: argmax and softargmax match plain JavaScript; invalid planes give null coordinates', async (t) => {
+  const { app, url } = await listen();
+  t.teardown(() => app.close());
+  const random = rng(60);
+  const [h, w] = [13, 31];
+  const shape = [3, 4, h, w];
+  const data = new Float32Array(3 * 4 * h * w).map(() => Math.fround(random() * 4 - 1));
+  data.fill(0, 0, h * w); // plane 0: all zero, no maximum > 0
+  data[h * w + 5] = NaN; // plane 1: not finite
+  data.fill(-2, 2 * h * w, 3 * h * w); // plane 2: all negative
+  const planes = planesOf(data, h, w);
+  const argmax = expectedJson([3, 4], planes.map((p) => argmaxPlane(p, w)));
+  for (const response of await bothWays(url, data, shape)) t.deepEqual(await response.json(), argmax);
+  t.deepEqual(argmax.valid.slice(0, 3), [0, 0, 0]);
+
+  for (const response of await bothWays(url, data, shape, '?method=softargmax&beta=2.5')) {
+    const body = await response.json();
+    const want = planes.map((p) => softargmaxPlane(p, w, 2.5));
+    t.deepEqual(body.valid, want.map((a) => a.valid));
+    want.forEach((a, i) => {
+      if (!a.valid) {
+        t.deepEqual(body.coords.slice(2 * i, 2 * i + 2), [null, null]);
+        return;
+      }
+      t.true(Math.abs(body.coords[2 * i] - a.x) < 1e-3 && Math.abs(body.coords[2 * i + 1] - a.y) < 1e-3, `plane ${i}`);
+    });
+  }
+});
+
+test('Accept: application/x-npy answers an .npz of coords, scores and valid with their dtypes and shapes', async (t) => {
+  const { app, url } = await listen();
+  t.teardown(() => app.close());
+  const { data, positions } = oneHot(Uint8Array, [2, 3, 9, 10], rng(7), 200);
+  data.fill(0, 9 * 10, 2 * 9 * 10); // plane 1 empty
+  for (const accept of [NPY, 'application/x-npz', 'application/json;q=0.5, application/x-npy']) {
+    const response = await post(url, npy(data, [2, 3, 9, 10]), { 'content-type': NPY, accept });
+    t.is(response.status, 200);
+    t.is(response.headers.get('content-type'), 'application/x-npz');
+    const npz = readNpz(await response.arrayBuffer());
+    t.deepEqual(Object.keys(npz).sort(), ['coords', 'scores', 'valid']);
+    t.deepEqual([npz.coords.descr, npz.coords.shape], ['<f4', [2, 3, 2]]);
+    t.deepEqual([npz.scores.descr, npz.scores.shape], ['<f4', [2, 3]]);
+    t.deepEqual([npz.valid.descr, npz.valid.shape], ['|u1', [2, 3]]);
+    const want = positions.map(([x, y], i) => (i === 1 ? [NaN, NaN] : [x, y])).flat();
+    t.deepEqual([...npz.coords.data], want);
+    t.deepEqual([...npz.scores.data], positions.map((_, i) => (i === 1 ? 0 : 200)));
+    t.deepEqual([...npz.valid.data], positions.map((_, i) => (i === 1 ? 0 : 1)));
+  }
+  // One plane: 0-d scores and valid.
+  const one = await post(url, npy(new Float32Array([0, 0, 1, 0]), [2, 2]), { 'content-type': NPY, accept: NPY });
+  const npz = readNpz(await one.arrayBuffer());
+  t.deepEqual([npz.coords.shape, [...npz.coords.data]], [[2], [0, 1]]);
+  t.deepEqual([npz.scores.shape, [...npz.scores.data]], [[], [1]]);
+  // JSON stays the answer for */* and for types it cannot give.
+  for (const accept of ['*/*', 'text/html', 'application/x-npy;q=0.1, application/json']) {
+    const r = await post(url, npy(new Float32Array([0, 0, 1, 0]), [2, 2]), { 'content-type': NPY, accept });
+    t.deepEqual(await r.json(), { shape: [], coords: [0, 1], scores: [1], valid: [1] }, accept);
+  }
+});
+
+test('the body may start at any offset and the plugin keeps its own content types to its routes', async (t) => {
+  const { app, url } = await listen({ prefix: '/cc', defaults: { method: 'dark', sigma: 1 } }, (a) => {
+    a.post('/echo', async (request) => request.body);
+  });
+  t.teardown(() => app.close());
+  // The app's own JSON parser still works outside the plugin.
+  const echo = await fetch(`${url}/echo`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
+  t.deepEqual(await echo.json(), { a: 1 });
+  // Defaults apply, the query overrides them key by key, another method drops them.
+  const plane = new Float32Array(20 * 20);
+  plane[7 * 20 + 11] = 2;
+  const go = (q) => post(`${url}/cc`, raw(plane), rawHeaders('float32', [20, 20]), q).then((r) => r.json());
+  t.deepEqual((await go('')).coords, [11, 7]);
+  t.deepEqual((await go('?kernel=3')).coords, [11, 7]);
+  t.deepEqual((await go('?method=argmax')).coords, [11, 7]);
+  t.deepEqual((await go('?kernel=4')).message, 'Expected an odd integer from 1 to 255 for options.kernel but received 4');
+});
+
+test('bad requests get 400 with the library\'s message', async (t) => {
+  const { app, url } = await listen();
+  t.teardown(() => app.close());
+  const f32 = new Float32Array(6 * 4);
+  const cases = [
+    [raw(f32), rawHeaders('float32', [6, 4]), '?method=magic', "Expected one of 'argmax', 'quarter', 'dark', 'centroid', 'softargmax', 'exact' for options.method but received \"magic\""],
+    [raw(f32), rawHeaders('float32', [6, 4]), '?sigma=2', "Expected only the keys method, out for options (method 'argmax') but received key \"sigma\""],
+    [raw(f32), rawHeaders('float32', [6, 4]), '?method=dark&sigma=-1', 'Expected a finite number > 0 for options.sigma but received -1'],
+    [raw(f32), rawHeaders('float32', [6, 4]), '?method=dark&sigma=abc', 'Expected a finite number > 0 for options.sigma but received "abc"'],
+    [raw(f32), rawHeaders('float32', [6, 4]), '?method=centroid&threshold=NaN', 'Expected a number from 0 to 1 for options.threshold but received NaN'],
+    [raw(f32), rawHeaders('float32', [6, 4]), '?method=dark&kernel=3&kernel=5', 'Expected an odd integer from 1 to 255 for options.kernel but received an Array(2)'],
+    [raw(f32), rawHeaders('float32', [6, 4]), '?out=x', 'Expected no key "out" for the query string but received key "out"'],
+    [raw(f32), rawHeaders('float32', [6, 5]), '', 'Expected 30 elements (the product of shape [6, 5]) for input.data but received 24'],
+    [raw(f32), rawHeaders('float32', [1, 1, 1, 6, 4]), '', 'Expected rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W]) for input.shape but received rank 5 [1, 1, 1, 6, 4]'],
+    [raw(f32), rawHeaders('float32', [24]), '', 'Expected rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W]) for input.shape but received rank 1 [24]'],
+    [raw(f32), rawHeaders('float32', [0, 24]), '', 'Expected positive integer dimensions for input.shape but received [0, 24]'],
+    [raw(f32), rawHeaders('float64', [6, 4]), '', 'Expected \'float32\' or \'uint8\' for header x-dtype but received "float64"'],
+    [raw(f32), { 'content-type': RAW, 'x-shape': '6,4' }, '', "Expected 'float32' or 'uint8' for header x-dtype but received undefined"],
+    [raw(f32), { 'content-type': RAW, 'x-dtype': 'uint8' }, '', 'Expected comma-separated dimensions such as "64,17,64,48" for header x-shape but received undefined'],
+    [raw(f32), { 'content-type': RAW, 'x-dtype': 'uint8', 'x-shape': '6x16' }, '', 'Expected comma-separated dimensions such as "64,17,64,48" for header x-shape but received "6x16"'],
+    [raw(f32).subarray(1), rawHeaders('float32', [6, 4]), '', 'Expected a whole number of 4-byte float32 elements for the request body but received 95 bytes'],
+    [npy(new Float64Array(24), [6, 4]), { 'content-type': NPY }, '', 'Expected a Float32Array or Uint8Array for input.data but received Float64Array(24)'],
+    [npy(new Float32Array(6), [6]), { 'content-type': NPY }, '', 'Expected rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W]) for input.shape but received rank 1 [6]'],
+    [Buffer.from('not an array'), { 'content-type': NPY }, '', 'Expected a .npy file (magic \\x93NUMPY) for the request body but received other bytes'],
+  ];
+  for (const [body, headers, query, message] of cases) {
+    const response = await post(url, body, headers, query);
+    t.is(response.status, 400, message);
+    t.deepEqual(await response.json(), { statusCode: 400, error: 'Bad Request', message });
+  }
+});
+
+test('a truncated or lying .npy header is a 400', async (t) => {
+  const { app, url } = await listen();
+  t.teardown(() => app.close());
+  const good = npy(new Float32Array(24), [6, 4]);
+  const cases = [
+    [good.subarray(0, 9), 'Expected a .npy file (magic \\x93NUMPY) for the request body but received 9 bytes'],
+    [good.subarray(0, 40), 'Expected a header of 118 bytes after the 10-byte prefix for the request body but received a file of 40 bytes (truncated)'],
+    [good.subarray(0, good.length - 4), "Expected 96 data bytes (shape [6, 4] of '<f4') for the request body but received 92 (truncated)"],
+    [npy(new Float32Array(24), [6, 5]), "Expected 120 data bytes (shape [6, 5] of '<f4') for the request body but received 96 (truncated)"],
+    [npy(new Float32Array(24), [2, 4]), "Expected 32 data bytes (shape [2, 4] of '<f4') for the request body but received 96"],
+    [npy(new Float32Array(24), [6, 4], { header: "{'descr': '<f4', 'fortran_order': True, 'shape': (6, 4), }" }), 'Expected C order (fortran_order False) for the request body but received fortran_order true'],
+    [npy(new Float32Array(24), [6, 4], { header: "{'descr': '<f4', 'shape': (6, 4" }), 'Expected a .npy header dict (a tuple of non-negative integers) for the request body but received "{\'descr\': \'<f4\', \'shape\': (6, 4"'],
+  ];
+  // A header length that points past the end of the file.
+  const long = Buffer.from(good);
+  long.writeUInt16LE(0xfff0, 8);
+  cases.push([long, 'Expected a header of 65520 bytes after the 10-byte prefix for the request body but received a file of 224 bytes (truncated)']);
+  for (const [body, message] of cases) {
+    const response = await post(url, body, { 'content-type': NPY });
+    t.is(response.status, 400, message);
+    t.is((await response.json()).message, message);
+  }
+});
+
+test('413 past the body limit, 415 for other content types', async (t) => {
+  const { app, url } = await listen({ bodyLimit: 1024 });
+  t.teardown(() => app.close());
+  const big = await post(url, raw(new Uint8Array(1025)), rawHeaders('uint8', [25, 41]));
+  t.is(big.status, 413);
+  t.deepEqual(await big.json(), { statusCode: 413, error: 'Payload Too Large', message: 'Expected a body of at most 1024 bytes for the request but received 1025 bytes' });
+  // Streamed without a length: counted as it arrives.
+  const stream = new ReadableStream({
+    start(controller) {
+      for (let i = 0; i < 4; i++) controller.enqueue(new Uint8Array(400));
+      controller.close();
+    },
+  });
+  const chunked = await post(url, stream, rawHeaders('uint8', [40, 40]), '', { duplex: 'half' });
+  t.is(chunked.status, 413);
+  t.is((await chunked.json()).message, 'Expected a body of at most 1024 bytes for the request but received more');
+  const fits = await post(url, raw(new Uint8Array(1024)), rawHeaders('uint8', [32, 32]));
+  t.is(fits.status, 200);
+  for (const type of ['text/plain', 'application/json', 'image/png', undefined]) {
+    const headers = type ? { 'content-type': type } : {};
+    const body = type === undefined ? undefined : '{}';
+    const response = await post(url, body, headers);
+    t.is(response.status, 415, String(type));
+    t.deepEqual(await response.json(), {
+      statusCode: 415,
+      error: 'Unsupported Media Type',
+      message: `Expected a content-type of application/x-npy or application/octet-stream for the request but received ${type === undefined ? 'undefined' : `"${type}"`}`,
+    });
+  }
+});
+
+test('50 concurrent requests are all answered, each with its own planes', async (t) => {
+  const { app, url } = await listen({ maxInFlight: 2, maxQueue: 48 });
+  t.teardown(() => app.close());
+  const random = rng(50);
+  const jobs = Array.from({ length: 50 }, (_, i) => {
+    const shape = [1 + (i % 5), 3, 20 + (i % 7), 30 + (i % 11)];
+    const Type = i % 2 ? Uint8Array : Float32Array;
+    return { shape, ...oneHot(Type, shape, random, i + 1) };
+  });
+  const responses = await Promise.all(
+    jobs.map(({ data, shape }, i) =>
+      i % 3 === 0
+        ? post(url, npy(data, shape), { 'content-type': NPY }, '?method=quarter')
+        : post(url, raw(data), rawHeaders(data instanceof Uint8Array ? 'uint8' : 'float32', shape)),
+    ),
+  );
+  for (const [i, response] of responses.entries()) {
+    const { shape, positions } = jobs[i];
+    t.is(response.status, 200);
+    t.deepEqual(await response.json(), expectedJson(shape.slice(0, 2), positions.map(([x, y]) => ({ valid: 1, x, y, score: i + 1 }))), `request ${i}`);
+  }
+  // Each place is given back when its response has closed (just after the client has it).
+  t.like(await waitForHealth(url, (h) => h.admitted === 0), { running: 0, queued: 0, admitted: 0 });
+});
+
+test('past maxInFlight + maxQueue a request gets 503 with Retry-After; /health answers during the decodes', async (t) => {
+  const held = gate(decode);
+  const { app, url } = await listen({ maxInFlight: 1, maxQueue: 1, retryAfter: 3, decoder: held.decoder });
+  t.teardown(() => app.close());
+  const plane = new Float32Array(8 * 8);
+  plane[8 * 3 + 5] = 1;
+  const send = () => post(url, raw(plane), rawHeaders('float32', [8, 8]));
+  const first = send();
+  await waitForHealth(url, (h) => h.running === 1);
+  const second = send();
+  const health = await waitForHealth(url, (h) => h.queued === 1);
+  t.like(health, { status: 'ok', running: 1, queued: 1, admitted: 2, maxInFlight: 1, maxQueue: 1 });
+  t.is(held.started, 1);
+
+  const refused = await send();
+  t.is(refused.status, 503);
+  t.is(refused.headers.get('retry-after'), '3');
+  t.deepEqual(await refused.json(), { statusCode: 503, error: 'Service Unavailable', message: '1 decodes are running and 1 requests waiting: retry later' });
+
+  held.open();
+  for (const response of await Promise.all([first, second])) t.deepEqual(await response.json(), { shape: [], coords: [5, 3], scores: [1], valid: [1] });
+  t.is(held.started, 2);
+  t.is((await send()).status, 200);
+});
+
+test('a request timeout gives 504 while decoding and 503 while queued; the slots come back', async (t) => {
+  const held = gate(decode);
+  const { app, url } = await listen({ maxInFlight: 1, maxQueue: 1, requestTimeout: 300, decoder: held.decoder });
+  t.teardown(() => app.close());
+  const plane = new Uint8Array(4 * 4);
+  plane[6] = 9;
+  const send = () => post(url, raw(plane), rawHeaders('uint8', [4, 4]));
+  const running = send();
+  await waitForHealth(url, (h) => h.running === 1);
+  const queued = send();
+  const [a, b] = await Promise.all([running, queued]);
+  t.is(a.status, 504);
+  t.deepEqual(await a.json(), { statusCode: 504, error: 'Gateway Timeout', message: 'The decode did not finish within 300 ms' });
+  t.is(b.status, 503);
+  t.is(b.headers.get('retry-after'), '1');
+  t.is((await b.json()).message, 'The decode waited 300 ms for a slot without starting: retry later');
+  // The timed-out decode still holds its slot (and the body) until it settles.
+  t.like(await waitForHealth(url, (h) => h.admitted === 1), { running: 1, queued: 0, admitted: 1 });
+  held.open();
+  await waitForHealth(url, (h) => h.running === 0 && h.admitted === 0);
+  t.deepEqual(await (await send()).json(), { shape: [], coords: [2, 1], scores: [9], valid: [1] });
+});
+
+test('a client that goes away while queued frees its place', async (t) => {
+  const held = gate(decode);
+  const { app, url } = await listen({ maxInFlight: 1, maxQueue: 1, decoder: held.decoder });
+  t.teardown(() => app.close());
+  const plane = new Float32Array([0, 1, 0, 0]);
+  const send = (signal) => post(url, raw(plane), rawHeaders('float32', [2, 2]), '', { signal });
+  const first = send();
+  await waitForHealth(url, (h) => h.running === 1);
+  const controller = new AbortController();
+  const second = send(controller.signal).catch((error) => error);
+  await waitForHealth(url, (h) => h.queued === 1);
+  controller.abort();
+  t.is((await second).name, 'AbortError');
+  await waitForHealth(url, (h) => h.queued === 0 && h.admitted === 1);
+  const third = send();
+  await waitForHealth(url, (h) => h.queued === 1);
+  held.open();
+  t.is((await first).status, 200);
+  t.is((await third).status, 200);
+  t.is(held.started, 2);
+});
+
+test('close() waits for the requests in flight, which all get their answers', async (t) => {
+  const held = gate(decode);
+  const { app, url } = await listen({ maxInFlight: 1, maxQueue: 2, decoder: held.decoder });
+  const random = rng(9);
+  const jobs = [0, 1, 2].map(() => oneHot(Float32Array, [2, 16, 16], random, 1));
+  const pending = jobs.map(({ data }) => post(url, raw(data), rawHeaders('float32', [2, 16, 16])));
+  await waitForHealth(url, (h) => h.running === 1 && h.queued === 2);
+  let closed = false;
+  const closing = app.close().then(() => {
+    closed = true;
+  });
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+  t.false(closed);
+  held.open();
+  const responses = await Promise.all(pending);
+  for (const [i, response] of responses.entries()) {
+    t.is(response.status, 200);
+    t.deepEqual(await response.json(), expectedJson([2], jobs[i].positions.map(([x, y]) => ({ valid: 1, x, y, score: 1 }))));
+  }
+  await closing;
+  t.true(closed);
+  await t.throwsAsync(fetch(`${url}/health`));
+});
+
+test('bad plugin options fail at register with the library\'s messages', async (t) => {
+  const cases = [
+    [{ maxQueue: -1 }, RangeError, 'Expected an integer >= 0 for coordconv/fastify options.maxQueue but received -1'],
+    [{ maxInFlight: 0 }, RangeError, 'Expected an integer >= 1 for coordconv/fastify options.maxInFlight but received 0'],
+    [{ bodyLimit: '1' }, TypeError, 'Expected an integer >= 1 for coordconv/fastify options.bodyLimit but received "1"'],
+    [{ maxQueue: 1, queue: 2 }, TypeError, /^Expected only the keys prefix, .* for coordconv\/fastify options but received key "queue"$/],
+    [{ defaults: { method: 'dark', sigma: 0 } }, RangeError, 'Expected a finite number > 0 for options.sigma but received 0'],
+    [{ defaults: { out: {} } }, TypeError, 'Expected no key "out" for coordconv/fastify options.defaults but received key "out"'],
+    [{ decoder: 1 }, TypeError, 'Expected a function for coordconv/fastify options.decoder but received 1'],
+  ];
+  for (const [options, type, message] of cases) {
+    const app = Fastify();
+    app.register(coordconv, options);
+    const error = await t.throwsAsync(app.ready(), { instanceOf: type });
+    if (typeof message === 'string') t.is(error.message, message);
+    else t.regex(error.message, message);
+    await app.close();
+  }
+});
+
+test('pooled body buffers: a reused buffer carries only the new request, and none is reused while a decode reads it', async (t) => {
+  // The first decode is held until released; the others run at once. Every decode records its
+  // input's bytes on entry and checks them again when it ends.
+  let release;
+  const released = new Promise((resolve) => {
+    release = resolve;
+  });
+  let calls = 0;
+  const seen = [];
+  const decoder = async (input, options) => {
+    const first = calls++ === 0;
+    const bytes = () => Uint8Array.from(new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.byteLength));
+    const before = bytes();
+    if (first) await released;
+    const result = await decode(input, options);
+    seen.push({ first, same: Buffer.compare(before, bytes()) === 0 });
+    return result;
+  };
+  const { app, url } = await listen({ maxInFlight: 2, maxQueue: 2, requestTimeout: 0, decoder });
+  t.teardown(() => app.close());
+  const shape = [3, 16, 16];
+  const random = rng(11);
+  const jobs = [0, 1, 2, 3].map(() => oneHot(Float32Array, shape, random, 1));
+  const send = (data, init) => post(url, raw(data), rawHeaders('float32', shape), '', init);
+  const answer = (job) => expectedJson([3], job.positions.map(([x, y]) => ({ valid: 1, x, y, score: 1 })));
+  // Request 0's client goes away while its decode is held: its response closes, its body stays in use.
+  const controller = new AbortController();
+  const first = send(jobs[0].data, { signal: controller.signal }).catch((error) => error);
+  await waitForHealth(url, (h) => h.running === 1);
+  controller.abort();
+  t.is((await first).name, 'AbortError');
+  // Same-sized bodies now: none may land in request 0's buffer.
+  for (const job of jobs.slice(1)) t.deepEqual(await (await send(job.data)).json(), answer(job));
+  release();
+  await waitForHealth(url, (h) => h.admitted === 0 && h.running === 0);
+  t.deepEqual(seen.map((s) => s.same), [true, true, true, true]);
+  t.true(seen[3].first);
+  // And once free, the buffers serve later requests correctly.
+  for (const job of jobs) t.deepEqual(await (await send(job.data)).json(), answer(job));
+});
