@@ -7,7 +7,7 @@ export function readOptions(value: unknown, name: string, known: readonly string
   if (!isObject(value) || Array.isArray(value)) throw typeError('an options object', name, value);
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
-      throw new TypeError(`Expected one of ${known.join(', ')} for a key of ${name} but received ${describe(key)}`);
+      throw new TypeError(`Expected only the keys ${known.join(', ')} for ${name} but received key ${describe(key)}`);
     }
   }
   return value;

@@ -48,7 +48,7 @@ test('a wrong type or length is a clear error naming the array, and nothing is w
   check({ ...good, coords: new Float32Array(n * 2 + 1) }, RangeError, 'Expected a Float32Array of 12 elements for options.out.coords but received Float32Array(13)');
   check({ ...good, valid: new Uint8Array(n - 1) }, RangeError, 'Expected a Uint8Array of 6 elements for options.out.valid but received Uint8Array(5)');
   check({ coords: good.coords, scores: good.scores }, TypeError, 'Expected a Uint8Array for options.out.valid but received undefined');
-  check({ ...good, extra: 1 }, TypeError, 'Expected one of coords, scores, valid for a key of options.out but received "extra"');
+  check({ ...good, extra: 1 }, TypeError, 'Expected only the keys coords, scores, valid for options.out but received key "extra"');
   check(new Float32Array(3), TypeError, 'Expected an object { coords, scores, valid } for options.out but received Float32Array(3)');
   t.deepEqual(Array.from(good.valid), [0, 0, 0, 0, 0, 0]);
 });

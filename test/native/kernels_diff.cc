@@ -1,0 +1,251 @@
+// Differential test of every SIMD path this CPU runs against the scalar reference, in plain C++
+// without Node, so it also runs where Node does not: under qemu for the arm64 (NEON) path.
+// Prints one line per path and kernel, then "N passed, N failed".
+#include <cmath>
+#include <cstdio>
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "../../native/dispatch.h"
+#include "../../native/fp_env.h"
+#include "../../native/kernels.h"
+
+namespace {
+
+using coordconv::ArgMax;
+using coordconv::Kernels;
+using coordconv::OneHotScan;
+
+bool same_bits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+struct Inputs {
+  std::vector<float> floats;
+  std::vector<uint8_t> bytes;
+};
+
+// Random values with the awkward ones mixed in: zeros of both signs, NaN, infinities, denormals.
+Inputs make_inputs(std::mt19937& rng, size_t n, int flavour) {
+  Inputs in{std::vector<float>(n), std::vector<uint8_t>(n)};
+  std::uniform_real_distribution<float> value(-2.0f, 2.0f);
+  std::uniform_int_distribution<int> byte(0, 255);
+  const float specials[] = {0.0f, -0.0f, std::numeric_limits<float>::quiet_NaN(),
+                            std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+                            std::numeric_limits<float>::denorm_min(), 255.0f};
+  for (size_t i = 0; i < n; ++i) {
+    switch (flavour) {
+      case 0: in.floats[i] = value(rng); in.bytes[i] = static_cast<uint8_t>(byte(rng)); break;
+      case 1: in.floats[i] = 0.0f; in.bytes[i] = 0; break;  // sparse: filled in below
+      default: in.floats[i] = (rng() % 3 == 0) ? value(rng) : specials[rng() % 7]; in.bytes[i] = rng() % 2 ? 255 : 0; break;
+    }
+  }
+  if (flavour == 1 && n > 0) {
+    const size_t hot = rng() % n;
+    in.floats[hot] = 1.0f;
+    in.bytes[hot] = 255;
+    if (rng() % 2) {
+      in.floats[rng() % n] = 3.0f;
+      in.bytes[rng() % n] = 7;
+    }
+  }
+  return in;
+}
+
+// One test per path and kernel: it passes when every size, offset and flavour agrees.
+struct Tally {
+  std::map<std::string, int> failures;  // kernel -> failed cases
+  void check(bool ok, const std::string& path, const char* kernel, size_t n, size_t offset) {
+    int& failed = failures[kernel];
+    if (!ok && failed++ < 3) std::printf("FAIL %s %s n=%zu offset=%zu\n", path.c_str(), kernel, n, offset);
+  }
+};
+
+void compare_decoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng, const Inputs& in,
+                     size_t n, size_t offset, int flavour);
+void compare_encoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng, size_t n, size_t offset);
+
+void compare(const Kernels& k, const Kernels& ref, Tally& t) {
+  std::mt19937 rng(20202);
+  const std::string path = k.name;
+  for (size_t n = 0; n <= 300; ++n) {
+    for (size_t offset = 0; offset < 4; ++offset) {
+      for (int flavour = 0; flavour < 3; ++flavour) {
+        Inputs in = make_inputs(rng, n + offset, flavour);
+        const float* f = in.floats.data() + offset;
+        const uint8_t* b = in.bytes.data() + offset;
+        OneHotScan s1, s2;
+        k.onehot_f32(f, n, &s1);
+        ref.onehot_f32(f, n, &s2);
+        t.check(s1.nonzero == s2.nonzero && s1.first == s2.first, path, "onehot_f32", n, offset);
+        k.onehot_u8(b, n, &s1);
+        ref.onehot_u8(b, n, &s2);
+        t.check(s1.nonzero == s2.nonzero && s1.first == s2.first, path, "onehot_u8", n, offset);
+        const ArgMax a1 = k.argmax_f32(f, n), a2 = ref.argmax_f32(f, n);
+        t.check(a1.finite == a2.finite && a1.index == a2.index && same_bits(a1.value, a2.value), path, "argmax_f32", n, offset);
+        const ArgMax u1 = k.argmax_u8(b, n), u2 = ref.argmax_u8(b, n);
+        t.check(u1.finite == u2.finite && u1.index == u2.index && same_bits(u1.value, u2.value), path, "argmax_u8", n, offset);
+        t.check(k.sum_u8(b, n) == ref.sum_u8(b, n), path, "sum_u8", n, offset);
+        if (flavour != 2) {
+          const double x = k.sum_f32(f, n), y = ref.sum_f32(f, n);
+          t.check(std::fabs(x - y) <= 1e-12 * std::fmax(1.0, std::fabs(y)) * std::fmax(1.0, double(n)), path, "sum_f32", n, offset);
+        }
+        std::vector<float> r1(n), r2(n);
+        k.relu_f32(f, r1.data(), n);
+        ref.relu_f32(f, r2.data(), n);
+        bool relu_ok = true;
+        for (size_t i = 0; i < n; ++i) relu_ok = relu_ok && same_bits(r1[i], r2[i]);
+        t.check(relu_ok, path, "relu_f32", n, offset);
+        std::vector<float> y1(in.floats.begin() + offset, in.floats.end()), y2 = y1;
+        k.axpy_f32(-1.5f, f, y1.data(), n);
+        ref.axpy_f32(-1.5f, f, y2.data(), n);
+        bool axpy_ok = true;
+        for (size_t i = 0; i < n; ++i) axpy_ok = axpy_ok && (same_bits(y1[i], y2[i]) || (std::isnan(y1[i]) && std::isnan(y2[i])));
+        t.check(axpy_ok, path, "axpy_f32", n, offset);
+        compare_decoder(k, ref, t, rng, in, n, offset, flavour);
+        if (flavour == 0) compare_encoder(k, ref, t, rng, n, offset);
+      }
+    }
+  }
+}
+
+// The decoder kernels (issue 3): u8_to_f32, fir_f32, maxrows_f32 and peak_candidates_f32 must
+// match scalar bit for bit; centroid_row_f32 and softmax_row_f32 sum in double in another order
+// (and softmax uses each path's exp), so they agree within a relative 1e-6.
+void compare_decoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng, const Inputs& in,
+                     size_t n, size_t offset, int flavour) {
+  const std::string path = k.name;
+  const float* f = in.floats.data() + offset;
+  const uint8_t* b = in.bytes.data() + offset;
+  const auto same = [](float a, float c) { return same_bits(a, c) || (std::isnan(a) && std::isnan(c)); };
+  {
+    std::vector<float> o1(n), o2(n);
+    k.u8_to_f32(b, o1.data(), n);
+    ref.u8_to_f32(b, o2.data(), n);
+    t.check(o1 == o2, path, "u8_to_f32", n, offset);
+  }
+  // Taps along a row: src[t] = row + t (reads n + ntaps - 1 values).
+  std::uniform_real_distribution<float> tap(-0.5f, 1.0f);
+  for (size_t ntaps : {1, 3, 11}) {
+    std::vector<float> row(n + ntaps);
+    for (size_t i = 0; i < row.size(); ++i) row[i] = in.floats.empty() ? 0.0f : in.floats[(i * 7 + offset) % in.floats.size()];
+    std::vector<float> taps(ntaps);
+    for (float& w : taps) w = tap(rng);
+    std::vector<const float*> src(ntaps);
+    for (size_t j = 0; j < ntaps; ++j) src[j] = row.data() + j;
+    std::vector<float> o1(n), o2(n);
+    k.fir_f32(src.data(), taps.data(), ntaps, o1.data(), n);
+    ref.fir_f32(src.data(), taps.data(), ntaps, o2.data(), n);
+    bool ok = true;
+    for (size_t i = 0; i < n; ++i) ok = ok && same(o1[i], o2[i]);
+    t.check(ok, path, "fir_f32", n, offset);
+  }
+  if (flavour == 2) return;  // the rest take finite input (or -inf padding)
+  for (size_t nsrc : {1, 2, 5}) {
+    std::vector<float> row(n + nsrc, -std::numeric_limits<float>::infinity());
+    for (size_t i = 0; i < n; ++i) row[i + nsrc / 2] = f[i];
+    std::vector<const float*> src(nsrc);
+    for (size_t j = 0; j < nsrc; ++j) src[j] = row.data() + j;
+    std::vector<float> o1(n), o2(n);
+    k.maxrows_f32(src.data(), nsrc, o1.data(), n);
+    ref.maxrows_f32(src.data(), nsrc, o2.data(), n);
+    bool ok = true;
+    for (size_t i = 0; i < n; ++i) ok = ok && same_bits(o1[i], o2[i]);
+    t.check(ok, path, "maxrows_f32", n, offset);
+    std::vector<uint32_t> i1(n + 1), i2(n + 1);
+    const size_t c1 = k.peak_candidates_f32(f, o2.data(), n, 0.25f, i1.data());
+    const size_t c2 = ref.peak_candidates_f32(f, o2.data(), n, 0.25f, i2.data());
+    t.check(c1 == c2 && std::equal(i1.begin(), i1.begin() + c1, i2.begin()), path, "peak_candidates_f32", n, offset);
+  }
+  const auto close = [](const double* a, const double* c) {
+    for (int j = 0; j < 2; ++j) {
+      if (!(std::fabs(a[j] - c[j]) <= 1e-6 * std::fmax(1.0, std::fabs(c[j])))) return false;
+    }
+    return true;
+  };
+  double c1[2] = {0, 0}, c2[2] = {0, 0};
+  k.centroid_row_f32(f, n, 0.5f, c1);
+  ref.centroid_row_f32(f, n, 0.5f, c2);
+  t.check(close(c1, c2), path, "centroid_row_f32", n, offset);
+  float max = -std::numeric_limits<float>::infinity();
+  for (size_t i = 0; i < n; ++i) max = std::fmax(max, f[i]);
+  for (float beta : {0.5f, 1.7f, 40.0f}) {
+    double s1[2] = {0, 0}, s2[2] = {0, 0};
+    k.softmax_row_f32(f, n, max, beta, s1);
+    ref.softmax_row_f32(f, n, max, beta, s2);
+    t.check(close(s1, s2), path, "softmax_row_f32", n, offset);
+  }
+}
+
+// The encoder and CoordConv kernels (issue 4): all bit for bit, under the flush-to-zero mode the
+// encoder runs in (gauss and max_scaled) and in the default mode (conv_tile, whose fused
+// multiply-add is std::fma on the scalar path).
+void compare_encoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng, size_t n, size_t offset) {
+  const std::string path = k.name;
+  std::uniform_real_distribution<float> centre(-8.0f, 72.0f), scale(0.01f, 3.0f), unit(0.0f, 1.0f);
+  {
+    const coordconv::FlushSubnormals ftz;
+    const float off = -centre(rng), sc = scale(rng);
+    std::vector<float> g1(n + offset, 7.0f), g2(n + offset, 7.0f);
+    k.gauss_f32(g1.data() + offset, n, off, sc);
+    ref.gauss_f32(g2.data() + offset, n, off, sc);
+    t.check(std::memcmp(g1.data(), g2.data(), g1.size() * sizeof(float)) == 0, path, "gauss_f32", n, offset);
+    const float s = unit(rng) * 2.0f;
+    std::vector<float> m1(n + offset), m2;
+    for (float& v : m1) v = unit(rng) * 0.5f;
+    m2 = m1;
+    k.max_scaled_f32(m1.data() + offset, g2.data() + offset, s, n);
+    ref.max_scaled_f32(m2.data() + offset, g2.data() + offset, s, n);
+    t.check(std::memcmp(m1.data(), m2.data(), m1.size() * sizeof(float)) == 0, path, "max_scaled_f32", n, offset);
+    std::vector<uint8_t> base(n + offset);
+    for (uint8_t& v : base) v = static_cast<uint8_t>(rng() % 256);
+    std::vector<uint8_t> u1 = base, u2 = base;
+    const float s8 = 255.0f * unit(rng);
+    k.max_scaled_u8(u1.data() + offset, g2.data() + offset, s8, n);
+    ref.max_scaled_u8(u2.data() + offset, g2.data() + offset, s8, n);
+    t.check(u1 == u2, path, "max_scaled_u8", n, offset);
+  }
+  if (n > 80) return;  // conv tiles: every width up to 80, a few channel counts
+  for (size_t out_channels : {1, 3, 8, 13}) {
+    const size_t taps = 1 + rng() % 12;
+    std::vector<std::vector<float>> rows(taps, std::vector<float>(n + offset));
+    std::vector<const float*> src(taps);
+    for (size_t j = 0; j < taps; ++j) {
+      for (float& v : rows[j]) v = unit(rng) * 2.0f - 1.0f;
+      src[j] = rows[j].data() + offset;
+    }
+    std::vector<float> weight(out_channels * taps), bias(out_channels);
+    for (float& v : weight) v = unit(rng) * 2.0f - 1.0f;
+    for (float& v : bias) v = unit(rng) - 0.5f;
+    const size_t stride = n + 5;
+    for (bool relu : {false, true}) {
+      std::vector<float> o1(out_channels * stride, 9.0f), o2 = o1;
+      coordconv::ConvTile a{src.data(), taps, weight.data(), relu ? nullptr : bias.data(), out_channels, o1.data(), stride, n, relu};
+      coordconv::ConvTile b = a;
+      b.out = o2.data();
+      k.conv_tile_f32(a);
+      ref.conv_tile_f32(b);
+      t.check(std::memcmp(o1.data(), o2.data(), o1.size() * sizeof(float)) == 0, path, "conv_tile_f32", n, offset);
+    }
+  }
+}
+
+}  // namespace
+
+int main() {
+  const coordconv::Dispatch d = coordconv::select_kernels(nullptr);
+  int passed = 0, failed = 0;
+  for (const std::string& name : d.available) {
+    Tally t;
+    compare(*coordconv::kernels_by_name(name), coordconv::kScalarKernels, t);
+    for (const auto& [kernel, failures] : t.failures) {
+      std::printf("%s %s %s\n", failures == 0 ? "ok" : "not ok", name.c_str(), kernel.c_str());
+      (failures == 0 ? passed : failed) += 1;
+    }
+  }
+  std::printf("%d passed, %d failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}
