@@ -37,6 +37,7 @@ test('matches the double-precision JS reference on noisy Gaussians, Float32 and 
     [31, 16, { kernel: 11, sigma: 3 }],
     [8, 8, { kernel: 1, sigma: 1 }],
     [20, 7, { kernel: 25, sigma: 2.5 }],
+    [6, 5, { kernel: 255, sigma: 40 }],
   ];
   let worst = 0;
   for (const [h, w, options] of cases) {
