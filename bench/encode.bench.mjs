@@ -11,14 +11,14 @@
 // Every peer's answer is checked against coordconv's before it is timed.
 //
 // Writes bench/results/encode.json; prints the tables.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
 import { convModel } from './onnx-model.mjs';
-import { benchDir, environment, formatNumber, measure, printTable, summarize, writeResults } from './lib/harness.mjs';
+import { benchDir, environment, formatNumber, measureInterleaved, printTable, writeResults } from './lib/harness.mjs';
 import { readNpy, writeNpy } from './lib/npy.mjs';
 
 const root = path.resolve(benchDir, '..');
@@ -76,14 +76,42 @@ let numpyVersion = null;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'coordconv-encode-bench-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
-function runNumpy(kind, coords, shape, h, w, sigma, reps) {
-  const src = path.join(tmp, 'coords.npy');
-  const dst = path.join(tmp, `${kind}.npy`);
-  writeNpy(src, coords, shape);
-  const r = spawnSync(python, [path.join(benchDir, 'python', 'encode_peers.py'), kind, src, dst,
-    String(process.env.BENCH_QUICK === '1' ? 2 : reps), String(h), String(w), String(sigma)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.status !== 0) throw new Error(`encode_peers.py ${kind} failed: ${r.stderr.trim().split('\n').at(-1)}`);
-  return { time: summarize(JSON.parse(r.stdout.trim().split('\n').at(-1))), output: readNpy(dst).data };
+// A Python process serving the NumPy peers (python/encode_peers.py) on one set of coordinates:
+// `run(kind)` runs a peer once and resolves with the time Python measured (perf_counter).
+class NumpyPeers {
+  constructor(coords, shape, h, w, sigma) {
+    this.src = path.join(tmp, 'coords.npy');
+    writeNpy(this.src, coords, shape);
+    this.child = spawn(python, [path.join(benchDir, 'python', 'encode_peers.py'), this.src, String(h), String(w), String(sigma)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.stderr = '';
+    this.child.stderr.on('data', (chunk) => (this.stderr += chunk));
+    this.waiting = [];
+    let buffer = '';
+    this.child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      buffer += chunk;
+      for (let i; (i = buffer.indexOf('\n')) >= 0; buffer = buffer.slice(i + 1)) this.waiting.shift()?.resolve(buffer.slice(0, i));
+    });
+    this.child.on('close', () => this.waiting.splice(0).forEach((w) => w.reject(new Error(`NumPy peer exited: ${this.stderr.trim().split('\n').pop()}`))));
+  }
+  ask(command) {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.child.stdin.write(`${command}\n`);
+    });
+  }
+  async run(kind) {
+    const ms = Number(await this.ask(kind));
+    if (!Number.isFinite(ms)) throw new Error(`NumPy ${kind} peer failed`);
+    return ms;
+  }
+  async result(kind) {
+    const file = path.join(tmp, `out-${kind}.npy`);
+    await this.ask(`save ${kind} ${file}`);
+    return readNpy(file).data;
+  }
+  close() {
+    this.child.stdin.end();
+  }
 }
 
 // --- gaussian encoding ------------------------------------------------------------------------------
@@ -95,14 +123,6 @@ const gid = `gaussian ${G.n}x${G.c} planes of ${G.h}x${G.w}`;
   const shape = [G.n, G.c, 2];
   const options = { height: G.h, width: G.w, kind: 'gaussian', sigma: G.sigma };
   const expected = coordconv.encodeSync({ data: coords, shape }, options).data;
-
-  for (const threads of [cores, 1]) {
-    coordconv.concurrency(threads);
-    addRow(gid, `coordconv encodeSync, ${threads} thread${threads > 1 ? 's' : ''}`, await measure(() => coordconv.encodeSync({ data: coords, shape }, options), { minReps: 20, maxReps: 200 }), { threads });
-  }
-  coordconv.concurrency(cores);
-  addRow(gid, `coordconv encode (async), ${cores} threads`, await measure(() => coordconv.encode({ data: coords, shape }, options), { minReps: 20, maxReps: 200 }), { threads: cores });
-
   const planes = G.n * G.c;
   const k = 1 / (2 * G.sigma * G.sigma);
   const jsDense = () => {
@@ -129,20 +149,30 @@ const gid = `gaussian ${G.n}x${G.c} planes of ${G.h}x${G.w}`;
     }
     return out;
   };
+  const impls = [
+    { label: `coordconv encodeSync, ${cores} threads`, threads: cores, before: () => coordconv.concurrency(cores), fn: () => coordconv.encodeSync({ data: coords, shape }, options) },
+    { label: 'coordconv encodeSync, 1 thread', threads: 1, before: () => coordconv.concurrency(1), fn: () => coordconv.encodeSync({ data: coords, shape }, options) },
+    { label: `coordconv encode (async), ${cores} threads`, threads: cores, before: () => coordconv.concurrency(cores), fn: () => coordconv.encode({ data: coords, shape }, options) },
+  ];
   for (const [label, fn] of [['JavaScript loop (closed form per pixel)', jsDense], ['JavaScript loop (separable)', jsSeparable]]) {
-    if (check(gid, label, worstDiff(fn(), expected), 1e-6)) addRow(gid, label, await measure(fn, { minReps: 5 }), { kind: 'js' });
+    if (check(gid, label, worstDiff(fn(), expected), 1e-6)) impls.push({ label, kind: 'js', fn });
   }
+  let numpy = null;
   if (numpyVersion) {
+    numpy = new NumpyPeers(coords, shape, G.h, G.w, G.sigma);
     for (const kind of ['dense', 'separable']) {
       const label = `NumPy vectorised (${kind === 'dense' ? 'closed form broadcast' : 'separable outer product'})`;
       try {
-        const r = runNumpy(kind, coords, shape, G.h, G.w, G.sigma, 15);
-        if (check(gid, label, worstDiff(r.output, expected), 1e-6)) addRow(gid, label, r.time, { kind: 'numpy' });
+        if (check(gid, label, worstDiff(await numpy.result(kind), expected), 1e-6)) impls.push({ label, kind: 'numpy', selfTimed: true, fn: () => numpy.run(kind) });
       } catch (error) {
         notes.push(`${gid}: ${error.message}`);
       }
     }
   }
+  const times = await measureInterleaved(impls, { minRounds: 15, maxRounds: 60, budgetMs: 15000 });
+  impls.forEach((im, i) => addRow(gid, im.label, times[i], { kind: im.kind, threads: im.threads }));
+  numpy?.close();
+  coordconv.concurrency(cores);
 }
 
 // --- coordConv2d -------------------------------------------------------------------------------------
@@ -163,23 +193,27 @@ for (const [C, O] of convConfigs) {
   const bias = new Float32Array(O).map(() => rand() * 0.2 - 0.1);
   const options = { weight, bias, padding: 1 };
   const expected = coordconv.coordConv2dSync(x, options).data;
-  for (const threads of [cores, 1]) {
-    coordconv.concurrency(threads);
-    addRow(id, `coordconv coordConv2dSync, ${threads} thread${threads > 1 ? 's' : ''}`, await measure(() => coordconv.coordConv2dSync(x, options), { minReps: 3, budgetMs: 3000 }), { threads });
-  }
-  coordconv.concurrency(cores);
+  const impls = [cores, 1].map((threads) => ({
+    label: `coordconv coordConv2dSync, ${threads} thread${threads > 1 ? 's' : ''}`, threads,
+    before: () => coordconv.concurrency(threads), fn: () => coordconv.coordConv2dSync(x, options),
+  }));
+  const sessions = [];
   if (ort) {
     const withCoords = coordconv.addCoords(x);
     const model = convModel({ weight: weight.data, weightShape: weight.shape, bias, height: H, width: W, pads: [1, 1, 1, 1] });
     const tensor = new ort.Tensor('float32', withCoords.data, withCoords.shape);
     for (const threads of [cores, 1]) {
       const session = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+      sessions.push(session);
       const run = async () => (await session.run({ x: tensor })).y.data;
       const label = `onnxruntime Conv (coords concatenated), ${threads} thread${threads > 1 ? 's' : ''}`;
-      if (check(id, label, worstDiff(await run(), expected), 1e-4)) addRow(id, label, await measure(run, { minReps: 3, budgetMs: 3000 }), { kind: 'onnxruntime', threads });
-      await session.release();
+      if (check(id, label, worstDiff(await run(), expected), 1e-4)) impls.push({ label, kind: 'onnxruntime', threads, fn: run });
     }
   }
+  const times = await measureInterleaved(impls, { minRounds: 5, maxRounds: 15, budgetMs: 12000 });
+  impls.forEach((im, i) => addRow(id, im.label, times[i], { kind: im.kind, threads: im.threads }));
+  for (const s of sessions) await s.release();
+  coordconv.concurrency(cores);
 }
 
 // --- tables ---------------------------------------------------------------------------------------------
@@ -226,7 +260,7 @@ console.log(`targets: ${summary.pass} PASS, ${summary.miss} MISS`);
 const file = writeResults(NAME, {
   name: NAME,
   description: "Encoding ('gaussian') and coordConv2d throughput: coordconv against peers on the same inputs (issue 4).",
-  methodology: 'Each row: warm-up calls, then repeated calls while a time budget lasts; times are medians in ms. NumPy peers are timed inside Python with time.perf_counter. Every peer result was checked against coordconv before timing. The ONNX Runtime input already holds the coordinate channels (made by addCoords, untimed); coordconv generates them inside the convolution.',
+  methodology: 'Every implementation of a workload is checked against coordconv first, warmed up once, then timed in interleaved rounds (each round runs each implementation once, order rotated per round), so load drifting on a shared machine hits all alike; times are medians in ms (min and max kept). NumPy peers run in a Python process serving the same coordinates and time themselves with time.perf_counter. Every peer result was checked against coordconv before timing. The ONNX Runtime input already holds the coordinate channels (made by addCoords, untimed); coordconv generates them inside the convolution.',
   environment: env,
   rows,
   ratios,

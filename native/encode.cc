@@ -69,8 +69,10 @@ struct GaussScratch {
   std::vector<float> gx, gy;
 };
 
+// Draws one gaussian, merged by maximum; `fresh` says the plane holds no value yet (not even the
+// zeros): an unbiased gaussian covers it all and then stores its rows directly, in one pass.
 void draw_gaussian(const Kernels& k, const EncodeRequest& r, GaussScratch& s, void* plane,
-                   double x, double y) {
+                   double x, double y, bool* fresh) {
   // u = (t - c) * scale with scale = 1 / (sqrt(2) sigma), kept finite so that u is never 0 * inf.
   const double inv = 1.0 / (std::sqrt(2.0) * r.sigma);
   const float scale = static_cast<float>(std::min(inv, static_cast<double>(FLT_MAX)));
@@ -83,13 +85,32 @@ void draw_gaussian(const Kernels& k, const EncodeRequest& r, GaussScratch& s, vo
     off_x = static_cast<float>(static_cast<double>(x0) - cx);
     off_y = static_cast<float>(static_cast<double>(y0) - cy);
   }
+  const size_t bytes = r.dtype == DType::kFloat32 ? 4 : 1;
+  const bool store = *fresh && r.unbiased;  // covers the whole plane: rows written, not merged
+  if (*fresh && !store) std::memset(plane, 0, r.height * r.width * bytes);
+  *fresh = false;
   const size_t nx = x1 - x0 + 1, ny = y1 - y0 + 1;
   k.gauss_f32(s.gx.data(), nx, off_x, scale);
   k.gauss_f32(s.gy.data(), ny, off_y, scale);
   for (size_t j = 0; j < ny; ++j) {
     const float row_scale = r.value * s.gy[j];
-    if (!(row_scale > 0.0f)) continue;  // the whole row is 0: nothing to merge
     const size_t offset = (y0 + j) * r.width + x0;
+    if (store) {
+      // The same products as max_scaled against a zero row (the encoder runs under FTZ, so a
+      // product below 2^-126 is +0 either way).
+      if (r.dtype == DType::kFloat32) {
+        float* row = static_cast<float*>(plane) + offset;
+        for (size_t i = 0; i < nx; ++i) row[i] = row_scale > 0.0f ? row_scale * s.gx[i] : 0.0f;
+      } else {
+        uint8_t* row = static_cast<uint8_t*>(plane) + offset;
+        for (size_t i = 0; i < nx; ++i) {
+          const float q = row_scale * s.gx[i] + 0.5f;
+          row[i] = row_scale > 0.0f ? static_cast<uint8_t>(static_cast<int32_t>(q)) : 0;
+        }
+      }
+      continue;
+    }
+    if (!(row_scale > 0.0f)) continue;  // the whole row is 0: nothing to merge
     if (r.dtype == DType::kFloat32) {
       k.max_scaled_f32(static_cast<float*>(plane) + offset, s.gx.data(), row_scale, nx);
     } else {
@@ -101,15 +122,17 @@ void draw_gaussian(const Kernels& k, const EncodeRequest& r, GaussScratch& s, vo
 void encode_plane(const Kernels& k, const EncodeRequest& r, GaussScratch& s, size_t i) {
   const size_t bytes = r.dtype == DType::kFloat32 ? 4 : 1;
   void* plane = static_cast<uint8_t*>(r.output) + i * r.height * r.width * bytes;
-  std::memset(plane, 0, r.height * r.width * bytes);
+  bool fresh = true;  // the output is not zero-filled: the plane is cleared or covered first
   for (size_t p = 0; p < r.points; ++p) {
     const size_t at = i * r.points + p;
     if (r.visible && !r.visible[at]) continue;
     const double x = r.coords[2 * at], y = r.coords[2 * at + 1];
     if (r.kind == EncodeKind::kGaussian) {
-      draw_gaussian(k, r, s, plane, x, y);
+      draw_gaussian(k, r, s, plane, x, y, &fresh);
       continue;
     }
+    if (fresh) std::memset(plane, 0, r.height * r.width * bytes);
+    fresh = false;
     const double half = r.kind == EncodeKind::kSquare ? static_cast<double>(r.radius) : 0.0;
     size_t x0, x1, y0, y1;
     if (!clip_span(std::round(x), half, r.width, &x0, &x1) ||
@@ -122,6 +145,7 @@ void encode_plane(const Kernels& k, const EncodeRequest& r, GaussScratch& s, siz
       fill_box(static_cast<uint8_t*>(plane), r.width, x0, x1, y0, y1, static_cast<uint8_t>(r.value));
     }
   }
+  if (fresh) std::memset(plane, 0, r.height * r.width * bytes);  // no visible point
 }
 
 }  // namespace

@@ -206,7 +206,7 @@ test('bad options and shapes are clear errors', (t) => {
   bad({ data, shape: [2, 2] }, { height: 4, width: 4, visible: new Uint8Array(3) }, RangeError, 'Expected 2 elements (one per point, [2]) for options.visible but received 3');
   bad({ data, shape: [2, 2] }, { height: 4, width: 4, unbiased: 1 }, TypeError, 'Expected a boolean for options.unbiased but received 1');
   bad({ data, shape: [2, 2] }, { height: 4, width: 4, colour: 1 }, TypeError,
-    'Expected one of height, width, kind, value, radius, sigma, unbiased, visible, dtype for a key of options but received "colour"');
+    'Expected only the keys height, width, kind, value, radius, sigma, unbiased, visible, dtype for options but received key "colour"');
   bad({ data: new Uint8Array(4), shape: [2, 2] }, { height: 4, width: 4 }, TypeError, 'Expected a Float32Array for coords.data but received Uint8Array(4)');
 });
 
@@ -236,4 +236,22 @@ test('gaussian tails hold no subnormals: every non-zero value is at least 2^-126
     else if (!(v >= 2 ** -126)) t.fail(`subnormal ${v}`);
   }
   t.true(zeros > 0);
+});
+
+test('several points per plane on the direct-store path: first gaussian stored, the rest merged', (t) => {
+  // The first point of an unbiased gaussian plane writes its rows directly (no clearing pass);
+  // later points merge by maximum. Against the closed form, float32 and uint8, hidden first points.
+  const random = random32(29);
+  const n = 3, c = 2, p = 3, h = 11, w = 19;
+  const coords = new Float32Array(n * c * p * 2).map((_, i) => (i % 2 ? random() * h : random() * w));
+  const visible = new Uint8Array(n * c * p).map((_, i) => (i % 4 === 0 ? 0 : 1));
+  for (const dtype of ['float32', 'uint8']) {
+    const r = encodeSync({ data: coords, shape: [n, c, p, 2] }, { height: h, width: w, kind: 'gaussian', sigma: 1.3, visible, dtype });
+    const ref = planesRef(coords, [n, c, p, 2], h, w, { kind: 'gaussian', sigma: 1.3, value: dtype === 'uint8' ? 255 : 1 }, visible);
+    const tol = dtype === 'uint8' ? 1 : GAUSS_TOL;
+    assertClose(t, r.data, dtype === 'uint8' ? ref.map((v) => Math.floor(v + 0.5)) : ref, tol, dtype);
+  }
+  // No visible point at all: the plane is all zeros even though the output is not zero-filled.
+  const none = encodeSync({ data: new Float32Array(4), shape: [2, 2] }, { height: 5, width: 5, kind: 'gaussian', visible: new Uint8Array(2) });
+  t.true(none.data.every((v) => v === 0));
 });

@@ -1,16 +1,16 @@
 """NumPy peers for bench/encode.bench.mjs, timed here in Python with time.perf_counter.
 
-  python3 encode_peers.py dense     IN.npy OUT.npy REPS H W SIGMA
-  python3 encode_peers.py separable IN.npy OUT.npy REPS H W SIGMA
+  python3 encode_peers.py COORDS.npy H W SIGMA
 
-IN.npy holds float32 coordinates [N, C, 2] (x, y); OUT.npy receives the float32 heatmaps
-[N, C, H, W] of the last run: exp(-((x - cx)^2 + (y - cy)^2) / (2 sigma^2)) at the exact centre.
-'dense' broadcasts the closed form over the whole batch (the usual vectorised NumPy encoder);
-'separable' computes one exp row per axis and their outer product (fewer exps, the faster peer).
-One JSON line on stdout: the times of every timed run in milliseconds, after one untimed warm-up.
+loads float32 coordinates [N, C, 2] (x, y) and then serves commands, one a line on stdin, one
+answer a line on stdout:
+  dense | separable      run that peer once; answer its time in milliseconds
+  save KIND OUT.npy      run KIND once and save its float32 heatmaps [N, C, H, W]; answer "ok"
+Both draw exp(-((x - cx)^2 + (y - cy)^2) / (2 sigma^2)) at the exact centre, vectorised over the
+batch: 'dense' broadcasts the closed form over every pixel (the usual NumPy encoder); 'separable'
+computes one exp row per axis and their outer product (fewer exps: the faster peer).
 """
 
-import json
 import sys
 import time
 
@@ -33,18 +33,22 @@ def separable(c, h, w, sigma):
 
 
 def main():
-    kind, src, dst, reps, h, w, sigma = sys.argv[1:8]
-    fn = {'dense': dense, 'separable': separable}[kind]
+    src, h, w, sigma = sys.argv[1:5]
     coords = np.load(src)
-    h, w, sigma, reps = int(h), int(w), float(sigma), int(reps)
-    out = fn(coords, h, w, sigma)
-    times = []
-    for _ in range(reps):
+    h, w, sigma = int(h), int(w), float(sigma)
+    peers = {'dense': dense, 'separable': separable}
+    for line in sys.stdin:
+        parts = line.split()
+        if not parts:
+            continue
+        if parts[0] == 'save':
+            np.save(parts[2], peers[parts[1]](coords, h, w, sigma).astype(np.float32))
+            print('ok', flush=True)
+            continue
+        fn = peers[parts[0]]
         t0 = time.perf_counter()
-        out = fn(coords, h, w, sigma)
-        times.append((time.perf_counter() - t0) * 1e3)
-    np.save(dst, out.astype(np.float32))
-    print(json.dumps(times))
+        fn(coords, h, w, sigma)
+        print((time.perf_counter() - t0) * 1e3, flush=True)
 
 
 if __name__ == '__main__':
