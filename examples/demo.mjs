@@ -25,6 +25,9 @@ if (![planes, height, width, repeat].every((n) => Number.isSafeInteger(n) && n >
 
 const size = height * width;
 const data = values.dtype === 'uint8' ? new Uint8Array(planes * size) : new Float32Array(planes * size);
+// A fresh array's untouched pages all map the kernel's one zero page, which stays in cache; writing
+// every page gives the batch real memory, as a decoded model output has.
+data.fill(0);
 const truth = new Int32Array(planes);
 let seed = 12345;
 for (let p = 0; p < planes; p++) {
