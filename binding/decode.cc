@@ -14,7 +14,8 @@ using coordconv::DecodeRequest;
 
 struct Unpacked {
   DecodeRequest request;
-  std::vector<Napi::Object> arrays;
+  TypedView data;                    // the caller's planes
+  std::vector<Napi::Object> outputs;  // created by lib/, unseen by the caller until settled
 };
 
 Unpacked unpack(const Napi::CallbackInfo& info) {
@@ -47,7 +48,8 @@ Unpacked unpack(const Napi::CallbackInfo& info) {
   r.valid = static_cast<uint8_t*>(valid.data);
   const std::string problem = coordconv::check_decode_request(r);
   if (!problem.empty()) throw Napi::RangeError::New(env, "internal: " + problem);
-  u.arrays = {data.array, coords.array, scores.array, valid.array};
+  u.data = data;
+  u.outputs = {coords.array, scores.array, valid.array};
   return u;
 }
 
@@ -64,8 +66,10 @@ Napi::Value DecodeSync(const Napi::CallbackInfo& info) {
 
 Napi::Value DecodeAsync(const Napi::CallbackInfo& info) {
   Unpacked u = unpack(info);
+  InputCopies copies;
+  u.request.input.data = copies.add(u.data);
   return BatonWorker<DecodeRequest>::Start(info.Env(), "coordconv.decode", run_decode,
-                                           u.request, u.arrays);
+                                           u.request, u.outputs, std::move(copies));
 }
 
 }  // namespace

@@ -68,7 +68,9 @@ export function decodeSync(input: PlaneInput<PlaneData>, options?: DecodeOptions
 
 /**
  * Like {@link decodeSync}, but runs on libuv's thread pool and resolves with the result, so the
- * event loop stays free. The input is held until the Promise settles; do not write to it meanwhile.
+ * event loop stays free. The planes are copied when the call is made (a copy as fast as memory
+ * allows, on the calling thread), so the result describes the input as it was then: writing to
+ * it, transferring its buffer or resizing it afterwards is safe and changes nothing.
  */
 export function decode(input: PlaneInput<PlaneData>, options?: DecodeOptions): Promise<DecodeResult> {
   const site = new Error();
