@@ -1,7 +1,11 @@
 // Child process for the hostile tests: queues async calls, then does something hostile to their
 // input while they wait, and prints what came back as JSON. Run with UV_THREADPOOL_SIZE=1 so a
-// slow first job keeps the decode queued while the main thread acts.
-import { pbkdf2 } from 'node:crypto';
+// job blocked on a FIFO keeps the decode queued until the main thread has acted.
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdtempSync, open, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MessageChannel } from 'node:worker_threads';
 import { decode } from 'coordconv';
 
@@ -9,8 +13,19 @@ const mode = process.argv[2];
 const [height, width] = [1024, 1031];
 const hot = 777 * width + 1000;
 
+// Blocks the only libuv thread until release() is called: opening a FIFO for reading waits for
+// a writer. Deterministic, and no CPU is burnt meanwhile.
 function occupyThreadPool() {
-  pbkdf2('coordconv', 'salt', 150000, 32, 'sha256', () => {});
+  const dir = mkdtempSync(path.join(tmpdir(), 'coordconv-'));
+  const fifo = path.join(dir, 'gate');
+  execFileSync('mkfifo', [fifo]);
+  open(fifo, 'r', (error, fd) => {
+    if (!error) closeSync(fd);
+  });
+  return () => {
+    closeSync(openSync(fifo, 'w'));
+    rmSync(dir, { recursive: true });
+  };
 }
 
 async function main() {
@@ -27,7 +42,7 @@ async function main() {
   const buffer = mode === 'resize' ? new ArrayBuffer(height * width * 4, { maxByteLength: height * width * 4 }) : new ArrayBuffer(height * width * 4);
   let data = new Float32Array(buffer);
   data[hot] = 1;
-  occupyThreadPool();
+  const release = occupyThreadPool();
   const promise = decode({ data, shape: [height, width] });
   if (mode === 'transfer') {
     // The buffer's memory now belongs to the clone; dropping that and collecting frees it.
@@ -46,7 +61,13 @@ async function main() {
     throw new Error(`unknown mode ${mode}`);
   }
   data = null;
+  // Collect the clone, give V8's concurrent sweeper time to free its memory, then let the
+  // queued decode run.
   for (let i = 0; i < 4; i++) globalThis.gc();
+  await sleep(50);
+  globalThis.gc();
+  await sleep(50);
+  release();
   const r = await promise;
   return { detached: buffer.byteLength === 0, coords: [...r.coords], scores: [...r.scores], valid: [...r.valid] };
 }
