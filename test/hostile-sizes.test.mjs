@@ -1,5 +1,6 @@
 // Hostile input: sizes that overflow 32 and 64 bits, data shorter than its shape, and buffers
-// transferred, detached, resized or written while an async call waits in the queue.
+// transferred, detached, resized or written while an async call waits in the queue. (Exit with
+// calls in flight is in concurrency.test.mjs.)
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -141,12 +142,3 @@ for (const mode of ['transfer', 'postMessage', 'resize', 'write']) {
     if (mode !== 'write') t.true(result.detached);
   });
 }
-
-test('the process exits cleanly with async calls still in flight', async (t) => {
-  const exit = await hazard('exit-in-flight');
-  t.is(exit.status, 0, `signal ${exit.signal}\n${exit.stderr}`);
-  t.is(exit.stderr, '');
-  const natural = await hazard('exit-natural');
-  t.is(natural.status, 0, `signal ${natural.signal}\n${natural.stderr}`);
-  t.deepEqual(natural.result, { settled: 64 });
-});
