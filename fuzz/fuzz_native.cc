@@ -109,7 +109,7 @@ bool same_float(float a, float b) {
 
 std::vector<const Kernels*> simd_paths() {
   std::vector<const Kernels*> out;
-  for (const char* name : {"avx512", "avx2"}) {
+  for (const char* name : {"avx512", "avx2", "neon"}) {
     if (const Kernels* k = kernels_by_name(name)) out.push_back(k);
   }
   return out;

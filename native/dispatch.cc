@@ -27,6 +27,9 @@ const Entry kRegistry[] = {
     {&kAvx512Kernels, has_avx512},
     {&kAvx2Kernels, has_avx2},
 #endif
+#if defined(__aarch64__)
+    {&kNeonKernels, always},
+#endif
     {&kScalarKernels, always},
 };
 

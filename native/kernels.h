@@ -42,5 +42,8 @@ extern const Kernels kScalarKernels;
 extern const Kernels kAvx2Kernels;
 extern const Kernels kAvx512Kernels;
 #endif
+#if defined(__aarch64__)
+extern const Kernels kNeonKernels;
+#endif
 
 }  // namespace coordconv

@@ -46,9 +46,9 @@ const rows = [];
 function sample(done) {
   globalThis.gc();
   const m = process.memoryUsage();
-  const row = { calls: done, rss: m.rss, heapUsed: m.heapUsed, external: m.external, seconds: (performance.now() - start) / 1000 };
+  const row = { calls: done, rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, seconds: (performance.now() - start) / 1000 };
   rows.push(row);
-  console.log(`${String(done).padStart(9)} calls  ${row.seconds.toFixed(1).padStart(7)} s  rss ${mb(m.rss).padStart(7)} MB  heap ${mb(m.heapUsed).padStart(6)} MB  external ${mb(m.external).padStart(6)} MB`);
+  console.log(`${String(done).padStart(9)} calls  ${row.seconds.toFixed(1).padStart(7)} s  rss ${mb(m.rss).padStart(7)} MB  heap ${mb(m.heapUsed).padStart(6)} of ${mb(m.heapTotal).padStart(6)} MB  external ${mb(m.external).padStart(6)} MB`);
 }
 
 let wrong = 0;

@@ -190,3 +190,21 @@ test('decode keeps its input alive until it settles, even when the caller drops 
     }
   });
 });
+
+test('the event loop keeps turning while decode runs', async (t) => {
+  const planes = 4096;
+  const data = new Float32Array(planes * 64 * 64);
+  for (let p = 0; p < planes; p++) data[p * 4096 + (p % 4096)] = 1;
+  let turns = 0;
+  let settled = false;
+  const spin = () => {
+    if (settled) return;
+    turns++;
+    setImmediate(spin);
+  };
+  const pending = decode({ data, shape: [planes, 64, 64] }, exact).finally(() => (settled = true));
+  setImmediate(spin);
+  const r = await pending;
+  t.is(r.valid.reduce((a, b) => a + b, 0), planes);
+  t.true(turns > 0, `the loop turned ${turns} times during the decode`);
+});

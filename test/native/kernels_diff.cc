@@ -1,0 +1,122 @@
+// Differential test of every SIMD path this CPU runs against the scalar reference, in plain C++
+// without Node, so it also runs where Node does not: under qemu for the arm64 (NEON) path.
+// Prints one line per path and kernel, then "N passed, N failed".
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "../../native/dispatch.h"
+#include "../../native/kernels.h"
+
+namespace {
+
+using coordconv::ArgMax;
+using coordconv::Kernels;
+using coordconv::OneHotScan;
+
+bool same_bits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+struct Inputs {
+  std::vector<float> floats;
+  std::vector<uint8_t> bytes;
+};
+
+// Random values with the awkward ones mixed in: zeros of both signs, NaN, infinities, denormals.
+Inputs make_inputs(std::mt19937& rng, size_t n, int flavour) {
+  Inputs in{std::vector<float>(n), std::vector<uint8_t>(n)};
+  std::uniform_real_distribution<float> value(-2.0f, 2.0f);
+  std::uniform_int_distribution<int> byte(0, 255);
+  const float specials[] = {0.0f, -0.0f, std::numeric_limits<float>::quiet_NaN(),
+                            std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+                            std::numeric_limits<float>::denorm_min(), 255.0f};
+  for (size_t i = 0; i < n; ++i) {
+    switch (flavour) {
+      case 0: in.floats[i] = value(rng); in.bytes[i] = static_cast<uint8_t>(byte(rng)); break;
+      case 1: in.floats[i] = 0.0f; in.bytes[i] = 0; break;  // sparse: filled in below
+      default: in.floats[i] = (rng() % 3 == 0) ? value(rng) : specials[rng() % 7]; in.bytes[i] = rng() % 2 ? 255 : 0; break;
+    }
+  }
+  if (flavour == 1 && n > 0) {
+    const size_t hot = rng() % n;
+    in.floats[hot] = 1.0f;
+    in.bytes[hot] = 255;
+    if (rng() % 2) {
+      in.floats[rng() % n] = 3.0f;
+      in.bytes[rng() % n] = 7;
+    }
+  }
+  return in;
+}
+
+// One test per path and kernel: it passes when every size, offset and flavour agrees.
+struct Tally {
+  std::map<std::string, int> failures;  // kernel -> failed cases
+  void check(bool ok, const std::string& path, const char* kernel, size_t n, size_t offset) {
+    int& failed = failures[kernel];
+    if (!ok && failed++ < 3) std::printf("FAIL %s %s n=%zu offset=%zu\n", path.c_str(), kernel, n, offset);
+  }
+};
+
+void compare(const Kernels& k, const Kernels& ref, Tally& t) {
+  std::mt19937 rng(20202);
+  const std::string path = k.name;
+  for (size_t n = 0; n <= 300; ++n) {
+    for (size_t offset = 0; offset < 4; ++offset) {
+      for (int flavour = 0; flavour < 3; ++flavour) {
+        Inputs in = make_inputs(rng, n + offset, flavour);
+        const float* f = in.floats.data() + offset;
+        const uint8_t* b = in.bytes.data() + offset;
+        OneHotScan s1, s2;
+        k.onehot_f32(f, n, &s1);
+        ref.onehot_f32(f, n, &s2);
+        t.check(s1.nonzero == s2.nonzero && s1.first == s2.first, path, "onehot_f32", n, offset);
+        k.onehot_u8(b, n, &s1);
+        ref.onehot_u8(b, n, &s2);
+        t.check(s1.nonzero == s2.nonzero && s1.first == s2.first, path, "onehot_u8", n, offset);
+        const ArgMax a1 = k.argmax_f32(f, n), a2 = ref.argmax_f32(f, n);
+        t.check(a1.finite == a2.finite && a1.index == a2.index && same_bits(a1.value, a2.value), path, "argmax_f32", n, offset);
+        const ArgMax u1 = k.argmax_u8(b, n), u2 = ref.argmax_u8(b, n);
+        t.check(u1.finite == u2.finite && u1.index == u2.index && same_bits(u1.value, u2.value), path, "argmax_u8", n, offset);
+        t.check(k.sum_u8(b, n) == ref.sum_u8(b, n), path, "sum_u8", n, offset);
+        if (flavour != 2) {
+          const double x = k.sum_f32(f, n), y = ref.sum_f32(f, n);
+          t.check(std::fabs(x - y) <= 1e-12 * std::fmax(1.0, std::fabs(y)) * std::fmax(1.0, double(n)), path, "sum_f32", n, offset);
+        }
+        std::vector<float> r1(n), r2(n);
+        k.relu_f32(f, r1.data(), n);
+        ref.relu_f32(f, r2.data(), n);
+        bool relu_ok = true;
+        for (size_t i = 0; i < n; ++i) relu_ok = relu_ok && same_bits(r1[i], r2[i]);
+        t.check(relu_ok, path, "relu_f32", n, offset);
+        std::vector<float> y1(in.floats.begin() + offset, in.floats.end()), y2 = y1;
+        k.axpy_f32(-1.5f, f, y1.data(), n);
+        ref.axpy_f32(-1.5f, f, y2.data(), n);
+        bool axpy_ok = true;
+        for (size_t i = 0; i < n; ++i) axpy_ok = axpy_ok && (same_bits(y1[i], y2[i]) || (std::isnan(y1[i]) && std::isnan(y2[i])));
+        t.check(axpy_ok, path, "axpy_f32", n, offset);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int main() {
+  const coordconv::Dispatch d = coordconv::select_kernels(nullptr);
+  int passed = 0, failed = 0;
+  for (const std::string& name : d.available) {
+    Tally t;
+    compare(*coordconv::kernels_by_name(name), coordconv::kScalarKernels, t);
+    for (const auto& [kernel, failures] : t.failures) {
+      std::printf("%s %s %s\n", failures == 0 ? "ok" : "not ok", name.c_str(), kernel.c_str());
+      (failures == 0 ? passed : failed) += 1;
+    }
+  }
+  std::printf("%d passed, %d failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,17 @@
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import test from 'ava';
+import { simd } from 'coordconv';
+
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const project = fileURLToPath(new URL('types/tsconfig.json', import.meta.url));
+
+// The declarations do not depend on the SIMD path: check them once, on the best path.
+const once = simd().active === simd().available[0] ? test : test.skip;
+
+once('the published declarations accept documented usage and reject the rest', async (t) => {
+  const { stdout } = await promisify(execFile)(process.execPath, [tsc, '-p', project]).catch((e) => e);
+  t.is(stdout, '');
+});
