@@ -39,6 +39,39 @@ class InputCopies {
   std::vector<std::unique_ptr<uint8_t[]>> blocks_;
 };
 
+// The Promise each async call returns, settled through references to its resolve and reject
+// functions rather than a napi_deferred: a napi_deferred is freed only by settling it, and N-API
+// refuses to settle anything once the environment can no longer run JavaScript, so every call
+// still queued when a worker thread is terminated leaked one (LeakSanitizer found them). A
+// reference is freed by napi_delete_reference even then, when the worker is destroyed.
+class Settler {
+ public:
+  explicit Settler(Napi::Env env) {
+    AddonState& s = *env.GetInstanceData<AddonState>();
+    if (s.make_promise.IsEmpty()) {
+      // Evaluated once per environment, before any user code could reach it through the addon.
+      Napi::Value factory = env.RunScript(
+          "(() => { let resolve, reject; const promise = new Promise((a, b) => { resolve = a; "
+          "reject = b; }); return { promise, resolve, reject }; })");
+      s.make_promise = Napi::Persistent(factory.As<Napi::Function>());
+    }
+    Napi::Object parts = s.make_promise.Call({}).As<Napi::Object>();
+    promise_ = parts.Get("promise");
+    resolve_ = Napi::Persistent(parts.Get("resolve").As<Napi::Function>());
+    reject_ = Napi::Persistent(parts.Get("reject").As<Napi::Function>());
+  }
+  Napi::Value promise() const { return promise_; }
+  // Each settles the Promise (a second call would do nothing); when the environment is shutting
+  // down the call fails and, with NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS, nothing is thrown.
+  void resolve(Napi::Value v) { resolve_.Call({v}); }
+  void reject(Napi::Value e) { reject_.Call({e}); }
+
+ private:
+  Napi::Value promise_;  // valid only in the scope that created the Settler
+  Napi::FunctionReference resolve_;
+  Napi::FunctionReference reject_;
+};
+
 template <typename Request>
 class BatonWorker : public Napi::AsyncWorker {
  public:
@@ -46,13 +79,13 @@ class BatonWorker : public Napi::AsyncWorker {
 
   // Queues the work and returns its Promise. `keep` lists every object whose memory the request
   // points into; `copies` owns the copies of caller arrays the request reads (see InputCopies).
-  static Napi::Promise Start(Napi::Env env, const char* name, Run run, Request request,
-                             const std::vector<Napi::Object>& keep, InputCopies copies = {}) {
+  static Napi::Value Start(Napi::Env env, const char* name, Run run, Request request,
+                           const std::vector<Napi::Object>& keep, InputCopies copies = {}) {
     AddonState& s = *env.GetInstanceData<AddonState>();
     auto* worker = new BatonWorker(env, name, run, std::move(request), s);
     worker->copies_ = std::move(copies);
     for (const Napi::Object& o : keep) worker->keep_.push_back(Napi::Persistent(o));
-    Napi::Promise promise = worker->deferred_.Promise();
+    Napi::Value promise = worker->settler_.promise();
     worker->Queue();
     return promise;
   }
@@ -65,19 +98,19 @@ class BatonWorker : public Napi::AsyncWorker {
       SetError(e.what());
     }
   }
-  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void OnOK() override { settler_.resolve(Env().Undefined()); }
+  void OnError(const Napi::Error& e) override { settler_.reject(e.Value()); }
 
  private:
   BatonWorker(Napi::Env env, const char* name, Run run, Request request, const AddonState& s)
       : Napi::AsyncWorker(env, name),
-        deferred_(Napi::Promise::Deferred::New(env)),
+        settler_(env),
         run_(run),
         request_(std::move(request)),
         kernels_(s.kernels),
         pool_(s.pool) {}
 
-  Napi::Promise::Deferred deferred_;
+  Settler settler_;
   Run run_;
   Request request_;
   const coordconv::Kernels* kernels_;
