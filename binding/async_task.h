@@ -9,6 +9,7 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -17,26 +18,57 @@
 
 namespace coordconv_binding {
 
-// Copies of the caller's arrays that an async job reads. A reference keeps a typed array object
-// alive, not its memory: while the job waits in libuv's queue the caller can transfer the
-// ArrayBuffer (structuredClone or postMessage with a transfer list), whose memory then belongs to
-// the new ArrayBuffer and is freed when that one is collected, under the worker's feet; or shrink
-// a resizable ArrayBuffer. So a job never reads caller memory after the call returns: it reads
-// these copies, made on the main thread and owned by the worker. (Node's own crypto jobs copy
-// their input for the same reason.) Arrays the library itself created and never hands out before
-// the Promise settles need no copy.
-class InputCopies {
+// Caller memory an async job reads or writes, staged in blocks the worker owns. A reference
+// keeps a typed array object alive, not its memory: while the job waits in libuv's queue the
+// caller can transfer the ArrayBuffer (structuredClone or postMessage with a transfer list),
+// whose memory then belongs to the clone and is freed when that is collected, under the worker's
+// feet; or shrink a resizable ArrayBuffer, whose pages are then decommitted. Both crashed the
+// process (SIGSEGV; heap-use-after-free under ASan). So a job never touches caller memory after
+// the call returns: inputs are copied on the main thread when the call is made (as Node's own
+// crypto jobs do), outputs are written to blocks copied into the caller's arrays when the job
+// is done, on the main thread, if those arrays are still there.
+class Staging {
  public:
-  // Copies the view's bytes and returns where the job is to read them instead.
-  const void* add(const TypedView& view) {
-    const size_t bytes = view.array.ByteLength();
-    blocks_.push_back(std::make_unique_for_overwrite<uint8_t[]>(bytes == 0 ? 1 : bytes));
-    if (bytes != 0) std::memcpy(blocks_.back().get(), view.data, bytes);
-    return blocks_.back().get();
+  // Copies the array's bytes now; the job reads the copy.
+  const void* input(const Napi::TypedArray& array) {
+    inputs_.push_back(copy_of(array));
+    return inputs_.back().get();
+  }
+  // A block holding the array's current bytes, for the job to write; deliver() copies it back.
+  void* output(const Napi::TypedArray& array) {
+    outputs_.push_back(Output{Napi::Persistent(array), copy_of(array), array.ByteLength()});
+    return outputs_.back().block.get();
+  }
+  // On the main thread, after the job: copies every output block into its array. Returns false,
+  // and writes nothing, when any of them was detached or resized meanwhile.
+  bool deliver() {
+    for (const Output& o : outputs_) {
+      const Napi::TypedArray a = o.array.Value();
+      if (a.ArrayBuffer().IsDetached() || a.ByteLength() != o.bytes) return false;
+    }
+    for (const Output& o : outputs_) {
+      const Napi::TypedArray a = o.array.Value();
+      if (o.bytes != 0) std::memcpy(static_cast<uint8_t*>(a.ArrayBuffer().Data()) + a.ByteOffset(), o.block.get(), o.bytes);
+    }
+    return true;
   }
 
  private:
-  std::vector<std::unique_ptr<uint8_t[]>> blocks_;
+  struct Output {
+    Napi::Reference<Napi::TypedArray> array;
+    std::unique_ptr<uint8_t[]> block;
+    size_t bytes;
+  };
+  static std::unique_ptr<uint8_t[]> copy_of(const Napi::TypedArray& array) {
+    const size_t bytes = array.ByteLength();
+    auto block = std::make_unique_for_overwrite<uint8_t[]>(bytes == 0 ? 1 : bytes);
+    if (bytes != 0) {
+      std::memcpy(block.get(), static_cast<const uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset(), bytes);
+    }
+    return block;
+  }
+  std::vector<std::unique_ptr<uint8_t[]>> inputs_;
+  std::vector<Output> outputs_;
 };
 
 // The Promise each async call returns, settled through references to its resolve and reject
@@ -77,13 +109,14 @@ class BatonWorker : public Napi::AsyncWorker {
  public:
   using Run = void (*)(const coordconv::Kernels&, coordconv::ThreadPool&, const Request&);
 
-  // Queues the work and returns its Promise. `keep` lists every object whose memory the request
-  // points into; `copies` owns the copies of caller arrays the request reads (see InputCopies).
+  // Queues the work and returns its Promise. The request points only into `staging` (see
+  // Staging) or, for arrays the caller can never reach, into the objects listed in `keep`.
   static Napi::Value Start(Napi::Env env, const char* name, Run run, Request request,
-                           const std::vector<Napi::Object>& keep, InputCopies copies = {}) {
+                           const std::vector<Napi::Object>& keep, Staging staging = {}) {
     AddonState& s = *env.GetInstanceData<AddonState>();
     auto* worker = new BatonWorker(env, name, run, std::move(request), s);
-    worker->copies_ = std::move(copies);
+    worker->name_ = name;
+    worker->staging_ = std::move(staging);
     for (const Napi::Object& o : keep) worker->keep_.push_back(Napi::Persistent(o));
     Napi::Value promise = worker->settler_.promise();
     worker->Queue();
@@ -98,7 +131,15 @@ class BatonWorker : public Napi::AsyncWorker {
       SetError(e.what());
     }
   }
-  void OnOK() override { settler_.resolve(Env().Undefined()); }
+  void OnOK() override {
+    if (!staging_.deliver()) {
+      settler_.reject(Napi::TypeError::New(Env(), "Expected output arrays that stay attached until the call settles for " +
+                                                       name_ + " but received one detached or resized while it ran")
+                          .Value());
+      return;
+    }
+    settler_.resolve(Env().Undefined());
+  }
   void OnError(const Napi::Error& e) override { settler_.reject(e.Value()); }
 
  private:
@@ -116,7 +157,8 @@ class BatonWorker : public Napi::AsyncWorker {
   const coordconv::Kernels* kernels_;
   std::shared_ptr<coordconv::ThreadPool> pool_;
   std::vector<Napi::ObjectReference> keep_;
-  InputCopies copies_;
+  Staging staging_;
+  std::string name_;
 };
 
 }  // namespace coordconv_binding

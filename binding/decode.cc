@@ -14,8 +14,7 @@ using coordconv::DecodeRequest;
 
 struct Unpacked {
   DecodeRequest request;
-  TypedView data;                    // the caller's planes
-  std::vector<Napi::Object> outputs;  // created by lib/, unseen by the caller until settled
+  Napi::TypedArray data, coords, scores, valid;
 };
 
 Unpacked unpack(const Napi::CallbackInfo& info) {
@@ -48,8 +47,10 @@ Unpacked unpack(const Napi::CallbackInfo& info) {
   r.valid = static_cast<uint8_t*>(valid.data);
   const std::string problem = coordconv::check_decode_request(r);
   if (!problem.empty()) throw Napi::RangeError::New(env, "internal: " + problem);
-  u.data = data;
-  u.outputs = {coords.array, scores.array, valid.array};
+  u.data = data.array;
+  u.coords = coords.array;
+  u.scores = scores.array;
+  u.valid = valid.array;
   return u;
 }
 
@@ -66,10 +67,13 @@ Napi::Value DecodeSync(const Napi::CallbackInfo& info) {
 
 Napi::Value DecodeAsync(const Napi::CallbackInfo& info) {
   Unpacked u = unpack(info);
-  InputCopies copies;
-  u.request.input.data = copies.add(u.data);
-  return BatonWorker<DecodeRequest>::Start(info.Env(), "coordconv.decode", run_decode,
-                                           u.request, u.outputs, std::move(copies));
+  Staging staging;
+  u.request.input.data = staging.input(u.data);
+  u.request.coords = static_cast<float*>(staging.output(u.coords));
+  u.request.scores = static_cast<float*>(staging.output(u.scores));
+  u.request.valid = static_cast<uint8_t*>(staging.output(u.valid));
+  return BatonWorker<DecodeRequest>::Start(info.Env(), "decode", run_decode, u.request, {},
+                                           std::move(staging));
 }
 
 }  // namespace
