@@ -25,6 +25,18 @@ size_t size_field(const Napi::Object& obj, const char* name) {
   return static_cast<size_t>(d);
 }
 
+double number_field(const Napi::Object& obj, const char* name) {
+  const Napi::Value v = obj.Get(name);
+  if (!v.IsNumber()) {
+    throw Napi::TypeError::New(obj.Env(), std::string("internal: ") + name + " is not a number");
+  }
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d)) {
+    throw Napi::RangeError::New(obj.Env(), std::string("internal: ") + name + " is not finite");
+  }
+  return d;
+}
+
 std::string string_field(const Napi::Object& obj, const char* name) {
   const Napi::Value v = obj.Get(name);
   if (!v.IsString()) {
@@ -44,6 +56,7 @@ TypedView view_of(const Napi::Object& obj, const char* name) {
   view.array = v.As<Napi::TypedArray>();
   view.type = view.array.TypedArrayType();
   view.length = view.array.ElementLength();
+  view.bytes = view.array.ByteLength();
   Napi::ArrayBuffer buffer = view.array.ArrayBuffer();
   if (buffer.IsDetached()) {
     throw Napi::TypeError::New(obj.Env(), std::string("internal: ") + name + " is detached");
@@ -76,6 +89,13 @@ TypedView plane_data_field(const Napi::Object& obj, const char* name, coordconv:
     throw Napi::TypeError::New(obj.Env(), std::string("internal: ") + name + " is not float32 or uint8");
   }
   return view;
+}
+
+bool overlaps(const TypedView& a, const TypedView& b) {
+  if (a.bytes == 0 || b.bytes == 0) return false;
+  const uintptr_t pa = reinterpret_cast<uintptr_t>(a.data);
+  const uintptr_t pb = reinterpret_cast<uintptr_t>(b.data);
+  return pa < pb + b.bytes && pb < pa + a.bytes;
 }
 
 }  // namespace coordconv_binding

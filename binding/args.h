@@ -17,6 +17,7 @@ struct TypedView {
   Napi::TypedArray array;
   void* data = nullptr;
   size_t length = 0;  // elements
+  size_t bytes = 0;
   napi_typedarray_type type = napi_float32_array;
 };
 
@@ -24,11 +25,16 @@ AddonState& state(Napi::Env env);
 
 Napi::Object object_arg(const Napi::CallbackInfo& info, size_t index);
 size_t size_field(const Napi::Object& obj, const char* name);
+// A finite number.
+double number_field(const Napi::Object& obj, const char* name);
 std::string string_field(const Napi::Object& obj, const char* name);
 // A typed array field of the given type, holding at least `min_length` elements.
 TypedView typed_field(const Napi::Object& obj, const char* name, napi_typedarray_type type,
                       size_t min_length);
 // A Float32Array or Uint8Array field, its dtype returned in `dtype`.
 TypedView plane_data_field(const Napi::Object& obj, const char* name, coordconv::DType* dtype);
+
+// True when the two views share any byte of memory.
+bool overlaps(const TypedView& a, const TypedView& b);
 
 }  // namespace coordconv_binding

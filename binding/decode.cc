@@ -1,6 +1,8 @@
 // decodeSync / decode: unpack the flat request lib/ built, run native decode.
 #include <napi.h>
 
+#include <exception>
+
 #include "../native/checked.h"
 #include "../native/decode.h"
 #include "args.h"
@@ -10,12 +12,23 @@
 namespace coordconv_binding {
 namespace {
 
+using coordconv::DecodeMethod;
 using coordconv::DecodeRequest;
 
 struct Unpacked {
   DecodeRequest request;
   Napi::TypedArray data, coords, scores, valid;
 };
+
+DecodeMethod method_named(Napi::Env env, const std::string& method) {
+  if (method == "argmax") return DecodeMethod::kArgmax;
+  if (method == "quarter") return DecodeMethod::kQuarter;
+  if (method == "dark") return DecodeMethod::kDark;
+  if (method == "centroid") return DecodeMethod::kCentroid;
+  if (method == "softargmax") return DecodeMethod::kSoftargmax;
+  if (method == "exact") return DecodeMethod::kExact;
+  throw Napi::TypeError::New(env, "internal: unknown decode method " + method);
+}
 
 Unpacked unpack(const Napi::CallbackInfo& info) {
   const Napi::Env env = info.Env();
@@ -28,12 +41,11 @@ Unpacked unpack(const Napi::CallbackInfo& info) {
   r.input.height = size_field(obj, "height");
   r.input.width = size_field(obj, "width");
   r.threads = size_field(obj, "threads");
-  const std::string method = string_field(obj, "method");
-  if (method == "exact") {
-    r.method = coordconv::DecodeMethod::kExact;
-  } else {
-    throw Napi::TypeError::New(env, "internal: unknown decode method " + method);
-  }
+  r.method = method_named(env, string_field(obj, "method"));
+  r.params.kernel = size_field(obj, "kernel");
+  r.params.sigma = number_field(obj, "sigma");
+  r.params.threshold = number_field(obj, "threshold");
+  r.params.beta = number_field(obj, "beta");
   size_t count = 0;
   if (!coordconv::checked_mul3(r.input.planes, r.input.height, r.input.width, &count) ||
       data.length != count) {
@@ -42,6 +54,10 @@ Unpacked unpack(const Napi::CallbackInfo& info) {
   TypedView coords = typed_field(obj, "coords", napi_float32_array, r.input.planes * 2);
   TypedView scores = typed_field(obj, "scores", napi_float32_array, r.input.planes);
   TypedView valid = typed_field(obj, "valid", napi_uint8_array, r.input.planes);
+  if (overlaps(data, coords) || overlaps(data, scores) || overlaps(data, valid) ||
+      overlaps(coords, scores) || overlaps(coords, valid) || overlaps(scores, valid)) {
+    throw Napi::RangeError::New(env, "internal: output arrays overlap the input or each other");
+  }
   r.coords = static_cast<float*>(coords.data);
   r.scores = static_cast<float*>(scores.data);
   r.valid = static_cast<uint8_t*>(valid.data);
@@ -61,7 +77,11 @@ void run_decode(const coordconv::Kernels& k, coordconv::ThreadPool& pool, const 
 Napi::Value DecodeSync(const Napi::CallbackInfo& info) {
   const Unpacked u = unpack(info);
   AddonState& s = state(info.Env());
-  run_decode(*s.kernels, *s.pool, u.request);
+  try {
+    run_decode(*s.kernels, *s.pool, u.request);
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(info.Env(), std::string("coordconv: decode failed: ") + e.what());
+  }
   return info.Env().Undefined();
 }
 

@@ -7,5 +7,6 @@ namespace coordconv_binding {
 
 void register_decode(Napi::Env env, Napi::Object exports);
 void register_ops(Napi::Env env, Napi::Object exports);
+void register_peaks(Napi::Env env, Napi::Object exports);
 
 }  // namespace coordconv_binding

@@ -14,9 +14,23 @@ export interface PlaneRequest {
 
 export interface NativeDecodeRequest extends PlaneRequest {
   method: string;
+  kernel: number;
+  sigma: number;
+  threshold: number;
+  beta: number;
   coords: Float32Array;
   scores: Float32Array;
   valid: Uint8Array;
+}
+
+export interface NativePeaksRequest extends PlaneRequest {
+  k: number;
+  threshold: number;
+  window: number;
+  coords: Float32Array;
+  scores: Float32Array;
+  valid: Uint8Array;
+  counts: Uint32Array;
 }
 
 export interface NativeConv2dRequest {
@@ -39,6 +53,8 @@ export interface NativeAddon {
   simd(): { active: string; available: string[]; defaultThreads: number };
   decodeSync(request: NativeDecodeRequest): void;
   decode(request: NativeDecodeRequest): Promise<void>;
+  peaksSync(request: NativePeaksRequest): void;
+  peaks(request: NativePeaksRequest): Promise<void>;
   conv2d(request: NativeConv2dRequest): void;
   relu(request: { input: Float32Array; output: Float32Array; threads: number }): void;
   sum(request: PlaneRequest & { output: Float64Array }): void;

@@ -1,28 +1,94 @@
 import { addon, type NativeDecodeRequest, type PlaneData } from './addon';
-import { atCallSite } from './errors';
+import { atCallSite, describe, isFloat32Array, isObject, isUint8Array, rangeError, typeError } from './errors';
 import { readEnum, readOptions } from './options';
 import { concurrency } from './simd';
 import { readPlanes, type PlaneInput } from './tensor';
 
 /**
- * How a plane becomes a coordinate.
+ * How a plane becomes a coordinate. Every method but 'exact' starts from the argmax (the first
+ * row-major index holding the plane's maximum) and scores the plane with that maximum.
+ * - `'argmax'` (default): the integer peak. Valid when every value is finite and the maximum is > 0.
+ * - `'quarter'`: argmax, then HRNet's quarter offset `x += 0.25 * sign(h[y][x+1] - h[y][x-1])` where
+ *   both neighbours exist, likewise y (each axis on its own). Valid like 'argmax'.
+ * - `'dark'`: DARK (Zhang et al., CVPR 2020): Gaussian blur (`kernel`, `sigma`), rescale to the
+ *   original maximum, `log(max(h, 1e-10))`, one Newton step at the argmax where 2 <= x <= W-3 and
+ *   2 <= y <= H-3 (elsewhere, or when the Hessian is singular, the argmax stands). Valid like 'argmax'.
+ * - `'centroid'`: the intensity-weighted centre of the pixels >= `threshold` * max. Valid like 'argmax'.
+ * - `'softargmax'`: the expectation of (x, y) under softmax(`beta` * h). Valid when every value is
+ *   finite (the maximum may be <= 0: softmax does not care).
  * - `'exact'`: the hand-built CoordConv network, `x = W - sum(ReLU(W * A / v - X))`, for one-hot
- *   planes; exact, and invalid unless the plane holds exactly one non-zero pixel, finite and > 0.
+ *   planes; exact, and invalid unless the plane holds exactly one non-zero pixel, finite and > 0;
+ *   the score is that pixel's value.
  */
-export type DecodeMethod = 'exact';
+export type DecodeMethod = 'argmax' | 'quarter' | 'dark' | 'centroid' | 'softargmax' | 'exact';
 
-export const DECODE_METHODS: readonly DecodeMethod[] = ['exact'];
+export const DECODE_METHODS: readonly DecodeMethod[] = ['argmax', 'quarter', 'dark', 'centroid', 'softargmax', 'exact'];
 
-export interface DecodeOptions {
-  /** The decoding method. Default `'exact'`. @example { method: 'exact' } */
-  method?: DecodeMethod;
+/** Caller-owned arrays the results are written into, so a hot path allocates nothing. */
+export interface DecodeOutput {
+  /** Float32Array of exactly planes * 2 elements. */
+  coords: Float32Array;
+  /** Float32Array of exactly planes elements. */
+  scores: Float32Array;
+  /** Uint8Array of exactly planes elements. */
+  valid: Uint8Array;
 }
+
+interface CommonDecodeOptions {
+  /**
+   * Write the results into these arrays (exact types and lengths; none may share memory with the
+   * input or with each other); the result then holds these same arrays. Default: new arrays.
+   * @example { out: { coords: new Float32Array(n * 2), scores: new Float32Array(n), valid: new Uint8Array(n) } }
+   */
+  out?: DecodeOutput;
+}
+
+export interface ArgmaxDecodeOptions extends CommonDecodeOptions {
+  /** Default `'argmax'`. @example { method: 'argmax' } */
+  method?: 'argmax';
+}
+export interface QuarterDecodeOptions extends CommonDecodeOptions {
+  /** @example { method: 'quarter' } */
+  method: 'quarter';
+}
+export interface ExactDecodeOptions extends CommonDecodeOptions {
+  /** @example { method: 'exact' } */
+  method: 'exact';
+}
+export interface DarkDecodeOptions extends CommonDecodeOptions {
+  /** @example { method: 'dark', kernel: 11, sigma: 2 } */
+  method: 'dark';
+  /** Gaussian kernel size: an odd integer from 1 to 255. Default 11. @example { kernel: 7 } */
+  kernel?: number;
+  /** Gaussian sigma in pixels: finite and > 0. Default 2. @example { sigma: 1.5 } */
+  sigma?: number;
+}
+export interface CentroidDecodeOptions extends CommonDecodeOptions {
+  /** @example { method: 'centroid', threshold: 0.5 } */
+  method: 'centroid';
+  /** Pixels >= threshold * max take part: a number from 0 to 1. Default 0.5. @example { threshold: 0.25 } */
+  threshold?: number;
+}
+export interface SoftargmaxDecodeOptions extends CommonDecodeOptions {
+  /** @example { method: 'softargmax', beta: 1 } */
+  method: 'softargmax';
+  /** Softmax temperature inverse: finite and > 0. Default 1. @example { beta: 10 } */
+  beta?: number;
+}
+
+export type DecodeOptions =
+  | ArgmaxDecodeOptions
+  | QuarterDecodeOptions
+  | ExactDecodeOptions
+  | DarkDecodeOptions
+  | CentroidDecodeOptions
+  | SoftargmaxDecodeOptions;
 
 /** One result per plane; `shape` is the input's leading dimensions ([] for a single plane). */
 export interface DecodeResult {
   /** `[...shape, 2]`: x (column) then y (row), pixel centres at integers; NaN where invalid. */
   coords: Float32Array;
-  /** `[...shape]`: the method's score (for 'exact', the hot pixel's value); 0 where invalid. */
+  /** `[...shape]`: the method's score (the plane's maximum; for 'exact' the hot pixel); 0 where invalid. */
   scores: Float32Array;
   /** `[...shape]`: 1 where the plane decoded, 0 where it has no answer. */
   valid: Uint8Array;
@@ -30,20 +96,122 @@ export interface DecodeResult {
   shape: number[];
 }
 
+const COMMON_KEYS = ['method', 'out'] as const;
+const METHOD_KEYS: Record<DecodeMethod, readonly string[]> = {
+  argmax: COMMON_KEYS,
+  quarter: COMMON_KEYS,
+  exact: COMMON_KEYS,
+  dark: [...COMMON_KEYS, 'kernel', 'sigma'],
+  centroid: [...COMMON_KEYS, 'threshold'],
+  softargmax: [...COMMON_KEYS, 'beta'],
+};
+
+/** The largest 'dark' kernel and 'peaks' window. */
+export const MAX_KERNEL = 255;
+
+export function readOddSize(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const what = `an odd integer from 1 to ${MAX_KERNEL}`;
+  if (typeof value !== 'number') throw typeError(what, name, value);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_KERNEL || value % 2 === 0) {
+    throw rangeError(what, name, describe(value));
+  }
+  return value;
+}
+
+export function readPositive(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const what = 'a finite number > 0';
+  if (typeof value !== 'number') throw typeError(what, name, value);
+  if (!Number.isFinite(value) || !(value > 0)) throw rangeError(what, name, describe(value));
+  return value;
+}
+
+export function readFraction(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const what = 'a number from 0 to 1';
+  if (typeof value !== 'number') throw typeError(what, name, value);
+  if (!(value >= 0 && value <= 1)) throw rangeError(what, name, describe(value));
+  return value;
+}
+
+type View = Float32Array | Uint8Array | Uint32Array;
+
+// Whether two views share any byte (views on one ArrayBuffer with intersecting ranges).
+function sharesMemory(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  if (a.buffer !== b.buffer || a.byteLength === 0 || b.byteLength === 0) return false;
+  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+/**
+ * Reads an `out` option: every named array present, of its exact type and length, attached, and
+ * sharing no memory with the input or with each other.
+ */
+export function readOut<T extends Record<string, View>>(
+  value: unknown,
+  name: string,
+  spec: { [K in keyof T]: { is: (v: unknown) => boolean; type: string; length: number } },
+  input: ArrayBufferView,
+): T | undefined {
+  if (value === undefined) return undefined;
+  const keys = Object.keys(spec);
+  if (!isObject(value) || Array.isArray(value) || ArrayBuffer.isView(value)) {
+    throw typeError(`an object { ${keys.join(', ')} }`, name, value);
+  }
+  const opts = readOptions(value, name, keys);
+  const seen: [string, ArrayBufferView][] = [];
+  for (const key of keys) {
+    const v = opts[key];
+    const field = `${name}.${key}`;
+    const { is, type, length } = spec[key];
+    if (!is(v)) throw typeError(`a ${type}`, field, v);
+    const view = v as View;
+    if (view.length !== length) throw rangeError(`a ${type} of ${length} elements`, field, describe(view));
+    if (sharesMemory(view, input)) throw rangeError('an array that does not share memory with the input', field, describe(view));
+    for (const [other, o] of seen) {
+      if (sharesMemory(view, o)) throw rangeError(`an array that does not share memory with ${other}`, field, describe(view));
+    }
+    seen.push([field, view]);
+  }
+  return opts as T;
+}
+
 function prepare(input: unknown, options: unknown): { request: NativeDecodeRequest; shape: number[] } {
   const planes = readPlanes(input);
-  const opts = readOptions(options, 'options', ['method']);
-  const method = readEnum(opts.method, 'options.method', DECODE_METHODS, 'exact');
+  if (options !== undefined && (!isObject(options) || Array.isArray(options))) {
+    throw typeError('an options object', 'options', options);
+  }
+  const method = readEnum((options as Record<string, unknown> | undefined)?.method, 'options.method', DECODE_METHODS, 'argmax');
+  const opts = readOptions(options, `options (method '${method}')`, METHOD_KEYS[method]);
+  const kernel = readOddSize(opts.kernel, 'options.kernel', 11);
+  const sigma = readPositive(opts.sigma, 'options.sigma', 2);
+  const threshold = readFraction(opts.threshold, 'options.threshold', 0.5);
+  const beta = readPositive(opts.beta, 'options.beta', 1);
+  const n = planes.planes;
+  const out = readOut<{ coords: Float32Array; scores: Float32Array; valid: Uint8Array }>(
+    opts.out,
+    'options.out',
+    {
+      coords: { is: isFloat32Array, type: 'Float32Array', length: n * 2 },
+      scores: { is: isFloat32Array, type: 'Float32Array', length: n },
+      valid: { is: isUint8Array, type: 'Uint8Array', length: n },
+    },
+    planes.data,
+  );
   const request: NativeDecodeRequest = {
     data: planes.data,
-    planes: planes.planes,
+    planes: n,
     height: planes.height,
     width: planes.width,
     threads: concurrency(),
     method,
-    coords: new Float32Array(planes.planes * 2),
-    scores: new Float32Array(planes.planes),
-    valid: new Uint8Array(planes.planes),
+    kernel,
+    sigma,
+    threshold,
+    beta,
+    coords: out?.coords ?? new Float32Array(n * 2),
+    scores: out?.scores ?? new Float32Array(n),
+    valid: out?.valid ?? new Uint8Array(n),
   };
   return { request, shape: planes.lead };
 }
@@ -56,9 +224,10 @@ const result = ({ request, shape }: ReturnType<typeof prepare>): DecodeResult =>
 });
 
 /**
- * Decodes every plane of a batch to (x, y), score and validity, on the calling thread.
+ * Decodes every plane of a batch to (x, y), score and validity, on the calling thread (split over
+ * {@link concurrency} native threads).
  * @example
- * const { coords, valid } = decodeSync({ data: heatmaps, shape: [N, K, H, W] }, { method: 'exact' });
+ * const { coords, valid } = decodeSync({ data: heatmaps, shape: [N, K, H, W] }, { method: 'dark' });
  */
 export function decodeSync(input: PlaneInput<PlaneData>, options?: DecodeOptions): DecodeResult {
   const prepared = prepare(input, options);
@@ -70,7 +239,11 @@ export function decodeSync(input: PlaneInput<PlaneData>, options?: DecodeOptions
  * Like {@link decodeSync}, but runs on libuv's thread pool and resolves with the result, so the
  * event loop stays free. The planes are copied when the call is made (a copy as fast as memory
  * allows, on the calling thread), so the result describes the input as it was then: writing to
- * it, transferring its buffer or resizing it afterwards is safe and changes nothing.
+ * it, transferring its buffer or resizing it afterwards is safe and changes nothing. `out` arrays
+ * are written when the Promise settles; one detached or resized meanwhile makes it reject with a
+ * TypeError.
+ * @example
+ * const { coords } = await decode(session_output, { method: 'argmax' });
  */
 export function decode(input: PlaneInput<PlaneData>, options?: DecodeOptions): Promise<DecodeResult> {
   const site = new Error();

@@ -1,9 +1,17 @@
 #include "decode.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <new>
+#include <vector>
 
 #include "checked.h"
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <xmmintrin.h>
+#endif
 
 namespace coordconv {
 namespace {
@@ -12,6 +20,216 @@ void mark_invalid(float* xy, float* score, uint8_t* valid) {
   xy[0] = xy[1] = std::numeric_limits<float>::quiet_NaN();
   *score = 0.0f;
   *valid = 0;
+}
+
+void write_result(double x, double y, float score, float* xy, float* out_score, uint8_t* valid) {
+  xy[0] = static_cast<float>(x);
+  xy[1] = static_cast<float>(y);
+  *out_score = score;
+  *valid = 1;
+}
+
+bool needs_float_plane(DecodeMethod m) {
+  return m == DecodeMethod::kDark || m == DecodeMethod::kCentroid || m == DecodeMethod::kSoftargmax;
+}
+
+// Per-part working memory, allocated before any plane is decoded and reused plane after plane.
+struct Scratch {
+  std::vector<float> plane;  // a Uint8 plane widened to float
+  // 'dark' works on rows of stride S = W + kernel - 1, the plane's columns at r = (kernel - 1) / 2.
+  std::vector<float> padded;   // H x S: each row with r zeros either side
+  std::vector<float> tmp;      // (H + 2r) x S: the horizontal pass, r zero rows above and below
+  std::vector<float> blurred;  // H x S: the blurred plane (columns >= W unused)
+  std::vector<const float*> src;
+};
+
+Scratch make_scratch(const DecodeRequest& req) {
+  Scratch s;
+  const PlaneBatch& in = req.input;
+  const size_t n = in.plane_size();
+  if (in.dtype == DType::kUint8 && needs_float_plane(req.method)) s.plane.resize(n);
+  if (req.method == DecodeMethod::kDark) {
+    const size_t kernel = req.params.kernel;
+    const size_t stride = in.width + kernel - 1;
+    s.padded.assign(in.height * stride, 0.0f);
+    s.tmp.assign((in.height + kernel - 1) * stride, 0.0f);
+    s.blurred.resize(in.height * stride);
+    s.src.resize(kernel);
+  }
+  return s;
+}
+
+// While alive, subnormal floats read as zero and results that would be subnormal are zero
+// (MXCSR FTZ + DAZ) on this thread; the previous mode comes back at the end of the scope. Every
+// SIMD path and the scalar one run on SSE/AVX units under the same MXCSR, so they stay identical.
+// Subnormal arithmetic costs ~100 cycles an operation, and a Gaussian heatmap's tails are full
+// of subnormals (exp(-x^2 / 8) for x of 26 to 29 pixels).
+class FlushSubnormals {
+#if defined(__x86_64__) || defined(_M_X64)
+ public:
+  FlushSubnormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | 0x8040u); }
+  ~FlushSubnormals() { _mm_setcsr(saved_); }
+
+ private:
+  unsigned saved_;
+#else
+ public:
+  FlushSubnormals() {}  // other CPUs: IEEE subnormals, slower, answers alike up to 1e-38
+#endif
+};
+
+// Separable Gaussian blur with zero padding: the plane is treated as if surrounded by zeros,
+// as DARK does by padding (kernel - 1) / 2 zeros before OpenCV's GaussianBlur. Each pass is one
+// fir_f32 call over the whole plane laid out with row stride S, so the SIMD kernels see thousands
+// of independent outputs rather than a short row at a time; the outputs in the padding columns
+// are computed, then zeroed. Returns the row stride of s.blurred.
+size_t blur(const Kernels& k, const float* in, size_t height, size_t width, const float* taps,
+            size_t kernel, Scratch& s) {
+  const FlushSubnormals flush;
+  const size_t r = kernel / 2, stride = width + kernel - 1;
+  for (size_t y = 0; y < height; ++y) {
+    std::memcpy(s.padded.data() + y * stride + r, in + y * width, width * sizeof(float));
+  }
+  // Horizontal: tmp[r + y][x] = sum_t taps[t] * padded[y][x + t].
+  for (size_t t = 0; t < kernel; ++t) s.src[t] = s.padded.data() + t;
+  k.fir_f32(s.src.data(), taps, kernel, s.tmp.data() + r * stride, height * stride - (kernel - 1));
+  // The outputs in the padding columns straddle two rows; zero them, so that the vertical pass
+  // gives exactly 0 there and the maximum of the whole blurred buffer is max(plane's, 0).
+  for (size_t y = 0; y + 1 < height; ++y) {
+    std::memset(s.tmp.data() + (r + y) * stride + width, 0, (kernel - 1) * sizeof(float));
+  }
+  // Vertical: blurred[y][x] = sum_t taps[t] * tmp[y + t][x]; rows outside the plane are zeros.
+  for (size_t t = 0; t < kernel; ++t) s.src[t] = s.tmp.data() + t * stride;
+  k.fir_f32(s.src.data(), taps, kernel, s.blurred.data(), height * stride);
+  return stride;
+}
+
+// One Newton step on log(max(blurred * scale, 1e-10)) at (px, py); false when the Hessian is
+// singular or the step is not finite, so the argmax stands.
+bool dark_step(const float* b, size_t width, size_t px, size_t py, float scale, double* x, double* y) {
+  auto L = [&](long dx, long dy) {
+    const float v = b[(py + dy) * width + (px + dx)] * scale;
+    return std::log(static_cast<double>(std::max(v, 1e-10f)));
+  };
+  const double c = L(0, 0);
+  const double dx = 0.5 * (L(1, 0) - L(-1, 0));
+  const double dy = 0.5 * (L(0, 1) - L(0, -1));
+  const double dxx = 0.25 * (L(2, 0) - 2.0 * c + L(-2, 0));
+  const double dyy = 0.25 * (L(0, 2) - 2.0 * c + L(0, -2));
+  const double dxy = 0.25 * (L(1, 1) - L(1, -1) - L(-1, 1) + L(-1, -1));
+  const double det = dxx * dyy - dxy * dxy;
+  if (det == 0.0) return false;
+  const double ox = -(dyy * dx - dxy * dy) / det;
+  const double oy = -(dxx * dy - dxy * dx) / det;
+  if (!std::isfinite(ox) || !std::isfinite(oy)) return false;
+  *x = static_cast<double>(px) + ox;
+  *y = static_cast<double>(py) + oy;
+  return true;
+}
+
+struct PlaneContext {
+  const Kernels& k;
+  const DecodeRequest& req;
+  const float* taps;  // 'dark'
+};
+
+void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
+  const Kernels& k = ctx.k;
+  const DecodeRequest& req = ctx.req;
+  const PlaneBatch& in = req.input;
+  float* xy = req.coords + 2 * i;
+  float* score = req.scores + i;
+  uint8_t* valid = req.valid + i;
+  const size_t h = in.height, w = in.width, n = in.plane_size();
+  if (req.method == DecodeMethod::kExact) {
+    decode_exact_plane(k, in.plane(i), in.dtype, h, w, xy, score, valid);
+    return;
+  }
+  // Every other method starts from the argmax: the first index of the maximum.
+  const float* f = nullptr;
+  ArgMax am;
+  if (in.dtype == DType::kFloat32) {
+    f = static_cast<const float*>(in.plane(i));
+    am = k.argmax_f32(f, n);
+  } else {
+    const uint8_t* u = static_cast<const uint8_t*>(in.plane(i));
+    am = k.argmax_u8(u, n);
+    if (needs_float_plane(req.method)) {
+      k.u8_to_f32(u, s.plane.data(), n);
+      f = s.plane.data();
+    }
+  }
+  const bool positive = am.value > 0.0f;
+  if (!am.finite || (req.method != DecodeMethod::kSoftargmax && !positive)) {
+    mark_invalid(xy, score, valid);
+    return;
+  }
+  const size_t px = am.index % w, py = am.index / w;
+  double x = static_cast<double>(px), y = static_cast<double>(py);
+  switch (req.method) {
+    case DecodeMethod::kArgmax:
+    case DecodeMethod::kExact:
+      break;
+    case DecodeMethod::kQuarter: {
+      auto at = [&](size_t xx, size_t yy) -> float {
+        const size_t j = yy * w + xx;
+        return in.dtype == DType::kFloat32 ? static_cast<const float*>(in.plane(i))[j]
+                                           : static_cast<float>(static_cast<const uint8_t*>(in.plane(i))[j]);
+      };
+      // Finite floats: sign(a - b) is the sign of the comparison (a - b is never 0 for a != b).
+      if (px >= 1 && px + 1 < w) {
+        const float r = at(px + 1, py), l = at(px - 1, py);
+        x += r > l ? 0.25 : (r < l ? -0.25 : 0.0);
+      }
+      if (py >= 1 && py + 1 < h) {
+        const float d = at(px, py + 1), u = at(px, py - 1);
+        y += d > u ? 0.25 : (d < u ? -0.25 : 0.0);
+      }
+      break;
+    }
+    case DecodeMethod::kDark: {
+      if (px >= 2 && px + 2 < w && py >= 2 && py + 2 < h) {
+        const size_t stride = blur(k, f, h, w, ctx.taps, req.params.kernel, s);
+        // Padding columns hold 0, so this is max(blurred plane, 0): enough, as only a positive
+        // maximum lets the step run.
+        const ArgMax bm = k.argmax_f32(s.blurred.data(), h * stride);
+        if (bm.finite && bm.value > 0.0f) {
+          const float scale = am.value / bm.value;  // rescale to the original maximum
+          dark_step(s.blurred.data(), stride, px, py, scale, &x, &y);
+        }
+      }
+      break;
+    }
+    case DecodeMethod::kCentroid: {
+      const float cut = float_at_least(req.params.threshold * static_cast<double>(am.value));
+      double sum = 0.0, sx = 0.0, sy = 0.0;
+      for (size_t yy = 0; yy < h; ++yy) {
+        double row[2] = {0.0, 0.0};
+        k.centroid_row_f32(f + yy * w, w, cut, row);
+        sum += row[0];
+        sx += row[1];
+        sy += row[0] * static_cast<double>(yy);
+      }
+      x = sx / sum;  // sum >= max > 0: the maximum itself passes the cut
+      y = sy / sum;
+      break;
+    }
+    case DecodeMethod::kSoftargmax: {
+      const float beta = static_cast<float>(req.params.beta);
+      double sum = 0.0, sx = 0.0, sy = 0.0;
+      for (size_t yy = 0; yy < h; ++yy) {
+        double row[2] = {0.0, 0.0};
+        k.softmax_row_f32(f + yy * w, w, am.value, beta, row);
+        sum += row[0];
+        sx += row[1];
+        sy += row[0] * static_cast<double>(yy);
+      }
+      x = sx / sum;  // sum >= 1: the maximum contributes exp(0)
+      y = sy / sum;
+      break;
+    }
+  }
+  write_result(x, y, am.value, xy, score, valid);
 }
 
 }  // namespace
@@ -28,6 +246,17 @@ std::string check_decode_request(const DecodeRequest& req) {
   }
   if (in.planes != 0 && (!req.coords || !req.scores || !req.valid)) return "output buffers are null";
   if (req.threads == 0) return "threads must be positive";
+  const DecodeParams& p = req.params;
+  if (req.method == DecodeMethod::kDark) {
+    if (p.kernel < 1 || p.kernel > kMaxKernel || p.kernel % 2 == 0) return "kernel must be odd, 1 to 255";
+    if (!std::isfinite(p.sigma) || !(p.sigma > 0)) return "sigma must be finite and positive";
+  }
+  if (req.method == DecodeMethod::kCentroid && !(p.threshold >= 0 && p.threshold <= 1)) {
+    return "threshold must be in [0, 1]";
+  }
+  if (req.method == DecodeMethod::kSoftargmax && (!std::isfinite(p.beta) || !(p.beta > 0))) {
+    return "beta must be finite and positive";
+  }
   return {};
 }
 
@@ -60,12 +289,45 @@ void decode_exact_plane(const Kernels& k, const void* plane, DType dtype, size_t
   *valid = 1;
 }
 
+void gaussian_taps(size_t n, double sigma, float* taps) {
+  const double r = static_cast<double>(n - 1) / 2.0;
+  std::vector<double> g(n);
+  double sum = 0.0;
+  for (size_t i = 0; i < n; ++i) {
+    const double d = static_cast<double>(i) - r;
+    g[i] = std::exp(-(d * d) / (2.0 * sigma * sigma));
+    sum += g[i];
+  }
+  for (size_t i = 0; i < n; ++i) taps[i] = static_cast<float>(g[i] / sum);
+}
+
+float float_at_least(double v) {
+  float f = static_cast<float>(v);
+  if (static_cast<double>(f) < v) f = std::nextafter(f, std::numeric_limits<float>::infinity());
+  return f;
+}
+
+size_t split_parts(const ThreadPool& pool, size_t planes, size_t threads) {
+  return std::max<size_t>(1, std::min({threads, planes, pool.workers() + 1}));
+}
+
 void decode(const Kernels& k, ThreadPool& pool, const DecodeRequest& req) {
   const PlaneBatch& in = req.input;
-  pool.parallel_for(in.planes, req.threads, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) {
-      decode_exact_plane(k, in.plane(i), in.dtype, in.height, in.width, req.coords + 2 * i,
-                         req.scores + i, req.valid + i);
+  if (in.planes == 0) return;
+  std::vector<float> taps;
+  if (req.method == DecodeMethod::kDark) {
+    taps.resize(req.params.kernel);
+    gaussian_taps(req.params.kernel, req.params.sigma, taps.data());
+  }
+  const size_t parts = split_parts(pool, in.planes, req.threads);
+  std::vector<Scratch> scratch;
+  scratch.reserve(parts);
+  for (size_t p = 0; p < parts; ++p) scratch.push_back(make_scratch(req));
+  const PlaneContext ctx{k, req, taps.data()};
+  pool.parallel_for(parts, parts, [&](size_t begin, size_t end) {
+    for (size_t p = begin; p < end; ++p) {
+      const size_t first = in.planes * p / parts, last = in.planes * (p + 1) / parts;
+      for (size_t i = first; i < last; ++i) decode_plane(ctx, i, scratch[p]);
     }
   });
 }

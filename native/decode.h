@@ -11,11 +11,26 @@
 
 namespace coordconv {
 
-enum class DecodeMethod { kExact };
+// kArgmax: the integer peak. kQuarter: argmax plus HRNet's 0.25 * sign(gradient) step.
+// kDark: DARK (Zhang et al., CVPR 2020) Gaussian blur + log + one Newton step. kCentroid: the
+// intensity-weighted centre of pixels >= threshold * max. kSoftargmax: the expectation under
+// softmax(beta * h). kExact: the hand-built CoordConv decoder for one-hot planes.
+enum class DecodeMethod { kExact, kArgmax, kQuarter, kDark, kCentroid, kSoftargmax };
+
+// Largest Gaussian kernel ('dark') and max-pool window ('peaks') accepted.
+constexpr size_t kMaxKernel = 255;
+
+struct DecodeParams {
+  size_t kernel = 11;      // dark: odd, 1..kMaxKernel
+  double sigma = 2.0;      // dark: finite, > 0
+  double threshold = 0.5;  // centroid: 0..1
+  double beta = 1.0;       // softargmax: finite, > 0
+};
 
 struct DecodeRequest {
   PlaneBatch input;
-  DecodeMethod method = DecodeMethod::kExact;
+  DecodeMethod method = DecodeMethod::kArgmax;
+  DecodeParams params;
   size_t threads = 1;
   float* coords = nullptr;   // planes * 2 (x, y)
   float* scores = nullptr;   // planes
@@ -25,11 +40,22 @@ struct DecodeRequest {
 // Empty on success, else why the request is malformed (nothing is written then).
 std::string check_decode_request(const DecodeRequest& req);
 
-// Decodes every plane; the request must have passed check_decode_request.
+// Decodes every plane; the request must have passed check_decode_request. Throws std::bad_alloc
+// when the per-thread scratch cannot be allocated (before anything is written).
 void decode(const Kernels& k, ThreadPool& pool, const DecodeRequest& req);
 
 // The exact decoder for one plane, written with the fused one-hot scan.
 void decode_exact_plane(const Kernels& k, const void* plane, DType dtype, size_t height,
                         size_t width, float* xy, float* score, uint8_t* valid);
+
+// The normalised Gaussian taps exp(-(i - r)^2 / (2 sigma^2)) / sum, r = (n - 1) / 2, computed in
+// double and rounded to float (as OpenCV's getGaussianKernel does for float images).
+void gaussian_taps(size_t n, double sigma, float* taps);
+
+// The smallest float f with f >= v (v finite): comparing a float x >= f is then exactly x >= v.
+float float_at_least(double v);
+
+// How many parts a batch of `planes` is split into, each with its own scratch.
+size_t split_parts(const ThreadPool& pool, size_t planes, size_t threads);
 
 }  // namespace coordconv

@@ -35,6 +35,29 @@ struct Kernels {
   // y[i] = y[i] + a * x[i], rounded after the product and after the sum (never fused), so every
   // path accumulates a convolution bit for bit alike.
   void (*axpy_f32)(float a, const float* x, float* y, size_t n);
+
+  // --- Decoder kernels (issue 3). Integer-valued results and fir_f32 are bit-identical on every
+  // path; centroid_row_f32 and softmax_row_f32 sum in double in a different order per path and
+  // softmax uses each path's own exp (scalar: std::exp), so they agree within 1e-6 relative.
+  // out[i] = float(in[i]).
+  void (*u8_to_f32)(const uint8_t* in, float* out, size_t n);
+  // out[i] = sum over t of taps[t] * src[t][i]: acc = fma(taps[t], src[t][i], acc) from +0 in the
+  // order t = 0..ntaps-1. Fused on every path (std::fma, correctly rounded, in scalar; FMA
+  // instructions in AVX2/AVX-512), so the paths agree bit for bit and the blur needs half the
+  // floating-point operations. One kernel does both passes of a separable filter: src[t] = row + t
+  // along rows, src[t] = the row t rows further down the plane.
+  void (*fir_f32)(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n);
+  // out[i] = max over t of src[t][i] (nsrc >= 1; inputs are finite or -inf).
+  void (*maxrows_f32)(const float* const* src, size_t nsrc, float* out, size_t n);
+  // Writes, in ascending order, every i with v[i] == pooled[i] and v[i] >= threshold into idx;
+  // returns how many. idx has room for n entries.
+  size_t (*peak_candidates_f32)(const float* v, const float* pooled, size_t n, float threshold,
+                                uint32_t* idx);
+  // Over i with p[i] >= cut: sums[0] += p[i], sums[1] += p[i] * i (in double).
+  void (*centroid_row_f32)(const float* p, size_t n, float cut, double* sums);
+  // With e[i] = exp(beta * (p[i] - max)) computed in float: sums[0] += e[i], sums[1] += e[i] * i
+  // (in double). p[i] <= max, all finite.
+  void (*softmax_row_f32)(const float* p, size_t n, float max, float beta, double* sums);
 };
 
 extern const Kernels kScalarKernels;

@@ -210,6 +210,166 @@ void axpy_f32(float a, const float* x, float* y, size_t n) {
   }
 }
 
+void u8_to_f32(const uint8_t* in, float* out, size_t n) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(in + i));
+    _mm256_storeu_ps(out + i, _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(b)));
+  }
+  for (; i < n; ++i) out[i] = static_cast<float>(in[i]);
+}
+
+void fir_f32(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n) {
+  // Eight independent accumulators keep the adds' latency hidden; each output still sums its
+  // taps in order 0..ntaps-1, exactly as the scalar kernel does.
+  size_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    __m256 a[8];
+    for (int j = 0; j < 8; ++j) a[j] = _mm256_setzero_ps();
+    for (size_t t = 0; t < ntaps; ++t) {
+      const __m256 w = _mm256_broadcast_ss(taps + t);
+      const float* p = src[t] + i;
+      for (int j = 0; j < 8; ++j) a[j] = _mm256_fmadd_ps(w, _mm256_loadu_ps(p + 8 * j), a[j]);
+    }
+    for (int j = 0; j < 8; ++j) _mm256_storeu_ps(out + i + 8 * j, a[j]);
+  }
+  for (; i + 16 <= n; i += 16) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0;
+    for (size_t t = 0; t < ntaps; ++t) {
+      const __m256 w = _mm256_broadcast_ss(taps + t);
+      a0 = _mm256_fmadd_ps(w, _mm256_loadu_ps(src[t] + i), a0);
+      a1 = _mm256_fmadd_ps(w, _mm256_loadu_ps(src[t] + i + 8), a1);
+    }
+    _mm256_storeu_ps(out + i, a0);
+    _mm256_storeu_ps(out + i + 8, a1);
+  }
+  for (; i + 8 <= n; i += 8) {
+    __m256 a0 = _mm256_setzero_ps();
+    for (size_t t = 0; t < ntaps; ++t) {
+      a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(taps + t), _mm256_loadu_ps(src[t] + i), a0);
+    }
+    _mm256_storeu_ps(out + i, a0);
+  }
+  for (; i < n; ++i) {
+    float acc = 0.0f;
+    for (size_t t = 0; t < ntaps; ++t) acc = std::fma(taps[t], src[t][i], acc);
+    out[i] = acc;
+  }
+}
+
+void maxrows_f32(const float* const* src, size_t nsrc, float* out, size_t n) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 m = _mm256_loadu_ps(src[0] + i);
+    for (size_t t = 1; t < nsrc; ++t) m = _mm256_max_ps(_mm256_loadu_ps(src[t] + i), m);
+    _mm256_storeu_ps(out + i, m);
+  }
+  for (; i < n; ++i) {
+    float m = src[0][i];
+    for (size_t t = 1; t < nsrc; ++t) m = src[t][i] > m ? src[t][i] : m;
+    out[i] = m;
+  }
+}
+
+size_t peak_candidates_f32(const float* v, const float* pooled, size_t n, float threshold,
+                           uint32_t* idx) {
+  const __m256 thr = _mm256_set1_ps(threshold);
+  size_t count = 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 a = _mm256_loadu_ps(v + i);
+    const __m256 hit = _mm256_and_ps(_mm256_cmp_ps(a, _mm256_loadu_ps(pooled + i), _CMP_EQ_OQ),
+                                     _mm256_cmp_ps(a, thr, _CMP_GE_OQ));
+    uint32_t m = static_cast<uint32_t>(_mm256_movemask_ps(hit));
+    while (m) {
+      idx[count++] = static_cast<uint32_t>(i + static_cast<size_t>(__builtin_ctz(m)));
+      m &= m - 1;
+    }
+  }
+  for (; i < n; ++i) {
+    if (v[i] == pooled[i] && v[i] >= threshold) idx[count++] = static_cast<uint32_t>(i);
+  }
+  return count;
+}
+
+inline double hsum(__m256d v) {
+  __m128d h = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+  return _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+}
+
+// Adds the 8 floats of w (and w times their indices base..base+7) to the double sums.
+inline void accumulate(__m256 w, __m256d* idx_lo, __m256d* s, __m256d* sx) {
+  const __m256d four = _mm256_set1_pd(4.0);
+  const __m256d lo = _mm256_cvtps_pd(_mm256_castps256_ps128(w));
+  const __m256d hi = _mm256_cvtps_pd(_mm256_extractf128_ps(w, 1));
+  const __m256d idx_hi = _mm256_add_pd(*idx_lo, four);
+  s[0] = _mm256_add_pd(s[0], lo);
+  s[1] = _mm256_add_pd(s[1], hi);
+  sx[0] = _mm256_add_pd(sx[0], _mm256_mul_pd(lo, *idx_lo));
+  sx[1] = _mm256_add_pd(sx[1], _mm256_mul_pd(hi, idx_hi));
+  *idx_lo = _mm256_add_pd(idx_hi, four);
+}
+
+void centroid_row_f32(const float* p, size_t n, float cut, double* sums) {
+  const __m256 c = _mm256_set1_ps(cut);
+  __m256d s[2] = {_mm256_setzero_pd(), _mm256_setzero_pd()}, sx[2] = {s[0], s[0]};
+  __m256d idx = _mm256_set_pd(3.0, 2.0, 1.0, 0.0);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 v = _mm256_loadu_ps(p + i);
+    accumulate(_mm256_and_ps(v, _mm256_cmp_ps(v, c, _CMP_GE_OQ)), &idx, s, sx);
+  }
+  double w = hsum(_mm256_add_pd(s[0], s[1])), wx = hsum(_mm256_add_pd(sx[0], sx[1]));
+  for (; i < n; ++i) {
+    if (p[i] >= cut) {
+      w += p[i];
+      wx += static_cast<double>(p[i]) * static_cast<double>(i);
+    }
+  }
+  sums[0] += w;
+  sums[1] += wx;
+}
+
+// exp(x) for x <= 0 (Cephes' expf: range reduction by ln 2, degree-5 polynomial); 0 below -87.3.
+inline __m256 exp_nonpositive(__m256 x) {
+  const __m256 lo = _mm256_set1_ps(-87.33654f);
+  const __m256 underflow = _mm256_cmp_ps(x, lo, _CMP_LT_OQ);
+  x = _mm256_max_ps(x, lo);
+  const __m256 fx = _mm256_floor_ps(_mm256_add_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+                                                  _mm256_set1_ps(0.5f)));
+  x = _mm256_sub_ps(x, _mm256_mul_ps(fx, _mm256_set1_ps(0.693359375f)));
+  x = _mm256_sub_ps(x, _mm256_mul_ps(fx, _mm256_set1_ps(-2.12194440e-4f)));
+  __m256 y = _mm256_set1_ps(1.9875691500e-4f);
+  y = _mm256_add_ps(_mm256_mul_ps(y, x), _mm256_set1_ps(1.3981999507e-3f));
+  y = _mm256_add_ps(_mm256_mul_ps(y, x), _mm256_set1_ps(8.3334519073e-3f));
+  y = _mm256_add_ps(_mm256_mul_ps(y, x), _mm256_set1_ps(4.1665795894e-2f));
+  y = _mm256_add_ps(_mm256_mul_ps(y, x), _mm256_set1_ps(1.6666665459e-1f));
+  y = _mm256_add_ps(_mm256_mul_ps(y, x), _mm256_set1_ps(5.0000001201e-1f));
+  y = _mm256_add_ps(_mm256_mul_ps(y, _mm256_mul_ps(x, x)), _mm256_add_ps(x, _mm256_set1_ps(1.0f)));
+  const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(fx), _mm256_set1_epi32(127)), 23);
+  return _mm256_andnot_ps(underflow, _mm256_mul_ps(y, _mm256_castsi256_ps(e)));
+}
+
+void softmax_row_f32(const float* p, size_t n, float max, float beta, double* sums) {
+  const __m256 m = _mm256_set1_ps(max), b = _mm256_set1_ps(beta);
+  __m256d s[2] = {_mm256_setzero_pd(), _mm256_setzero_pd()}, sx[2] = {s[0], s[0]};
+  __m256d idx = _mm256_set_pd(3.0, 2.0, 1.0, 0.0);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 d = _mm256_sub_ps(_mm256_loadu_ps(p + i), m);
+    accumulate(exp_nonpositive(_mm256_mul_ps(b, d)), &idx, s, sx);
+  }
+  double w = hsum(_mm256_add_pd(s[0], s[1])), wx = hsum(_mm256_add_pd(sx[0], sx[1]));
+  for (; i < n; ++i) {
+    const float d = p[i] - max;
+    const double e = std::exp(beta * d);
+    w += e;
+    wx += e * static_cast<double>(i);
+  }
+  sums[0] += w;
+  sums[1] += wx;
+}
+
 }  // namespace
 
 const Kernels kAvx2Kernels = {
@@ -222,6 +382,12 @@ const Kernels kAvx2Kernels = {
     .sum_u8 = sum_u8,
     .relu_f32 = relu_f32,
     .axpy_f32 = axpy_f32,
+    .u8_to_f32 = u8_to_f32,
+    .fir_f32 = fir_f32,
+    .maxrows_f32 = maxrows_f32,
+    .peak_candidates_f32 = peak_candidates_f32,
+    .centroid_row_f32 = centroid_row_f32,
+    .softmax_row_f32 = softmax_row_f32,
 };
 
 }  // namespace coordconv

@@ -2,6 +2,7 @@
 // no element past n is ever touched.
 #include <immintrin.h>
 
+#include <cmath>
 #include <limits>
 
 #include "kernels.h"
@@ -184,6 +185,135 @@ void axpy_f32(float a, const float* x, float* y, size_t n) {
   }
 }
 
+void u8_to_f32(const uint8_t* in, float* out, size_t n) {
+  for (size_t i = 0; i < n; i += 16) {
+    const __mmask16 t = tail16(n - i);
+    const __m128i b = _mm_maskz_loadu_epi8(t, in + i);
+    _mm512_mask_storeu_ps(out + i, t, _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(b)));
+  }
+}
+
+void fir_f32(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n) {
+  // Eight independent accumulators keep the adds' latency hidden; each output still sums its
+  // taps in order 0..ntaps-1, exactly as the scalar kernel does.
+  size_t i = 0;
+  for (; i + 128 <= n; i += 128) {
+    __m512 a[8];
+    for (int j = 0; j < 8; ++j) a[j] = _mm512_setzero_ps();
+    for (size_t t = 0; t < ntaps; ++t) {
+      const __m512 w = _mm512_set1_ps(taps[t]);
+      const float* p = src[t] + i;
+      for (int j = 0; j < 8; ++j) a[j] = _mm512_fmadd_ps(w, _mm512_loadu_ps(p + 16 * j), a[j]);
+    }
+    for (int j = 0; j < 8; ++j) _mm512_storeu_ps(out + i + 16 * j, a[j]);
+  }
+  for (; i + 32 <= n; i += 32) {
+    __m512 a0 = _mm512_setzero_ps(), a1 = a0;
+    for (size_t t = 0; t < ntaps; ++t) {
+      const __m512 w = _mm512_set1_ps(taps[t]);
+      a0 = _mm512_fmadd_ps(w, _mm512_loadu_ps(src[t] + i), a0);
+      a1 = _mm512_fmadd_ps(w, _mm512_loadu_ps(src[t] + i + 16), a1);
+    }
+    _mm512_storeu_ps(out + i, a0);
+    _mm512_storeu_ps(out + i + 16, a1);
+  }
+  for (; i < n; i += 16) {
+    const __mmask16 m = tail16(n - i);
+    __m512 a0 = _mm512_setzero_ps();
+    for (size_t t = 0; t < ntaps; ++t) {
+      a0 = _mm512_fmadd_ps(_mm512_set1_ps(taps[t]), _mm512_maskz_loadu_ps(m, src[t] + i), a0);
+    }
+    _mm512_mask_storeu_ps(out + i, m, a0);
+  }
+}
+
+void maxrows_f32(const float* const* src, size_t nsrc, float* out, size_t n) {
+  for (size_t i = 0; i < n; i += 16) {
+    const __mmask16 k = tail16(n - i);
+    __m512 m = _mm512_maskz_loadu_ps(k, src[0] + i);
+    for (size_t t = 1; t < nsrc; ++t) m = _mm512_max_ps(_mm512_maskz_loadu_ps(k, src[t] + i), m);
+    _mm512_mask_storeu_ps(out + i, k, m);
+  }
+}
+
+size_t peak_candidates_f32(const float* v, const float* pooled, size_t n, float threshold,
+                           uint32_t* idx) {
+  const __m512 thr = _mm512_set1_ps(threshold);
+  size_t count = 0;
+  for (size_t i = 0; i < n; i += 16) {
+    const __mmask16 k = tail16(n - i);
+    const __m512 a = _mm512_maskz_loadu_ps(k, v + i);
+    const __mmask16 eq = _mm512_mask_cmp_ps_mask(k, a, _mm512_maskz_loadu_ps(k, pooled + i), _CMP_EQ_OQ);
+    uint32_t m = _mm512_mask_cmp_ps_mask(eq, a, thr, _CMP_GE_OQ);
+    while (m) {
+      idx[count++] = static_cast<uint32_t>(i + static_cast<size_t>(__builtin_ctz(m)));
+      m &= m - 1;
+    }
+  }
+  return count;
+}
+
+// Adds the 16 floats of w (and w times their indices) to the double sums; idx holds the indices
+// of the low 8 lanes and advances by 16.
+inline void accumulate(__m512 w, __m512d* idx, __m512d* s, __m512d* sx) {
+  const __m512d eight = _mm512_set1_pd(8.0);
+  const __m512d lo = _mm512_cvtps_pd(_mm512_castps512_ps256(w));
+  const __m512d hi = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(w), 1)));
+  const __m512d idx_hi = _mm512_add_pd(*idx, eight);
+  s[0] = _mm512_add_pd(s[0], lo);
+  s[1] = _mm512_add_pd(s[1], hi);
+  sx[0] = _mm512_add_pd(sx[0], _mm512_mul_pd(lo, *idx));
+  sx[1] = _mm512_add_pd(sx[1], _mm512_mul_pd(hi, idx_hi));
+  *idx = _mm512_add_pd(idx_hi, eight);
+}
+
+void centroid_row_f32(const float* p, size_t n, float cut, double* sums) {
+  const __m512 c = _mm512_set1_ps(cut);
+  __m512d s[2] = {_mm512_setzero_pd(), _mm512_setzero_pd()}, sx[2] = {s[0], s[0]};
+  __m512d idx = _mm512_set_pd(7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0, 0.0);
+  for (size_t i = 0; i < n; i += 16) {
+    const __mmask16 k = tail16(n - i);
+    const __m512 v = _mm512_maskz_loadu_ps(k, p + i);
+    accumulate(_mm512_maskz_mov_ps(_mm512_mask_cmp_ps_mask(k, v, c, _CMP_GE_OQ), v), &idx, s, sx);
+  }
+  sums[0] += _mm512_reduce_add_pd(_mm512_add_pd(s[0], s[1]));
+  sums[1] += _mm512_reduce_add_pd(_mm512_add_pd(sx[0], sx[1]));
+}
+
+// exp(x) for x <= 0 (Cephes' expf: range reduction by ln 2, degree-5 polynomial); 0 below -87.3.
+inline __m512 exp_nonpositive(__m512 x) {
+  const __m512 lo = _mm512_set1_ps(-87.33654f);
+  const __mmask16 keep = _mm512_cmp_ps_mask(x, lo, _CMP_GE_OQ);
+  x = _mm512_max_ps(x, lo);
+  const __m512 fx = _mm512_roundscale_ps(
+      _mm512_add_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)), _mm512_set1_ps(0.5f)),
+      _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  x = _mm512_sub_ps(x, _mm512_mul_ps(fx, _mm512_set1_ps(0.693359375f)));
+  x = _mm512_sub_ps(x, _mm512_mul_ps(fx, _mm512_set1_ps(-2.12194440e-4f)));
+  __m512 y = _mm512_set1_ps(1.9875691500e-4f);
+  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.3981999507e-3f));
+  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(8.3334519073e-3f));
+  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(4.1665795894e-2f));
+  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.6666665459e-1f));
+  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(5.0000001201e-1f));
+  y = _mm512_add_ps(_mm512_mul_ps(y, _mm512_mul_ps(x, x)), _mm512_add_ps(x, _mm512_set1_ps(1.0f)));
+  const __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(fx), _mm512_set1_epi32(127)), 23);
+  return _mm512_maskz_mul_ps(keep, y, _mm512_castsi512_ps(e));
+}
+
+void softmax_row_f32(const float* p, size_t n, float max, float beta, double* sums) {
+  const __m512 m = _mm512_set1_ps(max), b = _mm512_set1_ps(beta);
+  __m512d s[2] = {_mm512_setzero_pd(), _mm512_setzero_pd()}, sx[2] = {s[0], s[0]};
+  __m512d idx = _mm512_set_pd(7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0, 0.0);
+  for (size_t i = 0; i < n; i += 16) {
+    const __mmask16 k = tail16(n - i);
+    const __m512 d = _mm512_sub_ps(_mm512_maskz_loadu_ps(k, p + i), m);
+    accumulate(_mm512_maskz_mov_ps(k, exp_nonpositive(_mm512_mul_ps(b, d))), &idx, s, sx);
+  }
+  sums[0] += _mm512_reduce_add_pd(_mm512_add_pd(s[0], s[1]));
+  sums[1] += _mm512_reduce_add_pd(_mm512_add_pd(sx[0], sx[1]));
+}
+
 }  // namespace
 
 const Kernels kAvx512Kernels = {
@@ -196,6 +326,12 @@ const Kernels kAvx512Kernels = {
     .sum_u8 = sum_u8,
     .relu_f32 = relu_f32,
     .axpy_f32 = axpy_f32,
+    .u8_to_f32 = u8_to_f32,
+    .fir_f32 = fir_f32,
+    .maxrows_f32 = maxrows_f32,
+    .peak_candidates_f32 = peak_candidates_f32,
+    .centroid_row_f32 = centroid_row_f32,
+    .softmax_row_f32 = softmax_row_f32,
 };
 
 }  // namespace coordconv

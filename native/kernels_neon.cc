@@ -160,6 +160,163 @@ void axpy_f32(float a, const float* x, float* y, size_t n) {
   }
 }
 
+void u8_to_f32(const uint8_t* in, float* out, size_t n) {
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const uint8x16_t b = vld1q_u8(in + i);
+    const uint16x8_t lo = vmovl_u8(vget_low_u8(b)), hi = vmovl_high_u8(b);
+    vst1q_f32(out + i, vcvtq_f32_u32(vmovl_u16(vget_low_u16(lo))));
+    vst1q_f32(out + i + 4, vcvtq_f32_u32(vmovl_high_u16(lo)));
+    vst1q_f32(out + i + 8, vcvtq_f32_u32(vmovl_u16(vget_low_u16(hi))));
+    vst1q_f32(out + i + 12, vcvtq_f32_u32(vmovl_high_u16(hi)));
+  }
+  for (; i < n; ++i) out[i] = static_cast<float>(in[i]);
+}
+
+void fir_f32(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n) {
+  // vfmaq_f32 is a fused multiply-add (one rounding), as std::fma in the scalar kernel.
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0, a2 = a0, a3 = a0;
+    for (size_t t = 0; t < ntaps; ++t) {
+      const float32x4_t w = vdupq_n_f32(taps[t]);
+      const float* p = src[t] + i;
+      a0 = vfmaq_f32(a0, w, vld1q_f32(p));
+      a1 = vfmaq_f32(a1, w, vld1q_f32(p + 4));
+      a2 = vfmaq_f32(a2, w, vld1q_f32(p + 8));
+      a3 = vfmaq_f32(a3, w, vld1q_f32(p + 12));
+    }
+    vst1q_f32(out + i, a0);
+    vst1q_f32(out + i + 4, a1);
+    vst1q_f32(out + i + 8, a2);
+    vst1q_f32(out + i + 12, a3);
+  }
+  for (; i + 4 <= n; i += 4) {
+    float32x4_t a0 = vdupq_n_f32(0.0f);
+    for (size_t t = 0; t < ntaps; ++t) a0 = vfmaq_f32(a0, vdupq_n_f32(taps[t]), vld1q_f32(src[t] + i));
+    vst1q_f32(out + i, a0);
+  }
+  for (; i < n; ++i) {
+    float acc = 0.0f;
+    for (size_t t = 0; t < ntaps; ++t) acc = std::fma(taps[t], src[t][i], acc);
+    out[i] = acc;
+  }
+}
+
+void maxrows_f32(const float* const* src, size_t nsrc, float* out, size_t n) {
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    float32x4_t m = vld1q_f32(src[0] + i);
+    for (size_t t = 1; t < nsrc; ++t) {
+      const float32x4_t v = vld1q_f32(src[t] + i);
+      m = vbslq_f32(vcgtq_f32(v, m), v, m);  // the scalar rule: replace only when greater
+    }
+    vst1q_f32(out + i, m);
+  }
+  for (; i < n; ++i) {
+    float m = src[0][i];
+    for (size_t t = 1; t < nsrc; ++t) m = src[t][i] > m ? src[t][i] : m;
+    out[i] = m;
+  }
+}
+
+size_t peak_candidates_f32(const float* v, const float* pooled, size_t n, float threshold,
+                           uint32_t* idx) {
+  const float32x4_t thr = vdupq_n_f32(threshold);
+  size_t count = 0;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const float32x4_t a = vld1q_f32(v + i);
+    const uint32x4_t hit = vandq_u32(vceqq_f32(a, vld1q_f32(pooled + i)), vcgeq_f32(a, thr));
+    if (vmaxvq_u32(hit) == 0) continue;
+    uint32_t lanes[4];
+    vst1q_u32(lanes, hit);
+    for (size_t j = 0; j < 4; ++j) {
+      if (lanes[j]) idx[count++] = static_cast<uint32_t>(i + j);
+    }
+  }
+  for (; i < n; ++i) {
+    if (v[i] == pooled[i] && v[i] >= threshold) idx[count++] = static_cast<uint32_t>(i);
+  }
+  return count;
+}
+
+// Adds the 4 floats of w (and w times their indices) to the double sums; idx holds the indices
+// of the low 2 lanes and advances by 4.
+inline void accumulate(float32x4_t w, float64x2_t* idx, float64x2_t* s, float64x2_t* sx) {
+  const float64x2_t two = vdupq_n_f64(2.0);
+  const float64x2_t lo = vcvt_f64_f32(vget_low_f32(w)), hi = vcvt_high_f64_f32(w);
+  const float64x2_t idx_hi = vaddq_f64(*idx, two);
+  s[0] = vaddq_f64(s[0], lo);
+  s[1] = vaddq_f64(s[1], hi);
+  sx[0] = vaddq_f64(sx[0], vmulq_f64(lo, *idx));
+  sx[1] = vaddq_f64(sx[1], vmulq_f64(hi, idx_hi));
+  *idx = vaddq_f64(idx_hi, two);
+}
+
+void centroid_row_f32(const float* p, size_t n, float cut, double* sums) {
+  const float32x4_t c = vdupq_n_f32(cut);
+  float64x2_t s[2] = {vdupq_n_f64(0.0), vdupq_n_f64(0.0)}, sx[2] = {s[0], s[0]};
+  const double first[2] = {0.0, 1.0};
+  float64x2_t idx = vld1q_f64(first);
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const float32x4_t v = vld1q_f32(p + i);
+    const float32x4_t w = vreinterpretq_f32_u32(vandq_u32(vreinterpretq_u32_f32(v), vcgeq_f32(v, c)));
+    accumulate(w, &idx, s, sx);
+  }
+  double w = vaddvq_f64(vaddq_f64(s[0], s[1])), wx = vaddvq_f64(vaddq_f64(sx[0], sx[1]));
+  for (; i < n; ++i) {
+    if (p[i] >= cut) {
+      w += p[i];
+      wx += static_cast<double>(p[i]) * static_cast<double>(i);
+    }
+  }
+  sums[0] += w;
+  sums[1] += wx;
+}
+
+// exp(x) for x <= 0 (Cephes' expf: range reduction by ln 2, degree-5 polynomial); 0 below -87.3.
+inline float32x4_t exp_nonpositive(float32x4_t x) {
+  const float32x4_t lo = vdupq_n_f32(-87.33654f);
+  const uint32x4_t keep = vcgeq_f32(x, lo);
+  x = vmaxq_f32(x, lo);
+  const float32x4_t fx = vrndmq_f32(vaddq_f32(vmulq_f32(x, vdupq_n_f32(1.44269504088896341f)), vdupq_n_f32(0.5f)));
+  x = vsubq_f32(x, vmulq_f32(fx, vdupq_n_f32(0.693359375f)));
+  x = vsubq_f32(x, vmulq_f32(fx, vdupq_n_f32(-2.12194440e-4f)));
+  float32x4_t y = vdupq_n_f32(1.9875691500e-4f);
+  y = vaddq_f32(vmulq_f32(y, x), vdupq_n_f32(1.3981999507e-3f));
+  y = vaddq_f32(vmulq_f32(y, x), vdupq_n_f32(8.3334519073e-3f));
+  y = vaddq_f32(vmulq_f32(y, x), vdupq_n_f32(4.1665795894e-2f));
+  y = vaddq_f32(vmulq_f32(y, x), vdupq_n_f32(1.6666665459e-1f));
+  y = vaddq_f32(vmulq_f32(y, x), vdupq_n_f32(5.0000001201e-1f));
+  y = vaddq_f32(vmulq_f32(y, vmulq_f32(x, x)), vaddq_f32(x, vdupq_n_f32(1.0f)));
+  const int32x4_t e = vshlq_n_s32(vaddq_s32(vcvtq_s32_f32(fx), vdupq_n_s32(127)), 23);
+  const float32x4_t r = vmulq_f32(y, vreinterpretq_f32_s32(e));
+  return vreinterpretq_f32_u32(vandq_u32(vreinterpretq_u32_f32(r), keep));
+}
+
+void softmax_row_f32(const float* p, size_t n, float max, float beta, double* sums) {
+  const float32x4_t m = vdupq_n_f32(max), b = vdupq_n_f32(beta);
+  float64x2_t s[2] = {vdupq_n_f64(0.0), vdupq_n_f64(0.0)}, sx[2] = {s[0], s[0]};
+  const double first[2] = {0.0, 1.0};
+  float64x2_t idx = vld1q_f64(first);
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const float32x4_t d = vsubq_f32(vld1q_f32(p + i), m);
+    accumulate(exp_nonpositive(vmulq_f32(b, d)), &idx, s, sx);
+  }
+  double w = vaddvq_f64(vaddq_f64(s[0], s[1])), wx = vaddvq_f64(vaddq_f64(sx[0], sx[1]));
+  for (; i < n; ++i) {
+    const float d = p[i] - max;
+    const double e = std::exp(beta * d);
+    w += e;
+    wx += e * static_cast<double>(i);
+  }
+  sums[0] += w;
+  sums[1] += wx;
+}
+
 }  // namespace
 
 const Kernels kNeonKernels = {
@@ -172,6 +329,12 @@ const Kernels kNeonKernels = {
     .sum_u8 = sum_u8,
     .relu_f32 = relu_f32,
     .axpy_f32 = axpy_f32,
+    .u8_to_f32 = u8_to_f32,
+    .fir_f32 = fir_f32,
+    .maxrows_f32 = maxrows_f32,
+    .peak_candidates_f32 = peak_candidates_f32,
+    .centroid_row_f32 = centroid_row_f32,
+    .softmax_row_f32 = softmax_row_f32,
 };
 
 }  // namespace coordconv

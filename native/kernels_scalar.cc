@@ -73,6 +73,59 @@ void axpy_f32(float a, const float* x, float* y, size_t n) {
   }
 }
 
+void u8_to_f32(const uint8_t* in, float* out, size_t n) {
+  for (size_t i = 0; i < n; ++i) out[i] = static_cast<float>(in[i]);
+}
+
+void fir_f32(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    float acc = 0.0f;
+    for (size_t t = 0; t < ntaps; ++t) acc = std::fma(taps[t], src[t][i], acc);
+    out[i] = acc;
+  }
+}
+
+void maxrows_f32(const float* const* src, size_t nsrc, float* out, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    float m = src[0][i];
+    for (size_t t = 1; t < nsrc; ++t) m = src[t][i] > m ? src[t][i] : m;
+    out[i] = m;
+  }
+}
+
+size_t peak_candidates_f32(const float* v, const float* pooled, size_t n, float threshold,
+                           uint32_t* idx) {
+  size_t count = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (v[i] == pooled[i] && v[i] >= threshold) idx[count++] = static_cast<uint32_t>(i);
+  }
+  return count;
+}
+
+void centroid_row_f32(const float* p, size_t n, float cut, double* sums) {
+  double w = 0.0, wx = 0.0;
+  for (size_t i = 0; i < n; ++i) {
+    if (p[i] >= cut) {
+      w += p[i];
+      wx += static_cast<double>(p[i]) * static_cast<double>(i);
+    }
+  }
+  sums[0] += w;
+  sums[1] += wx;
+}
+
+void softmax_row_f32(const float* p, size_t n, float max, float beta, double* sums) {
+  double s = 0.0, sx = 0.0;
+  for (size_t i = 0; i < n; ++i) {
+    const float d = p[i] - max;
+    const double e = std::exp(beta * d);  // std::exp(float): the float result, widened
+    s += e;
+    sx += e * static_cast<double>(i);
+  }
+  sums[0] += s;
+  sums[1] += sx;
+}
+
 }  // namespace
 
 const Kernels kScalarKernels = {
@@ -85,6 +138,12 @@ const Kernels kScalarKernels = {
     .sum_u8 = sum_u8,
     .relu_f32 = relu_f32,
     .axpy_f32 = axpy_f32,
+    .u8_to_f32 = u8_to_f32,
+    .fir_f32 = fir_f32,
+    .maxrows_f32 = maxrows_f32,
+    .peak_candidates_f32 = peak_candidates_f32,
+    .centroid_row_f32 = centroid_row_f32,
+    .softmax_row_f32 = softmax_row_f32,
 };
 
 }  // namespace coordconv

@@ -3,6 +3,7 @@
 // Prints one line per path and kernel, then "N passed, N failed".
 #include <cmath>
 #include <cstdio>
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <map>
@@ -62,6 +63,9 @@ struct Tally {
   }
 };
 
+void compare_decoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng, const Inputs& in,
+                     size_t n, size_t offset, int flavour);
+
 void compare(const Kernels& k, const Kernels& ref, Tally& t) {
   std::mt19937 rng(20202);
   const std::string path = k.name;
@@ -99,8 +103,77 @@ void compare(const Kernels& k, const Kernels& ref, Tally& t) {
         bool axpy_ok = true;
         for (size_t i = 0; i < n; ++i) axpy_ok = axpy_ok && (same_bits(y1[i], y2[i]) || (std::isnan(y1[i]) && std::isnan(y2[i])));
         t.check(axpy_ok, path, "axpy_f32", n, offset);
+        compare_decoder(k, ref, t, rng, in, n, offset, flavour);
       }
     }
+  }
+}
+
+// The decoder kernels (issue 3): u8_to_f32, fir_f32, maxrows_f32 and peak_candidates_f32 must
+// match scalar bit for bit; centroid_row_f32 and softmax_row_f32 sum in double in another order
+// (and softmax uses each path's exp), so they agree within a relative 1e-6.
+void compare_decoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng, const Inputs& in,
+                     size_t n, size_t offset, int flavour) {
+  const std::string path = k.name;
+  const float* f = in.floats.data() + offset;
+  const uint8_t* b = in.bytes.data() + offset;
+  const auto same = [](float a, float c) { return same_bits(a, c) || (std::isnan(a) && std::isnan(c)); };
+  {
+    std::vector<float> o1(n), o2(n);
+    k.u8_to_f32(b, o1.data(), n);
+    ref.u8_to_f32(b, o2.data(), n);
+    t.check(o1 == o2, path, "u8_to_f32", n, offset);
+  }
+  // Taps along a row: src[t] = row + t (reads n + ntaps - 1 values).
+  std::uniform_real_distribution<float> tap(-0.5f, 1.0f);
+  for (size_t ntaps : {1, 3, 11}) {
+    std::vector<float> row(n + ntaps);
+    for (size_t i = 0; i < row.size(); ++i) row[i] = in.floats.empty() ? 0.0f : in.floats[(i * 7 + offset) % in.floats.size()];
+    std::vector<float> taps(ntaps);
+    for (float& w : taps) w = tap(rng);
+    std::vector<const float*> src(ntaps);
+    for (size_t j = 0; j < ntaps; ++j) src[j] = row.data() + j;
+    std::vector<float> o1(n), o2(n);
+    k.fir_f32(src.data(), taps.data(), ntaps, o1.data(), n);
+    ref.fir_f32(src.data(), taps.data(), ntaps, o2.data(), n);
+    bool ok = true;
+    for (size_t i = 0; i < n; ++i) ok = ok && same(o1[i], o2[i]);
+    t.check(ok, path, "fir_f32", n, offset);
+  }
+  if (flavour == 2) return;  // the rest take finite input (or -inf padding)
+  for (size_t nsrc : {1, 2, 5}) {
+    std::vector<float> row(n + nsrc, -std::numeric_limits<float>::infinity());
+    for (size_t i = 0; i < n; ++i) row[i + nsrc / 2] = f[i];
+    std::vector<const float*> src(nsrc);
+    for (size_t j = 0; j < nsrc; ++j) src[j] = row.data() + j;
+    std::vector<float> o1(n), o2(n);
+    k.maxrows_f32(src.data(), nsrc, o1.data(), n);
+    ref.maxrows_f32(src.data(), nsrc, o2.data(), n);
+    bool ok = true;
+    for (size_t i = 0; i < n; ++i) ok = ok && same_bits(o1[i], o2[i]);
+    t.check(ok, path, "maxrows_f32", n, offset);
+    std::vector<uint32_t> i1(n + 1), i2(n + 1);
+    const size_t c1 = k.peak_candidates_f32(f, o2.data(), n, 0.25f, i1.data());
+    const size_t c2 = ref.peak_candidates_f32(f, o2.data(), n, 0.25f, i2.data());
+    t.check(c1 == c2 && std::equal(i1.begin(), i1.begin() + c1, i2.begin()), path, "peak_candidates_f32", n, offset);
+  }
+  const auto close = [](const double* a, const double* c) {
+    for (int j = 0; j < 2; ++j) {
+      if (!(std::fabs(a[j] - c[j]) <= 1e-6 * std::fmax(1.0, std::fabs(c[j])))) return false;
+    }
+    return true;
+  };
+  double c1[2] = {0, 0}, c2[2] = {0, 0};
+  k.centroid_row_f32(f, n, 0.5f, c1);
+  ref.centroid_row_f32(f, n, 0.5f, c2);
+  t.check(close(c1, c2), path, "centroid_row_f32", n, offset);
+  float max = -std::numeric_limits<float>::infinity();
+  for (size_t i = 0; i < n; ++i) max = std::fmax(max, f[i]);
+  for (float beta : {0.5f, 1.7f, 40.0f}) {
+    double s1[2] = {0, 0}, s2[2] = {0, 0};
+    k.softmax_row_f32(f, n, max, beta, s1);
+    ref.softmax_row_f32(f, n, max, beta, s2);
+    t.check(close(s1, s2), path, "softmax_row_f32", n, offset);
   }
 }
 

@@ -1,0 +1,111 @@
+// Top-k local maxima per plane, for heatmaps that hold several objects (CenterNet's decode).
+import { addon, type NativePeaksRequest, type PlaneData } from './addon';
+import { atCallSite, describe, isObject, rangeError, typeError } from './errors';
+import { readFraction, readOddSize } from './decode';
+import { readOptions } from './options';
+import { concurrency } from './simd';
+import { product, readPlanes, type PlaneInput } from './tensor';
+
+export interface PeaksOptions {
+  /** Slots per plane: a positive integer. Default 100 (CenterNet's K). @example { k: 17 } */
+  k?: number;
+  /**
+   * The least value a peak may have, from 0 to 1. For Float32 input it is compared with the values
+   * as they are; for Uint8 input with value / 255 (0.1 admits 26 and up). Default 0.1.
+   * @example { threshold: 0.3 }
+   */
+  threshold?: number;
+  /**
+   * Max-pool window: a pixel is a peak when it equals the maximum of the window x window square
+   * centred on it (pixels outside the plane do not count). An odd integer from 1 to 255. Default 3.
+   * @example { window: 5 }
+   */
+  window?: number;
+}
+
+/** Up to k peaks per plane, strongest first; `shape` is the input's leading dimensions. */
+export interface PeaksResult {
+  /** `[...shape, k, 2]`: x (column) then y (row) of each peak; NaN in unused slots. */
+  coords: Float32Array;
+  /** `[...shape, k]`: each peak's value (Uint8 input: 0 to 255); 0 in unused slots. */
+  scores: Float32Array;
+  /** `[...shape, k]`: 1 for a found peak, 0 for an unused slot. */
+  valid: Uint8Array;
+  /** `[...shape]`: how many peaks each plane has (the used slots come first). */
+  counts: Uint32Array;
+  /** The leading dimensions of the input: [] for [H, W], [N] for [N, H, W], [N, C] for [N, C, H, W]. */
+  shape: number[];
+  /** The slots per plane. */
+  k: number;
+}
+
+function readK(value: unknown): number {
+  if (value === undefined) return 100;
+  const what = 'a positive integer below 2^32';
+  if (typeof value !== 'number') throw typeError(what, 'options.k', value);
+  if (!Number.isInteger(value) || value < 1 || value >= 2 ** 32) throw rangeError(what, 'options.k', describe(value));
+  return value;
+}
+
+function prepare(input: unknown, options: unknown): { request: NativePeaksRequest; shape: number[] } {
+  const planes = readPlanes(input);
+  if (options !== undefined && !isObject(options)) throw typeError('an options object', 'options', options);
+  const opts = readOptions(options, 'options', ['k', 'threshold', 'window']);
+  const k = readK(opts.k);
+  const threshold = readFraction(opts.threshold, 'options.threshold', 0.1);
+  const window = readOddSize(opts.window, 'options.window', 3);
+  const slots = product([planes.planes, k, 2], 'the peaks output');
+  const request: NativePeaksRequest = {
+    data: planes.data,
+    planes: planes.planes,
+    height: planes.height,
+    width: planes.width,
+    threads: concurrency(),
+    k,
+    threshold: planes.data instanceof Uint8Array ? threshold * 255 : threshold,
+    window,
+    coords: new Float32Array(slots),
+    scores: new Float32Array(slots / 2),
+    valid: new Uint8Array(slots / 2),
+    counts: new Uint32Array(planes.planes),
+  };
+  return { request, shape: planes.lead };
+}
+
+const result = ({ request, shape }: ReturnType<typeof prepare>): PeaksResult => ({
+  coords: request.coords,
+  scores: request.scores,
+  valid: request.valid,
+  counts: request.counts,
+  shape,
+  k: request.k,
+});
+
+/**
+ * Finds the top-k local maxima of every plane on the calling thread: peaks are pixels equal to the
+ * window x window maximum around them and >= threshold, ordered by value descending, then by
+ * row-major index ascending. A plane holding NaN or +-Inf has no peaks.
+ * @example
+ * const { coords, counts } = peaksSync({ data: centres, shape: [N, C, H, W] }, { k: 20, threshold: 0.3 });
+ */
+export function peaksSync(input: PlaneInput<PlaneData>, options?: PeaksOptions): PeaksResult {
+  const prepared = prepare(input, options);
+  addon.peaksSync(prepared.request);
+  return result(prepared);
+}
+
+/**
+ * Like {@link peaksSync}, but runs on libuv's thread pool and resolves with the result. The input
+ * is held until the Promise settles; do not write to it meanwhile.
+ * @example
+ * const { coords, scores, counts } = await peaks({ data, shape: [1, 80, 128, 128] }, { k: 100 });
+ */
+export function peaks(input: PlaneInput<PlaneData>, options?: PeaksOptions): Promise<PeaksResult> {
+  const site = new Error();
+  try {
+    const prepared = prepare(input, options);
+    return atCallSite(addon.peaks(prepared.request), site).then(() => result(prepared));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}

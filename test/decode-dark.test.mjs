@@ -1,0 +1,99 @@
+import test from 'ava';
+import { decodeSync } from 'coordconv';
+import { decodeBatchRef, decodeDarkRef, gaussianPlane, rng } from './helpers/decode-ref.mjs';
+import { closeToRef, misaligned } from './helpers/compare.mjs';
+
+// The native blur runs in float32 (the reference in double), so coordinates agree within this many
+// pixels on well-conditioned heatmaps; every SIMD path computes the blur bit for bit alike.
+const TOL = 1e-4;
+
+test('a sigma 2 Gaussian with a sub-pixel centre on 64 x 48: mean error below 0.05 px', (t) => {
+  const random = rng(21);
+  const h = 64;
+  const w = 48;
+  const count = 200;
+  const data = new Float32Array(count * h * w);
+  const centres = [];
+  for (let i = 0; i < count; i++) {
+    const cx = 6 + random() * (w - 12);
+    const cy = 6 + random() * (h - 12);
+    centres.push([cx, cy]);
+    data.set(gaussianPlane(h, w, cx, cy), i * h * w);
+  }
+  const r = decodeSync({ data, shape: [count, h, w] }, { method: 'dark' });
+  let total = 0;
+  for (let i = 0; i < count; i++) total += Math.hypot(r.coords[2 * i] - centres[i][0], r.coords[2 * i + 1] - centres[i][1]);
+  t.log(`mean error ${total / count} px`);
+  t.true(total / count < 0.05, `mean error ${total / count}`);
+  t.true(r.valid.every((v) => v === 1));
+});
+
+test('matches the double-precision JS reference on noisy Gaussians, Float32 and Uint8, sizes and options', (t) => {
+  const random = rng(22);
+  const cases = [
+    [64, 48, {}],
+    [17, 33, { kernel: 5, sigma: 1 }],
+    [9, 65, { kernel: 3, sigma: 0.8 }],
+    [31, 16, { kernel: 11, sigma: 3 }],
+    [8, 8, { kernel: 1, sigma: 1 }],
+    [20, 7, { kernel: 25, sigma: 2.5 }],
+    [6, 5, { kernel: 255, sigma: 40 }],
+  ];
+  let worst = 0;
+  for (const [h, w, options] of cases) {
+    const n = 6;
+    const f = new Float32Array(n * h * w);
+    for (let i = 0; i < n; i++) {
+      const g = gaussianPlane(h, w, 1 + random() * (w - 2), 1 + random() * (h - 2), 1.5 + random());
+      for (let j = 0; j < h * w; j++) f[i * h * w + j] = g[j] + 0.02 * random();
+    }
+    const u = f.map((v) => Math.round(v * 250));
+    for (const data of [f, misaligned(f), Uint8Array.from(u), misaligned(Uint8Array.from(u))]) {
+      const got = decodeSync({ data, shape: [n, h, w] }, { method: 'dark', ...options });
+      worst = Math.max(worst, closeToRef(t, got, decodeBatchRef('dark', data, h, w, options), TOL, `${h}x${w}`));
+    }
+  }
+  t.log(`largest difference from the reference: ${worst} px`);
+});
+
+test('the argmax stands near the border and where the Hessian is singular', (t) => {
+  const h = 12;
+  const w = 12;
+  // Peak at x = 1: no Newton step.
+  const border = gaussianPlane(h, w, 1.3, 6.2);
+  const b = decodeSync({ data: border, shape: [h, w] }, { method: 'dark' });
+  t.deepEqual(Array.from(b.coords), [1, 6]);
+  // A lone 1e-12 peak: every rescaled value is below 1e-10, the log is flat, the Hessian zero.
+  const flat = new Float32Array(h * w);
+  flat[6 * w + 5] = 1e-12;
+  const f = decodeSync({ data: flat, shape: [h, w] }, { method: 'dark' });
+  t.deepEqual(Array.from(f.coords), [5, 6]);
+  t.deepEqual(decodeDarkRef(flat, h, w).x, 5);
+  t.deepEqual(Array.from(f.valid), [1]);
+});
+
+test('NaN, Inf and non-positive planes are invalid', (t) => {
+  const data = new Float32Array(3 * 64).fill(0.5);
+  data[10] = NaN;
+  data[64 + 10] = Infinity;
+  data.fill(-1, 128, 192);
+  const r = decodeSync({ data, shape: [3, 8, 8] }, { method: 'dark' });
+  t.deepEqual(Array.from(r.valid), [0, 0, 0]);
+});
+
+test('subnormal tails: matches the reference, and the caller thread keeps its floating-point mode', (t) => {
+  // A narrow Gaussian on 64 x 48 leaves thousands of subnormal floats in its tails; the blur
+  // flushes them to zero (values below 1.2e-38 cannot move the answer), then restores the mode.
+  const h = 64;
+  const w = 48;
+  const random = rng(23);
+  const n = 8;
+  const data = new Float32Array(n * h * w);
+  for (let i = 0; i < n; i++) data.set(gaussianPlane(h, w, 8 + random() * 30, 8 + random() * 46, 1.2 + random()), i * h * w);
+  t.true(data.some((v) => v > 0 && v < 1.17549435e-38));
+  const got = decodeSync({ data, shape: [n, h, w] }, { method: 'dark' });
+  closeToRef(t, got, decodeBatchRef('dark', data, h, w), TOL);
+  const tiny = Number.parseFloat(`5e-${324 - Math.min(1, n - 8)}`);
+  t.true(tiny * 1.5 > 0, 'subnormal doubles still work on this thread');
+  t.true(Math.fround(1e-40) > 0);
+});

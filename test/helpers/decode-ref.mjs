@@ -1,0 +1,223 @@
+// Plain JavaScript references for the decoder methods, written from the published algorithms in
+// double precision, one pixel at a time. They share nothing with the native code.
+
+// The argmax as the methods define it: first row-major index of the maximum; null when any value
+// is NaN or +-Inf.
+export function argmaxRef(plane) {
+  let best = -Infinity;
+  let index = -1;
+  for (let i = 0; i < plane.length; i++) {
+    const v = plane[i];
+    if (!Number.isFinite(v)) return null;
+    if (index < 0 || v > best) {
+      best = v;
+      index = i;
+    }
+  }
+  return { value: best, index };
+}
+
+const INVALID = Object.freeze({ x: NaN, y: NaN, score: 0, valid: 0 });
+
+export function decodeArgmaxRef(plane, h, w) {
+  const am = argmaxRef(plane);
+  if (!am || !(am.value > 0)) return INVALID;
+  return { x: am.index % w, y: Math.floor(am.index / w), score: am.value, valid: 1 };
+}
+
+// HRNet's quarter offset, on each axis where both neighbours exist.
+export function decodeQuarterRef(plane, h, w) {
+  const r = decodeArgmaxRef(plane, h, w);
+  if (!r.valid) return r;
+  const { x, y } = r;
+  let qx = x;
+  let qy = y;
+  if (x >= 1 && x <= w - 2) qx += 0.25 * Math.sign(plane[y * w + x + 1] - plane[y * w + x - 1]);
+  if (y >= 1 && y <= h - 2) qy += 0.25 * Math.sign(plane[(y + 1) * w + x] - plane[(y - 1) * w + x]);
+  return { ...r, x: qx, y: qy };
+}
+
+// The normalised Gaussian kernel of size n (as cv2.getGaussianKernel with sigma > 0).
+export function gaussianKernel(n, sigma) {
+  const r = (n - 1) / 2;
+  const g = [];
+  for (let i = 0; i < n; i++) g.push(Math.exp(-((i - r) ** 2) / (2 * sigma * sigma)));
+  const s = g.reduce((a, b) => a + b, 0);
+  return g.map((v) => v / s);
+}
+
+// DARK (Zhang et al., CVPR 2020), following the authors' gaussian_blur and taylor: the plane,
+// zero-padded, convolved with the full 2-D Gaussian (outer product of the 1-D kernel), rescaled to
+// the original maximum, log(max(h, 1e-10)), one Newton step at the argmax.
+export function decodeDarkRef(plane, h, w, kernel = 11, sigma = 2) {
+  const r0 = decodeArgmaxRef(plane, h, w);
+  if (!r0.valid) return r0;
+  const { x: px, y: py } = r0;
+  if (!(px >= 2 && px <= w - 3 && py >= 2 && py <= h - 3)) return r0;
+  const g = gaussianKernel(kernel, sigma);
+  const rad = (kernel - 1) / 2;
+  const blurred = new Float64Array(h * w);
+  let bmax = -Infinity;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let dy = -rad; dy <= rad; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= h) continue;
+        for (let dx = -rad; dx <= rad; dx++) {
+          const xx = x + dx;
+          if (xx < 0 || xx >= w) continue;
+          s += g[dy + rad] * g[dx + rad] * plane[yy * w + xx];
+        }
+      }
+      blurred[y * w + x] = s;
+      if (s > bmax) bmax = s;
+    }
+  }
+  if (!(bmax > 0)) return r0;
+  const scale = r0.score / bmax;
+  const L = (dx, dy) => Math.log(Math.max(blurred[(py + dy) * w + px + dx] * scale, 1e-10));
+  const dx = 0.5 * (L(1, 0) - L(-1, 0));
+  const dy = 0.5 * (L(0, 1) - L(0, -1));
+  const dxx = 0.25 * (L(2, 0) - 2 * L(0, 0) + L(-2, 0));
+  const dxy = 0.25 * (L(1, 1) - L(1, -1) - L(-1, 1) + L(-1, -1));
+  const dyy = 0.25 * (L(0, 2) - 2 * L(0, 0) + L(0, -2));
+  const det = dxx * dyy - dxy * dxy;
+  if (det === 0) return r0;
+  // offset = -H^-1 g, H^-1 = [[dyy, -dxy], [-dxy, dxx]] / det
+  const ox = -(dyy * dx - dxy * dy) / det;
+  const oy = -(-dxy * dx + dxx * dy) / det;
+  return { ...r0, x: px + ox, y: py + oy };
+}
+
+export function decodeCentroidRef(plane, h, w, threshold = 0.5) {
+  const r0 = decodeArgmaxRef(plane, h, w);
+  if (!r0.valid) return r0;
+  const cut = threshold * r0.score;
+  let s = 0;
+  let sx = 0;
+  let sy = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const v = plane[y * w + x];
+      if (v >= cut) {
+        s += v;
+        sx += v * x;
+        sy += v * y;
+      }
+    }
+  }
+  return { ...r0, x: sx / s, y: sy / s };
+}
+
+export function decodeSoftargmaxRef(plane, h, w, beta = 1) {
+  const am = argmaxRef(plane);
+  if (!am) return INVALID;
+  let s = 0;
+  let sx = 0;
+  let sy = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const e = Math.exp(beta * (plane[y * w + x] - am.value));
+      s += e;
+      sx += e * x;
+      sy += e * y;
+    }
+  }
+  return { x: sx / s, y: sy / s, score: am.value, valid: 1 };
+}
+
+// The one-hot decoder's answer: the single non-zero pixel, when it is finite and > 0.
+export function decodeExactRef(plane, h, w) {
+  let found = -1;
+  for (let i = 0; i < plane.length; i++) {
+    if (plane[i] !== 0) {
+      if (found >= 0) return INVALID;
+      found = i;
+    }
+  }
+  if (found < 0 || !Number.isFinite(plane[found]) || !(plane[found] > 0)) return INVALID;
+  return { x: found % w, y: Math.floor(found / w), score: plane[found], valid: 1 };
+}
+
+export const DECODE_REFS = {
+  argmax: (p, h, w) => decodeArgmaxRef(p, h, w),
+  quarter: (p, h, w) => decodeQuarterRef(p, h, w),
+  dark: (p, h, w, o = {}) => decodeDarkRef(p, h, w, o.kernel, o.sigma),
+  centroid: (p, h, w, o = {}) => decodeCentroidRef(p, h, w, o.threshold),
+  softargmax: (p, h, w, o = {}) => decodeSoftargmaxRef(p, h, w, o.beta),
+  exact: (p, h, w) => decodeExactRef(p, h, w),
+};
+
+// Every plane of a batch through a reference: { coords, scores, valid } as plain arrays.
+export function decodeBatchRef(method, data, h, w, options = {}) {
+  const n = data.length / (h * w);
+  const coords = [];
+  const scores = [];
+  const valid = [];
+  for (let i = 0; i < n; i++) {
+    const r = DECODE_REFS[method](data.subarray(i * h * w, (i + 1) * h * w), h, w, options);
+    coords.push(r.x, r.y);
+    scores.push(r.score);
+    valid.push(r.valid);
+  }
+  return { coords, scores, valid };
+}
+
+// CenterNet's decode, pixel by pixel: a peak equals the maximum of the window around it (pixels
+// outside the plane left out) and is >= threshold; sorted by value descending, index ascending.
+export function peaksRef(plane, h, w, { k = 100, threshold = 0.1, window = 3 } = {}) {
+  const r = (window - 1) / 2;
+  const found = [];
+  if (plane.every((v) => Number.isFinite(v))) {
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const v = plane[y * w + x];
+        if (!(v >= threshold)) continue;
+        let isMax = true;
+        for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r) && isMax; yy++) {
+          for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) {
+            if (plane[yy * w + xx] > v) {
+              isMax = false;
+              break;
+            }
+          }
+        }
+        if (isMax) found.push({ v, i: y * w + x });
+      }
+    }
+  }
+  found.sort((a, b) => b.v - a.v || a.i - b.i);
+  const kept = found.slice(0, k);
+  const coords = [];
+  const scores = [];
+  const valid = [];
+  for (let j = 0; j < k; j++) {
+    const p = kept[j];
+    coords.push(p ? p.i % w : NaN, p ? Math.floor(p.i / w) : NaN);
+    scores.push(p ? p.v : 0);
+    valid.push(p ? 1 : 0);
+  }
+  return { coords, scores, valid, count: kept.length };
+}
+
+// A deterministic generator (mulberry32), so failures reproduce.
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// An unbiased Gaussian blob exp(-((x - cx)^2 + (y - cy)^2) / (2 sigma^2)), sampled at pixel centres.
+export function gaussianPlane(h, w, cx, cy, sigma = 2, peak = 1) {
+  const p = new Float32Array(h * w);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) p[y * w + x] = peak * Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * sigma * sigma));
+  }
+  return p;
+}
