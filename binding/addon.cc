@@ -34,6 +34,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("simd", Napi::Function::New(env, Simd, "simd"));
   register_decode(env, exports);
   register_ops(env, exports);
+  register_conv(env, exports);
+  register_encode(env, exports);
   register_peaks(env, exports);
   return exports;
 }

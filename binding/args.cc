@@ -45,6 +45,14 @@ std::string string_field(const Napi::Object& obj, const char* name) {
   return v.As<Napi::String>().Utf8Value();
 }
 
+bool bool_field(const Napi::Object& obj, const char* name) {
+  const Napi::Value v = obj.Get(name);
+  if (!v.IsBoolean()) {
+    throw Napi::TypeError::New(obj.Env(), std::string("internal: ") + name + " is not a boolean");
+  }
+  return v.As<Napi::Boolean>().Value();
+}
+
 namespace {
 
 TypedView view_of(const Napi::Object& obj, const char* name) {

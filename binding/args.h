@@ -28,6 +28,7 @@ size_t size_field(const Napi::Object& obj, const char* name);
 // A finite number.
 double number_field(const Napi::Object& obj, const char* name);
 std::string string_field(const Napi::Object& obj, const char* name);
+bool bool_field(const Napi::Object& obj, const char* name);
 // A typed array field of the given type, holding at least `min_length` elements.
 TypedView typed_field(const Napi::Object& obj, const char* name, napi_typedarray_type type,
                       size_t min_length);

@@ -1,4 +1,4 @@
-// conv2d, relu, sum and argmax: the engine's primitives, synchronous.
+// relu, sum and argmax: the engine's primitives, synchronous (conv2d is in conv.cc).
 #include <napi.h>
 
 #include "../native/checked.h"
@@ -17,46 +17,6 @@ size_t checked_product(Napi::Env env, std::initializer_list<size_t> dims) {
     if (!coordconv::checked_mul(n, d, &n)) throw Napi::RangeError::New(env, "internal: size overflows");
   }
   return n;
-}
-
-Napi::Value Conv2d(const Napi::CallbackInfo& info) {
-  const Napi::Env env = info.Env();
-  const Napi::Object obj = object_arg(info, 0);
-  coordconv::Conv2dRequest r;
-  r.batch = size_field(obj, "batch");
-  r.channels = size_field(obj, "channels");
-  r.height = size_field(obj, "height");
-  r.width = size_field(obj, "width");
-  r.out_channels = size_field(obj, "outChannels");
-  r.kernel_h = size_field(obj, "kernelH");
-  r.kernel_w = size_field(obj, "kernelW");
-  r.threads = size_field(obj, "threads");
-  const std::string padding = string_field(obj, "padding");
-  if (padding == "same") {
-    r.padding = coordconv::Padding::kSame;
-  } else if (padding == "valid") {
-    r.padding = coordconv::Padding::kValid;
-  } else {
-    throw Napi::TypeError::New(env, "internal: unknown padding " + padding);
-  }
-  size_t out_h = 0, out_w = 0;
-  if (!coordconv::conv2d_output_size(r, &out_h, &out_w)) {
-    throw Napi::RangeError::New(env, "internal: the kernel is larger than the input");
-  }
-  const size_t in_len = checked_product(env, {r.batch, r.channels, r.height, r.width});
-  const size_t w_len = checked_product(env, {r.out_channels, r.channels, r.kernel_h, r.kernel_w});
-  const size_t out_len = checked_product(env, {r.batch, r.out_channels, out_h, out_w});
-  r.input = static_cast<const float*>(typed_field(obj, "input", napi_float32_array, in_len).data);
-  r.weight = static_cast<const float*>(typed_field(obj, "weight", napi_float32_array, w_len).data);
-  if (!obj.Get("bias").IsNull()) {
-    r.bias = static_cast<const float*>(typed_field(obj, "bias", napi_float32_array, r.out_channels).data);
-  }
-  r.output = static_cast<float*>(typed_field(obj, "output", napi_float32_array, out_len).data);
-  const std::string problem = coordconv::check_conv2d_request(r);
-  if (!problem.empty()) throw Napi::RangeError::New(env, "internal: " + problem);
-  AddonState& s = state(env);
-  coordconv::conv2d(*s.kernels, *s.pool, r);
-  return env.Undefined();
 }
 
 Napi::Value Relu(const Napi::CallbackInfo& info) {
@@ -105,13 +65,25 @@ Napi::Value Argmax(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Internal, for bench/ only: the read-only sweep over the bytes of a Float32Array or Uint8Array.
+Napi::Value Sweep(const Napi::CallbackInfo& info) {
+  const Napi::Object obj = object_arg(info, 0);
+  coordconv::DType dtype;
+  const TypedView data = plane_data_field(obj, "data", &dtype);
+  const size_t bytes = checked_product(info.Env(), {data.length, dtype == DType::kFloat32 ? sizeof(float) : 1});
+  AddonState& s = state(info.Env());
+  const uint8_t r = coordconv::sweep_bytes(*s.kernels, *s.pool, static_cast<const uint8_t*>(data.data),
+                                           bytes, size_field(obj, "threads"));
+  return Napi::Number::New(info.Env(), r);
+}
+
 }  // namespace
 
 void register_ops(Napi::Env env, Napi::Object exports) {
-  exports.Set("conv2d", Napi::Function::New(env, Conv2d, "conv2d"));
   exports.Set("relu", Napi::Function::New(env, Relu, "relu"));
   exports.Set("sum", Napi::Function::New(env, Sum, "sum"));
   exports.Set("argmax", Napi::Function::New(env, Argmax, "argmax"));
+  exports.Set("_sweep", Napi::Function::New(env, Sweep, "_sweep"));
 }
 
 }  // namespace coordconv_binding

@@ -7,6 +7,9 @@ namespace coordconv_binding {
 
 void register_decode(Napi::Env env, Napi::Object exports);
 void register_ops(Napi::Env env, Napi::Object exports);
+// Encoder, AddCoords and the convolutions (issue 4).
+void register_conv(Napi::Env env, Napi::Object exports);
+void register_encode(Napi::Env env, Napi::Object exports);
 void register_peaks(Napi::Env env, Napi::Object exports);
 
 }  // namespace coordconv_binding

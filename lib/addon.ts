@@ -33,18 +33,57 @@ export interface NativePeaksRequest extends PlaneRequest {
   counts: Uint32Array;
 }
 
-export interface NativeConv2dRequest {
+/** The convolution engine's request (conv2d and coordConv2d); pads are explicit numbers. */
+export interface NativeConvRequest {
   input: Float32Array;
   batch: number;
   channels: number;
   height: number;
   width: number;
+  /** 0 for conv2d; 2 (xx, yy) or 3 (xx, yy, r) coordinate channels generated after the input's. */
+  coordChannels: number;
   weight: Float32Array;
   outChannels: number;
   kernelH: number;
   kernelW: number;
   bias: Float32Array | null;
-  padding: 'same' | 'valid';
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padLeft: number;
+  padBottom: number;
+  padRight: number;
+  relu: boolean;
+  threads: number;
+  output: Float32Array;
+}
+
+export interface NativeEncodeRequest {
+  coords: Float32Array;
+  visible: Uint8Array | null;
+  planes: number;
+  points: number;
+  height: number;
+  width: number;
+  kind: 'onehot' | 'square' | 'gaussian';
+  radius: number;
+  sigma: number;
+  unbiased: boolean;
+  value: number;
+  threads: number;
+  output: Float32Array | Uint8Array;
+}
+
+export interface NativeAddCoordsRequest {
+  input: Float32Array;
+  batch: number;
+  channels: number;
+  height: number;
+  width: number;
+  layout: 'nchw' | 'nhwc';
+  withR: boolean;
   threads: number;
   output: Float32Array;
 }
@@ -53,12 +92,18 @@ export interface NativeAddon {
   simd(): { active: string; available: string[]; defaultThreads: number };
   decodeSync(request: NativeDecodeRequest): void;
   decode(request: NativeDecodeRequest): Promise<void>;
+  conv2d(request: NativeConvRequest): void;
+  convAsync(request: NativeConvRequest): Promise<void>;
+  encodeSync(request: NativeEncodeRequest): void;
+  encode(request: NativeEncodeRequest): Promise<void>;
+  addCoords(request: NativeAddCoordsRequest): void;
   peaksSync(request: NativePeaksRequest): void;
   peaks(request: NativePeaksRequest): Promise<void>;
-  conv2d(request: NativeConv2dRequest): void;
   relu(request: { input: Float32Array; output: Float32Array; threads: number }): void;
   sum(request: PlaneRequest & { output: Float64Array }): void;
   argmax(request: PlaneRequest & { values: Float32Array; indices: Float64Array; finite: Uint8Array }): void;
+  /** Internal, for bench/ only: the OR of every byte of `data`, read once (the memory roofline). */
+  _sweep(request: { data: PlaneData; threads: number }): number;
 }
 
 // COORDCONV_ADDON points at another build of the same addon (the sanitizer build, for one).

@@ -1,68 +1,45 @@
 // The engine's primitives, exposed so networks like the hand-built decoder can be composed
 // literally: conv2d, relu, and per-plane sum and argmax.
 import { addon, type PlaneData } from './addon';
-import { isObject, rangeError, typeError } from './errors';
-import { readEnum, readOptions } from './options';
+import { convRequest, readFloat32Tensor, type Activation, type ConvPadding, type Float32Tensor, type Pair } from './conv';
+import { readOptions } from './options';
 import { concurrency } from './simd';
-import { checkLength, product, readData, readPlanes, readShape, type PlaneInput } from './tensor';
+import { readPlanes, type PlaneInput } from './tensor';
 
-/** A Float32 tensor: `data` row-major in `shape`. */
-export interface Float32Tensor {
-  data: Float32Array;
-  shape: number[];
-}
+export type { Float32Tensor } from './conv';
 
 export interface Conv2dOptions {
   /** One value per output channel, added to every output pixel. Default: none. @example new Float32Array([0.5]) */
   bias?: Float32Array;
   /**
-   * `'same'` (default) keeps H x W, padding (k - 1) / 2 zeros before and the rest after (PyTorch's
-   * rule); `'valid'` pads nothing and gives (H - kh + 1) x (W - kw + 1). @example { padding: 'valid' }
+   * `'same'` (default) keeps H x W, padding dilation * (k - 1) zeros in total per axis, half
+   * (rounded down) before and the rest after (PyTorch's rule); `'valid'` pads nothing; a number or
+   * `[rows, columns]` pads that many zeros on both sides. @example { padding: 'valid' }
    */
-  padding?: 'same' | 'valid';
-}
-
-function readFloat32Tensor(value: unknown, name: string, minRank: number, maxRank: number, ranks: string): Float32Tensor {
-  if (!isObject(value)) throw typeError('an object { data, shape }', name, value);
-  const data = readData(value.data, `${name}.data`);
-  if (!(data instanceof Float32Array)) throw typeError('a Float32Array', `${name}.data`, data);
-  const shape = readShape(value.shape, `${name}.shape`, minRank, maxRank, ranks);
-  checkLength(data, product(shape, `${name}.shape`), shape, `${name}.data`);
-  return { data, shape };
+  padding?: ConvPadding;
+  /** Step between output pixels, a number or `[rows, columns]`. Default 1. @example { stride: 2 } */
+  stride?: Pair;
+  /** Spacing between kernel taps, a number or `[rows, columns]`. Default 1. @example { dilation: 2 } */
+  dilation?: Pair;
+  /** Fused activation. Default `'none'`. @example { activation: 'relu' } */
+  activation?: Activation;
 }
 
 /**
  * 2-D convolution (cross-correlation, as in PyTorch's Conv2d) of `[N, C, H, W]` with weights
- * `[O, C, kh, kw]`, stride 1: output `[N, O, H', W']`.
+ * `[O, C, kh, kw]`: output `[N, O, H', W']`, H' = floor((H + pads - dilation * (kh - 1) - 1) / stride) + 1.
+ * Each output starts at its bias and adds w * v tap by tap (channel, row, column) as a fused
+ * multiply-add (one rounding per tap), so every SIMD path, scalar included, gives the same bits.
  * @example conv2d({ data, shape: [1, 2, 70, 100] }, { data: w, shape: [1, 2, 1, 1] })
  */
 export function conv2d(input: Float32Tensor, weight: Float32Tensor, options?: Conv2dOptions): Float32Tensor {
   const x = readFloat32Tensor(input, 'input', 4, 4, 'rank 4 [N, C, H, W]');
   const w = readFloat32Tensor(weight, 'weight', 4, 4, 'rank 4 [O, C, kh, kw]');
-  const opts = readOptions(options, 'options', ['bias', 'padding']);
-  const padding = readEnum(opts.padding, 'options.padding', ['same', 'valid'] as const, 'same');
-  const [n, c, h, wd] = x.shape;
-  const [o, wc, kh, kw] = w.shape;
-  if (wc !== c) throw rangeError(`${c} input channels (input is [${x.shape.join(', ')}])`, 'weight.shape[1]', String(wc));
-  if (padding === 'valid' && (kh > h || kw > wd)) {
-    throw rangeError(`a kernel no larger than the input ${h} x ${wd}`, 'weight.shape', `${kh} x ${kw}`);
-  }
-  let bias: Float32Array | null = null;
-  if (opts.bias !== undefined) {
-    if (!(opts.bias instanceof Float32Array)) throw typeError('a Float32Array', 'options.bias', opts.bias);
-    bias = readData(opts.bias, 'options.bias') as Float32Array;
-    if (bias.length !== o) throw rangeError(`${o} values (one per output channel)`, 'options.bias', String(bias.length));
-  }
-  const oh = padding === 'same' ? h : h - kh + 1;
-  const ow = padding === 'same' ? wd : wd - kw + 1;
-  const shape = [n, o, oh, ow];
-  const output = new Float32Array(product(shape, 'output'));
-  addon.conv2d({
-    input: x.data, batch: n, channels: c, height: h, width: wd,
-    weight: w.data, outChannels: o, kernelH: kh, kernelW: kw,
-    bias, padding, threads: concurrency(), output,
-  });
-  return { data: output, shape };
+  const opts = readOptions(options, 'options', ['bias', 'padding', 'stride', 'dilation', 'activation']);
+  const text = `${x.shape[1]} input channels (input is [${x.shape.join(', ')}])`;
+  const { request, shape } = convRequest(x, w, opts as Conv2dOptions, 0, 'weight', text);
+  addon.conv2d(request);
+  return { data: request.output, shape };
 }
 
 /**

@@ -22,6 +22,24 @@ struct ArgMax {
   bool finite;     // every element was finite
 };
 
+// One tile of a direct convolution (issue 4: the conv2d / coordConv2d engine). For each output
+// channel o < out_channels and column x < n:
+//   out[o * out_stride + x] = relu?( bias[o] + sum over t < taps, in order, of weight[o * taps + t] * src[t][x] )
+// accumulated as acc = fma(w, v, acc): one rounding per tap (std::fma on the scalar path, the FMA
+// instruction on AVX2 and AVX-512), in the same order, so every path agrees bit for bit. bias may
+// be null (0). relu maps v <= 0 to +0, NaN passes.
+struct ConvTile {
+  const float* const* src;  // taps row pointers, each readable for n floats
+  size_t taps;
+  const float* weight;      // out_channels x taps
+  const float* bias;        // out_channels, or null
+  size_t out_channels;
+  float* out;
+  size_t out_stride;
+  size_t n;
+  bool relu;
+};
+
 struct Kernels {
   const char* name;
   void (*onehot_f32)(const float* p, size_t n, OneHotScan* out);
@@ -32,9 +50,18 @@ struct Kernels {
   double (*sum_u8)(const uint8_t* p, size_t n);
   // out[i] = in[i] > 0 ? in[i] : +0, NaN propagates.
   void (*relu_f32)(const float* in, float* out, size_t n);
-  // y[i] = y[i] + a * x[i], rounded after the product and after the sum (never fused), so every
-  // path accumulates a convolution bit for bit alike.
+  // y[i] = y[i] + a * x[i], rounded after the product and after the sum (never fused). (The
+  // convolutions run on conv_tile_f32.)
   void (*axpy_f32)(float a, const float* x, float* y, size_t n);
+  // Encoder and CoordConv kernels (issue 4).
+  // out[i] = exp_approx(-(u * u)) with u = (float(i) + offset) * scale, where exp_approx is the
+  // fixed polynomial exp of kernels_common.h (results below 2^-126 flush to +0).
+  void (*gauss_f32)(float* out, size_t n, float offset, float scale);
+  // out[i] = max(out[i], s * g[i]); g and s finite and >= 0.
+  void (*max_scaled_f32)(float* out, const float* g, float s, size_t n);
+  // out[i] = max(out[i], u8(floor(s * g[i] + 0.5f))), the sum rounded to float first; s*g in [0, 255].
+  void (*max_scaled_u8)(uint8_t* out, const float* g, float s, size_t n);
+  void (*conv_tile_f32)(const ConvTile& tile);
 
   // --- Decoder kernels (issue 3). Integer-valued results and fir_f32 are bit-identical on every
   // path; centroid_row_f32 and softmax_row_f32 sum in double in a different order per path and
@@ -58,6 +85,10 @@ struct Kernels {
   // With e[i] = exp(beta * (p[i] - max)) computed in float: sums[0] += e[i], sums[1] += e[i] * i
   // (in double). p[i] <= max, all finite.
   void (*softmax_row_f32)(const float* p, size_t n, float max, float beta, double* sums);
+
+  // The bitwise OR of n bytes, each read once: a read-only pass with no other work, which the
+  // benchmark times as the memory roofline for the decoders. Internal (bench/ only).
+  uint8_t (*sweep_u8)(const uint8_t* p, size_t n);
 };
 
 extern const Kernels kScalarKernels;

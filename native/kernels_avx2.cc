@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "exp_approx.h"
 #include "kernels.h"
 
 namespace coordconv {
@@ -210,6 +211,153 @@ void axpy_f32(float a, const float* x, float* y, size_t n) {
   }
 }
 
+// Lane mask for the first `left` of 8 floats (all lanes when left >= 8), for maskload/maskstore.
+inline __m256i tail8(size_t left) {
+  const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const int k = left >= 8 ? 8 : static_cast<int>(left);
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(k), iota);
+}
+
+// exp for x <= 0, lane by lane the operation sequence of exp_approx.h.
+inline __m256 exp_approx(__m256 x) {
+  using namespace expc;
+  const __m256 keep = _mm256_cmp_ps(x, _mm256_set1_ps(kExpMin), _CMP_GE_OQ);
+  const __m256 t = _mm256_mul_ps(x, _mm256_set1_ps(kLog2e));
+  const __m256 n = _mm256_sub_ps(_mm256_add_ps(t, _mm256_set1_ps(kRound)), _mm256_set1_ps(kRound));
+  __m256 r = _mm256_sub_ps(x, _mm256_mul_ps(n, _mm256_set1_ps(kLn2Hi)));
+  r = _mm256_sub_ps(r, _mm256_mul_ps(n, _mm256_set1_ps(kLn2Lo)));
+  const __m256 z = _mm256_mul_ps(r, r);
+  __m256 y = _mm256_set1_ps(kP0);
+  y = _mm256_add_ps(_mm256_mul_ps(y, r), _mm256_set1_ps(kP1));
+  y = _mm256_add_ps(_mm256_mul_ps(y, r), _mm256_set1_ps(kP2));
+  y = _mm256_add_ps(_mm256_mul_ps(y, r), _mm256_set1_ps(kP3));
+  y = _mm256_add_ps(_mm256_mul_ps(y, r), _mm256_set1_ps(kP4));
+  y = _mm256_add_ps(_mm256_mul_ps(y, r), _mm256_set1_ps(kP5));
+  y = _mm256_add_ps(_mm256_mul_ps(y, z), r);
+  y = _mm256_add_ps(y, _mm256_set1_ps(1.0f));
+  // Flushed lanes get n = 0 before the conversion, so no lane converts an out-of-range value.
+  const __m256 nk = _mm256_and_ps(n, keep);
+  const __m256i e = _mm256_add_epi32(_mm256_cvtps_epi32(nk), _mm256_set1_epi32(127));
+  const __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(e, 23));
+  return _mm256_and_ps(_mm256_mul_ps(y, scale), keep);
+}
+
+void gauss_f32(float* out, size_t n, float offset, float scale) {
+  const __m256 iota = _mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256 off = _mm256_set1_ps(offset), sc = _mm256_set1_ps(scale);
+  const __m256 sign = _mm256_set1_ps(-0.0f);
+  for (size_t i = 0; i < n; i += 8) {
+    // float(i) + lane is exact: sides stay below 2^24.
+    const __m256 idx = _mm256_add_ps(_mm256_set1_ps(static_cast<float>(i)), iota);
+    const __m256 u = _mm256_mul_ps(_mm256_add_ps(idx, off), sc);
+    const __m256 v = exp_approx(_mm256_xor_ps(_mm256_mul_ps(u, u), sign));
+    _mm256_maskstore_ps(out + i, tail8(n - i), v);
+  }
+}
+
+void max_scaled_f32(float* out, const float* g, float s, size_t n) {
+  const __m256 vs = _mm256_set1_ps(s);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m256 a = _mm256_mul_ps(vs, _mm256_loadu_ps(g + i));
+    const __m256 b = _mm256_mul_ps(vs, _mm256_loadu_ps(g + i + 8));
+    _mm256_storeu_ps(out + i, _mm256_max_ps(_mm256_loadu_ps(out + i), a));
+    _mm256_storeu_ps(out + i + 8, _mm256_max_ps(_mm256_loadu_ps(out + i + 8), b));
+  }
+  for (; i < n; i += 8) {
+    const __m256i t = tail8(n - i);
+    const __m256 a = _mm256_mul_ps(vs, _mm256_maskload_ps(g + i, t));
+    _mm256_maskstore_ps(out + i, t, _mm256_max_ps(_mm256_maskload_ps(out + i, t), a));
+  }
+}
+
+void max_scaled_u8(uint8_t* out, const float* g, float s, size_t n) {
+  const __m256 vs = _mm256_set1_ps(s), half = _mm256_set1_ps(0.5f);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m256i a = _mm256_cvttps_epi32(_mm256_add_ps(_mm256_mul_ps(vs, _mm256_loadu_ps(g + i)), half));
+    const __m256i b = _mm256_cvttps_epi32(_mm256_add_ps(_mm256_mul_ps(vs, _mm256_loadu_ps(g + i + 8)), half));
+    // packus works within 128-bit lanes; the permute puts the 16 words back in order.
+    const __m256i w = _mm256_permute4x64_epi64(_mm256_packus_epi32(a, b), 0xD8);
+    const __m128i v = _mm_packus_epi16(_mm256_castsi256_si128(w), _mm256_extracti128_si256(w, 1));
+    __m128i* dst = reinterpret_cast<__m128i*>(out + i);
+    _mm_storeu_si128(dst, _mm_max_epu8(_mm_loadu_si128(dst), v));
+  }
+  for (; i < n; ++i) {
+    const float q = s * g[i] + 0.5f;
+    const uint8_t v = static_cast<uint8_t>(static_cast<int32_t>(q));
+    out[i] = out[i] > v ? out[i] : v;
+  }
+}
+
+// OB output channels by two vectors (16 columns) of accumulators; masks cover the column tail.
+template <size_t OB>
+void conv_block(const ConvTile& t, size_t o0, size_t x, __m256i m0, __m256i m1) {
+  // Named accumulators, not an array, so that every one stays in a register.
+  __m256 a0_0, a1_0;
+  __m256 a0_1, a1_1;
+  __m256 a0_2, a1_2;
+  __m256 a0_3, a1_3;
+  const float* bias = t.bias ? t.bias + o0 : nullptr;
+  if constexpr (OB > 0) a0_0 = a1_0 = _mm256_set1_ps(bias ? bias[0] : 0.0f);
+  if constexpr (OB > 1) a0_1 = a1_1 = _mm256_set1_ps(bias ? bias[1] : 0.0f);
+  if constexpr (OB > 2) a0_2 = a1_2 = _mm256_set1_ps(bias ? bias[2] : 0.0f);
+  if constexpr (OB > 3) a0_3 = a1_3 = _mm256_set1_ps(bias ? bias[3] : 0.0f);
+  const size_t taps = t.taps;
+  const float* w = t.weight + o0 * taps;
+  for (size_t k = 0; k < taps; ++k) {
+    const float* s = t.src[k] + x;
+    const __m256 v0 = _mm256_maskload_ps(s, m0);
+    const __m256 v1 = _mm256_maskload_ps(s + 8, m1);
+    if constexpr (OB > 0) {
+      const __m256 wj = _mm256_set1_ps(w[0 * taps + k]);
+      a0_0 = _mm256_fmadd_ps(wj, v0, a0_0);
+      a1_0 = _mm256_fmadd_ps(wj, v1, a1_0);
+    }
+    if constexpr (OB > 1) {
+      const __m256 wj = _mm256_set1_ps(w[1 * taps + k]);
+      a0_1 = _mm256_fmadd_ps(wj, v0, a0_1);
+      a1_1 = _mm256_fmadd_ps(wj, v1, a1_1);
+    }
+    if constexpr (OB > 2) {
+      const __m256 wj = _mm256_set1_ps(w[2 * taps + k]);
+      a0_2 = _mm256_fmadd_ps(wj, v0, a0_2);
+      a1_2 = _mm256_fmadd_ps(wj, v1, a1_2);
+    }
+    if constexpr (OB > 3) {
+      const __m256 wj = _mm256_set1_ps(w[3 * taps + k]);
+      a0_3 = _mm256_fmadd_ps(wj, v0, a0_3);
+      a1_3 = _mm256_fmadd_ps(wj, v1, a1_3);
+    }
+  }
+  auto put = [&](size_t j, __m256 r0, __m256 r1) {
+    if (t.relu) {
+      // v <= 0 becomes +0; NaN fails the comparison and passes through, as in the scalar path.
+      const __m256 zero = _mm256_setzero_ps();
+      r0 = _mm256_blendv_ps(r0, zero, _mm256_cmp_ps(r0, zero, _CMP_LE_OQ));
+      r1 = _mm256_blendv_ps(r1, zero, _mm256_cmp_ps(r1, zero, _CMP_LE_OQ));
+    }
+    float* out = t.out + (o0 + j) * t.out_stride + x;
+    _mm256_maskstore_ps(out, m0, r0);
+    _mm256_maskstore_ps(out + 8, m1, r1);
+  };
+  if constexpr (OB > 0) put(0, a0_0, a1_0);
+  if constexpr (OB > 1) put(1, a0_1, a1_1);
+  if constexpr (OB > 2) put(2, a0_2, a1_2);
+  if constexpr (OB > 3) put(3, a0_3, a1_3);
+}
+
+void conv_tile_f32(const ConvTile& t) {
+  for (size_t x = 0; x < t.n; x += 16) {
+    const __m256i m0 = tail8(t.n - x);
+    const __m256i m1 = t.n - x > 8 ? tail8(t.n - x - 8) : _mm256_setzero_si256();
+    size_t o = 0;
+    for (; o + 4 <= t.out_channels; o += 4) conv_block<4>(t, o, x, m0, m1);
+    if (o + 2 <= t.out_channels) conv_block<2>(t, o, x, m0, m1), o += 2;
+    if (o < t.out_channels) conv_block<1>(t, o, x, m0, m1);
+  }
+}
+
 void u8_to_f32(const uint8_t* in, float* out, size_t n) {
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -370,6 +518,30 @@ void softmax_row_f32(const float* p, size_t n, float max, float beta, double* su
   sums[1] += wx;
 }
 
+uint8_t sweep_u8(const uint8_t* p, size_t n) {
+  // Four independent accumulators keep four 32-byte loads in flight per iteration.
+  __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+  size_t i = 0;
+  for (; i + 128 <= n; i += 128) {
+    a0 = _mm256_or_si256(a0, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)));
+    a1 = _mm256_or_si256(a1, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 32)));
+    a2 = _mm256_or_si256(a2, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 64)));
+    a3 = _mm256_or_si256(a3, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 96)));
+  }
+  for (; i + 32 <= n; i += 32) {
+    a0 = _mm256_or_si256(a0, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)));
+  }
+  const __m256i a = _mm256_or_si256(_mm256_or_si256(a0, a1), _mm256_or_si256(a2, a3));
+  __m128i q = _mm_or_si128(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
+  q = _mm_or_si128(q, _mm_srli_si128(q, 8));
+  q = _mm_or_si128(q, _mm_srli_si128(q, 4));
+  q = _mm_or_si128(q, _mm_srli_si128(q, 2));
+  q = _mm_or_si128(q, _mm_srli_si128(q, 1));
+  uint8_t r = static_cast<uint8_t>(_mm_cvtsi128_si32(q));
+  for (; i < n; ++i) r |= p[i];
+  return r;
+}
+
 }  // namespace
 
 const Kernels kAvx2Kernels = {
@@ -382,12 +554,17 @@ const Kernels kAvx2Kernels = {
     .sum_u8 = sum_u8,
     .relu_f32 = relu_f32,
     .axpy_f32 = axpy_f32,
+    .gauss_f32 = gauss_f32,
+    .max_scaled_f32 = max_scaled_f32,
+    .max_scaled_u8 = max_scaled_u8,
+    .conv_tile_f32 = conv_tile_f32,
     .u8_to_f32 = u8_to_f32,
     .fir_f32 = fir_f32,
     .maxrows_f32 = maxrows_f32,
     .peak_candidates_f32 = peak_candidates_f32,
     .centroid_row_f32 = centroid_row_f32,
     .softmax_row_f32 = softmax_row_f32,
+    .sweep_u8 = sweep_u8,
 };
 
 }  // namespace coordconv

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "exp_approx.h"
 #include "kernels.h"
 
 namespace coordconv {
@@ -185,6 +186,169 @@ void axpy_f32(float a, const float* x, float* y, size_t n) {
   }
 }
 
+// exp for x <= 0, lane by lane the operation sequence of exp_approx.h.
+inline __m512 exp_approx(__m512 x) {
+  using namespace expc;
+  const __mmask16 keep = _mm512_cmp_ps_mask(x, _mm512_set1_ps(kExpMin), _CMP_GE_OQ);
+  const __m512 t = _mm512_mul_ps(x, _mm512_set1_ps(kLog2e));
+  const __m512 n = _mm512_sub_ps(_mm512_add_ps(t, _mm512_set1_ps(kRound)), _mm512_set1_ps(kRound));
+  __m512 r = _mm512_sub_ps(x, _mm512_mul_ps(n, _mm512_set1_ps(kLn2Hi)));
+  r = _mm512_sub_ps(r, _mm512_mul_ps(n, _mm512_set1_ps(kLn2Lo)));
+  const __m512 z = _mm512_mul_ps(r, r);
+  __m512 y = _mm512_set1_ps(kP0);
+  y = _mm512_add_ps(_mm512_mul_ps(y, r), _mm512_set1_ps(kP1));
+  y = _mm512_add_ps(_mm512_mul_ps(y, r), _mm512_set1_ps(kP2));
+  y = _mm512_add_ps(_mm512_mul_ps(y, r), _mm512_set1_ps(kP3));
+  y = _mm512_add_ps(_mm512_mul_ps(y, r), _mm512_set1_ps(kP4));
+  y = _mm512_add_ps(_mm512_mul_ps(y, r), _mm512_set1_ps(kP5));
+  y = _mm512_add_ps(_mm512_mul_ps(y, z), r);
+  y = _mm512_add_ps(y, _mm512_set1_ps(1.0f));
+  // Lanes that flush are masked out before the conversion could see an out-of-range n.
+  const __m512i e = _mm512_maskz_add_epi32(keep, _mm512_cvtps_epi32(n), _mm512_set1_epi32(127));
+  const __m512 scale = _mm512_castsi512_ps(_mm512_slli_epi32(e, 23));
+  return _mm512_maskz_mul_ps(keep, y, scale);
+}
+
+void gauss_f32(float* out, size_t n, float offset, float scale) {
+  const __m512 iota = _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512 off = _mm512_set1_ps(offset), sc = _mm512_set1_ps(scale);
+  for (size_t i = 0; i < n; i += 16) {
+    // float(i) + lane is exact: sides stay below 2^24.
+    const __m512 idx = _mm512_add_ps(_mm512_set1_ps(static_cast<float>(i)), iota);
+    const __m512 u = _mm512_mul_ps(_mm512_add_ps(idx, off), sc);
+    const __m512 x = _mm512_xor_ps(_mm512_mul_ps(u, u), _mm512_set1_ps(-0.0f));  // -(u * u)
+    _mm512_mask_storeu_ps(out + i, tail16(n - i), exp_approx(x));
+  }
+}
+
+void max_scaled_f32(float* out, const float* g, float s, size_t n) {
+  const __m512 vs = _mm512_set1_ps(s);
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m512 a = _mm512_mul_ps(vs, _mm512_loadu_ps(g + i));
+    const __m512 b = _mm512_mul_ps(vs, _mm512_loadu_ps(g + i + 16));
+    _mm512_storeu_ps(out + i, _mm512_max_ps(_mm512_loadu_ps(out + i), a));
+    _mm512_storeu_ps(out + i + 16, _mm512_max_ps(_mm512_loadu_ps(out + i + 16), b));
+  }
+  for (; i < n; i += 16) {
+    const __mmask16 t = tail16(n - i);
+    const __m512 a = _mm512_mul_ps(vs, _mm512_maskz_loadu_ps(t, g + i));
+    _mm512_mask_storeu_ps(out + i, t, _mm512_max_ps(_mm512_maskz_loadu_ps(t, out + i), a));
+  }
+}
+
+void max_scaled_u8(uint8_t* out, const float* g, float s, size_t n) {
+  const __m512 vs = _mm512_set1_ps(s), half = _mm512_set1_ps(0.5f);
+  for (size_t i = 0; i < n; i += 16) {
+    const __mmask16 t = tail16(n - i);
+    const __m512 q = _mm512_add_ps(_mm512_mul_ps(vs, _mm512_maskz_loadu_ps(t, g + i)), half);
+    const __m128i v = _mm512_cvtusepi32_epi8(_mm512_cvttps_epi32(q));
+    const __m128i old = _mm_maskz_loadu_epi8(t, out + i);
+    _mm_mask_storeu_epi8(out + i, t, _mm_max_epu8(old, v));
+  }
+}
+
+// OB output channels by two vectors (32 columns) of accumulators; masks cover the column tail.
+template <size_t OB>
+void conv_block(const ConvTile& t, size_t o0, size_t x, __mmask16 m0, __mmask16 m1) {
+  // Named accumulators, not an array, so that every one stays in a register.
+  __m512 a0_0, a1_0;
+  __m512 a0_1, a1_1;
+  __m512 a0_2, a1_2;
+  __m512 a0_3, a1_3;
+  __m512 a0_4, a1_4;
+  __m512 a0_5, a1_5;
+  __m512 a0_6, a1_6;
+  __m512 a0_7, a1_7;
+  const float* bias = t.bias ? t.bias + o0 : nullptr;
+  if constexpr (OB > 0) a0_0 = a1_0 = _mm512_set1_ps(bias ? bias[0] : 0.0f);
+  if constexpr (OB > 1) a0_1 = a1_1 = _mm512_set1_ps(bias ? bias[1] : 0.0f);
+  if constexpr (OB > 2) a0_2 = a1_2 = _mm512_set1_ps(bias ? bias[2] : 0.0f);
+  if constexpr (OB > 3) a0_3 = a1_3 = _mm512_set1_ps(bias ? bias[3] : 0.0f);
+  if constexpr (OB > 4) a0_4 = a1_4 = _mm512_set1_ps(bias ? bias[4] : 0.0f);
+  if constexpr (OB > 5) a0_5 = a1_5 = _mm512_set1_ps(bias ? bias[5] : 0.0f);
+  if constexpr (OB > 6) a0_6 = a1_6 = _mm512_set1_ps(bias ? bias[6] : 0.0f);
+  if constexpr (OB > 7) a0_7 = a1_7 = _mm512_set1_ps(bias ? bias[7] : 0.0f);
+  const size_t taps = t.taps;
+  const float* w = t.weight + o0 * taps;
+  for (size_t k = 0; k < taps; ++k) {
+    const float* s = t.src[k] + x;
+    const __m512 v0 = _mm512_maskz_loadu_ps(m0, s);
+    const __m512 v1 = _mm512_maskz_loadu_ps(m1, s + 16);
+    if constexpr (OB > 0) {
+      const __m512 wj = _mm512_set1_ps(w[0 * taps + k]);
+      a0_0 = _mm512_fmadd_ps(wj, v0, a0_0);
+      a1_0 = _mm512_fmadd_ps(wj, v1, a1_0);
+    }
+    if constexpr (OB > 1) {
+      const __m512 wj = _mm512_set1_ps(w[1 * taps + k]);
+      a0_1 = _mm512_fmadd_ps(wj, v0, a0_1);
+      a1_1 = _mm512_fmadd_ps(wj, v1, a1_1);
+    }
+    if constexpr (OB > 2) {
+      const __m512 wj = _mm512_set1_ps(w[2 * taps + k]);
+      a0_2 = _mm512_fmadd_ps(wj, v0, a0_2);
+      a1_2 = _mm512_fmadd_ps(wj, v1, a1_2);
+    }
+    if constexpr (OB > 3) {
+      const __m512 wj = _mm512_set1_ps(w[3 * taps + k]);
+      a0_3 = _mm512_fmadd_ps(wj, v0, a0_3);
+      a1_3 = _mm512_fmadd_ps(wj, v1, a1_3);
+    }
+    if constexpr (OB > 4) {
+      const __m512 wj = _mm512_set1_ps(w[4 * taps + k]);
+      a0_4 = _mm512_fmadd_ps(wj, v0, a0_4);
+      a1_4 = _mm512_fmadd_ps(wj, v1, a1_4);
+    }
+    if constexpr (OB > 5) {
+      const __m512 wj = _mm512_set1_ps(w[5 * taps + k]);
+      a0_5 = _mm512_fmadd_ps(wj, v0, a0_5);
+      a1_5 = _mm512_fmadd_ps(wj, v1, a1_5);
+    }
+    if constexpr (OB > 6) {
+      const __m512 wj = _mm512_set1_ps(w[6 * taps + k]);
+      a0_6 = _mm512_fmadd_ps(wj, v0, a0_6);
+      a1_6 = _mm512_fmadd_ps(wj, v1, a1_6);
+    }
+    if constexpr (OB > 7) {
+      const __m512 wj = _mm512_set1_ps(w[7 * taps + k]);
+      a0_7 = _mm512_fmadd_ps(wj, v0, a0_7);
+      a1_7 = _mm512_fmadd_ps(wj, v1, a1_7);
+    }
+  }
+  auto put = [&](size_t j, __m512 r0, __m512 r1) {
+    if (t.relu) {
+      // v <= 0 becomes +0; NaN fails the comparison and passes through, as in the scalar path.
+      const __m512 zero = _mm512_setzero_ps();
+      r0 = _mm512_mask_mov_ps(r0, _mm512_cmp_ps_mask(r0, zero, _CMP_LE_OQ), zero);
+      r1 = _mm512_mask_mov_ps(r1, _mm512_cmp_ps_mask(r1, zero, _CMP_LE_OQ), zero);
+    }
+    float* out = t.out + (o0 + j) * t.out_stride + x;
+    _mm512_mask_storeu_ps(out, m0, r0);
+    _mm512_mask_storeu_ps(out + 16, m1, r1);
+  };
+  if constexpr (OB > 0) put(0, a0_0, a1_0);
+  if constexpr (OB > 1) put(1, a0_1, a1_1);
+  if constexpr (OB > 2) put(2, a0_2, a1_2);
+  if constexpr (OB > 3) put(3, a0_3, a1_3);
+  if constexpr (OB > 4) put(4, a0_4, a1_4);
+  if constexpr (OB > 5) put(5, a0_5, a1_5);
+  if constexpr (OB > 6) put(6, a0_6, a1_6);
+  if constexpr (OB > 7) put(7, a0_7, a1_7);
+}
+
+void conv_tile_f32(const ConvTile& t) {
+  for (size_t x = 0; x < t.n; x += 32) {
+    const __mmask16 m0 = tail16(t.n - x);
+    const __mmask16 m1 = t.n - x > 16 ? tail16(t.n - x - 16) : 0;
+    size_t o = 0;
+    for (; o + 8 <= t.out_channels; o += 8) conv_block<8>(t, o, x, m0, m1);
+    if (o + 4 <= t.out_channels) conv_block<4>(t, o, x, m0, m1), o += 4;
+    if (o + 2 <= t.out_channels) conv_block<2>(t, o, x, m0, m1), o += 2;
+    if (o < t.out_channels) conv_block<1>(t, o, x, m0, m1);
+  }
+}
+
 void u8_to_f32(const uint8_t* in, float* out, size_t n) {
   for (size_t i = 0; i < n; i += 16) {
     const __mmask16 t = tail16(n - i);
@@ -314,6 +478,28 @@ void softmax_row_f32(const float* p, size_t n, float max, float beta, double* su
   sums[1] += _mm512_reduce_add_pd(_mm512_add_pd(sx[0], sx[1]));
 }
 
+uint8_t sweep_u8(const uint8_t* p, size_t n) {
+  // Four independent accumulators keep four 64-byte loads in flight per iteration; the tail is
+  // one masked load, so no byte past n is touched.
+  __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0;
+  size_t i = 0;
+  for (; i + 256 <= n; i += 256) {
+    a0 = _mm512_or_si512(a0, _mm512_loadu_si512(p + i));
+    a1 = _mm512_or_si512(a1, _mm512_loadu_si512(p + i + 64));
+    a2 = _mm512_or_si512(a2, _mm512_loadu_si512(p + i + 128));
+    a3 = _mm512_or_si512(a3, _mm512_loadu_si512(p + i + 192));
+  }
+  for (; i < n; i += 64) a0 = _mm512_or_si512(a0, _mm512_maskz_loadu_epi8(tail64(n - i), p + i));
+  const __m512i a = _mm512_or_si512(_mm512_or_si512(a0, a1), _mm512_or_si512(a2, a3));
+  const __m256i h = _mm256_or_si256(_mm512_castsi512_si256(a), _mm512_extracti64x4_epi64(a, 1));
+  __m128i q = _mm_or_si128(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+  q = _mm_or_si128(q, _mm_srli_si128(q, 8));
+  q = _mm_or_si128(q, _mm_srli_si128(q, 4));
+  q = _mm_or_si128(q, _mm_srli_si128(q, 2));
+  q = _mm_or_si128(q, _mm_srli_si128(q, 1));
+  return static_cast<uint8_t>(_mm_cvtsi128_si32(q));
+}
+
 }  // namespace
 
 const Kernels kAvx512Kernels = {
@@ -326,12 +512,17 @@ const Kernels kAvx512Kernels = {
     .sum_u8 = sum_u8,
     .relu_f32 = relu_f32,
     .axpy_f32 = axpy_f32,
+    .gauss_f32 = gauss_f32,
+    .max_scaled_f32 = max_scaled_f32,
+    .max_scaled_u8 = max_scaled_u8,
+    .conv_tile_f32 = conv_tile_f32,
     .u8_to_f32 = u8_to_f32,
     .fir_f32 = fir_f32,
     .maxrows_f32 = maxrows_f32,
     .peak_candidates_f32 = peak_candidates_f32,
     .centroid_row_f32 = centroid_row_f32,
     .softmax_row_f32 = softmax_row_f32,
+    .sweep_u8 = sweep_u8,
 };
 
 }  // namespace coordconv

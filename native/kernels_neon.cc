@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "exp_approx.h"
 #include "kernels.h"
 
 namespace coordconv {
@@ -317,6 +318,127 @@ void softmax_row_f32(const float* p, size_t n, float max, float beta, double* su
   sums[1] += wx;
 }
 
+// --- Encoder and CoordConv kernels (issue 4): the operation sequences of kernels_scalar.cc ------
+
+// exp for x <= 0, lane by lane the operation sequence of exp_approx.h (vmulq/vaddq stay separate
+// operations under -ffp-contract=off).
+inline float32x4_t exp_poly(float32x4_t x) {
+  using namespace expc;
+  const uint32x4_t keep = vcgeq_f32(x, vdupq_n_f32(kExpMin));
+  const float32x4_t t = vmulq_f32(x, vdupq_n_f32(kLog2e));
+  const float32x4_t n = vsubq_f32(vaddq_f32(t, vdupq_n_f32(kRound)), vdupq_n_f32(kRound));
+  float32x4_t r = vsubq_f32(x, vmulq_f32(n, vdupq_n_f32(kLn2Hi)));
+  r = vsubq_f32(r, vmulq_f32(n, vdupq_n_f32(kLn2Lo)));
+  const float32x4_t z = vmulq_f32(r, r);
+  float32x4_t y = vdupq_n_f32(kP0);
+  y = vaddq_f32(vmulq_f32(y, r), vdupq_n_f32(kP1));
+  y = vaddq_f32(vmulq_f32(y, r), vdupq_n_f32(kP2));
+  y = vaddq_f32(vmulq_f32(y, r), vdupq_n_f32(kP3));
+  y = vaddq_f32(vmulq_f32(y, r), vdupq_n_f32(kP4));
+  y = vaddq_f32(vmulq_f32(y, r), vdupq_n_f32(kP5));
+  y = vaddq_f32(vmulq_f32(y, z), r);
+  y = vaddq_f32(y, vdupq_n_f32(1.0f));
+  // Flushed lanes get n = 0 before the conversion, so no lane converts an out-of-range value.
+  const float32x4_t nk = vbslq_f32(keep, n, vdupq_n_f32(0.0f));
+  const int32x4_t e = vaddq_s32(vcvtq_s32_f32(nk), vdupq_n_s32(127));
+  const float32x4_t scale = vreinterpretq_f32_s32(vshlq_n_s32(e, 23));
+  return vreinterpretq_f32_u32(vandq_u32(vreinterpretq_u32_f32(vmulq_f32(y, scale)), keep));
+}
+
+void gauss_f32(float* out, size_t n, float offset, float scale) {
+  const float iota_init[4] = {0, 1, 2, 3};
+  const float32x4_t iota = vld1q_f32(iota_init);
+  const float32x4_t off = vdupq_n_f32(offset), sc = vdupq_n_f32(scale);
+  for (size_t i = 0; i < n; i += 4) {
+    // float(i) + lane is exact: sides stay below 2^24.
+    const float32x4_t idx = vaddq_f32(vdupq_n_f32(static_cast<float>(i)), iota);
+    const float32x4_t u = vmulq_f32(vaddq_f32(idx, off), sc);
+    const float32x4_t v = exp_poly(vnegq_f32(vmulq_f32(u, u)));
+    if (i + 4 <= n) {
+      vst1q_f32(out + i, v);
+    } else {
+      float tmp[4];
+      vst1q_f32(tmp, v);
+      for (size_t j = 0; i + j < n; ++j) out[i + j] = tmp[j];
+    }
+  }
+}
+
+void max_scaled_f32(float* out, const float* g, float s, size_t n) {
+  const float32x4_t vs = vdupq_n_f32(s);
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) vst1q_f32(out + i, vmaxq_f32(vld1q_f32(out + i), vmulq_f32(vs, vld1q_f32(g + i))));
+  for (; i < n; ++i) {
+    const float v = s * g[i];
+    out[i] = out[i] < v ? v : out[i];
+  }
+}
+
+void max_scaled_u8(uint8_t* out, const float* g, float s, size_t n) {
+  const float32x4_t vs = vdupq_n_f32(s), half = vdupq_n_f32(0.5f);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const uint32x4_t a = vcvtq_u32_f32(vaddq_f32(vmulq_f32(vs, vld1q_f32(g + i)), half));
+    const uint32x4_t b = vcvtq_u32_f32(vaddq_f32(vmulq_f32(vs, vld1q_f32(g + i + 4)), half));
+    const uint8x8_t v = vmovn_u16(vcombine_u16(vmovn_u32(a), vmovn_u32(b)));
+    vst1_u8(out + i, vmax_u8(vld1_u8(out + i), v));
+  }
+  for (; i < n; ++i) {
+    const float q = s * g[i] + 0.5f;
+    const uint8_t v = static_cast<uint8_t>(static_cast<int32_t>(q));
+    out[i] = out[i] > v ? out[i] : v;
+  }
+}
+
+// OB output channels by two vectors (8 columns), fused multiply-adds (vfmaq_f32, as std::fma).
+template <size_t OB>
+void conv_block(const ConvTile& t, size_t o0, size_t x) {
+  float32x4_t a0[OB], a1[OB];
+  for (size_t j = 0; j < OB; ++j) a0[j] = a1[j] = vdupq_n_f32(t.bias ? t.bias[o0 + j] : 0.0f);
+  const float* w = t.weight + o0 * t.taps;
+  for (size_t k = 0; k < t.taps; ++k) {
+    const float32x4_t v0 = vld1q_f32(t.src[k] + x), v1 = vld1q_f32(t.src[k] + x + 4);
+    for (size_t j = 0; j < OB; ++j) {
+      const float32x4_t wj = vdupq_n_f32(w[j * t.taps + k]);
+      a0[j] = vfmaq_f32(a0[j], wj, v0);
+      a1[j] = vfmaq_f32(a1[j], wj, v1);
+    }
+  }
+  const float32x4_t zero = vdupq_n_f32(0.0f);
+  for (size_t j = 0; j < OB; ++j) {
+    float32x4_t r0 = a0[j], r1 = a1[j];
+    if (t.relu) {
+      // v <= 0 becomes +0; NaN fails the comparison and passes through, as in the scalar path.
+      r0 = vbslq_f32(vcleq_f32(r0, zero), zero, r0);
+      r1 = vbslq_f32(vcleq_f32(r1, zero), zero, r1);
+    }
+    float* out = t.out + (o0 + j) * t.out_stride + x;
+    vst1q_f32(out, r0);
+    vst1q_f32(out + 4, r1);
+  }
+}
+
+void conv_tile_f32(const ConvTile& t) {
+  size_t x = 0;
+  for (; x + 8 <= t.n; x += 8) {
+    size_t o = 0;
+    for (; o + 8 <= t.out_channels; o += 8) conv_block<8>(t, o, x);
+    if (o + 4 <= t.out_channels) conv_block<4>(t, o, x), o += 4;
+    if (o + 2 <= t.out_channels) conv_block<2>(t, o, x), o += 2;
+    if (o < t.out_channels) conv_block<1>(t, o, x);
+  }
+  // The last columns, as the scalar path computes them.
+  for (size_t o = 0; o < t.out_channels && x < t.n; ++o) {
+    const float* w = t.weight + o * t.taps;
+    float* out = t.out + o * t.out_stride;
+    for (size_t c = x; c < t.n; ++c) {
+      float acc = t.bias ? t.bias[o] : 0.0f;
+      for (size_t k = 0; k < t.taps; ++k) acc = std::fma(w[k], t.src[k][c], acc);
+      out[c] = (t.relu && acc <= 0.0f) ? 0.0f : acc;
+    }
+  }
+}
+
 }  // namespace
 
 const Kernels kNeonKernels = {
@@ -329,6 +451,10 @@ const Kernels kNeonKernels = {
     .sum_u8 = sum_u8,
     .relu_f32 = relu_f32,
     .axpy_f32 = axpy_f32,
+    .gauss_f32 = gauss_f32,
+    .max_scaled_f32 = max_scaled_f32,
+    .max_scaled_u8 = max_scaled_u8,
+    .conv_tile_f32 = conv_tile_f32,
     .u8_to_f32 = u8_to_f32,
     .fir_f32 = fir_f32,
     .maxrows_f32 = maxrows_f32,

@@ -1,7 +1,10 @@
 // Scalar reference kernels: the complete implementation every SIMD path is tested against.
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
+#include "exp_approx.h"
 #include "kernels.h"
 
 namespace coordconv {
@@ -73,6 +76,64 @@ void axpy_f32(float a, const float* x, float* y, size_t n) {
   }
 }
 
+// exp for x <= 0, the operation sequence of exp_approx.h.
+float exp_approx(float x) {
+  using namespace expc;
+  if (!(x >= kExpMin)) return 0.0f;
+  const float t = x * kLog2e;
+  const float n = (t + kRound) - kRound;
+  float r = x - n * kLn2Hi;
+  r = r - n * kLn2Lo;
+  const float z = r * r;
+  float y = kP0;
+  y = y * r + kP1;
+  y = y * r + kP2;
+  y = y * r + kP3;
+  y = y * r + kP4;
+  y = y * r + kP5;
+  y = y * z + r;
+  y = y + 1.0f;
+  const uint32_t bits = static_cast<uint32_t>(static_cast<int32_t>(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return y * scale;
+}
+
+void gauss_f32(float* out, size_t n, float offset, float scale) {
+  for (size_t i = 0; i < n; ++i) {
+    const float u = (static_cast<float>(i) + offset) * scale;
+    out[i] = exp_approx(-(u * u));
+  }
+}
+
+void max_scaled_f32(float* out, const float* g, float s, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    const float v = s * g[i];
+    out[i] = std::max(out[i], v);
+  }
+}
+
+void max_scaled_u8(uint8_t* out, const float* g, float s, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    const float q = s * g[i] + 0.5f;
+    const uint8_t v = static_cast<uint8_t>(static_cast<int32_t>(q));
+    out[i] = std::max(out[i], v);
+  }
+}
+
+void conv_tile_f32(const ConvTile& t) {
+  for (size_t o = 0; o < t.out_channels; ++o) {
+    const float* w = t.weight + o * t.taps;
+    const float init = t.bias ? t.bias[o] : 0.0f;
+    float* out = t.out + o * t.out_stride;
+    for (size_t x = 0; x < t.n; ++x) {
+      float acc = init;
+      for (size_t k = 0; k < t.taps; ++k) acc = std::fma(w[k], t.src[k][x], acc);
+      out[x] = (t.relu && acc <= 0.0f) ? 0.0f : acc;
+    }
+  }
+}
+
 void u8_to_f32(const uint8_t* in, float* out, size_t n) {
   for (size_t i = 0; i < n; ++i) out[i] = static_cast<float>(in[i]);
 }
@@ -126,6 +187,12 @@ void softmax_row_f32(const float* p, size_t n, float max, float beta, double* su
   sums[1] += sx;
 }
 
+uint8_t sweep_u8(const uint8_t* p, size_t n) {
+  uint8_t r = 0;
+  for (size_t i = 0; i < n; ++i) r |= p[i];
+  return r;
+}
+
 }  // namespace
 
 const Kernels kScalarKernels = {
@@ -138,12 +205,17 @@ const Kernels kScalarKernels = {
     .sum_u8 = sum_u8,
     .relu_f32 = relu_f32,
     .axpy_f32 = axpy_f32,
+    .gauss_f32 = gauss_f32,
+    .max_scaled_f32 = max_scaled_f32,
+    .max_scaled_u8 = max_scaled_u8,
+    .conv_tile_f32 = conv_tile_f32,
     .u8_to_f32 = u8_to_f32,
     .fir_f32 = fir_f32,
     .maxrows_f32 = maxrows_f32,
     .peak_candidates_f32 = peak_candidates_f32,
     .centroid_row_f32 = centroid_row_f32,
     .softmax_row_f32 = softmax_row_f32,
+    .sweep_u8 = sweep_u8,
 };
 
 }  // namespace coordconv

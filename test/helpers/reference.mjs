@@ -1,3 +1,4 @@
+import { fma32 } from './conv-ref.mjs';
 // Plain JavaScript references, written from the definitions, never from the native code.
 const f = Math.fround;
 
@@ -50,8 +51,8 @@ export function conv2dRef(input, [n, c, h, w], weight, [o, wc, kh, kw], padding,
               for (let kx = 0; kx < kw; kx++) {
                 const xi = x + kx - padLeft;
                 if (xi < 0 || xi >= w) continue;
-                const prod = f(weight[((oc * wc + ic) * kh + ky) * kw + kx] * input[((b * c + ic) * h + yi) * w + xi]);
-                acc = f(acc + prod);
+                // One fused multiply-add per tap, as the conv engine computes it on every path.
+                acc = fma32(weight[((oc * wc + ic) * kh + ky) * kw + kx], input[((b * c + ic) * h + yi) * w + xi], acc);
               }
             }
           }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../../native/dispatch.h"
+#include "../../native/fp_env.h"
 #include "../../native/kernels.h"
 
 namespace {
@@ -65,6 +66,7 @@ struct Tally {
 
 void compare_decoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng, const Inputs& in,
                      size_t n, size_t offset, int flavour);
+void compare_encoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng, size_t n, size_t offset);
 
 void compare(const Kernels& k, const Kernels& ref, Tally& t) {
   std::mt19937 rng(20202);
@@ -104,6 +106,7 @@ void compare(const Kernels& k, const Kernels& ref, Tally& t) {
         for (size_t i = 0; i < n; ++i) axpy_ok = axpy_ok && (same_bits(y1[i], y2[i]) || (std::isnan(y1[i]) && std::isnan(y2[i])));
         t.check(axpy_ok, path, "axpy_f32", n, offset);
         compare_decoder(k, ref, t, rng, in, n, offset, flavour);
+        if (flavour == 0) compare_encoder(k, ref, t, rng, n, offset);
       }
     }
   }
@@ -174,6 +177,59 @@ void compare_decoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt1993
     k.softmax_row_f32(f, n, max, beta, s1);
     ref.softmax_row_f32(f, n, max, beta, s2);
     t.check(close(s1, s2), path, "softmax_row_f32", n, offset);
+  }
+}
+
+// The encoder and CoordConv kernels (issue 4): all bit for bit, under the flush-to-zero mode the
+// encoder runs in (gauss and max_scaled) and in the default mode (conv_tile, whose fused
+// multiply-add is std::fma on the scalar path).
+void compare_encoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng, size_t n, size_t offset) {
+  const std::string path = k.name;
+  std::uniform_real_distribution<float> centre(-8.0f, 72.0f), scale(0.01f, 3.0f), unit(0.0f, 1.0f);
+  {
+    const coordconv::FlushSubnormals ftz;
+    const float off = -centre(rng), sc = scale(rng);
+    std::vector<float> g1(n + offset, 7.0f), g2(n + offset, 7.0f);
+    k.gauss_f32(g1.data() + offset, n, off, sc);
+    ref.gauss_f32(g2.data() + offset, n, off, sc);
+    t.check(std::memcmp(g1.data(), g2.data(), g1.size() * sizeof(float)) == 0, path, "gauss_f32", n, offset);
+    const float s = unit(rng) * 2.0f;
+    std::vector<float> m1(n + offset), m2;
+    for (float& v : m1) v = unit(rng) * 0.5f;
+    m2 = m1;
+    k.max_scaled_f32(m1.data() + offset, g2.data() + offset, s, n);
+    ref.max_scaled_f32(m2.data() + offset, g2.data() + offset, s, n);
+    t.check(std::memcmp(m1.data(), m2.data(), m1.size() * sizeof(float)) == 0, path, "max_scaled_f32", n, offset);
+    std::vector<uint8_t> base(n + offset);
+    for (uint8_t& v : base) v = static_cast<uint8_t>(rng() % 256);
+    std::vector<uint8_t> u1 = base, u2 = base;
+    const float s8 = 255.0f * unit(rng);
+    k.max_scaled_u8(u1.data() + offset, g2.data() + offset, s8, n);
+    ref.max_scaled_u8(u2.data() + offset, g2.data() + offset, s8, n);
+    t.check(u1 == u2, path, "max_scaled_u8", n, offset);
+  }
+  if (n > 80) return;  // conv tiles: every width up to 80, a few channel counts
+  for (size_t out_channels : {1, 3, 8, 13}) {
+    const size_t taps = 1 + rng() % 12;
+    std::vector<std::vector<float>> rows(taps, std::vector<float>(n + offset));
+    std::vector<const float*> src(taps);
+    for (size_t j = 0; j < taps; ++j) {
+      for (float& v : rows[j]) v = unit(rng) * 2.0f - 1.0f;
+      src[j] = rows[j].data() + offset;
+    }
+    std::vector<float> weight(out_channels * taps), bias(out_channels);
+    for (float& v : weight) v = unit(rng) * 2.0f - 1.0f;
+    for (float& v : bias) v = unit(rng) - 0.5f;
+    const size_t stride = n + 5;
+    for (bool relu : {false, true}) {
+      std::vector<float> o1(out_channels * stride, 9.0f), o2 = o1;
+      coordconv::ConvTile a{src.data(), taps, weight.data(), relu ? nullptr : bias.data(), out_channels, o1.data(), stride, n, relu};
+      coordconv::ConvTile b = a;
+      b.out = o2.data();
+      k.conv_tile_f32(a);
+      ref.conv_tile_f32(b);
+      t.check(std::memcmp(o1.data(), o2.data(), o1.size() * sizeof(float)) == 0, path, "conv_tile_f32", n, offset);
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 // Compiled by test/types.test.mjs with `tsc --noEmit`: the public types accept what the docs show and
 // reject what they forbid (each @ts-expect-error must be an error, or tsc fails).
-import { argmax, concurrency, conv2d, decode, decodeSync, relu, simd, sum } from 'coordconv';
+import { addCoords, argmax, concurrency, conv2d, coordConv2d, coordConv2dSync, decode, decodeSync, encode, encodeSync, relu, simd, sum } from 'coordconv';
 import type { DecodeResult, SimdInfo } from 'coordconv';
 
 const f32 = new Float32Array(4);
@@ -26,10 +26,25 @@ concurrency(2);
 conv2d({ data: f32, shape: [1, 1, 2, 2] }, { data: new Float32Array(1), shape: [1, 1, 1, 1] }, { padding: 'valid' });
 // @ts-expect-error conv2d takes Float32 only
 conv2d({ data: u8, shape: [1, 1, 2, 2] }, { data: new Float32Array(1), shape: [1, 1, 1, 1] });
-// @ts-expect-error padding is 'same' or 'valid'
-conv2d({ data: f32, shape: [1, 1, 2, 2] }, { data: new Float32Array(1), shape: [1, 1, 1, 1] }, { padding: 1 });
+conv2d({ data: f32, shape: [1, 1, 2, 2] }, { data: new Float32Array(1), shape: [1, 1, 1, 1] }, { padding: 1, stride: [1, 2], dilation: 1, activation: 'relu' });
+// @ts-expect-error padding is 'same', 'valid', a number or [rows, columns]
+conv2d({ data: f32, shape: [1, 1, 2, 2] }, { data: new Float32Array(1), shape: [1, 1, 1, 1] }, { padding: 'full' });
 relu({ data: f32, shape: [4] });
 const sums: Float64Array = sum({ data: u8, shape: [2, 2] }).data;
 const indices: Float64Array = argmax({ data: f32, shape: [2, 2] }).indices;
 
-export { coords, valid, lead, later, info, n, sums, indices };
+// Encoder and CoordConv (issue 4): the result type follows dtype.
+const heat: Float32Array = encodeSync({ data: f32, shape: [2, 2] }, { height: 4, width: 4, kind: 'gaussian', sigma: 1 }).data;
+const bytes: Uint8Array = encodeSync({ data: f32, shape: [2, 2] }, { height: 4, width: 4, dtype: 'uint8' }).data;
+const laterHeat: Promise<{ data: Float32Array; shape: number[] }> = encode({ data: f32, shape: [2, 2] }, { height: 4, width: 4 });
+// @ts-expect-error height is required
+encodeSync({ data: f32, shape: [2, 2] }, { width: 4 });
+// @ts-expect-error kind is 'onehot', 'square' or 'gaussian'
+encodeSync({ data: f32, shape: [2, 2] }, { height: 4, width: 4, kind: 'disc' });
+const withCoords = addCoords({ data: f32, shape: [1, 1, 2, 2] }, { layout: 'nchw', withR: true });
+const layer = coordConv2dSync(withCoords, { weight: { data: f32, shape: [1, 6, 1, 1] }, padding: 'same', activation: 'relu' });
+const laterLayer: Promise<{ data: Float32Array; shape: number[] }> = coordConv2d(withCoords, { weight: { data: f32, shape: [1, 6, 1, 1] } });
+// @ts-expect-error weight is required
+coordConv2dSync(withCoords, { padding: 1 });
+
+export { coords, valid, lead, later, info, n, sums, indices, heat, bytes, laterHeat, layer, laterLayer };

@@ -1,0 +1,517 @@
+// Decoding throughput: coordconv against its peers, on the same inputs, in one run.
+//
+// Workloads (issue 3): 4096 one-hot planes of 64 x 64 in Float32 and in Uint8, methods 'argmax'
+// and 'exact'; 64 x 17 heatmaps of 64 x 48 (Float32), methods 'argmax' and 'dark'.
+// Peers: coordconv itself (sync and async, 1 thread and all cores), a plain JavaScript loop,
+// tfjs (cpu and wasm backends), onnxruntime-node running an ArgMax model (all threads and 1),
+// NumPy vectorised over the batch (timed inside Python), the DARK algorithm in NumPy/SciPy for
+// 'dark', and a read-only SIMD sweep over the same bytes: the memory roofline.
+// Every peer's answer is checked against coordconv's before it is timed.
+//
+// Writes bench/results/decode.json and bench/results/decode.svg; prints the tables.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+
+import { argmaxModel } from './onnx-model.mjs';
+import { barChartSvg, benchDir, environment, formatNumber, measureInterleaved, printTable, writeResults, writeSvg } from './lib/harness.mjs';
+import { readNpy, writeNpy } from './lib/npy.mjs';
+
+const root = path.resolve(benchDir, '..');
+if (!existsSync(path.join(root, 'dist', 'index.js'))) {
+  console.error('coordconv is not built: run `npm ci` (or `npm run build`) at the repository root first.');
+  process.exit(1);
+}
+const require = createRequire(import.meta.url);
+const coordconv = require('../dist/index.js');
+// The sweep is an internal addon function, not public API: bench/ reaches it through lib's loader.
+const { addon } = require('../dist/addon.js');
+
+const cores = coordconv.maxConcurrency;
+const NAME = 'decode';
+const notes = [];
+
+// --- inputs ---------------------------------------------------------------------------------------
+
+// mulberry32: a small seeded generator, so every run decodes the same planes.
+function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function oneHot(Type, planes, h, w, value, seed) {
+  const rand = random(seed);
+  // fill(0) writes every page: a fresh ArrayBuffer's untouched pages all map the kernel's one
+  // shared zero page, which stays in cache and would make every reader look faster than memory.
+  const data = new Type(planes * h * w).fill(0);
+  for (let p = 0; p < planes; ++p) data[p * h * w + Math.floor(rand() * h * w)] = value;
+  return data;
+}
+
+// Unnormalised Gaussians (sigma 2, peak 1) at sub-pixel centres at least 6 px from every edge,
+// as a pose model's target heatmaps look.
+function heatmaps(planes, h, w, seed) {
+  const rand = random(seed);
+  const data = new Float32Array(planes * h * w);
+  const s2 = 2 * 2 * 2;
+  for (let p = 0; p < planes; ++p) {
+    const cx = 6 + rand() * (w - 13), cy = 6 + rand() * (h - 13);
+    const base = p * h * w;
+    for (let y = 0; y < h; ++y) {
+      for (let x = 0; x < w; ++x) data[base + y * w + x] = Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / s2);
+    }
+  }
+  return data;
+}
+
+const workloads = [
+  { id: 'onehot-f32', title: '4096 one-hot planes 64x64, Float32', shape: [4096, 64, 64], methods: ['argmax', 'exact'],
+    make: () => oneHot(Float32Array, 4096, 64, 64, 1, 1) },
+  { id: 'onehot-u8', title: '4096 one-hot planes 64x64, Uint8', shape: [4096, 64, 64], methods: ['argmax', 'exact'],
+    make: () => oneHot(Uint8Array, 4096, 64, 64, 255, 2) },
+  { id: 'heatmaps-f32', title: '64x17 heatmaps 64x48, Float32', shape: [64, 17, 64, 48], methods: ['argmax', 'dark'],
+    make: () => heatmaps(64 * 17, 64, 48, 3) },
+];
+
+// --- peers ----------------------------------------------------------------------------------------
+
+function jsArgmax(data, planes, size) {
+  const index = new Int32Array(planes);
+  const score = new Float32Array(planes);
+  for (let p = 0; p < planes; ++p) {
+    const base = p * size;
+    let best = data[base];
+    let at = 0;
+    for (let i = 1; i < size; ++i) {
+      const v = data[base + i];
+      if (v > best) {
+        best = v;
+        at = i;
+      }
+    }
+    index[p] = at;
+    score[p] = best;
+  }
+  return index;
+}
+
+async function loadTf() {
+  try {
+    const tf = await import('@tensorflow/tfjs');
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    return { tf, wasm };
+  } catch (error) {
+    notes.push(`tfjs rows skipped: ${error.message.split('\n')[0]}`);
+    return null;
+  }
+}
+
+function loadOrt() {
+  try {
+    return require('onnxruntime-node');
+  } catch (error) {
+    notes.push(`onnxruntime-node rows skipped: ${error.message.split('\n')[0]}`);
+    return null;
+  }
+}
+
+// Debian's interpreter (python3-numpy, python3-scipy) where it exists, else python3 on PATH;
+// BENCH_PYTHON picks another.
+const python = process.env.BENCH_PYTHON || (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+const pythonScript = path.join(benchDir, 'python', 'decode_peers.py');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'coordconv-bench-'));
+process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+
+let numpyInfo = null;
+function probeNumpy() {
+  const r = spawnSync(python, ['-c', 'import numpy, json; print(numpy.__version__)'], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    notes.push(`NumPy rows skipped: ${python} with numpy was not found (Debian: apt-get install python3-numpy)`);
+    return false;
+  }
+  numpyInfo = { version: r.stdout.trim() };
+  const s = spawnSync(python, ['-c', 'import scipy'], { encoding: 'utf8' });
+  numpyInfo.scipy = s.status === 0;
+  if (!numpyInfo.scipy) notes.push('python3-scipy absent: the DARK peer blurs with a separable NumPy convolution instead of scipy.ndimage.gaussian_filter');
+  return true;
+}
+
+// A Python process serving the NumPy peers on one workload's bytes (see python/decode_peers.py):
+// each `run(kind)` runs a peer once and resolves with the time Python measured (perf_counter).
+class NumpyPeers {
+  constructor(workload, data) {
+    this.src = path.join(tmp, `${workload.id}.npy`);
+    writeNpy(this.src, data, workload.shape);
+    this.child = spawn(python, [pythonScript, this.src], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.stderr = '';
+    this.child.stderr.on('data', (chunk) => (this.stderr += chunk));
+    this.lines = [];
+    this.waiting = [];
+    let buffer = '';
+    this.child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      buffer += chunk;
+      for (let i; (i = buffer.indexOf('\n')) >= 0; buffer = buffer.slice(i + 1)) this.deliver(buffer.slice(0, i));
+    });
+    this.child.on('close', () => this.waiting.splice(0).forEach((w) => w.reject(new Error(`NumPy peer exited: ${this.stderr.trim().split('\n').pop()}`))));
+  }
+  deliver(line) {
+    const w = this.waiting.shift();
+    if (w) w.resolve(line);
+  }
+  ask(command) {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.child.stdin.write(`${command}\n`);
+    });
+  }
+  async run(kind) {
+    const answer = await this.ask(kind);
+    const ms = Number(answer);
+    if (!Number.isFinite(ms)) throw new Error(`NumPy ${kind} peer: ${answer}`);
+    return ms;
+  }
+  async result(kind) {
+    const file = path.join(tmp, `out-${kind}.npy`);
+    await this.ask(`save ${kind} ${file}`);
+    return readNpy(file).data;
+  }
+  info() {
+    return this.ask('info').then(JSON.parse);
+  }
+  close() {
+    this.child.stdin.end();
+    rmSync(this.src, { force: true });
+  }
+}
+
+// --- checks ---------------------------------------------------------------------------------------
+
+// Row-major index of each plane's decoded point (argmax and exact give integers).
+function indicesOf(result, width) {
+  const n = result.valid.length;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; ++i) out[i] = result.valid[i] ? result.coords[2 * i + 1] * width + result.coords[2 * i] : -1;
+  return out;
+}
+
+function firstMismatch(a, b) {
+  if (a.length !== b.length) return `length ${a.length} vs ${b.length}`;
+  for (let i = 0; i < a.length; ++i) if (Number(a[i]) !== Number(b[i])) return `plane ${i}: ${a[i]} vs ${b[i]}`;
+  return null;
+}
+
+function sameResult(a, b) {
+  const eq = (x, y) => x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
+  return eq(a.coords, b.coords) && eq(a.scores, b.scores) && eq(a.valid, b.valid);
+}
+
+// --- the run --------------------------------------------------------------------------------------
+
+const rows = [];
+const checks = [];
+const methods = new Set(coordconv.DECODE_METHODS);
+const tfjs = await loadTf();
+const ort = loadOrt();
+const haveNumpy = probeNumpy();
+
+function addRow(workload, method, impl, time, extra = {}) {
+  const planes = workload.shape.slice(0, -2).reduce((a, b) => a * b, 1);
+  const bytes = workload.bytes;
+  const row = {
+    workload: workload.id, method, impl, ...time,
+    planesPerSec: planes / (time.medianMs / 1e3),
+    gbPerSec: bytes / (time.medianMs / 1e3) / 1e9,
+    ...extra,
+  };
+  rows.push(row);
+  return row;
+}
+
+function check(workload, peer, against, problem) {
+  checks.push({ workload: workload.id, peer, against, ok: problem === null, detail: problem ?? 'equal' });
+  if (problem !== null) console.log(`  ! ${peer} disagrees with ${against}: ${problem} (row excluded from ratios)`);
+  return problem === null;
+}
+
+// Runs fn with console.log and console.warn silenced: tfjs prints a one-time "install tfjs-node"
+// banner (tfjs-node cannot be installed here) when a backend starts or first stores a tensor.
+async function quietly(fn) {
+  const { log, warn } = console;
+  console.log = console.warn = () => {};
+  try {
+    return await fn();
+  } finally {
+    Object.assign(console, { log, warn });
+  }
+}
+
+async function useBackend(tf, name) {
+  if (tf.getBackend() !== name) await quietly(async () => (await tf.setBackend(name), await tf.ready()));
+}
+
+for (const workload of workloads) {
+  const data = workload.make();
+  workload.bytes = data.byteLength;
+  const [h, w] = workload.shape.slice(-2);
+  const planes = data.length / (h * w);
+  const input = { data, shape: workload.shape };
+  console.log(`\n## ${workload.title}: [${workload.shape.join(', ')}] ${data.constructor.name}, ${(data.byteLength / 2 ** 20).toFixed(1)} MiB`);
+
+  // Every implementation timed on this workload: { methods, impl, extra, fn, before?, selfTimed? }.
+  // They are checked first, then timed together in interleaved rounds.
+  const impls = [];
+  const cleanup = [];
+
+  // coordconv: every method of this workload the build has; 1 thread vs all cores, sync vs async.
+  const reference = {};
+  for (const method of workload.methods) {
+    if (!methods.has(method)) {
+      notes.push(`${workload.id}: coordconv has no method '${method}' in this build; its rows are skipped`);
+      console.log(`  (method '${method}' not in this build: skipped)`);
+      continue;
+    }
+    coordconv.concurrency(cores);
+    const sync = coordconv.decodeSync(input, { method });
+    const asyncResult = await coordconv.decode(input, { method });
+    coordconv.concurrency(1);
+    const single = coordconv.decodeSync(input, { method });
+    coordconv.concurrency(cores);
+    check(workload, `coordconv ${method} async`, `coordconv ${method} sync`, sameResult(sync, asyncResult) ? null : 'results differ');
+    check(workload, `coordconv ${method} 1 thread`, `coordconv ${method} ${cores} threads`, sameResult(sync, single) ? null : 'results differ');
+    reference[method] = sync;
+    for (const threads of [1, cores]) {
+      const label = (mode) => `coordconv ${mode}, ${threads} thread${threads > 1 ? 's' : ''}`;
+      const before = () => coordconv.concurrency(threads);
+      impls.push({ methods: [method], impl: label('sync'), extra: { kind: 'coordconv', mode: 'sync', threads }, before, fn: () => coordconv.decodeSync(input, { method }) });
+      impls.push({ methods: [method], impl: label('async'), extra: { kind: 'coordconv', mode: 'async', threads }, before, fn: () => coordconv.decode(input, { method }) });
+    }
+  }
+
+  // The argmax answer the peers must reproduce: coordconv's 'argmax', else its 'exact' (one-hot
+  // planes), else (a build without either) the JavaScript loop.
+  const jsIndex = jsArgmax(data, planes, h * w);
+  let expected, expectedName;
+  if (reference.argmax) [expected, expectedName] = [indicesOf(reference.argmax, w), 'coordconv argmax'];
+  else if (reference.exact) [expected, expectedName] = [indicesOf(reference.exact, w), 'coordconv exact'];
+  else [expected, expectedName] = [jsIndex, 'the JavaScript loop'];
+  if (reference.argmax && reference.exact) {
+    check(workload, 'coordconv exact', 'coordconv argmax', firstMismatch(indicesOf(reference.exact, w), expected));
+  }
+
+  // The argmax peers stand against every argmax-like method of this workload.
+  const argmaxLike = workload.methods.filter((m) => m === 'argmax' || m === 'exact');
+
+  // The roofline: one read-only pass over the same bytes, all cores and one.
+  for (const threads of [cores, 1]) {
+    impls.push({ methods: argmaxLike, impl: `sweep (roofline), ${threads} thread${threads > 1 ? 's' : ''}`, extra: { kind: 'roofline', threads }, fn: () => addon._sweep({ data, threads }) });
+  }
+
+  if (check(workload, 'JavaScript loop', expectedName, firstMismatch(jsIndex, expected))) {
+    impls.push({ methods: argmaxLike, impl: 'JavaScript loop', extra: { kind: 'js', threads: 1 }, fn: () => jsArgmax(data, planes, h * w) });
+  }
+
+  if (tfjs) {
+    const { tf, wasm } = tfjs;
+    for (const backend of ['cpu', 'wasm']) {
+      await useBackend(tf, backend);
+      // tfjs has no uint8 dtype: Uint8 planes become an int32 tensor, converted before timing.
+      const x = await quietly(() => (data instanceof Float32Array ? tf.tensor2d(data, [planes, h * w]) : tf.tensor2d(Int32Array.from(data), [planes, h * w], 'int32')));
+      cleanup.push(() => x.dispose());
+      const run = () => {
+        const i = tf.argMax(x, 1);
+        const m = tf.max(x, 1);
+        const out = i.dataSync();
+        m.dataSync();
+        i.dispose();
+        m.dispose();
+        return out;
+      };
+      const threads = backend === 'wasm' ? (wasm.getThreadsCount?.() ?? 1) : 1;
+      const label = backend === 'wasm' ? `tfjs wasm (${threads} thread${threads > 1 ? 's' : ''})` : 'tfjs cpu';
+      if (check(workload, label, expectedName, firstMismatch(run(), expected))) {
+        impls.push({ methods: argmaxLike, impl: label, extra: { kind: `tfjs-${backend}`, threads }, before: () => useBackend(tf, backend), fn: run });
+      }
+    }
+  }
+
+  if (ort) {
+    const dtype = data instanceof Float32Array ? 'float32' : 'uint8';
+    const model = argmaxModel({ dtype, height: h, width: w });
+    const dims = workload.shape.length === 4 ? workload.shape : [workload.shape[0], 1, h, w];
+    const tensor = new ort.Tensor(dtype, data, dims);
+    for (const threads of [cores, 1]) {
+      const session = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+      cleanup.push(() => session.release());
+      const run = async () => (await session.run({ heatmaps: tensor })).index.data;
+      const label = `onnxruntime ${threads} thread${threads > 1 ? 's' : ''}`;
+      if (check(workload, label, expectedName, firstMismatch(await run(), expected))) {
+        impls.push({ methods: argmaxLike, impl: label, extra: { kind: 'onnxruntime', threads }, fn: run });
+      }
+    }
+  }
+
+  if (haveNumpy) {
+    const py = new NumpyPeers(workload, data);
+    cleanup.push(() => py.close());
+    try {
+      const info = await py.info();
+      await py.run('argmax');
+      if (check(workload, 'NumPy', expectedName, firstMismatch(await py.result('argmax'), expected))) {
+        impls.push({ methods: argmaxLike, impl: 'NumPy (vectorised)', extra: { kind: 'numpy', threads: 1 }, selfTimed: true, fn: () => py.run('argmax') });
+      }
+      if (workload.methods.includes('dark')) {
+        await py.run('dark');
+        const coords = await py.result('dark');
+        let ok = true;
+        if (reference.dark) {
+          let maxDiff = 0;
+          let bad = null;
+          for (let i = 0; i < planes; ++i) {
+            if (!reference.dark.valid[i]) {
+              bad ??= `plane ${i} invalid`;
+              continue;
+            }
+            for (let c = 0; c < 2; ++c) maxDiff = Math.max(maxDiff, Math.abs(reference.dark.coords[2 * i + c] - coords[2 * i + c]));
+          }
+          // Both sides run the same algorithm; float32 vs float64 arithmetic and the blur's
+          // implementation leave differences far below a hundredth of a pixel on interior peaks.
+          ok = check(workload, 'NumPy DARK', 'coordconv dark', bad ?? (maxDiff <= 0.01 ? null : `max |dx|, |dy| = ${maxDiff.toExponential(2)} px`));
+          console.log(`  NumPy DARK vs coordconv dark: max coordinate difference ${maxDiff.toExponential(2)} px`);
+        }
+        if (ok) {
+          impls.push({ methods: ['dark'], impl: `NumPy DARK (${info.blur.startsWith('scipy') ? 'SciPy' : 'NumPy'} blur)`, extra: { kind: 'numpy-dark', threads: 1, blur: info.blur }, selfTimed: true, fn: () => py.run('dark') });
+        }
+      }
+    } catch (error) {
+      notes.push(`${workload.id}: ${error.message}`);
+    }
+  }
+
+  const times = await measureInterleaved(impls);
+  for (const [i, im] of impls.entries()) {
+    for (const method of im.methods) addRow(workload, method, im.impl, times[i], im.extra);
+  }
+  for (const done of cleanup) await done();
+
+  const byMethod = (a, b) => workload.methods.indexOf(a.method) - workload.methods.indexOf(b.method);
+  printTable(rows.filter((r) => r.workload === workload.id).sort(byMethod), [
+    { key: 'method', title: 'method', align: 'left' },
+    { key: 'impl', title: 'implementation', align: 'left' },
+    { key: 'medianMs', title: 'median ms', format: (v) => v.toFixed(2) },
+    { key: 'minMs', title: 'min ms', format: (v) => v.toFixed(2) },
+    { key: 'reps', title: 'reps' },
+    { key: 'planesPerSec', title: 'planes/s', format: (v) => formatNumber(v) },
+    { key: 'gbPerSec', title: 'GB/s', format: (v) => v.toFixed(2) },
+  ]);
+}
+
+// --- ratios and targets ---------------------------------------------------------------------------
+
+// The headline coordconv row of a (workload, method): sync on all cores.
+const headline = (workload, method) => rows.find((r) => r.workload === workload && r.method === method && r.kind === 'coordconv' && r.mode === 'sync' && r.threads === cores);
+
+// Issue 3's targets: (workload, method, peer kind) -> minimum ratio. For the roofline the ratio is
+// sweep time / coordconv time (the fraction of memory speed reached); for peers, peer time /
+// coordconv time (the speed-up).
+const targets = [];
+for (const method of ['argmax', 'exact']) {
+  targets.push(
+    { workload: 'onehot-f32', method, peer: (r) => r.kind === 'roofline' && r.threads === cores, peerName: `sweep (roofline), ${cores} threads`, min: 0.9 },
+    { workload: 'onehot-f32', method, peer: (r) => r.kind === 'numpy', peerName: 'NumPy', min: 1.0 },
+    { workload: 'onehot-f32', method, peer: (r) => r.kind === 'onnxruntime' && r.threads === cores, peerName: `onnxruntime ${cores} threads`, min: 3 },
+    { workload: 'onehot-f32', method, peer: (r) => r.kind === 'js', peerName: 'JavaScript loop', min: 10 },
+    { workload: 'onehot-f32', method, peer: (r) => r.kind === 'tfjs-cpu', peerName: 'tfjs cpu', min: 10 },
+    { workload: 'onehot-f32', method, peer: (r) => r.kind === 'tfjs-wasm', peerName: 'tfjs wasm', min: 10 },
+  );
+}
+targets.push({ workload: 'heatmaps-f32', method: 'dark', peer: (r) => r.kind === 'numpy-dark', peerName: 'NumPy DARK', min: 20 });
+
+const ratios = [];
+for (const r of rows) {
+  if (r.kind === 'coordconv') continue;
+  const cc = headline(r.workload, r.method);
+  if (!cc) continue;
+  const ratio = r.medianMs / cc.medianMs;
+  const target = targets.find((t) => t.workload === r.workload && t.method === r.method && t.peer(r));
+  ratios.push({
+    workload: r.workload, method: r.method, coordconv: cc.impl, peer: r.impl, ratio,
+    target: target ? target.min : null,
+    verdict: target ? (ratio >= target.min ? 'PASS' : 'MISS') : '',
+  });
+}
+for (const t of targets) {
+  if (!ratios.some((x) => x.workload === t.workload && x.method === t.method && x.target === t.min && x.verdict)) {
+    ratios.push({ workload: t.workload, method: t.method, coordconv: headline(t.workload, t.method)?.impl ?? '-', peer: t.peerName, ratio: null, target: t.min, verdict: 'NOT RUN' });
+  }
+}
+
+const order = (r) => {
+  const wi = workloads.findIndex((w) => w.id === r.workload);
+  return wi * 100 + workloads[wi].methods.indexOf(r.method) * 10 + (r.verdict ? 0 : 1);
+};
+ratios.sort((a, b) => order(a) - order(b));
+
+console.log(`\n## Ratios: coordconv (sync, ${cores} threads) against each peer, same run`);
+console.log('   (peer time / coordconv time; for the roofline sweep: sweep time / coordconv time)');
+printTable(ratios, [
+  { key: 'workload', title: 'workload', align: 'left' },
+  { key: 'method', title: 'method', align: 'left' },
+  { key: 'peer', title: 'peer', align: 'left' },
+  { key: 'ratio', title: 'ratio', format: (v) => (v === null ? '-' : `${v.toFixed(2)}x`) },
+  { key: 'target', title: 'target', format: (v) => (v === null ? '' : `>= ${v}x`) },
+  { key: 'verdict', title: 'verdict', align: 'left' },
+]);
+
+const env = environment({
+  simd: coordconv.simd().active,
+  simdAvailable: coordconv.simd().available,
+  coordconvThreads: cores,
+  uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? '4 (default)',
+  onnxruntime: ort ? require('onnxruntime-node/package.json').version : null,
+  tfjs: tfjs ? tfjs.tf.version.tfjs : null,
+  numpy: numpyInfo?.version ?? null,
+  scipy: numpyInfo?.scipy ?? false,
+  python: haveNumpy ? spawnSync(python, ['--version'], { encoding: 'utf8' }).stdout.trim() : null,
+});
+console.log(`\nCPU ${env.cpu} (${env.cores} cores), Node ${env.node}, SIMD path ${env.simd}, NumPy ${env.numpy ?? 'absent'}, onnxruntime-node ${env.onnxruntime ?? 'absent'}, tfjs ${env.tfjs ?? 'absent'}`);
+for (const n of notes) console.log(`note: ${n}`);
+const summary = { pass: ratios.filter((r) => r.verdict === 'PASS').length, miss: ratios.filter((r) => r.verdict === 'MISS').length, notRun: ratios.filter((r) => r.verdict === 'NOT RUN').length };
+console.log(`targets: ${summary.pass} PASS, ${summary.miss} MISS, ${summary.notRun} NOT RUN`);
+
+const file = writeResults(NAME, {
+  name: NAME,
+  description: 'Heatmap/one-hot decoding throughput: coordconv against peers on the same inputs (issue 3).',
+  methodology: 'Every implementation of a workload is checked against coordconv first, warmed up once, then timed in interleaved rounds (each round runs each implementation once, in an order rotated per round; at least 5 rounds, more within a 6 s budget), so load drifting on a shared machine hits all alike. Times are medians in ms (min and max kept). NumPy peers run in a Python process serving the same bytes and time themselves with time.perf_counter. Ratios compare coordconv sync on all cores with each peer in the same run.',
+  environment: env,
+  workloads: workloads.map(({ id, title, shape, methods: m, bytes }) => ({ id, title, shape, methods: m, bytes })),
+  rows,
+  ratios,
+  checks,
+  summary,
+  notes,
+});
+
+const groups = [];
+for (const workload of workloads) {
+  for (const method of workload.methods) {
+    const bars = rows.filter((r) => r.workload === workload.id && r.method === method)
+      .sort((a, b) => b.planesPerSec - a.planesPerSec)
+      .map((r) => ({ label: r.impl, value: r.planesPerSec, highlight: r.kind === 'coordconv', roofline: r.kind === 'roofline' }));
+    if (bars.length) groups.push({ title: `${workload.title}: ${method}`, bars });
+  }
+}
+const svg = writeSvg(NAME, barChartSvg({
+  title: 'coordconv decode throughput against peers (higher is better)',
+  subtitle: `${env.cpu}, ${env.cores} cores, Node ${env.node}, SIMD ${env.simd}; medians of one run`,
+  unit: 'planes per second',
+  groups,
+}));
+console.log(`\nwrote ${path.relative(root, file)} and ${path.relative(root, svg)}`);

@@ -1,0 +1,187 @@
+// Shared pieces of every bench/*.bench.mjs: timing, the environment record, the printed table, the
+// results JSON and the SVG chart. See bench/README.md for the convention.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const resultsDir = path.join(benchDir, 'results');
+
+// BENCH_QUICK=1 shortens every measurement (for trying a bench file out, not for numbers).
+const quick = process.env.BENCH_QUICK === '1';
+
+/**
+ * Times `fn` (sync or async): `warmup` untimed calls, then at least `minReps` timed calls and more
+ * while the total stays under `budgetMs` (at most `maxReps`). Returns the median and the other
+ * order statistics in milliseconds.
+ */
+export async function measure(fn, { warmup = 2, minReps = 5, maxReps = 25, budgetMs = 1500 } = {}) {
+  if (quick) {
+    warmup = 1;
+    minReps = 3;
+    maxReps = 3;
+  }
+  for (let i = 0; i < warmup; ++i) await fn();
+  const samples = [];
+  const start = performance.now();
+  while (samples.length < minReps || (samples.length < maxReps && performance.now() - start < budgetMs)) {
+    const t0 = performance.now();
+    await fn();
+    samples.push(performance.now() - t0);
+  }
+  return summarize(samples);
+}
+
+/**
+ * Times several implementations in interleaved rounds: every round runs each once, in an order
+ * rotated from round to round, so on a machine whose load drifts every implementation sees the
+ * same mix of quiet and busy moments and their ratios stay honest. Each impl is
+ * `{ fn, before?, selfTimed? }`: `before` runs untimed ahead of each call (switching a backend,
+ * setting a thread count); a `selfTimed` fn returns its own time in ms (work timed inside another
+ * process, such as Python). After `warmup` untimed calls each, at least `minRounds` rounds run,
+ * and more while the total stays under `budgetMs` (at most `maxRounds`). Returns one summary per impl.
+ */
+export async function measureInterleaved(impls, { warmup = 1, minRounds = 5, maxRounds = 25, budgetMs = 6000 } = {}) {
+  if (quick) {
+    minRounds = 2;
+    maxRounds = 2;
+  }
+  for (const im of impls) {
+    for (let i = 0; i < warmup; ++i) {
+      await im.before?.();
+      await im.fn();
+    }
+  }
+  const samples = impls.map(() => []);
+  const start = performance.now();
+  for (let round = 0; round < minRounds || (round < maxRounds && performance.now() - start < budgetMs); ++round) {
+    for (let j = 0; j < impls.length; ++j) {
+      const k = (j + round) % impls.length;
+      const im = impls[k];
+      await im.before?.();
+      const t0 = performance.now();
+      const r = await im.fn();
+      const t = performance.now() - t0;
+      samples[k].push(im.selfTimed ? r : t);
+    }
+  }
+  return samples.map(summarize);
+}
+
+export function summarize(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { medianMs: median, minMs: sorted[0], maxMs: sorted[sorted.length - 1], reps: sorted.length };
+}
+
+function gitCommit() {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: benchDir, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+/** CPU, cores, Node version and whatever the bench file adds (SIMD path, peer versions). */
+export function environment(extra = {}) {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    date: new Date().toISOString(),
+    // The machine's load when the results were written: a busy machine makes every number noisy.
+    loadAverage: os.loadavg().map((v) => Number(v.toFixed(2))),
+    commit: gitCommit(),
+    ...extra,
+  };
+}
+
+const fmt = (v, digits = 3) => {
+  if (v === null || v === undefined || Number.isNaN(v)) return '-';
+  if (Math.abs(v) >= 1e9) return `${(v / 1e9).toFixed(2)}G`;
+  if (Math.abs(v) >= 1e6) return `${(v / 1e6).toFixed(2)}M`;
+  if (Math.abs(v) >= 1e4) return `${(v / 1e3).toFixed(1)}k`;
+  return Number(v.toPrecision(digits)).toString();
+};
+export { fmt as formatNumber };
+
+/** Prints rows of plain objects as an aligned text table with the given columns. */
+export function printTable(rows, columns) {
+  const cells = rows.map((r) => columns.map((c) => (c.format ? c.format(r[c.key], r) : String(r[c.key] ?? '-'))));
+  const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i].length)));
+  const line = (parts) => parts.map((p, i) => (columns[i].align === 'left' ? p.padEnd(widths[i]) : p.padStart(widths[i]))).join('  ');
+  console.log(line(columns.map((c) => c.title)));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of cells) console.log(line(row));
+}
+
+// A BENCH_QUICK run writes <name>.quick.json / .svg (ignored by git), never the real results.
+const stem = (name) => (quick ? `${name}.quick` : name);
+
+/** Writes bench/results/<name>.json (and returns its path). */
+export function writeResults(name, payload) {
+  mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `${stem(name)}.json`);
+  writeFileSync(file, `${JSON.stringify(payload, null, 2)}\n`);
+  return file;
+}
+
+const escapeXml = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]);
+
+/**
+ * A horizontal bar chart, one panel per group, bars on a log10 axis shared by all panels, as SVG
+ * text. groups: [{ title, bars: [{ label, value, highlight }] }]; unit names the value.
+ */
+export function barChartSvg({ title, subtitle, unit, groups }) {
+  const values = groups.flatMap((g) => g.bars.map((b) => b.value)).filter((v) => v > 0);
+  const lo = Math.floor(Math.log10(Math.min(...values)));
+  const hi = Math.ceil(Math.log10(Math.max(...values)));
+  const labelW = 250, barW = 520, valueW = 90, rowH = 18, gap = 6, panelPad = 28, left = 10;
+  const width = left + labelW + barW + valueW + 10;
+  const scale = (v) => (v > 0 ? ((Math.log10(v) - lo) / (hi - lo || 1)) * barW : 0);
+  const out = [];
+  let y = 56;
+  for (const g of groups) {
+    out.push(`<text x="${left}" y="${y}" font-weight="bold">${escapeXml(g.title)}</text>`);
+    y += 10;
+    for (const b of g.bars) {
+      const w = Math.max(1, scale(b.value));
+      out.push(`<text x="${left + labelW - 6}" y="${y + rowH - 5}" text-anchor="end">${escapeXml(b.label)}</text>`);
+      out.push(`<rect x="${left + labelW}" y="${y}" width="${w.toFixed(1)}" height="${rowH - 2}" fill="${b.highlight ? '#1f77b4' : b.roofline ? '#7f7f7f' : '#ff9f40'}"/>`);
+      out.push(`<text x="${left + labelW + w + 4}" y="${y + rowH - 5}">${escapeXml(fmt(b.value))}</text>`);
+      y += rowH;
+    }
+    y += panelPad - rowH + gap + 10;
+  }
+  // Decade grid lines and their labels at the bottom.
+  const axisY = y;
+  const grid = [];
+  for (let d = lo; d <= hi; ++d) {
+    const x = left + labelW + scale(10 ** d);
+    grid.push(`<line x1="${x}" y1="44" x2="${x}" y2="${axisY - 8}" stroke="#ddd"/>`);
+    grid.push(`<text x="${x}" y="${axisY + 6}" text-anchor="middle" fill="#555">1e${d}</text>`);
+  }
+  const height = axisY + 30;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${left}" y="20" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
+    `<text x="${left}" y="38" fill="#555">${escapeXml(subtitle)}</text>`,
+    ...grid,
+    ...out,
+    `<text x="${left + labelW + barW / 2}" y="${axisY + 22}" text-anchor="middle" fill="#555">${escapeXml(unit)} (log scale)</text>`,
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+/** Writes bench/results/<name>.svg (and returns its path). */
+export function writeSvg(name, svg) {
+  mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `${stem(name)}.svg`);
+  writeFileSync(file, svg);
+  return file;
+}

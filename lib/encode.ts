@@ -1,0 +1,193 @@
+// Coordinates to images: the inverse of decode.
+import { addon, type NativeEncodeRequest } from './addon';
+import { uninitialized } from './conv';
+import { atCallSite, isObject, isUint8Array, rangeError, typeError } from './errors';
+import { readEnum, readOptions } from './options';
+import { concurrency } from './simd';
+import { MAX_SIDE, product, readData, readShape } from './tensor';
+
+/**
+ * What each point draws (x the column, y the row, pixel centres at integers; a coordinate is
+ * rounded half away from zero where a pixel is needed, so 2.5 draws at 3 and -0.5 at -1):
+ * - `'onehot'`: `value` at the rounded coordinate;
+ * - `'square'`: `value` on the filled (2 radius + 1) x (2 radius + 1) square centred there;
+ * - `'gaussian'`: value * exp(-((x - cx)^2 + (y - cy)^2) / (2 sigma^2)), peak `value`, computed
+ *   separably in float32 ((value * gy) * gx, a fixed polynomial exp): within 1e-6 * value of the
+ *   closed form, values below 2^-126 written as 0, the same bits on every SIMD path.
+ */
+export type EncodeKind = 'onehot' | 'square' | 'gaussian';
+
+export const ENCODE_KINDS: readonly EncodeKind[] = ['onehot', 'square', 'gaussian'];
+
+/** The element type of the output planes. */
+export type EncodeDType = 'float32' | 'uint8';
+
+export interface EncodeOptions {
+  /** Required: the output height H (rows), 1 to 2^24. @example { height: 64 } */
+  height: number;
+  /** Required: the output width W (columns), 1 to 2^24. @example { width: 48 } */
+  width: number;
+  /** What a point draws. Default `'onehot'`. @example { kind: 'gaussian', sigma: 2 } */
+  kind?: EncodeKind;
+  /**
+   * The drawn value (the gaussian's peak), finite and > 0. Default 1 for 'float32' and 255 for
+   * 'uint8', where it must be at most 255 (and an integer for 'onehot' and 'square').
+   * @example { value: 0.5 }
+   */
+  value?: number;
+  /** 'square': the half-side, a non-negative integer. Default 4 (a 9 x 9 square). @example { radius: 2 } */
+  radius?: number;
+  /** 'gaussian': the standard deviation in pixels, finite and > 0. Default 2. @example { sigma: 1.5 } */
+  sigma?: number;
+  /**
+   * 'gaussian': `true` (default) centres it at the exact sub-pixel coordinate over the whole plane;
+   * `false` centres it at the rounded coordinate and draws only within floor(3 sigma) pixels of it
+   * (a (6 sigma + 1)-wide window for integer sigma), as the classic keypoint heatmap encoders do.
+   * @example { unbiased: false }
+   */
+  unbiased?: boolean;
+  /**
+   * Which points to draw: `[N, C]` or `[N, C, P]` flattened (N * C * P bytes), non-zero = drawn.
+   * Hidden points are skipped and their coordinates may be NaN. Default: every point.
+   * @example { visible: new Uint8Array([1, 0, 1]) }
+   */
+  visible?: Uint8Array;
+  /**
+   * `'float32'` (default) or `'uint8'`. A uint8 plane holds `value` as is for 'onehot' and 'square',
+   * and floor(v + 0.5) of the float32 value v for 'gaussian' (so value 255 spans 0..255).
+   * @example { dtype: 'uint8' }
+   */
+  dtype?: EncodeDType;
+}
+
+/** Coordinates: `[N, 2]`, `[N, C, 2]` or `[N, C, P, 2]` (x then y), as `{ data, shape }` or `{ data, dims }`. */
+export interface CoordsInput {
+  data: Float32Array;
+  shape?: readonly number[];
+  dims?: readonly number[];
+}
+
+/** The encoded planes, `[N, C, H, W]`. */
+export interface EncodedPlanes<D extends Float32Array | Uint8Array = Float32Array | Uint8Array> {
+  data: D;
+  shape: number[];
+}
+
+const KEYS = ['height', 'width', 'kind', 'value', 'radius', 'sigma', 'unbiased', 'visible', 'dtype'];
+
+function readSide(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw typeError(`a positive integer up to ${MAX_SIDE}`, name, value);
+  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_SIDE) {
+    throw rangeError(`a positive integer up to ${MAX_SIDE}`, name, String(value));
+  }
+  return value;
+}
+
+function readNumber(value: unknown, name: string, fallback: number, what: string, ok: (v: number) => boolean): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number') throw typeError(what, name, value);
+  if (!ok(value)) throw rangeError(what, name, String(value));
+  return value;
+}
+
+function prepare(coords: unknown, options: unknown): { request: NativeEncodeRequest; shape: number[] } {
+  if (!isObject(coords)) throw typeError('an object { data, shape }', 'coords', coords);
+  const data = readData(coords.data, 'coords.data');
+  if (!(data instanceof Float32Array)) throw typeError('a Float32Array', 'coords.data', data);
+  const key = coords.shape === undefined && coords.dims !== undefined ? 'dims' : 'shape';
+  const name = `coords.${key}`;
+  const shape = readShape(coords[key], name, 2, 4, 'rank 2 to 4 ([N, 2], [N, C, 2] or [N, C, P, 2])');
+  if (shape[shape.length - 1] !== 2) {
+    throw rangeError('a last dimension of 2 (x, y)', name, `[${shape.join(', ')}]`);
+  }
+  const count = product(shape, name);
+  if (data.length !== count) {
+    throw rangeError(`${count} elements (the product of shape [${shape.join(', ')}])`, 'coords.data', String(data.length));
+  }
+  const n = shape[0];
+  const c = shape.length >= 3 ? shape[1] : 1;
+  const p = shape.length === 4 ? shape[2] : 1;
+
+  if (options === undefined) throw typeError('an options object with height and width', 'options', options);
+  const opts = readOptions(options, 'options', KEYS);
+  const height = readSide(opts.height, 'options.height');
+  const width = readSide(opts.width, 'options.width');
+  const kind = readEnum(opts.kind, 'options.kind', ENCODE_KINDS, 'onehot');
+  const dtype = readEnum(opts.dtype, 'options.dtype', ['float32', 'uint8'] as const, 'float32');
+  const u8 = dtype === 'uint8';
+  const valueText = u8
+    ? kind === 'gaussian' ? 'a number in (0, 255]' : 'an integer from 1 to 255'
+    : 'a finite number > 0';
+  const value = readNumber(opts.value, 'options.value', u8 ? 255 : 1, valueText, (v) =>
+    u8 ? v > 0 && v <= 255 && (kind === 'gaussian' || Number.isInteger(v)) : Number.isFinite(v) && v > 0,
+  );
+  const radius = readNumber(opts.radius, 'options.radius', 4, 'a non-negative integer', (v) => Number.isSafeInteger(v) && v >= 0);
+  const sigma = readNumber(opts.sigma, 'options.sigma', 2, 'a finite number > 0', (v) => Number.isFinite(v) && v > 0);
+  let unbiased = true;
+  if (opts.unbiased !== undefined) {
+    if (typeof opts.unbiased !== 'boolean') throw typeError('a boolean', 'options.unbiased', opts.unbiased);
+    unbiased = opts.unbiased;
+  }
+  let visible: Uint8Array | null = null;
+  if (opts.visible !== undefined) {
+    if (!isUint8Array(opts.visible)) throw typeError('a Uint8Array', 'options.visible', opts.visible);
+    visible = readData(opts.visible, 'options.visible') as Uint8Array;
+    if (visible.length !== n * c * p) {
+      const dims = shape.slice(0, -1);
+      throw rangeError(`${n * c * p} elements (one per point, [${dims.join(', ')}])`, 'options.visible', String(visible.length));
+    }
+  }
+  // A non-finite coordinate of a drawn point is an error naming it; nothing is drawn then.
+  for (let i = 0; i < n * c * p; i++) {
+    if (visible !== null && visible[i] === 0) continue;
+    for (let k = 0; k < 2; k++) {
+      const v = data[2 * i + k];
+      if (!Number.isFinite(v)) {
+        const where = [Math.floor(i / (c * p)), Math.floor(i / p) % c, i % p].slice(0, shape.length - 1);
+        throw rangeError('a finite coordinate', `coords.data[${2 * i + k}] (the ${k === 0 ? 'x' : 'y'} of point [${where.join(', ')}])`, String(v));
+      }
+    }
+  }
+  const outShape = [n, c, height, width];
+  const total = product(outShape, 'the output shape');
+  const output = u8 ? uninitialized('uint8', total) : uninitialized('float32', total);
+  const request: NativeEncodeRequest = {
+    coords: data, visible, planes: n * c, points: p, height, width, kind, radius, sigma, unbiased, value,
+    threads: concurrency(), output,
+  };
+  return { request, shape: outShape };
+}
+
+/**
+ * Draws coordinates into planes `[N, C, H, W]` (C = 1 for `[N, 2]` input; the P points of a
+ * `[N, C, P, 2]` input are merged into their plane by maximum), on the calling thread. Points outside
+ * the canvas draw only what falls inside it. A non-finite coordinate of a drawn point is a RangeError
+ * naming its index. `decodeSync(encodeSync(c, { kind: 'onehot', ... }))` gives back integer `c` exactly.
+ * @example
+ * const heatmaps = encodeSync({ data: xy, shape: [N, 17, 2] }, { height: 64, width: 48, kind: 'gaussian', sigma: 2 });
+ */
+export function encodeSync(coords: CoordsInput, options: EncodeOptions & { dtype: 'uint8' }): EncodedPlanes<Uint8Array>;
+export function encodeSync(coords: CoordsInput, options: EncodeOptions & { dtype?: 'float32' }): EncodedPlanes<Float32Array>;
+export function encodeSync(coords: CoordsInput, options: EncodeOptions): EncodedPlanes;
+export function encodeSync(coords: CoordsInput, options: EncodeOptions): EncodedPlanes {
+  const { request, shape } = prepare(coords, options);
+  addon.encodeSync(request);
+  return { data: request.output, shape };
+}
+
+/**
+ * Like {@link encodeSync}, but runs off the event loop and resolves with the planes. The coordinates
+ * are held until the Promise settles; do not write to them meanwhile.
+ */
+export function encode(coords: CoordsInput, options: EncodeOptions & { dtype: 'uint8' }): Promise<EncodedPlanes<Uint8Array>>;
+export function encode(coords: CoordsInput, options: EncodeOptions & { dtype?: 'float32' }): Promise<EncodedPlanes<Float32Array>>;
+export function encode(coords: CoordsInput, options: EncodeOptions): Promise<EncodedPlanes>;
+export function encode(coords: CoordsInput, options: EncodeOptions): Promise<EncodedPlanes> {
+  const site = new Error();
+  try {
+    const { request, shape } = prepare(coords, options);
+    return atCallSite(addon.encode(request), site).then(() => ({ data: request.output, shape }));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}

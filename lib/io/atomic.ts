@@ -1,0 +1,77 @@
+// Files are written under a temporary name in the target's folder and renamed when complete, so a
+// failure never leaves a half-written file under the real name.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import * as path from 'node:path';
+
+/** A file being written: bytes go to a temporary sibling until {@link commit} renames it into place. */
+export class AtomicFile {
+  private closed = false;
+  position = 0;
+
+  private constructor(
+    readonly target: string,
+    readonly temp: string,
+    readonly handle: FileHandle,
+  ) {}
+
+  static async open(target: string): Promise<AtomicFile> {
+    const dir = path.dirname(target);
+    const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const handle = await fs.open(temp, 'wx');
+    return new AtomicFile(target, temp, handle);
+  }
+
+  /** Appends all of `bytes` at the current end. */
+  async write(bytes: Uint8Array): Promise<void> {
+    let done = 0;
+    while (done < bytes.byteLength) {
+      const { bytesWritten } = await this.handle.write(bytes, done, bytes.byteLength - done, this.position);
+      done += bytesWritten;
+      this.position += bytesWritten;
+    }
+  }
+
+  /** Overwrites bytes at an earlier position (headers patched after their data). */
+  async writeAt(bytes: Uint8Array, position: number): Promise<void> {
+    let done = 0;
+    while (done < bytes.byteLength) {
+      const { bytesWritten } = await this.handle.write(bytes, done, bytes.byteLength - done, position + done);
+      done += bytesWritten;
+    }
+  }
+
+  /** Flushes, closes and renames the temporary file to the target name. */
+  async commit(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.handle.close();
+      await fs.rename(this.temp, this.target);
+    } catch (error) {
+      await fs.rm(this.temp, { force: true });
+      throw error;
+    }
+  }
+
+  /** Closes and deletes the temporary file; the target is left as it was. */
+  async abort(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.handle.close().catch(() => undefined);
+    await fs.rm(this.temp, { force: true });
+  }
+}
+
+/** Writes `bytes` to `target` through a temporary name. */
+export async function writeFileAtomic(target: string, chunks: readonly Uint8Array[]): Promise<void> {
+  const file = await AtomicFile.open(target);
+  try {
+    for (const chunk of chunks) await file.write(chunk);
+  } catch (error) {
+    await file.abort();
+    throw error;
+  }
+  await file.commit();
+}

@@ -1,0 +1,357 @@
+// NumPy's .npz: a zip archive of .npy files, one per named array. Written stored (uncompressed,
+// like np.savez) with ZIP64 records when a size or offset needs them; read stored or deflated
+// (np.savez_compressed) archives.
+import { promises as fs } from 'node:fs';
+import { crc32, inflateRawSync } from 'node:zlib';
+import { describe, rangeError, typeError } from '../errors';
+import { AtomicFile } from './atomic';
+import { npyHeader, npyItemSize, npyDtypeOf, parseNpy, NPY_DTYPES, type NpyArray, type NpyData, type NpyDtype, type NpyInput } from './npy';
+
+const LOCAL = 0x04034b50;
+const CENTRAL = 0x02014b50;
+const END = 0x06054b50;
+const END64 = 0x06064b50;
+const LOCATOR64 = 0x07064b50;
+const MAX32 = 0xffffffff;
+// 1980-01-01 00:00, the zip epoch: the same arrays always give the same bytes.
+const DOS_TIME = 0;
+const DOS_DATE = (0 << 9) | (1 << 5) | 1;
+
+export interface NpzWriterOptions {
+  /** Write ZIP64 records for every entry even when small (as np.savez does). Default false. @example { zip64: true } */
+  zip64?: boolean;
+}
+
+interface Entry {
+  name: Uint8Array;
+  offset: number;
+  size: number;
+  crc: number;
+  zip64: boolean;
+}
+
+const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+function checkName(name: unknown): string {
+  if (typeof name !== 'string' || name.length === 0 || name.includes('/') || name.includes('\0')) {
+    throw typeError('a non-empty array name without "/"', 'name', name);
+  }
+  return name;
+}
+
+function localHeader(entry: Entry): Uint8Array {
+  const extra = entry.zip64 ? 20 : 0;
+  const out = new Uint8Array(30 + entry.name.byteLength + extra);
+  const v = new DataView(out.buffer);
+  v.setUint32(0, LOCAL, true);
+  v.setUint16(4, entry.zip64 ? 45 : 20, true);
+  v.setUint16(6, 0x0800, true); // UTF-8 names
+  v.setUint16(8, 0, true); // stored
+  v.setUint16(10, DOS_TIME, true);
+  v.setUint16(12, DOS_DATE, true);
+  v.setUint32(14, entry.crc, true);
+  v.setUint32(18, entry.zip64 ? MAX32 : entry.size, true);
+  v.setUint32(22, entry.zip64 ? MAX32 : entry.size, true);
+  v.setUint16(26, entry.name.byteLength, true);
+  v.setUint16(28, extra, true);
+  out.set(entry.name, 30);
+  if (entry.zip64) {
+    const at = 30 + entry.name.byteLength;
+    v.setUint16(at, 1, true);
+    v.setUint16(at + 2, 16, true);
+    v.setBigUint64(at + 4, BigInt(entry.size), true);
+    v.setBigUint64(at + 12, BigInt(entry.size), true);
+  }
+  return out;
+}
+
+function centralHeader(entry: Entry, force: boolean): Uint8Array {
+  const bigSize = entry.zip64 || entry.size >= MAX32;
+  const bigOffset = force || entry.offset >= MAX32;
+  const extra = bigSize || bigOffset ? 4 + (bigSize ? 16 : 0) + (bigOffset ? 8 : 0) : 0;
+  const out = new Uint8Array(46 + entry.name.byteLength + extra);
+  const v = new DataView(out.buffer);
+  v.setUint32(0, CENTRAL, true);
+  v.setUint16(4, (3 << 8) | 45, true); // made by Unix, spec 4.5
+  v.setUint16(6, extra ? 45 : 20, true);
+  v.setUint16(8, 0x0800, true);
+  v.setUint16(10, 0, true);
+  v.setUint16(12, DOS_TIME, true);
+  v.setUint16(14, DOS_DATE, true);
+  v.setUint32(16, entry.crc, true);
+  v.setUint32(20, bigSize ? MAX32 : entry.size, true);
+  v.setUint32(24, bigSize ? MAX32 : entry.size, true);
+  v.setUint16(28, entry.name.byteLength, true);
+  v.setUint16(30, extra, true);
+  v.setUint16(32, 0, true);
+  v.setUint16(34, 0, true);
+  v.setUint16(36, 0, true);
+  v.setUint32(38, (0o100644 << 16) >>> 0, true);
+  v.setUint32(42, bigOffset ? MAX32 : entry.offset, true);
+  out.set(entry.name, 46);
+  if (extra) {
+    let at = 46 + entry.name.byteLength;
+    v.setUint16(at, 1, true);
+    v.setUint16(at + 2, extra - 4, true);
+    at += 4;
+    if (bigSize) {
+      v.setBigUint64(at, BigInt(entry.size), true);
+      v.setBigUint64(at + 8, BigInt(entry.size), true);
+      at += 16;
+    }
+    if (bigOffset) v.setBigUint64(at, BigInt(entry.offset), true);
+  }
+  return out;
+}
+
+function endRecords(count: number, cdOffset: number, cdSize: number, force: boolean): Uint8Array {
+  const big = force || count >= 0xffff || cdOffset >= MAX32 || cdSize >= MAX32;
+  const out = new Uint8Array((big ? 56 + 20 : 0) + 22);
+  const v = new DataView(out.buffer);
+  let at = 0;
+  if (big) {
+    v.setUint32(0, END64, true);
+    v.setBigUint64(4, 44n, true);
+    v.setUint16(12, 45, true);
+    v.setUint16(14, 45, true);
+    v.setUint32(16, 0, true);
+    v.setUint32(20, 0, true);
+    v.setBigUint64(24, BigInt(count), true);
+    v.setBigUint64(32, BigInt(count), true);
+    v.setBigUint64(40, BigInt(cdSize), true);
+    v.setBigUint64(48, BigInt(cdOffset), true);
+    v.setUint32(56, LOCATOR64, true);
+    v.setUint32(60, 0, true);
+    v.setBigUint64(64, BigInt(cdOffset + cdSize), true);
+    v.setUint32(72, 1, true);
+    at = 76;
+  }
+  v.setUint32(at, END, true);
+  v.setUint16(at + 8, big ? 0xffff : count, true);
+  v.setUint16(at + 10, big ? 0xffff : count, true);
+  v.setUint32(at + 12, big ? MAX32 : cdSize, true);
+  v.setUint32(at + 16, big ? MAX32 : cdOffset, true);
+  return out;
+}
+
+/** One array being streamed into an {@link NpzWriter}. */
+export interface NpzEntryWriter {
+  /** Appends elements of the entry's dtype, in C order. */
+  write(data: NpyData): Promise<void>;
+  /** Ends the entry; throws when fewer elements than its shape holds were written. */
+  end(): Promise<void>;
+}
+
+/**
+ * Writes a .npz archive array by array, each streamed in chunks, through a temporary file renamed
+ * into place by {@link close}. `np.load(file)[name]` gives each array back.
+ * @example
+ * const npz = await NpzWriter.open('set.npz');
+ * await npz.add('locations', { data: xy, shape: [n, 2] });
+ * const e = await npz.begin('images', { dtype: '|u1', shape: [n, 64, 64] });
+ * await e.write(batch); await e.end();
+ * await npz.close();
+ */
+export class NpzWriter {
+  private readonly entries: Entry[] = [];
+  private readonly names = new Set<string>();
+  private active = false;
+
+  private constructor(
+    private readonly file: AtomicFile,
+    private readonly force: boolean,
+  ) {}
+
+  static async open(file: string, options?: NpzWriterOptions): Promise<NpzWriter> {
+    const zip64 = options?.zip64 ?? false;
+    if (typeof zip64 !== 'boolean') throw typeError('a boolean', 'options.zip64', zip64);
+    return new NpzWriter(await AtomicFile.open(file), zip64);
+  }
+
+  /** Starts the array `name` (stored as `name.npy`); write its elements, then call `end()`. */
+  async begin(name: string, spec: { dtype: NpyDtype; shape: readonly number[] }): Promise<NpzEntryWriter> {
+    checkName(name);
+    if (this.active) throw new Error('Finish the previous array with end() before begin()');
+    if (this.names.has(name)) throw rangeError('a name not yet in the archive', 'name', describe(name));
+    if (!(NPY_DTYPES as string[]).includes(spec?.dtype)) throw typeError(`one of ${NPY_DTYPES.join(', ')}`, 'spec.dtype', spec?.dtype);
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    if (!Number.isSafeInteger(count) || !spec.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      throw rangeError('non-negative integer dimensions', 'spec.shape', `[${spec.shape.join(', ')}]`);
+    }
+    const header = npyHeader(spec.dtype, spec.shape);
+    const size = header.byteLength + count * npyItemSize(spec.dtype);
+    const entry: Entry = {
+      name: ascii(`${name}.npy`),
+      offset: this.file.position,
+      size,
+      crc: 0,
+      zip64: this.force || size >= MAX32,
+    };
+    this.names.add(name);
+    this.active = true;
+    const local = localHeader(entry);
+    await this.file.write(local);
+    await this.file.write(header);
+    entry.crc = crc32(header);
+    const dataStart = this.file.position;
+    const expectedBytes = size - header.byteLength;
+    const file = this.file;
+    const dtype = spec.dtype;
+    return {
+      write: async (data: NpyData) => {
+        if (npyDtypeOf(data) !== (dtype === '|b1' ? '|u1' : dtype)) {
+          throw typeError(`a typed array of dtype '${dtype}'`, 'data', data);
+        }
+        const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        if (file.position - dataStart + bytes.byteLength > expectedBytes) {
+          throw rangeError(`at most ${expectedBytes - (file.position - dataStart)} more bytes for ${name}`, 'data', String(bytes.byteLength));
+        }
+        // zlib.crc32 returns 0 for an empty view of an empty buffer (Node 20): skip empty chunks.
+        if (bytes.byteLength > 0) entry.crc = crc32(bytes, entry.crc);
+        await file.write(bytes);
+      },
+      end: async () => {
+        const written = file.position - dataStart;
+        if (written !== expectedBytes) {
+          throw rangeError(`${expectedBytes} data bytes for ${name}`, 'the written data', String(written));
+        }
+        const patch = new Uint8Array(4);
+        new DataView(patch.buffer).setUint32(0, entry.crc >>> 0, true);
+        await file.writeAt(patch, entry.offset + 14);
+        this.entries.push(entry);
+        this.active = false;
+      },
+    };
+  }
+
+  /** Adds a whole in-memory array. */
+  async add(name: string, array: NpyInput): Promise<void> {
+    const natural = npyDtypeOf(array?.data);
+    if (natural === undefined) throw typeError('a typed array', `${name}.data`, array?.data);
+    const entry = await this.begin(name, { dtype: array.dtype ?? natural, shape: array.shape });
+    await entry.write(array.data);
+    await entry.end();
+  }
+
+  /** Writes the central directory and renames the archive into place. */
+  async close(): Promise<void> {
+    if (this.active) {
+      await this.abort();
+      throw new Error('An array was begun but not ended; the archive was discarded');
+    }
+    try {
+      const cdOffset = this.file.position;
+      for (const entry of this.entries) await this.file.write(centralHeader(entry, this.force));
+      const cdSize = this.file.position - cdOffset;
+      await this.file.write(endRecords(this.entries.length, cdOffset, cdSize, this.force));
+    } catch (error) {
+      await this.abort();
+      throw error;
+    }
+    await this.file.commit();
+  }
+
+  /** Discards the temporary file. */
+  async abort(): Promise<void> {
+    await this.file.abort();
+  }
+}
+
+/**
+ * Writes several arrays to one .npz (stored, like np.savez).
+ * @example await writeNpz('set.npz', { images: { data, shape: [n, 64, 64] }, xy: { data: xy, shape: [n, 2] } });
+ */
+export async function writeNpz(file: string, arrays: Record<string, NpyInput>, options?: NpzWriterOptions): Promise<void> {
+  if (typeof arrays !== 'object' || arrays === null) throw typeError('an object of named arrays', 'arrays', arrays);
+  const npz = await NpzWriter.open(file, options);
+  try {
+    for (const [name, array] of Object.entries(arrays)) await npz.add(name, array);
+  } catch (error) {
+    await npz.abort();
+    throw error;
+  }
+  await npz.close();
+}
+
+/**
+ * Parses a .npz held in memory: every `name.npy` entry, stored or deflated, CRC-checked.
+ * @example const { images, xy } = parseNpz(readFileSync('set.npz'));
+ */
+export function parseNpz(bytes: Uint8Array, name = 'the .npz file'): Record<string, NpyArray> {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bad = (what: string, received: string): never => {
+    throw rangeError(what, name, received);
+  };
+  let end = -1;
+  for (let i = bytes.byteLength - 22; i >= Math.max(0, bytes.byteLength - 22 - 65535); i--) {
+    if (v.getUint32(i, true) === END) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) bad('a zip archive (end of central directory record)', `${bytes.byteLength} bytes without one`);
+  let count = v.getUint16(end + 10, true);
+  let cdSize = v.getUint32(end + 12, true);
+  let cdOffset = v.getUint32(end + 16, true);
+  if ((count === 0xffff || cdSize === MAX32 || cdOffset === MAX32) && end >= 20 && v.getUint32(end - 20, true) === LOCATOR64) {
+    const at = Number(v.getBigUint64(end - 12, true));
+    if (at + 56 > bytes.byteLength || v.getUint32(at, true) !== END64) bad('a ZIP64 end record', 'a bad offset');
+    count = Number(v.getBigUint64(at + 32, true));
+    cdSize = Number(v.getBigUint64(at + 40, true));
+    cdOffset = Number(v.getBigUint64(at + 48, true));
+  }
+  if (cdOffset + cdSize > bytes.byteLength) bad('a central directory inside the file', `offset ${cdOffset} + ${cdSize} of ${bytes.byteLength} bytes (truncated)`);
+  const out: Record<string, NpyArray> = {};
+  let at = cdOffset;
+  for (let k = 0; k < count; k++) {
+    if (at + 46 > bytes.byteLength || v.getUint32(at, true) !== CENTRAL) bad('a central directory entry', `other bytes at ${at}`);
+    const method = v.getUint16(at + 10, true);
+    const crc = v.getUint32(at + 16, true);
+    let compressed = v.getUint32(at + 20, true);
+    let size = v.getUint32(at + 24, true);
+    const nameLength = v.getUint16(at + 28, true);
+    const extraLength = v.getUint16(at + 30, true);
+    const commentLength = v.getUint16(at + 32, true);
+    let offset = v.getUint32(at + 42, true);
+    const entryName = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
+    // ZIP64 extra: the fields that read 0xffffffff, in order.
+    let x = at + 46 + nameLength;
+    const xEnd = x + extraLength;
+    while (x + 4 <= xEnd) {
+      const id = v.getUint16(x, true);
+      const len = v.getUint16(x + 2, true);
+      if (id === 1) {
+        let p = x + 4;
+        if (size === MAX32) {
+          size = Number(v.getBigUint64(p, true));
+          p += 8;
+        }
+        if (compressed === MAX32) {
+          compressed = Number(v.getBigUint64(p, true));
+          p += 8;
+        }
+        if (offset === MAX32) offset = Number(v.getBigUint64(p, true));
+      }
+      x += 4 + len;
+    }
+    at = xEnd + commentLength;
+    if (offset + 30 > bytes.byteLength || v.getUint32(offset, true) !== LOCAL) bad(`a local header for ${entryName}`, `other bytes at ${offset}`);
+    const dataStart = offset + 30 + v.getUint16(offset + 26, true) + v.getUint16(offset + 28, true);
+    if (dataStart + compressed > bytes.byteLength) bad(`${compressed} bytes of ${entryName}`, `${bytes.byteLength - dataStart} (truncated)`);
+    const raw = bytes.subarray(dataStart, dataStart + compressed);
+    let content: Uint8Array;
+    if (method === 0) content = raw;
+    else if (method === 8) content = inflateRawSync(raw);
+    else throw rangeError('stored or deflated entries', name, `compression method ${method} for ${entryName}`);
+    if (content.byteLength !== size) bad(`${size} bytes of ${entryName}`, String(content.byteLength));
+    if (crc32(content) >>> 0 !== crc) bad(`a matching CRC-32 for ${entryName}`, 'a mismatch (corrupt data)');
+    if (!entryName.endsWith('.npy')) continue;
+    out[entryName.slice(0, -4)] = parseNpy(content, `${name}:${entryName}`);
+  }
+  return out;
+}
+
+/** Reads every array of a .npz file. @example const { images } = await readNpz('set.npz'); */
+export async function readNpz(file: string): Promise<Record<string, NpyArray>> {
+  return parseNpz(await fs.readFile(file), file);
+}

@@ -1,0 +1,234 @@
+#include "encode.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+#include <new>
+#include <vector>
+
+#include "checked.h"
+#include "conv.h"
+#include "fp_env.h"
+
+namespace coordconv {
+
+std::string check_encode_request(const EncodeRequest& req) {
+  if (req.height == 0 || req.width == 0) return "plane height and width must be positive";
+  if (req.height > kMaxSide || req.width > kMaxSide) return "plane height or width exceeds 2^24";
+  if (req.points == 0) return "there must be at least one point per plane";
+  size_t total;
+  if (!checked_mul3(req.planes, req.height, req.width, &total) ||
+      !checked_mul(total, req.dtype == DType::kFloat32 ? 4 : 1, &total) ||
+      !checked_mul3(req.planes, req.points, 2 * sizeof(float), &total)) {
+    return "a size overflows";
+  }
+  if (req.planes != 0 && (!req.coords || !req.output)) return "a buffer is null";
+  if (req.threads == 0) return "threads must be positive";
+  if (!std::isfinite(req.value) || !(req.value > 0.0f)) return "value must be finite and positive";
+  if (req.dtype == DType::kUint8 && !(req.value <= 255.0f)) return "a uint8 value must be at most 255";
+  if (req.dtype == DType::kUint8 && req.kind != EncodeKind::kGaussian &&
+      req.value != std::floor(req.value)) {
+    return "a uint8 value must be an integer";
+  }
+  if (req.kind == EncodeKind::kGaussian && (!std::isfinite(req.sigma) || !(req.sigma > 0))) {
+    return "sigma must be finite and positive";
+  }
+  for (size_t i = 0; i < req.planes * req.points; ++i) {
+    if (req.visible && !req.visible[i]) continue;
+    if (!std::isfinite(req.coords[2 * i]) || !std::isfinite(req.coords[2 * i + 1])) {
+      return "coordinate " + std::to_string(i) + " is not finite";
+    }
+  }
+  return {};
+}
+
+namespace {
+
+// The pixel span [lo, hi] of [centre - half, centre + half] clipped to [0, n), or false when empty.
+// Computed in double so that far-away centres neither overflow nor wrap.
+bool clip_span(double centre, double half, size_t n, size_t* lo, size_t* hi) {
+  const double a = std::max(0.0, centre - half);
+  const double b = std::min(static_cast<double>(n) - 1.0, centre + half);
+  if (!(a <= b)) return false;
+  *lo = static_cast<size_t>(a);
+  *hi = static_cast<size_t>(b);
+  return true;
+}
+
+template <typename T>
+void fill_box(T* plane, size_t width, size_t x0, size_t x1, size_t y0, size_t y1, T value) {
+  for (size_t y = y0; y <= y1; ++y) {
+    T* row = plane + y * width;
+    for (size_t x = x0; x <= x1; ++x) row[x] = std::max(row[x], value);
+  }
+}
+
+struct GaussScratch {
+  std::vector<float> gx, gy;
+};
+
+// Draws one gaussian, merged by maximum; `fresh` says the plane holds no value yet (not even the
+// zeros): an unbiased gaussian covers it all and then stores its rows directly, in one pass.
+void draw_gaussian(const Kernels& k, const EncodeRequest& r, GaussScratch& s, void* plane,
+                   double x, double y, bool* fresh) {
+  // u = (t - c) * scale with scale = 1 / (sqrt(2) sigma), kept finite so that u is never 0 * inf.
+  const double inv = 1.0 / (std::sqrt(2.0) * r.sigma);
+  const float scale = static_cast<float>(std::min(inv, static_cast<double>(FLT_MAX)));
+  size_t x0 = 0, x1 = r.width - 1, y0 = 0, y1 = r.height - 1;
+  float off_x = static_cast<float>(-x), off_y = static_cast<float>(-y);
+  if (!r.unbiased) {
+    const double cx = std::round(x), cy = std::round(y);
+    const double half = std::floor(3.0 * r.sigma);
+    if (!clip_span(cx, half, r.width, &x0, &x1) || !clip_span(cy, half, r.height, &y0, &y1)) return;
+    off_x = static_cast<float>(static_cast<double>(x0) - cx);
+    off_y = static_cast<float>(static_cast<double>(y0) - cy);
+  }
+  const size_t bytes = r.dtype == DType::kFloat32 ? 4 : 1;
+  const bool store = *fresh && r.unbiased;  // covers the whole plane: rows written, not merged
+  if (*fresh && !store) std::memset(plane, 0, r.height * r.width * bytes);
+  *fresh = false;
+  const size_t nx = x1 - x0 + 1, ny = y1 - y0 + 1;
+  k.gauss_f32(s.gx.data(), nx, off_x, scale);
+  k.gauss_f32(s.gy.data(), ny, off_y, scale);
+  for (size_t j = 0; j < ny; ++j) {
+    const float row_scale = r.value * s.gy[j];
+    const size_t offset = (y0 + j) * r.width + x0;
+    if (store) {
+      // The same products as max_scaled against a zero row (the encoder runs under FTZ, so a
+      // product below 2^-126 is +0 either way).
+      if (r.dtype == DType::kFloat32) {
+        float* row = static_cast<float*>(plane) + offset;
+        for (size_t i = 0; i < nx; ++i) row[i] = row_scale > 0.0f ? row_scale * s.gx[i] : 0.0f;
+      } else {
+        uint8_t* row = static_cast<uint8_t*>(plane) + offset;
+        for (size_t i = 0; i < nx; ++i) {
+          const float q = row_scale * s.gx[i] + 0.5f;
+          row[i] = row_scale > 0.0f ? static_cast<uint8_t>(static_cast<int32_t>(q)) : 0;
+        }
+      }
+      continue;
+    }
+    if (!(row_scale > 0.0f)) continue;  // the whole row is 0: nothing to merge
+    if (r.dtype == DType::kFloat32) {
+      k.max_scaled_f32(static_cast<float*>(plane) + offset, s.gx.data(), row_scale, nx);
+    } else {
+      k.max_scaled_u8(static_cast<uint8_t*>(plane) + offset, s.gx.data(), row_scale, nx);
+    }
+  }
+}
+
+void encode_plane(const Kernels& k, const EncodeRequest& r, GaussScratch& s, size_t i) {
+  const size_t bytes = r.dtype == DType::kFloat32 ? 4 : 1;
+  void* plane = static_cast<uint8_t*>(r.output) + i * r.height * r.width * bytes;
+  bool fresh = true;  // the output is not zero-filled: the plane is cleared or covered first
+  for (size_t p = 0; p < r.points; ++p) {
+    const size_t at = i * r.points + p;
+    if (r.visible && !r.visible[at]) continue;
+    const double x = r.coords[2 * at], y = r.coords[2 * at + 1];
+    if (r.kind == EncodeKind::kGaussian) {
+      draw_gaussian(k, r, s, plane, x, y, &fresh);
+      continue;
+    }
+    if (fresh) std::memset(plane, 0, r.height * r.width * bytes);
+    fresh = false;
+    const double half = r.kind == EncodeKind::kSquare ? static_cast<double>(r.radius) : 0.0;
+    size_t x0, x1, y0, y1;
+    if (!clip_span(std::round(x), half, r.width, &x0, &x1) ||
+        !clip_span(std::round(y), half, r.height, &y0, &y1)) {
+      continue;
+    }
+    if (r.dtype == DType::kFloat32) {
+      fill_box(static_cast<float*>(plane), r.width, x0, x1, y0, y1, r.value);
+    } else {
+      fill_box(static_cast<uint8_t*>(plane), r.width, x0, x1, y0, y1, static_cast<uint8_t>(r.value));
+    }
+  }
+  if (fresh) std::memset(plane, 0, r.height * r.width * bytes);  // no visible point
+}
+
+}  // namespace
+
+void encode(const Kernels& k, ThreadPool& pool, const EncodeRequest& req) {
+  std::atomic<bool> failed{false};
+  pool.parallel_for(req.planes, req.threads, [&](size_t begin, size_t end) {
+    try {
+      const FlushSubnormals ftz;  // the gaussian tails: no subnormal results, on every path alike
+      GaussScratch s;
+      if (req.kind == EncodeKind::kGaussian) {
+        s.gx.resize(req.width);
+        s.gy.resize(req.height);
+      }
+      for (size_t i = begin; i < end; ++i) encode_plane(k, req, s, i);
+    } catch (const std::bad_alloc&) {
+      failed = true;
+    }
+  });
+  if (failed) throw std::bad_alloc();
+}
+
+std::string check_add_coords_request(const AddCoordsRequest& req) {
+  if (!req.input || !req.output) return "a buffer is null";
+  if (req.batch == 0 || req.channels == 0 || req.height == 0 || req.width == 0) {
+    return "every dimension must be positive";
+  }
+  if (req.height > kMaxSide || req.width > kMaxSide) return "height or width exceeds 2^24";
+  if (req.threads == 0) return "threads must be positive";
+  size_t n;
+  const size_t out_channels = req.channels + (req.with_r ? 3 : 2);
+  if (out_channels < req.channels || !checked_mul3(req.batch, out_channels, req.height, &n) ||
+      !checked_mul(n, req.width, &n) || !checked_mul(n, sizeof(float), &n)) {
+    return "a size overflows";
+  }
+  return {};
+}
+
+void add_coords(ThreadPool& pool, const AddCoordsRequest& r) {
+  const size_t extra = r.with_r ? 3 : 2;
+  const size_t out_c = r.channels + extra;
+  const size_t plane = r.height * r.width;
+  pool.parallel_for(r.batch, r.threads, [&](size_t begin, size_t end) {
+    for (size_t b = begin; b < end; ++b) {
+      const float* in = r.input + b * r.channels * plane;
+      float* out = r.output + b * out_c * plane;
+      if (!r.nhwc) {
+        std::copy(in, in + r.channels * plane, out);
+        float* xx = out + r.channels * plane;
+        float* yy = xx + plane;
+        for (size_t y = 0; y < r.height; ++y) {
+          const float vy = axis_coord(y, r.height);
+          for (size_t x = 0; x < r.width; ++x) {
+            const float vx = axis_coord(x, r.width);
+            xx[y * r.width + x] = vx;
+            yy[y * r.width + x] = vy;
+            if (r.with_r) {
+              const float a = vx * vx;
+              const float c = vy * vy;
+              yy[plane + y * r.width + x] = std::sqrt(a + c);
+            }
+          }
+        }
+        continue;
+      }
+      for (size_t y = 0; y < r.height; ++y) {
+        const float vy = axis_coord(y, r.height);
+        for (size_t x = 0; x < r.width; ++x) {
+          const float* src = in + (y * r.width + x) * r.channels;
+          float* dst = out + (y * r.width + x) * out_c;
+          std::copy(src, src + r.channels, dst);
+          const float vx = axis_coord(x, r.width);
+          dst[r.channels] = vx;
+          dst[r.channels + 1] = vy;
+          if (r.with_r) {
+            const float a = vx * vx;
+            const float c = vy * vy;
+            dst[r.channels + 2] = std::sqrt(a + c);
+          }
+        }
+      }
+    }
+  });
+}
+
+}  // namespace coordconv

@@ -1,0 +1,153 @@
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { encodeNpy, readNpySync } from 'coordconv';
+import { hasH5py, runPython } from './helpers/python.mjs';
+
+const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
+const dir = mkdtempSync(path.join(tmpdir(), 'coordconv-cli-'));
+test.after.always(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(...args) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('--help everywhere exits 0 and names the command', (t) => {
+  for (const args of [['--help'], ['generate', '--help'], ['decode', '--help'], ['preview', '-h'], ['bench', '--help']]) {
+    const r = run(...args);
+    t.is(r.code, 0, args.join(' '));
+    t.regex(r.out, /^Usage: coordconv/m);
+  }
+  const bare = run();
+  t.is(bare.code, 2);
+  t.regex(bare.out, /Commands:/);
+});
+
+test('generate --preset not-so-clevr writes the reference datasets', (t) => {
+  const r = run('generate', '--preset', 'not-so-clevr', '--split', 'quadrant', '--format', 'h5', '--dtype', 'uint8', '--out', 'nsc');
+  t.is(r.code, 0, r.err);
+  t.is(r.out.trim(), path.join('nsc', 'rectangle_4_quadrant.h5'));
+  if (!hasH5py) return t.pass('h5py missing: contents not checked here (see not-so-clevr-files.test.mjs)');
+  const shapes = runPython(
+    `import sys, json, h5py
+f = h5py.File(sys.argv[1], 'r')
+print(json.dumps({k: [f[k].dtype.str] + list(f[k].shape) for k in f}))`,
+    [path.join(dir, 'nsc', 'rectangle_4_quadrant.h5')],
+  );
+  t.deepEqual(shapes.train_image, ['|u1', 2407, 64, 64, 3]);
+  t.deepEqual(shapes.val_locations, ['<i8', 729, 2]);
+  t.is(Object.keys(shapes).length, 10);
+});
+
+test('generate --shard writes exactly the slice of the unsharded run', (t) => {
+  const common = ['--size', '24x20', '--count', '100', '--kind', 'gaussian', '--sigma', '2', '--seed', '7', '--dtype', 'uint8', '--batch-size', '7'];
+  t.is(run('generate', ...common, '--out', 'all').code, 0);
+  const r = run('generate', ...common, '--shard', '3/16', '--out', 'shards');
+  t.is(r.code, 0, r.err);
+  t.deepEqual(readdirSync(path.join(dir, 'shards')).sort(), ['shard-03-of-16_images.npy', 'shard-03-of-16_locations.npy', 'shard-03-of-16_val.npy']);
+  const all = readNpySync(path.join(dir, 'all', 'images.npy'));
+  const shard = readNpySync(path.join(dir, 'shards', 'shard-03-of-16_images.npy'));
+  const [begin, end] = [Math.floor((3 * 100) / 16), Math.floor((4 * 100) / 16)];
+  t.deepEqual(all.shape, [100, 1, 24, 20]);
+  t.deepEqual(shard.shape, [end - begin, 1, 24, 20]);
+  t.deepEqual(shard.data, all.data.subarray(begin * 480, end * 480));
+  const locations = readNpySync(path.join(dir, 'shards', 'shard-03-of-16_locations.npy'));
+  t.deepEqual(locations.data, readNpySync(path.join(dir, 'all', 'locations.npy')).data.subarray(begin * 2, end * 2));
+});
+
+test('decode writes coordinates as .npy, .csv and .json; one-hots decode to their locations', (t) => {
+  t.is(run('generate', '--count', '30', '--size', '16x12', '--seed', '3', '--format', 'npz', '--out', 'dec').code, 0);
+  const npz = path.join('dec', 'data.npz');
+  const r = run('decode', npz, '--array', 'images', '--method', 'argmax', '--out', 'xy.npy');
+  t.is(r.code, 0, r.err);
+  t.is(r.out.trim(), 'xy.npy: 30 planes decoded (30 valid)');
+  const xy = readNpySync(path.join(dir, 'xy.npy'));
+  t.deepEqual(xy.shape, [30, 1, 2]);
+  t.is(run('decode', npz, '--array', 'nothing', '--out', 'bad.json').code, 2);
+  t.is(run('decode', npz, '--array', 'images', '--out', 'xy.csv').code, 0);
+  t.is(run('decode', npz, '--array', 'images', '--method', 'exact', '--out', 'xy.json').code, 0);
+  // The locations array the generator wrote is the independent truth here.
+  t.is(run('decode', npz, '--array', 'images', '--out', 'xy2.npy').code, 0);
+  const truth = runLocations(npz);
+  t.deepEqual([...xy.data], truth);
+  const csv = readFileSync(path.join(dir, 'xy.csv'), 'utf8').trim().split('\n');
+  t.is(csv[0], 'i0,i1,x,y,score,valid');
+  t.is(csv.length, 31);
+  t.deepEqual(csv[1].split(',').map(Number), [0, 0, truth[0], truth[1], 1, 1]);
+  const json = JSON.parse(readFileSync(path.join(dir, 'xy.json'), 'utf8'));
+  t.deepEqual(json.shape, [30, 1]);
+  t.deepEqual(json.coords.flat(), truth);
+});
+
+function runLocations(npz) {
+  const r = spawnSync(process.execPath, ['-e', `const {readNpz}=require(${JSON.stringify(path.resolve(cli, '..', 'index.js'))}); readNpz(${JSON.stringify(path.join(dir, npz))}).then(a=>console.log(JSON.stringify([...a.locations.data])))`], { encoding: 'utf8' });
+  return JSON.parse(r.stdout);
+}
+
+test('preview writes a PNG contact sheet', (t) => {
+  t.is(run('generate', '--count', '6', '--size', '10', '--kind', 'square', '--radius', '2', '--out', 'pv').code, 0);
+  const r = run('preview', path.join('pv', 'images.npy'), '--count', '5', '--columns', '3', '--scale', '3', '--out', 'sheet.png');
+  t.is(r.code, 0, r.err);
+  const png = readFileSync(path.join(dir, 'sheet.png'));
+  t.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  // IHDR: 3 columns and 2 rows of 30 x 30 tiles with 2-pixel gaps.
+  t.is(png.readUInt32BE(16), 3 * 30 + 4 * 2);
+  t.is(png.readUInt32BE(20), 2 * 30 + 3 * 2);
+});
+
+test('bench runs and prints its table', (t) => {
+  const r = run('bench', '--samples', '3000');
+  t.is(r.code, 0, r.err);
+  t.regex(r.out, /generate one-hot uint8 in memory/);
+  t.regex(r.out, /generate into \.npy/);
+});
+
+test.serial('bad arguments and unreadable files: one line on stderr, exit code 2', async (t) => {
+  writeFileSync(path.join(dir, 'junk.npy'), 'not numpy at all');
+  writeFileSync(path.join(dir, 'planes.npy'), encodeNpy({ data: new Float32Array(2 * 3 * 4), shape: [2, 3, 4] }));
+  const cases = [
+    [['frob'], 'coordconv frob: unknown command "frob" (commands: generate, decode, preview, bench)'],
+    [['generate', '--count', '10'], 'coordconv generate: generate needs --out DIR'],
+    [['generate', '--count', '10', '--bogus', '--out', 'x'], "coordconv generate: Unknown option '--bogus'"],
+    [['generate', '--count', 'ten', '--out', 'x'], 'coordconv generate: --count expects a non-negative integer, got "ten"'],
+    [['generate', '--count', '10', '--size', '12by12', '--out', 'x'], 'coordconv generate: --size expects HxW (like 128x128) or N, got "12by12"'],
+    [['generate', '--count', '10', '--shard', '16/16', '--out', 'x'], 'coordconv generate: --shard expects I/K with I from 0 to K-1, got "16/16"'],
+    [['generate', '--count', '10', '--kind', 'star', '--out', 'x'], `coordconv generate: Expected one of 'onehot', 'square', 'circle', 'gaussian' for options.kind but received "star"`],
+    [['generate', '--preset', 'clevr', '--out', 'x'], 'coordconv generate: --preset must be not-so-clevr, got "clevr"'],
+    [['generate', '--preset', 'not-so-clevr', '--count', '5', '--out', 'x'], 'coordconv generate: --count does not apply to --preset not-so-clevr'],
+    [['decode', 'missing.npy', '--out', 'c.json'], 'coordconv decode: cannot read missing.npy'],
+    [['decode', 'junk.npy', '--out', 'c.json'], 'coordconv decode: Expected a .npy file (magic \\x93NUMPY) for junk.npy but received other bytes'],
+    [['decode', 'junk.npy', '--out', 'c.txt'], 'coordconv decode: --out must end in .npy, .csv or .json, got "c.txt"'],
+    [['decode', 'planes.npy', '--method', 'magic', '--out', 'c.json'], `coordconv decode: Expected one of 'argmax', 'quarter', 'dark', 'centroid', 'softargmax', 'exact' for options.method but received "magic"`],
+    [['preview', 'junk.npy'], 'coordconv preview: preview needs --out sheet.png'],
+    [['bench', '--samples', '0'], 'coordconv bench: --samples must be at least 1'],
+  ];
+  // Two through a real process (exit code and stderr as a shell sees them), the rest in-process.
+  for (const [args, line] of cases.slice(0, 2)) {
+    const r = run(...args);
+    t.is(r.code, 2, args.join(' '));
+    t.is(r.err, `${line}\n`, args.join(' '));
+  }
+  const { main } = createRequire(import.meta.url)(cli);
+  const cwd = process.cwd();
+  const error = console.error;
+  process.chdir(dir);
+  try {
+    for (const [args, line] of cases.slice(2)) {
+      const lines = [];
+      console.error = (text) => lines.push(text);
+      const code = await main(args);
+      console.error = error;
+      t.is(code, 2, args.join(' '));
+      t.deepEqual(lines, [line], args.join(' '));
+    }
+  } finally {
+    console.error = error;
+    process.chdir(cwd);
+  }
+});
