@@ -8,6 +8,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
+#include <array>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +18,7 @@
 #include "../native/decode.h"
 #include "../native/dispatch.h"
 #include "../native/kernels.h"
+#include "../native/conv.h"
 #include "../native/ops.h"
 #include "../native/thread_pool.h"
 
@@ -203,8 +207,11 @@ void fuzz_decode(Reader& in, uint8_t mode, bool u8) {
   Block<uint8_t> b(u8 ? n : 0, misalign);
   if (u8) fill(in, b.p, n, mode); else fill(in, f.p, n, mode);
   r.input.data = u8 ? static_cast<const void*>(b.p) : f.p;
-  if (!check_decode_request(DecodeRequest{r.input, r.method, r.threads, reinterpret_cast<float*>(1), reinterpret_cast<float*>(1), reinterpret_cast<uint8_t*>(1)}).empty()) {
-    std::abort();  // every request built here is well formed
+  {
+    DecodeRequest probe = r;
+    probe.coords = probe.scores = reinterpret_cast<float*>(16);
+    probe.valid = reinterpret_cast<uint8_t*>(16);
+    if (!check_decode_request(probe).empty()) std::abort();  // every request built here is well formed
   }
   struct Out {
     std::vector<float> coords, scores;
@@ -240,21 +247,31 @@ void fuzz_decode(Reader& in, uint8_t mode, bool u8) {
 }
 
 void fuzz_conv2d(Reader& in, uint8_t mode) {
-  Conv2dRequest r;
+  ConvRequest r;
   r.batch = 1 + in.u8() % 2;
   r.channels = 1 + in.u8() % 3;
+  r.coord_channels = std::array<size_t, 3>{0, 2, 3}[in.u8() % 3];
   r.height = 1 + in.u8() % 24;
   r.width = 1 + in.u8() % 80;
   r.out_channels = 1 + in.u8() % 3;
   r.kernel_h = 1 + in.u8() % 6;
   r.kernel_w = 1 + in.u8() % 6;
-  r.padding = (in.u8() & 1) ? Padding::kValid : Padding::kSame;
+  r.stride_h = 1 + in.u8() % 3;
+  r.stride_w = 1 + in.u8() % 3;
+  r.dilation_h = 1 + in.u8() % 3;
+  r.dilation_w = 1 + in.u8() % 3;
+  r.pad_top = in.u8() % 4;
+  r.pad_left = in.u8() % 4;
+  r.pad_bottom = in.u8() % 4;
+  r.pad_right = in.u8() % 4;
+  r.relu = in.u8() & 1;
   r.threads = 1 + in.u8() % 3;
   const bool bias = in.u8() & 1;
   size_t oh, ow;
-  if (!conv2d_output_size(r, &oh, &ow)) return;
+  if (!conv_output_size(r, &oh, &ow)) return;
+  const size_t all = r.channels + r.coord_channels;
   const size_t in_n = r.batch * r.channels * r.height * r.width;
-  const size_t w_n = r.out_channels * r.channels * r.kernel_h * r.kernel_w;
+  const size_t w_n = r.out_channels * all * r.kernel_h * r.kernel_w;
   const size_t out_n = r.batch * r.out_channels * oh * ow;
   Block<float> x(in_n, 0), w(w_n, 0), b(r.out_channels, 0), ref(out_n, 0), got(out_n, 0);
   fill(in, x.p, in_n, mode);
@@ -264,13 +281,13 @@ void fuzz_conv2d(Reader& in, uint8_t mode) {
   r.weight = w.p;
   r.bias = bias ? b.p : nullptr;
   r.output = ref.p;
-  if (!check_conv2d_request(r).empty()) std::abort();
-  conv2d(scalar(), pool(), r);
+  if (!check_conv_request(r).empty()) return;
+  conv(scalar(), pool(), r);
   for (const Kernels* k : simd_paths()) {
     r.output = got.p;
-    conv2d(*k, pool(), r);
+    conv(*k, pool(), r);
     for (size_t i = 0; i < out_n; ++i) {
-      if (!same_float(got.p[i], ref.p[i])) mismatch("conv2d", *k, "element " + std::to_string(i));
+      if (!same_float(got.p[i], ref.p[i])) mismatch("conv", *k, "element " + std::to_string(i));
     }
   }
 }
@@ -290,21 +307,121 @@ void fuzz_checks(Reader& in) {
     const unsigned __int128 bytes = (unsigned __int128)d.input.planes * d.input.height * d.input.width * d.input.element_bytes();
     if (bytes > SIZE_MAX || d.input.height == 0 || d.input.width == 0 || d.input.height > kMaxSide || d.threads == 0) std::abort();
   }
-  Conv2dRequest c;
+  ConvRequest c;
   c.input = c.weight = c.output = reinterpret_cast<float*>(16);
-  size_t* dims[] = {&c.batch, &c.channels, &c.height, &c.width, &c.out_channels, &c.kernel_h, &c.kernel_w};
+  size_t* dims[] = {&c.batch, &c.channels, &c.height, &c.width, &c.out_channels, &c.kernel_h, &c.kernel_w,
+                    &c.stride_h, &c.stride_w, &c.dilation_h, &c.dilation_w, &c.pad_top, &c.pad_bottom};
   for (size_t* p : dims) *p = in.u64() >> (in.u8() % 64);
-  c.padding = (in.u8() & 1) ? Padding::kValid : Padding::kSame;
   c.threads = 1;
-  if (check_conv2d_request(c).empty()) {
+  if (check_conv_request(c).empty()) {
     size_t oh = 0, ow = 0;
-    if (!conv2d_output_size(c, &oh, &ow)) std::abort();
+    if (!conv_output_size(c, &oh, &ow)) std::abort();
     using u128 = unsigned __int128;
-    const u128 sizes[] = {u128(c.batch) * c.channels * c.height * c.width * 4, u128(c.out_channels) * c.channels * c.kernel_h * c.kernel_w * 4,
-                          u128(c.batch) * c.out_channels * oh * ow * 4};
-    for (u128 s : sizes) {
-      // Four factors below 2^64 fit in 2^256; only check when the partial products fit 128 bits.
-      if (s > SIZE_MAX && c.batch < (1ull << 32) && c.channels < (1ull << 32)) std::abort();
+    const u128 sizes[] = {u128(c.batch) * c.channels * c.height * c.width, u128(c.out_channels) * c.channels * c.kernel_h * c.kernel_w,
+                          u128(c.batch) * c.out_channels * oh * ow};
+    for (u128 sz : sizes) {
+      // Only meaningful while the partial products fit 128 bits.
+      if (sz > SIZE_MAX / 4 && c.batch < (1ull << 32) && c.channels < (1ull << 32) && c.out_channels < (1ull << 32)) std::abort();
+    }
+  }
+}
+
+
+// --- Decoder and encoder kernels: one block per Kernels entry, each within its documented
+// preconditions and tolerance (kernels.h).
+bool close_rel(double a, double b, double rel) {
+  if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
+  return std::fabs(a - b) <= rel * std::max(std::fabs(a), std::fabs(b)) + 1e-300;
+}
+
+void fuzz_decoder_kernels(Reader& in, size_t n, uint8_t mode) {
+  const Kernels& s = scalar();
+  Block<uint8_t> bytes(n, in.u8() % 4);
+  fill(in, bytes.p, n, mode);
+  const size_t ntaps = 1 + in.u8() % 7;
+  std::vector<Block<float>> rows;
+  std::vector<const float*> src;
+  for (size_t t = 0; t < ntaps; ++t) {
+    rows.emplace_back(n, t % 4);
+    fill(in, rows.back().p, n, mode);
+    // maxrows_f32 wants finite or -inf values: NaN and +inf become -inf.
+    for (size_t i = 0; i < n; ++i) {
+      if (!(rows.back().p[i] < std::numeric_limits<float>::infinity())) rows.back().p[i] = -std::numeric_limits<float>::infinity();
+    }
+    src.push_back(rows.back().p);
+  }
+  std::vector<float> taps(ntaps);
+  for (float& tap : taps) tap = (in.u8() & 1) ? hostile(in.u8()) : in.f32();
+  const float threshold = in.f32();
+  Block<float> ref(n, 0), got(n, 0), ref_max(n, 0), got_max(n, 0);
+  std::vector<uint32_t> ref_idx(n + 1), got_idx(n + 1);
+  s.u8_to_f32(bytes.p, ref.p, n);
+  s.fir_f32(src.data(), taps.data(), ntaps, ref_max.p, n);
+  for (const Kernels* k : simd_paths()) {
+    k->u8_to_f32(bytes.p, got.p, n);
+    for (size_t i = 0; i < n; ++i) if (!same_float(got.p[i], ref.p[i])) mismatch("u8_to_f32", *k, "element " + std::to_string(i));
+    k->fir_f32(src.data(), taps.data(), ntaps, got_max.p, n);
+    for (size_t i = 0; i < n; ++i) if (!same_float(got_max.p[i], ref_max.p[i])) mismatch("fir_f32", *k, "element " + std::to_string(i) + " of " + std::to_string(n));
+    if (k->sweep_u8(bytes.p, n) != s.sweep_u8(bytes.p, n)) mismatch("sweep_u8", *k, "n=" + std::to_string(n));
+  }
+  s.maxrows_f32(src.data(), ntaps, ref_max.p, n);
+  const size_t ref_count = s.peak_candidates_f32(src[0], ref_max.p, n, threshold, ref_idx.data());
+  double ref_sums[2] = {0, 0};
+  s.centroid_row_f32(src[0], n, threshold, ref_sums);
+  for (const Kernels* k : simd_paths()) {
+    k->maxrows_f32(src.data(), ntaps, got_max.p, n);
+    for (size_t i = 0; i < n; ++i) if (!same_float(got_max.p[i], ref_max.p[i])) mismatch("maxrows_f32", *k, "element " + std::to_string(i));
+    const size_t count = k->peak_candidates_f32(src[0], ref_max.p, n, threshold, got_idx.data());
+    if (count != ref_count || !std::equal(got_idx.begin(), got_idx.begin() + count, ref_idx.begin())) mismatch("peak_candidates_f32", *k, "count " + std::to_string(count) + " vs " + std::to_string(ref_count));
+    double sums[2] = {0, 0};
+    k->centroid_row_f32(src[0], n, threshold, sums);
+    if (!close_rel(sums[0], ref_sums[0], 1e-6) || !close_rel(sums[1], ref_sums[1], 1e-6)) mismatch("centroid_row_f32", *k, "n=" + std::to_string(n));
+  }
+  // softmax_row_f32: finite values, max their maximum.
+  std::vector<float> p(n);
+  float mx = -std::numeric_limits<float>::infinity();
+  for (size_t i = 0; i < n; ++i) {
+    p[i] = std::isfinite(src[0][i]) ? src[0][i] : 0.0f;
+    mx = std::max(mx, p[i]);
+  }
+  const float beta = std::ldexp(1.0f + (in.u8() % 16) / 16.0f, int(in.u8() % 20) - 10);
+  double ref_soft[2] = {0, 0};
+  if (n != 0) s.softmax_row_f32(p.data(), n, mx, beta, ref_soft);
+  for (const Kernels* k : simd_paths()) {
+    double sums[2] = {0, 0};
+    if (n != 0) k->softmax_row_f32(p.data(), n, mx, beta, sums);
+    if (!close_rel(sums[0], ref_soft[0], 1e-6) || !close_rel(sums[1], ref_soft[1], 1e-6)) mismatch("softmax_row_f32", *k, "n=" + std::to_string(n));
+  }
+}
+
+void fuzz_encoder_kernels(Reader& in, size_t n) {
+  const Kernels& s = scalar();
+  const float offset = std::ldexp(float(int16_t(in.u16())), -int(in.u8() % 12));
+  const float scale = std::ldexp(float(in.u16()), -int(in.u8() % 24));
+  Block<float> ref(n, 0), got(n, 0), g(n, in.u8() % 4), base(n, 0);
+  s.gauss_f32(ref.p, n, offset, scale);
+  for (const Kernels* k : simd_paths()) {
+    k->gauss_f32(got.p, n, offset, scale);
+    for (size_t i = 0; i < n; ++i) if (!same_float(got.p[i], ref.p[i])) mismatch("gauss_f32", *k, "element " + std::to_string(i));
+  }
+  // max_scaled_*: g in [0, 1] from the gaussian above, s in [0, 255].
+  std::memcpy(g.p, ref.p, n * 4);
+  for (size_t i = 0; i < n; ++i) base.p[i] = float(in.u8()) / 255.0f;
+  const float sc = float(in.u8()) * (in.u8() / 255.0f);
+  Block<uint8_t> ref8(n, 0), got8(n, 0), base8(n, 0);
+  fill(in, base8.p, n, 0);
+  std::memcpy(ref.p, base.p, n * 4);
+  s.max_scaled_f32(ref.p, g.p, sc, n);
+  std::memcpy(ref8.p, base8.p, n);
+  s.max_scaled_u8(ref8.p, g.p, sc, n);
+  for (const Kernels* k : simd_paths()) {
+    std::memcpy(got.p, base.p, n * 4);
+    k->max_scaled_f32(got.p, g.p, sc, n);
+    std::memcpy(got8.p, base8.p, n);
+    k->max_scaled_u8(got8.p, g.p, sc, n);
+    for (size_t i = 0; i < n; ++i) {
+      if (!same_float(got.p[i], ref.p[i])) mismatch("max_scaled_f32", *k, "element " + std::to_string(i));
+      if (got8.p[i] != ref8.p[i]) mismatch("max_scaled_u8", *k, "element " + std::to_string(i));
     }
   }
 }
@@ -315,13 +432,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Reader in(data, size);
   const uint8_t op = in.u8();
   const uint8_t mode = in.u8();
-  switch (op % 6) {
+  switch (op % 8) {
     case 0: fuzz_reductions<float>(in, in.u16() % 1100, in.u8() % 4, mode); break;
     case 1: fuzz_reductions<uint8_t>(in, in.u16() % 4200, in.u8() % 4, mode); break;
     case 2: fuzz_elementwise(in, in.u16() % 700, in.u8() % 4, mode); break;
     case 3: fuzz_decode(in, mode, mode & 4); break;
     case 4: fuzz_conv2d(in, mode); break;
     case 5: fuzz_checks(in); break;
+    case 6: fuzz_decoder_kernels(in, in.u16() % 700, mode); break;
+    case 7: fuzz_encoder_kernels(in, in.u16() % 700); break;
   }
   return 0;
 }

@@ -74,7 +74,7 @@ test('relu and conv2d: overflowing shapes are RangeErrors', (t) => {
 // What lib/ never sends: binding/ and native/ must still refuse it, with a plain error, not a crash.
 function request(overrides) {
   return {
-    data: new Float32Array(16), planes: 1, height: 4, width: 4, threads: 1, method: 'exact',
+    data: new Float32Array(16), planes: 1, height: 4, width: 4, threads: 1, method: 'exact', kernel: 11, sigma: 2, threshold: 0.5, beta: 1,
     coords: new Float32Array(2), scores: new Float32Array(1), valid: new Uint8Array(1), ...overrides,
   };
 }
@@ -108,13 +108,14 @@ test('the native primitives refuse buffers shorter than the sizes they are given
     { message: 'internal: data length does not match its shape' });
   t.throws(() => addon.relu({ input: new Float32Array(9), output: new Float32Array(8), threads: 1 }), { message: 'internal: output is too short' });
   const conv = {
-    input: new Float32Array(16), batch: 1, channels: 1, height: 4, width: 4, weight: new Float32Array(9),
-    outChannels: 1, kernelH: 3, kernelW: 3, bias: null, padding: 'same', threads: 1, output: new Float32Array(16),
+    input: new Float32Array(16), batch: 1, channels: 1, height: 4, width: 4, coordChannels: 0, weight: new Float32Array(9),
+    outChannels: 1, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1,
+    padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, relu: false, bias: null, threads: 1, output: new Float32Array(16),
   };
-  t.throws(() => addon.conv2d({ ...conv, batch: 2 ** 32, channels: 2 ** 32 }), { message: 'internal: size overflows' });
-  t.throws(() => addon.conv2d({ ...conv, kernelH: 5 }), { message: 'internal: weight is too short' });
-  t.throws(() => addon.conv2d({ ...conv, padding: 'valid', kernelH: 5, weight: new Float32Array(15) }), { message: 'internal: the kernel is larger than the input' });
-  t.throws(() => addon.conv2d({ ...conv, output: new Float32Array(15) }), { message: 'internal: output is too short' });
+  t.notThrows(() => addon.conv2d(conv));
+  t.throws(() => addon.conv2d({ ...conv, batch: 2 ** 32, channels: 2 ** 32 }));
+  t.throws(() => addon.conv2d({ ...conv, kernelH: 5 }), { message: 'internal: an array length does not match its shape' });
+  t.throws(() => addon.conv2d({ ...conv, output: new Float32Array(15) }), { message: 'internal: an array length does not match its shape' });
   t.throws(() => addon.conv2d({ ...conv, bias: new Float32Array(0) }), { message: 'internal: bias is too short' });
 });
 
@@ -142,3 +143,36 @@ for (const mode of ['transfer', 'postMessage', 'resize', 'write']) {
     if (mode !== 'write') t.true(result.detached);
   });
 }
+
+test('peaks: the input buffer transferred while the call is queued finds the peak as it was at the call', async (t) => {
+  const { status, signal, stderr, result } = await hazard('peaks-transfer');
+  t.is(status, 0, `signal ${signal}\n${stderr}`);
+  t.deepEqual(result, { detached: true, coords: [1000, 777], scores: [1], valid: [1] });
+});
+
+// Without staging the worker wrote its results into memory the GC had freed.
+test('decode: an out array transferred while the call is queued makes it reject with a TypeError; no other out array is written', async (t) => {
+  const { status, signal, stderr, result } = await hazard('out-transfer');
+  t.is(status, 0, `signal ${signal}\n${stderr}`);
+  t.deepEqual(result, {
+    error: 'TypeError',
+    message: 'Expected output arrays that stay attached until the call settles for decode but received one detached or resized while it ran',
+    scores: [0],
+    valid: [0],
+  });
+});
+
+test('decode: an out array that aliases the input is a RangeError', async (t) => {
+  const buffer = new ArrayBuffer(64 * 4 + 64);
+  const data = new Float32Array(buffer, 0, 64);
+  const out = { coords: new Float32Array(buffer, 60 * 4, 2), scores: new Float32Array(1), valid: new Uint8Array(1) };
+  const message = 'Expected an array that does not share memory with the input for options.out.coords but received Float32Array(2)';
+  t.throws(() => decodeSync({ data, shape: [8, 8] }, { out }), { instanceOf: RangeError, message });
+  await t.throwsAsync(decode({ data, shape: [8, 8] }, { out }), { instanceOf: RangeError, message });
+});
+
+test('encode: the coordinates transferred while the call is queued are drawn as they were at the call', async (t) => {
+  const { status, signal, stderr, result } = await hazard('encode-transfer');
+  t.is(status, 0, `signal ${signal}\n${stderr}`);
+  t.deepEqual(result, { detached: true, hot: [777 * 1031 + 1000] });
+});

@@ -162,7 +162,7 @@ export function applyMistake(input, mistake, name = 'input') {
 }
 
 // Options that must be refused, with their exact error, given the function's known keys.
-export function optionMistake(keys, enumKey, allowed) {
+export function optionMistake(keys, enumKey, allowed, keysName = 'options') {
   const quoted = allowed.map((a) => `'${a}'`).join(', ');
   return fc.oneof(
     fc.constantFrom(null, 'exact', 3, [], true).map((value) => ({
@@ -171,7 +171,7 @@ export function optionMistake(keys, enumKey, allowed) {
     })),
     fc.constantFrom('methd', 'threads', 'Method', 'out ', '__proto__x').map((key) => ({
       options: { [key]: 1 },
-      error: [TypeError, `Expected only the keys ${keys.join(', ')} for options but received key ${JSON.stringify(key)}`],
+      error: [TypeError, `Expected only the keys ${keys.join(', ')} for ${keysName} but received key ${JSON.stringify(key)}`],
     })),
     fc.constantFrom('magic', '', 'EXACT', 1, null).map((value) => ({
       options: { [enumKey]: value },

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MessageChannel } from 'node:worker_threads';
-import { decode } from 'coordconv';
+import { decode, encode, peaks } from 'coordconv';
 
 const mode = process.argv[2];
 const [height, width] = [1024, 1031];
@@ -39,12 +39,35 @@ async function main() {
     if (mode === 'exit-in-flight') process.exit(0);
     return { settled: (await Promise.all(pending)).length };
   }
+  if (mode === 'encode-transfer') {
+    // The coordinates' buffer moves away while encode waits; the planes are drawn from the copy.
+    const release = occupyThreadPool();
+    const coords = new Float32Array([1000, 777]);
+    const promise = encode({ data: coords, shape: [1, 2] }, { height, width });
+    let moved = structuredClone(coords.buffer, { transfer: [coords.buffer] });
+    moved = null;
+    for (let i = 0; i < 4; i++) globalThis.gc();
+    await sleep(50);
+    release();
+    const r = await promise;
+    const hot = [];
+    r.data.forEach((v, i) => v !== 0 && hot.push(i));
+    return { detached: coords.byteLength === 0, hot };
+  }
   const buffer = mode === 'resize' ? new ArrayBuffer(height * width * 4, { maxByteLength: height * width * 4 }) : new ArrayBuffer(height * width * 4);
   let data = new Float32Array(buffer);
   data[hot] = 1;
   const release = occupyThreadPool();
-  const promise = decode({ data, shape: [height, width] });
-  if (mode === 'transfer') {
+  const out = { coords: new Float32Array(2), scores: new Float32Array(1), valid: new Uint8Array(1) };
+  const promise =
+    mode === 'peaks-transfer' ? peaks({ data, shape: [height, width] }, { k: 2 }) :
+    mode === 'out-transfer' ? decode({ data, shape: [height, width] }, { method: 'exact', out }) :
+    decode({ data, shape: [height, width] }, { method: 'exact' });
+  if (mode === 'out-transfer') {
+    // The caller's output array moves away while the call waits.
+    let moved = structuredClone(out.coords.buffer, { transfer: [out.coords.buffer] });
+    moved = null;
+  } else if (mode === 'transfer' || mode === 'peaks-transfer') {
     // The buffer's memory now belongs to the clone; dropping that and collecting frees it.
     let moved = structuredClone(buffer, { transfer: [buffer] });
     moved = null;
@@ -68,7 +91,13 @@ async function main() {
   globalThis.gc();
   await sleep(50);
   release();
-  const r = await promise;
+  let r;
+  try {
+    r = await promise;
+  } catch (error) {
+    return { error: error.name, message: error.message, scores: [...out.scores], valid: [...out.valid] };
+  }
+  if (mode === 'peaks-transfer') return { detached: buffer.byteLength === 0, coords: [...r.coords.slice(0, 2)], scores: [...r.scores.slice(0, 1)], valid: [...r.valid.slice(0, 1)] };
   return { detached: buffer.byteLength === 0, coords: [...r.coords], scores: [...r.scores], valid: [...r.valid] };
 }
 
