@@ -510,7 +510,7 @@ for (const workload of workloads) {
 }
 const svg = writeSvg(NAME, barChartSvg({
   title: 'coordconv decode throughput against peers (higher is better)',
-  subtitle: `${env.cpu}, ${env.cores} cores, Node ${env.node}, SIMD ${env.simd}; medians of one run`,
+  subtitle: `${env.cpu}, ${env.cores} cores, Node ${env.node}, SIMD ${env.simd}; medians of one run at load average ${env.loadAverage[0]}`,
   unit: 'planes per second',
   groups,
 }));

@@ -11,6 +11,17 @@
 namespace coordconv {
 namespace {
 
+// Asks for the cache lines 2 KiB ahead of a streaming scan. The hardware prefetchers stop at page
+// boundaries and the scans leave too few loads in flight to hide memory latency on their own, so
+// without this a plane-by-plane scan of a batch larger than the caches runs well below a plain
+// read of the same bytes (bench/: the roofline sweep). A prefetch never faults and changes no
+// result, so it may run past the end of the plane.
+constexpr size_t kPrefetchBytes = 2048;
+inline void prefetch_ahead(const void* p, size_t lines) {
+  const char* c = static_cast<const char*>(p) + kPrefetchBytes;
+  for (size_t l = 0; l < lines; ++l) _mm_prefetch(c + 64 * l, _MM_HINT_T0);
+}
+
 inline void note_nonzero(uint32_t mask, size_t base, uint64_t* nonzero, uint64_t* first) {
   if (*nonzero == 0) *first = base + static_cast<size_t>(__builtin_ctz(mask));
   *nonzero += static_cast<uint64_t>(__builtin_popcount(mask));
@@ -22,6 +33,7 @@ void onehot_f32(const float* p, size_t n, OneHotScan* out) {
   uint64_t first = n;
   size_t i = 0;
   for (; i + 32 <= n && nonzero < 2; i += 32) {
+    prefetch_ahead(p + i, 2);
     const __m256 a = _mm256_loadu_ps(p + i), b = _mm256_loadu_ps(p + i + 8);
     const __m256 c = _mm256_loadu_ps(p + i + 16), d = _mm256_loadu_ps(p + i + 24);
     const __m256 any = _mm256_or_ps(
@@ -52,6 +64,7 @@ void onehot_u8(const uint8_t* p, size_t n, OneHotScan* out) {
   uint64_t first = n;
   size_t i = 0;
   for (; i + 32 <= n && nonzero < 2; i += 32) {
+    if ((i & 63) == 0) prefetch_ahead(p + i, 1);
     const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
     const uint32_t m = ~static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, zero)));
     if (m) note_nonzero(m, i, &nonzero, &first);
@@ -78,6 +91,7 @@ ArgMax argmax_f32(const float* p, size_t n) {
   __m256 nf = _mm256_setzero_ps();
   size_t i = 0;
   for (; i + 16 <= n; i += 16) {
+    prefetch_ahead(p + i, 1);
     const __m256 a = _mm256_loadu_ps(p + i), b = _mm256_loadu_ps(p + i + 8);
     m0 = _mm256_max_ps(m0, a);
     m1 = _mm256_max_ps(m1, b);
@@ -119,6 +133,7 @@ ArgMax argmax_u8(const uint8_t* p, size_t n) {
   __m256i m = _mm256_setzero_si256();
   size_t i = 0;
   for (; i + 32 <= n; i += 32) {
+    if ((i & 63) == 0) prefetch_ahead(p + i, 1);
     m = _mm256_max_epu8(m, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)));
   }
   __m128i h = _mm_max_epu8(_mm256_castsi256_si128(m), _mm256_extracti128_si256(m, 1));

@@ -18,6 +18,17 @@ inline __mmask64 tail64(size_t left) {
   return left >= 64 ? ~__mmask64(0) : ((__mmask64(1) << left) - 1);
 }
 
+// Asks for the cache lines 2 KiB ahead of a streaming scan. The hardware prefetchers stop at page
+// boundaries and the scans leave too few loads in flight to hide memory latency on their own, so
+// without this a plane-by-plane scan of a batch larger than the caches runs at about 0.7x of a
+// plain read of the same bytes (bench/: the roofline sweep); with it, at about 1.0x. A prefetch
+// never faults and changes no result, so it may run past the end of the plane.
+constexpr size_t kPrefetchBytes = 2048;
+inline void prefetch_ahead(const void* p, size_t lines) {
+  const char* c = static_cast<const char*>(p) + kPrefetchBytes;
+  for (size_t l = 0; l < lines; ++l) _mm_prefetch(c + 64 * l, _MM_HINT_T0);
+}
+
 inline void note_nonzero(uint64_t mask, size_t base, uint64_t* nonzero, uint64_t* first) {
   if (*nonzero == 0) *first = base + static_cast<size_t>(__builtin_ctzll(mask));
   *nonzero += static_cast<uint64_t>(__builtin_popcountll(mask));
@@ -29,6 +40,7 @@ void onehot_f32(const float* p, size_t n, OneHotScan* out) {
   uint64_t first = n;
   size_t i = 0;
   for (; i + 64 <= n && nonzero < 2; i += 64) {
+    prefetch_ahead(p + i, 4);
     const __mmask16 a = _mm512_cmp_ps_mask(_mm512_loadu_ps(p + i), zero, _CMP_NEQ_UQ);
     const __mmask16 b = _mm512_cmp_ps_mask(_mm512_loadu_ps(p + i + 16), zero, _CMP_NEQ_UQ);
     const __mmask16 c = _mm512_cmp_ps_mask(_mm512_loadu_ps(p + i + 32), zero, _CMP_NEQ_UQ);
@@ -51,6 +63,7 @@ void onehot_u8(const uint8_t* p, size_t n, OneHotScan* out) {
   uint64_t first = n;
   size_t i = 0;
   for (; i + 128 <= n && nonzero < 2; i += 128) {
+    prefetch_ahead(p + i, 2);
     const __mmask64 a = _mm512_cmpneq_epi8_mask(_mm512_loadu_si512(p + i), zero);
     const __mmask64 b = _mm512_cmpneq_epi8_mask(_mm512_loadu_si512(p + i + 64), zero);
     if (a | b) {
@@ -80,6 +93,7 @@ ArgMax argmax_f32(const float* p, size_t n) {
   __mmask16 nf = 0;
   size_t i = 0;
   for (; i + 32 <= n; i += 32) {
+    prefetch_ahead(p + i, 2);
     const __m512 a = _mm512_loadu_ps(p + i), b = _mm512_loadu_ps(p + i + 16);
     m0 = _mm512_max_ps(m0, a);
     m1 = _mm512_max_ps(m1, b);
@@ -111,6 +125,7 @@ ArgMax argmax_u8(const uint8_t* p, size_t n) {
   __m512i m0 = _mm512_setzero_si512(), m1 = m0;
   size_t i = 0;
   for (; i + 128 <= n; i += 128) {
+    prefetch_ahead(p + i, 2);
     m0 = _mm512_max_epu8(m0, _mm512_loadu_si512(p + i));
     m1 = _mm512_max_epu8(m1, _mm512_loadu_si512(p + i + 64));
   }

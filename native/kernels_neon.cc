@@ -439,6 +439,27 @@ void conv_tile_f32(const ConvTile& t) {
   }
 }
 
+uint8_t sweep_u8(const uint8_t* p, size_t n) {
+  // Four independent accumulators keep four 16-byte loads in flight per iteration.
+  uint8x16_t a0 = vdupq_n_u8(0), a1 = a0, a2 = a0, a3 = a0;
+  size_t i = 0;
+  for (; i + 64 <= n; i += 64) {
+    a0 = vorrq_u8(a0, vld1q_u8(p + i));
+    a1 = vorrq_u8(a1, vld1q_u8(p + i + 16));
+    a2 = vorrq_u8(a2, vld1q_u8(p + i + 32));
+    a3 = vorrq_u8(a3, vld1q_u8(p + i + 48));
+  }
+  for (; i + 16 <= n; i += 16) a0 = vorrq_u8(a0, vld1q_u8(p + i));
+  const uint64x2_t a = vreinterpretq_u64_u8(vorrq_u8(vorrq_u8(a0, a1), vorrq_u8(a2, a3)));
+  uint64_t w = vgetq_lane_u64(a, 0) | vgetq_lane_u64(a, 1);
+  w |= w >> 32;
+  w |= w >> 16;
+  w |= w >> 8;
+  uint8_t r = static_cast<uint8_t>(w);
+  for (; i < n; ++i) r |= p[i];
+  return r;
+}
+
 }  // namespace
 
 const Kernels kNeonKernels = {
@@ -461,6 +482,7 @@ const Kernels kNeonKernels = {
     .peak_candidates_f32 = peak_candidates_f32,
     .centroid_row_f32 = centroid_row_f32,
     .softmax_row_f32 = softmax_row_f32,
+    .sweep_u8 = sweep_u8,
 };
 
 }  // namespace coordconv

@@ -92,5 +92,5 @@ test('bad options are clear errors', (t) => {
   t.throws(() => notSoClevr({ dtype: 'int8' }), { instanceOf: TypeError, message: `Expected one of 'float64', 'float32', 'uint8' for options.dtype but received "int8"` });
   t.throws(() => notSoClevr({ fields: ['locations'] }), { instanceOf: RangeError, message: `Expected each of 'image', 'imagegray', 'onehots' for options.fields but received "locations"` });
   t.throws(() => notSoClevr({ fields: 'image' }), { instanceOf: TypeError, message: 'Expected an array of field names for options.fields but received "image"' });
-  t.throws(() => notSoClevr({ seed: 1 }), { instanceOf: TypeError, message: 'Expected one of split, dtype, fields for a key of options but received "seed"' });
+  t.throws(() => notSoClevr({ seed: 1 }), { instanceOf: TypeError, message: 'Expected only the keys split, dtype, fields for options but received key "seed"' });
 });

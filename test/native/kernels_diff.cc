@@ -89,6 +89,7 @@ void compare(const Kernels& k, const Kernels& ref, Tally& t) {
         const ArgMax u1 = k.argmax_u8(b, n), u2 = ref.argmax_u8(b, n);
         t.check(u1.finite == u2.finite && u1.index == u2.index && same_bits(u1.value, u2.value), path, "argmax_u8", n, offset);
         t.check(k.sum_u8(b, n) == ref.sum_u8(b, n), path, "sum_u8", n, offset);
+        t.check(k.sweep_u8(b, n) == ref.sweep_u8(b, n), path, "sweep_u8", n, offset);
         if (flavour != 2) {
           const double x = k.sum_f32(f, n), y = ref.sum_f32(f, n);
           t.check(std::fabs(x - y) <= 1e-12 * std::fmax(1.0, std::fabs(y)) * std::fmax(1.0, double(n)), path, "sum_f32", n, offset);
