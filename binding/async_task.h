@@ -5,28 +5,120 @@
 
 #include <napi.h>
 
+#include <cstdint>
+#include <cstring>
 #include <exception>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "args.h"
 #include "state.h"
 
 namespace coordconv_binding {
+
+// Caller memory an async job reads or writes, staged in blocks the worker owns. A reference
+// keeps a typed array object alive, not its memory: while the job waits in libuv's queue the
+// caller can transfer the ArrayBuffer (structuredClone or postMessage with a transfer list),
+// whose memory then belongs to the clone and is freed when that is collected, under the worker's
+// feet; or shrink a resizable ArrayBuffer, whose pages are then decommitted. Both crashed the
+// process (SIGSEGV; heap-use-after-free under ASan). So a job never touches caller memory after
+// the call returns: inputs are copied on the main thread when the call is made (as Node's own
+// crypto jobs do), outputs are written to blocks copied into the caller's arrays when the job
+// is done, on the main thread, if those arrays are still there.
+class Staging {
+ public:
+  // Copies the array's bytes now; the job reads the copy.
+  const void* input(const Napi::TypedArray& array) {
+    inputs_.push_back(copy_of(array));
+    return inputs_.back().get();
+  }
+  // A block holding the array's current bytes, for the job to write; deliver() copies it back.
+  void* output(const Napi::TypedArray& array) {
+    outputs_.push_back(Output{Napi::Persistent(array), copy_of(array), array.ByteLength()});
+    return outputs_.back().block.get();
+  }
+  // On the main thread, after the job: copies every output block into its array. Returns false,
+  // and writes nothing, when any of them was detached or resized meanwhile.
+  bool deliver() {
+    for (const Output& o : outputs_) {
+      const Napi::TypedArray a = o.array.Value();
+      if (a.ArrayBuffer().IsDetached() || a.ByteLength() != o.bytes) return false;
+    }
+    for (const Output& o : outputs_) {
+      const Napi::TypedArray a = o.array.Value();
+      if (o.bytes != 0) std::memcpy(static_cast<uint8_t*>(a.ArrayBuffer().Data()) + a.ByteOffset(), o.block.get(), o.bytes);
+    }
+    return true;
+  }
+
+ private:
+  struct Output {
+    Napi::Reference<Napi::TypedArray> array;
+    std::unique_ptr<uint8_t[]> block;
+    size_t bytes;
+  };
+  static std::unique_ptr<uint8_t[]> copy_of(const Napi::TypedArray& array) {
+    const size_t bytes = array.ByteLength();
+    auto block = std::make_unique_for_overwrite<uint8_t[]>(bytes == 0 ? 1 : bytes);
+    if (bytes != 0) {
+      std::memcpy(block.get(), static_cast<const uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset(), bytes);
+    }
+    return block;
+  }
+  std::vector<std::unique_ptr<uint8_t[]>> inputs_;
+  std::vector<Output> outputs_;
+};
+
+// The Promise each async call returns, settled through references to its resolve and reject
+// functions rather than a napi_deferred: a napi_deferred is freed only by settling it, and N-API
+// refuses to settle anything once the environment can no longer run JavaScript, so every call
+// still queued when a worker thread is terminated leaked one (LeakSanitizer found them). A
+// reference is freed by napi_delete_reference even then, when the worker is destroyed.
+class Settler {
+ public:
+  explicit Settler(Napi::Env env) {
+    AddonState& s = *env.GetInstanceData<AddonState>();
+    if (s.make_promise.IsEmpty()) {
+      // Evaluated once per environment, before any user code could reach it through the addon.
+      Napi::Value factory = env.RunScript(
+          "(() => { let resolve, reject; const promise = new Promise((a, b) => { resolve = a; "
+          "reject = b; }); return { promise, resolve, reject }; })");
+      s.make_promise = Napi::Persistent(factory.As<Napi::Function>());
+    }
+    Napi::Object parts = s.make_promise.Call({}).As<Napi::Object>();
+    promise_ = parts.Get("promise");
+    resolve_ = Napi::Persistent(parts.Get("resolve").As<Napi::Function>());
+    reject_ = Napi::Persistent(parts.Get("reject").As<Napi::Function>());
+  }
+  Napi::Value promise() const { return promise_; }
+  // Each settles the Promise (a second call would do nothing); when the environment is shutting
+  // down the call fails and, with NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS, nothing is thrown.
+  void resolve(Napi::Value v) { resolve_.Call({v}); }
+  void reject(Napi::Value e) { reject_.Call({e}); }
+
+ private:
+  Napi::Value promise_;  // valid only in the scope that created the Settler
+  Napi::FunctionReference resolve_;
+  Napi::FunctionReference reject_;
+};
 
 template <typename Request>
 class BatonWorker : public Napi::AsyncWorker {
  public:
   using Run = void (*)(const coordconv::Kernels&, coordconv::ThreadPool&, const Request&);
 
-  // Queues the work and returns its Promise. `keep` lists every object whose memory the request
-  // points into.
-  static Napi::Promise Start(Napi::Env env, const char* name, Run run, Request request,
-                             const std::vector<Napi::Object>& keep) {
+  // Queues the work and returns its Promise. The request points only into `staging` (see
+  // Staging) or, for arrays the caller can never reach, into the objects listed in `keep`.
+  static Napi::Value Start(Napi::Env env, const char* name, Run run, Request request,
+                           const std::vector<Napi::Object>& keep, Staging staging = {}) {
     AddonState& s = *env.GetInstanceData<AddonState>();
     auto* worker = new BatonWorker(env, name, run, std::move(request), s);
+    worker->name_ = name;
+    worker->staging_ = std::move(staging);
     for (const Napi::Object& o : keep) worker->keep_.push_back(Napi::Persistent(o));
-    Napi::Promise promise = worker->deferred_.Promise();
+    Napi::Value promise = worker->settler_.promise();
     worker->Queue();
     return promise;
   }
@@ -39,24 +131,34 @@ class BatonWorker : public Napi::AsyncWorker {
       SetError(e.what());
     }
   }
-  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void OnOK() override {
+    if (!staging_.deliver()) {
+      settler_.reject(Napi::TypeError::New(Env(), "Expected output arrays that stay attached until the call settles for " +
+                                                       name_ + " but received one detached or resized while it ran")
+                          .Value());
+      return;
+    }
+    settler_.resolve(Env().Undefined());
+  }
+  void OnError(const Napi::Error& e) override { settler_.reject(e.Value()); }
 
  private:
   BatonWorker(Napi::Env env, const char* name, Run run, Request request, const AddonState& s)
       : Napi::AsyncWorker(env, name),
-        deferred_(Napi::Promise::Deferred::New(env)),
+        settler_(env),
         run_(run),
         request_(std::move(request)),
         kernels_(s.kernels),
         pool_(s.pool) {}
 
-  Napi::Promise::Deferred deferred_;
+  Settler settler_;
   Run run_;
   Request request_;
   const coordconv::Kernels* kernels_;
   std::shared_ptr<coordconv::ThreadPool> pool_;
   std::vector<Napi::ObjectReference> keep_;
+  Staging staging_;
+  std::string name_;
 };
 
 }  // namespace coordconv_binding

@@ -93,8 +93,15 @@ Napi::Value ConvSync(const Napi::CallbackInfo& info) {
 
 Napi::Value ConvAsync(const Napi::CallbackInfo& info) {
   Unpacked u = unpack(info);
-  return BatonWorker<ConvRequest>::Start(info.Env(), "coordconv.coordConv2d", run_conv, u.request,
-                                         u.arrays);
+  // u.arrays: input, weight, output, then bias when given (see unpack). Staged, see Staging.
+  Staging staging;
+  const auto array = [&u](size_t i) { return u.arrays[i].As<Napi::TypedArray>(); };
+  u.request.input = static_cast<const float*>(staging.input(array(0)));
+  u.request.weight = static_cast<const float*>(staging.input(array(1)));
+  u.request.output = static_cast<float*>(staging.output(array(2)));
+  if (u.request.bias) u.request.bias = static_cast<const float*>(staging.input(array(3)));
+  return BatonWorker<ConvRequest>::Start(info.Env(), "coordConv2d", run_conv, u.request, {},
+                                         std::move(staging));
 }
 
 }  // namespace

@@ -17,7 +17,7 @@ using coordconv::DecodeRequest;
 
 struct Unpacked {
   DecodeRequest request;
-  std::vector<Napi::Object> arrays;
+  Napi::TypedArray data, coords, scores, valid;
 };
 
 DecodeMethod method_named(Napi::Env env, const std::string& method) {
@@ -63,7 +63,10 @@ Unpacked unpack(const Napi::CallbackInfo& info) {
   r.valid = static_cast<uint8_t*>(valid.data);
   const std::string problem = coordconv::check_decode_request(r);
   if (!problem.empty()) throw Napi::RangeError::New(env, "internal: " + problem);
-  u.arrays = {data.array, coords.array, scores.array, valid.array};
+  u.data = data.array;
+  u.coords = coords.array;
+  u.scores = scores.array;
+  u.valid = valid.array;
   return u;
 }
 
@@ -84,8 +87,13 @@ Napi::Value DecodeSync(const Napi::CallbackInfo& info) {
 
 Napi::Value DecodeAsync(const Napi::CallbackInfo& info) {
   Unpacked u = unpack(info);
-  return BatonWorker<DecodeRequest>::Start(info.Env(), "coordconv.decode", run_decode,
-                                           u.request, u.arrays);
+  Staging staging;
+  u.request.input.data = staging.input(u.data);
+  u.request.coords = static_cast<float*>(staging.output(u.coords));
+  u.request.scores = static_cast<float*>(staging.output(u.scores));
+  u.request.valid = static_cast<uint8_t*>(staging.output(u.valid));
+  return BatonWorker<DecodeRequest>::Start(info.Env(), "decode", run_decode, u.request, {},
+                                           std::move(staging));
 }
 
 }  // namespace

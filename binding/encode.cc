@@ -86,8 +86,14 @@ Napi::Value EncodeSync(const Napi::CallbackInfo& info) {
 
 Napi::Value EncodeAsync(const Napi::CallbackInfo& info) {
   Unpacked u = unpack(info);
-  return BatonWorker<EncodeRequest>::Start(info.Env(), "coordconv.encode", run_encode, u.request,
-                                           u.arrays);
+  // u.arrays: coords, then visible when given, then output (see unpack). Staged, see Staging.
+  Staging staging;
+  const auto array = [&u](size_t i) { return u.arrays[i].As<Napi::TypedArray>(); };
+  u.request.coords = static_cast<const float*>(staging.input(array(0)));
+  if (u.request.visible) u.request.visible = static_cast<const uint8_t*>(staging.input(array(1)));
+  u.request.output = staging.output(array(u.arrays.size() - 1));
+  return BatonWorker<EncodeRequest>::Start(info.Env(), "encode", run_encode, u.request, {},
+                                           std::move(staging));
 }
 
 Napi::Value AddCoords(const Napi::CallbackInfo& info) {

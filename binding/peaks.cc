@@ -82,8 +82,16 @@ Napi::Value PeaksSync(const Napi::CallbackInfo& info) {
 
 Napi::Value PeaksAsync(const Napi::CallbackInfo& info) {
   Unpacked u = unpack(info);
-  return BatonWorker<PeaksRequest>::Start(info.Env(), "coordconv.peaks", run_peaks, u.request,
-                                          u.arrays);
+  // u.arrays: data, coords, scores, valid, counts (see unpack). Staged, see Staging.
+  Staging staging;
+  const auto array = [&u](size_t i) { return u.arrays[i].As<Napi::TypedArray>(); };
+  u.request.input.data = staging.input(array(0));
+  u.request.coords = static_cast<float*>(staging.output(array(1)));
+  u.request.scores = static_cast<float*>(staging.output(array(2)));
+  u.request.valid = static_cast<uint8_t*>(staging.output(array(3)));
+  u.request.counts = static_cast<uint32_t*>(staging.output(array(4)));
+  return BatonWorker<PeaksRequest>::Start(info.Env(), "peaks", run_peaks, u.request, {},
+                                          std::move(staging));
 }
 
 }  // namespace

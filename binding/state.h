@@ -1,6 +1,8 @@
 // Per-instance addon state (napi_set_instance_data), so the addon also loads in worker threads.
 #pragma once
 
+#include <napi.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +18,8 @@ struct AddonState {
   // Shared with every async worker so the pool outlives work still running at teardown.
   std::shared_ptr<coordconv::ThreadPool> pool;
   size_t default_threads = 1;
+  // () => { promise, resolve, reject }, made on first use by BatonWorker (see async_task.h).
+  Napi::FunctionReference make_promise;
 };
 
 }  // namespace coordconv_binding

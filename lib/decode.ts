@@ -237,8 +237,11 @@ export function decodeSync(input: PlaneInput<PlaneData>, options?: DecodeOptions
 
 /**
  * Like {@link decodeSync}, but runs on libuv's thread pool and resolves with the result, so the
- * event loop stays free. The input and any `out` arrays are held until the Promise settles; do not
- * touch them meanwhile.
+ * event loop stays free. The planes are copied when the call is made (a copy as fast as memory
+ * allows, on the calling thread), so the result describes the input as it was then: writing to
+ * it, transferring its buffer or resizing it afterwards is safe and changes nothing. `out` arrays
+ * are written when the Promise settles; one detached or resized meanwhile makes it reject with a
+ * TypeError.
  * @example
  * const { coords } = await decode(session_output, { method: 'argmax' });
  */

@@ -1,0 +1,446 @@
+// libFuzzer target over native/: the fuzz bytes become one request (which entry point, dtype,
+// sizes, alignment, values); every SIMD path this CPU runs computes it and must agree with the
+// scalar reference, as kernels.h documents (bit for bit, sum_f32 within 1e-12 relative). Buffers
+// are heap blocks of exactly the request's size, so ASan sees any read or write past an end.
+// Sizes are bounded so one input runs in microseconds; the request checkers get unbounded sizes.
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../native/decode.h"
+#include "../native/dispatch.h"
+#include "../native/kernels.h"
+#include "../native/conv.h"
+#include "../native/ops.h"
+#include "../native/thread_pool.h"
+
+namespace {
+
+using namespace coordconv;
+
+// Reads the fuzz input front to back; past the end every read is 0.
+class Reader {
+ public:
+  Reader(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+  uint8_t u8() { return pos_ < size_ ? data_[pos_++] : 0; }
+  uint16_t u16() { return static_cast<uint16_t>(u8() | (u8() << 8)); }
+  uint64_t u64() {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= uint64_t(u8()) << (8 * i);
+    return v;
+  }
+  float f32() {
+    uint32_t bits = uint32_t(u16()) | (uint32_t(u16()) << 16);
+    float v;
+    std::memcpy(&v, &bits, 4);
+    return v;
+  }
+  size_t left() const { return pos_ < size_ ? size_ - pos_ : 0; }
+
+ private:
+  const uint8_t* data_;
+  size_t size_;
+  size_t pos_ = 0;
+};
+
+// Values kernels get wrong: signed zeros, NaNs (quiet, signalling, negative), infinities,
+// denormals, the float32 limits, 255.
+float hostile(uint8_t k) {
+  static const uint32_t kBits[] = {
+      0x00000000, 0x80000000, 0x3f800000, 0xbf800000, 0x7fc00000, 0xffc00000, 0x7f800001, 0x7f800000,
+      0xff800000, 0x00000001, 0x80000001, 0x007fffff, 0x00800000, 0x7f7fffff, 0xff7fffff, 0x437f0000,
+  };
+  float v;
+  std::memcpy(&v, &kBits[k % 16], 4);
+  return v;
+}
+
+// Data generation modes: raw bits, hostile table values, sparse (zeros with a few hot elements).
+template <typename T>
+void fill(Reader& in, T* p, size_t n, uint8_t mode) {
+  std::memset(p, 0, n * sizeof(T));
+  if (n == 0) return;
+  if (mode % 3 == 2) {  // sparse: a handful of writes at chosen positions
+    const size_t writes = in.u8() % 5;
+    for (size_t w = 0; w < writes; ++w) {
+      const size_t at = static_cast<size_t>(in.u16() | (uint32_t(in.u8()) << 16)) % n;
+      if constexpr (sizeof(T) == 4) {
+        p[at] = (in.u8() & 1) ? hostile(in.u8()) : in.f32();
+      } else {
+        p[at] = in.u8();
+      }
+    }
+    return;
+  }
+  for (size_t i = 0; i < n && in.left() > 0; ++i) {
+    if constexpr (sizeof(T) == 4) {
+      p[i] = mode % 3 == 0 ? in.f32() : hostile(in.u8());
+    } else {
+      p[i] = in.u8();
+    }
+  }
+}
+
+// A block of exactly `count` elements starting `misalign` elements into its allocation, as a
+// typed array view at a byte offset sits in its ArrayBuffer; the block ends where the data does.
+template <typename T>
+struct Block {
+  std::unique_ptr<T[]> raw;
+  T* p;
+  Block(size_t count, size_t misalign) : raw(new T[count + misalign]), p(raw.get() + misalign) {}
+};
+
+bool same_float(float a, float b) {
+  if (std::isnan(a) && std::isnan(b)) return true;
+  uint32_t x, y;
+  std::memcpy(&x, &a, 4);
+  std::memcpy(&y, &b, 4);
+  return x == y;
+}
+
+[[noreturn]] void mismatch(const char* what, const Kernels& k, const std::string& detail) {
+  std::fprintf(stderr, "MISMATCH %s: %s differs from scalar: %s\n", what, k.name, detail.c_str());
+  std::abort();
+}
+
+std::vector<const Kernels*> simd_paths() {
+  std::vector<const Kernels*> out;
+  for (const char* name : {"avx512", "avx2", "neon"}) {
+    if (const Kernels* k = kernels_by_name(name)) out.push_back(k);
+  }
+  return out;
+}
+
+const Kernels& scalar() { return *kernels_by_name("scalar"); }
+
+ThreadPool& pool() {
+  static ThreadPool p(2);
+  return p;
+}
+
+template <typename T>
+void fuzz_reductions(Reader& in, size_t n, size_t misalign, uint8_t mode) {
+  Block<T> b(n, misalign);
+  fill(in, b.p, n, mode);
+  const Kernels& s = scalar();
+  OneHotScan ref_scan{}, scan{};
+  ArgMax ref_max, got_max;
+  double ref_sum, got_sum;
+  if constexpr (sizeof(T) == 4) {
+    s.onehot_f32(b.p, n, &ref_scan);
+    ref_max = s.argmax_f32(b.p, n);
+    ref_sum = s.sum_f32(b.p, n);
+  } else {
+    s.onehot_u8(b.p, n, &ref_scan);
+    ref_max = s.argmax_u8(b.p, n);
+    ref_sum = s.sum_u8(b.p, n);
+  }
+  for (const Kernels* k : simd_paths()) {
+    if constexpr (sizeof(T) == 4) {
+      k->onehot_f32(b.p, n, &scan);
+      got_max = k->argmax_f32(b.p, n);
+      got_sum = k->sum_f32(b.p, n);
+    } else {
+      k->onehot_u8(b.p, n, &scan);
+      got_max = k->argmax_u8(b.p, n);
+      got_sum = k->sum_u8(b.p, n);
+    }
+    const std::string size = " n=" + std::to_string(n) + (sizeof(T) == 4 ? " f32" : " u8");
+    if (scan.nonzero != ref_scan.nonzero || scan.first != ref_scan.first) {
+      mismatch("onehot", *k, "nonzero " + std::to_string(scan.nonzero) + " vs " + std::to_string(ref_scan.nonzero) +
+                                 ", first " + std::to_string(scan.first) + " vs " + std::to_string(ref_scan.first) + size);
+    }
+    if (!same_float(got_max.value, ref_max.value) || got_max.index != ref_max.index || got_max.finite != ref_max.finite) {
+      mismatch("argmax", *k, "index " + std::to_string(got_max.index) + " vs " + std::to_string(ref_max.index) + size);
+    }
+    const bool sum_ok = std::isfinite(ref_sum)
+                            ? (sizeof(T) == 1 ? got_sum == ref_sum : std::fabs(got_sum - ref_sum) <= 1e-12 * std::fabs(ref_sum) + 1e-300 ||
+                                                                        [&] {
+                                                                          // Cancellation: bound by the sum of magnitudes.
+                                                                          double mag = 0;
+                                                                          for (size_t i = 0; i < n; ++i) mag += std::fabs(double(b.p[i]));
+                                                                          return std::fabs(got_sum - ref_sum) <= double(n) * 0x1p-52 * mag;
+                                                                        }())
+                            : (std::isnan(ref_sum) ? std::isnan(got_sum) : got_sum == ref_sum);
+    if (!sum_ok) mismatch("sum", *k, std::to_string(got_sum) + " vs " + std::to_string(ref_sum) + size);
+  }
+}
+
+void fuzz_elementwise(Reader& in, size_t n, size_t misalign, uint8_t mode) {
+  Block<float> x(n, misalign), y0(n, (misalign * 3) % 4);
+  fill(in, x.p, n, mode);
+  fill(in, y0.p, n, mode);
+  const float a = (in.u8() & 1) ? hostile(in.u8()) : in.f32();
+  Block<float> ref_relu(n, 0), got_relu(n, misalign), ref_axpy(n, 0), got_axpy(n, 0);
+  scalar().relu_f32(x.p, ref_relu.p, n);
+  std::memcpy(ref_axpy.p, y0.p, n * 4);
+  scalar().axpy_f32(a, x.p, ref_axpy.p, n);
+  for (const Kernels* k : simd_paths()) {
+    k->relu_f32(x.p, got_relu.p, n);
+    std::memcpy(got_axpy.p, y0.p, n * 4);
+    k->axpy_f32(a, x.p, got_axpy.p, n);
+    for (size_t i = 0; i < n; ++i) {
+      if (!same_float(got_relu.p[i], ref_relu.p[i])) mismatch("relu", *k, "element " + std::to_string(i) + " of " + std::to_string(n));
+      if (!same_float(got_axpy.p[i], ref_axpy.p[i])) mismatch("axpy", *k, "element " + std::to_string(i) + " of " + std::to_string(n));
+    }
+  }
+}
+
+void fuzz_decode(Reader& in, uint8_t mode, bool u8) {
+  DecodeRequest r;
+  r.input.dtype = u8 ? DType::kUint8 : DType::kFloat32;
+  r.input.planes = 1 + in.u8() % 4;
+  r.input.height = 1 + in.u8() % 48;
+  r.input.width = 1 + in.u8() % 150;
+  r.threads = 1 + in.u8() % 3;
+  const size_t n = r.input.planes * r.input.height * r.input.width;
+  const size_t misalign = in.u8() % 4;
+  Block<float> f(u8 ? 0 : n, misalign);
+  Block<uint8_t> b(u8 ? n : 0, misalign);
+  if (u8) fill(in, b.p, n, mode); else fill(in, f.p, n, mode);
+  r.input.data = u8 ? static_cast<const void*>(b.p) : f.p;
+  {
+    DecodeRequest probe = r;
+    probe.coords = probe.scores = reinterpret_cast<float*>(16);
+    probe.valid = reinterpret_cast<uint8_t*>(16);
+    if (!check_decode_request(probe).empty()) std::abort();  // every request built here is well formed
+  }
+  struct Out {
+    std::vector<float> coords, scores;
+    std::vector<uint8_t> valid;
+  };
+  auto run = [&](const Kernels& k) {
+    Out o{std::vector<float>(2 * r.input.planes), std::vector<float>(r.input.planes), std::vector<uint8_t>(r.input.planes)};
+    DecodeRequest q = r;
+    q.coords = o.coords.data();
+    q.scores = o.scores.data();
+    q.valid = o.valid.data();
+    decode(k, pool(), q);
+    return o;
+  };
+  const Out ref = run(scalar());
+  for (size_t p = 0; p < r.input.planes; ++p) {
+    // The decoder's own contract: a valid plane decodes to a pixel on the plane.
+    if (ref.valid[p] && !(ref.coords[2 * p] >= 0 && ref.coords[2 * p] < float(r.input.width) &&
+                          ref.coords[2 * p + 1] >= 0 && ref.coords[2 * p + 1] < float(r.input.height) && ref.scores[p] > 0)) {
+      std::fprintf(stderr, "scalar decode put a valid plane off the plane\n");
+      std::abort();
+    }
+  }
+  for (const Kernels* k : simd_paths()) {
+    const Out got = run(*k);
+    for (size_t i = 0; i < r.input.planes; ++i) {
+      if (got.valid[i] != ref.valid[i] || !same_float(got.scores[i], ref.scores[i]) ||
+          !same_float(got.coords[2 * i], ref.coords[2 * i]) || !same_float(got.coords[2 * i + 1], ref.coords[2 * i + 1])) {
+        mismatch("decode", *k, "plane " + std::to_string(i));
+      }
+    }
+  }
+}
+
+void fuzz_conv2d(Reader& in, uint8_t mode) {
+  ConvRequest r;
+  r.batch = 1 + in.u8() % 2;
+  r.channels = 1 + in.u8() % 3;
+  r.coord_channels = std::array<size_t, 3>{0, 2, 3}[in.u8() % 3];
+  r.height = 1 + in.u8() % 24;
+  r.width = 1 + in.u8() % 80;
+  r.out_channels = 1 + in.u8() % 3;
+  r.kernel_h = 1 + in.u8() % 6;
+  r.kernel_w = 1 + in.u8() % 6;
+  r.stride_h = 1 + in.u8() % 3;
+  r.stride_w = 1 + in.u8() % 3;
+  r.dilation_h = 1 + in.u8() % 3;
+  r.dilation_w = 1 + in.u8() % 3;
+  r.pad_top = in.u8() % 4;
+  r.pad_left = in.u8() % 4;
+  r.pad_bottom = in.u8() % 4;
+  r.pad_right = in.u8() % 4;
+  r.relu = in.u8() & 1;
+  r.threads = 1 + in.u8() % 3;
+  const bool bias = in.u8() & 1;
+  size_t oh, ow;
+  if (!conv_output_size(r, &oh, &ow)) return;
+  const size_t all = r.channels + r.coord_channels;
+  const size_t in_n = r.batch * r.channels * r.height * r.width;
+  const size_t w_n = r.out_channels * all * r.kernel_h * r.kernel_w;
+  const size_t out_n = r.batch * r.out_channels * oh * ow;
+  Block<float> x(in_n, 0), w(w_n, 0), b(r.out_channels, 0), ref(out_n, 0), got(out_n, 0);
+  fill(in, x.p, in_n, mode);
+  fill(in, w.p, w_n, mode == 2 ? 1 : mode);
+  fill(in, b.p, r.out_channels, 1);
+  r.input = x.p;
+  r.weight = w.p;
+  r.bias = bias ? b.p : nullptr;
+  r.output = ref.p;
+  if (!check_conv_request(r).empty()) return;
+  conv(scalar(), pool(), r);
+  for (const Kernels* k : simd_paths()) {
+    r.output = got.p;
+    conv(*k, pool(), r);
+    for (size_t i = 0; i < out_n; ++i) {
+      if (!same_float(got.p[i], ref.p[i])) mismatch("conv", *k, "element " + std::to_string(i));
+    }
+  }
+}
+
+// The request checkers on unbounded sizes: a request they accept never overflows.
+void fuzz_checks(Reader& in) {
+  DecodeRequest d;
+  d.input.data = reinterpret_cast<const void*>(16);
+  d.input.planes = in.u64() >> (in.u8() % 64);
+  d.input.height = in.u64() >> (in.u8() % 64);
+  d.input.width = in.u64() >> (in.u8() % 64);
+  d.input.dtype = (in.u8() & 1) ? DType::kUint8 : DType::kFloat32;
+  d.threads = in.u8();
+  d.coords = d.scores = reinterpret_cast<float*>(16);
+  d.valid = reinterpret_cast<uint8_t*>(16);
+  if (check_decode_request(d).empty()) {
+    const unsigned __int128 bytes = (unsigned __int128)d.input.planes * d.input.height * d.input.width * d.input.element_bytes();
+    if (bytes > SIZE_MAX || d.input.height == 0 || d.input.width == 0 || d.input.height > kMaxSide || d.threads == 0) std::abort();
+  }
+  ConvRequest c;
+  c.input = c.weight = c.output = reinterpret_cast<float*>(16);
+  size_t* dims[] = {&c.batch, &c.channels, &c.height, &c.width, &c.out_channels, &c.kernel_h, &c.kernel_w,
+                    &c.stride_h, &c.stride_w, &c.dilation_h, &c.dilation_w, &c.pad_top, &c.pad_bottom};
+  for (size_t* p : dims) *p = in.u64() >> (in.u8() % 64);
+  c.threads = 1;
+  if (check_conv_request(c).empty()) {
+    size_t oh = 0, ow = 0;
+    if (!conv_output_size(c, &oh, &ow)) std::abort();
+    using u128 = unsigned __int128;
+    const u128 sizes[] = {u128(c.batch) * c.channels * c.height * c.width, u128(c.out_channels) * c.channels * c.kernel_h * c.kernel_w,
+                          u128(c.batch) * c.out_channels * oh * ow};
+    for (u128 sz : sizes) {
+      // Only meaningful while the partial products fit 128 bits.
+      if (sz > SIZE_MAX / 4 && c.batch < (1ull << 32) && c.channels < (1ull << 32) && c.out_channels < (1ull << 32)) std::abort();
+    }
+  }
+}
+
+
+// --- Decoder and encoder kernels: one block per Kernels entry, each within its documented
+// preconditions and tolerance (kernels.h).
+bool close_rel(double a, double b, double rel) {
+  if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
+  return std::fabs(a - b) <= rel * std::max(std::fabs(a), std::fabs(b)) + 1e-300;
+}
+
+void fuzz_decoder_kernels(Reader& in, size_t n, uint8_t mode) {
+  const Kernels& s = scalar();
+  Block<uint8_t> bytes(n, in.u8() % 4);
+  fill(in, bytes.p, n, mode);
+  const size_t ntaps = 1 + in.u8() % 7;
+  std::vector<Block<float>> rows;
+  std::vector<const float*> src;
+  for (size_t t = 0; t < ntaps; ++t) {
+    rows.emplace_back(n, t % 4);
+    fill(in, rows.back().p, n, mode);
+    // maxrows_f32 wants finite or -inf values: NaN and +inf become -inf.
+    for (size_t i = 0; i < n; ++i) {
+      if (!(rows.back().p[i] < std::numeric_limits<float>::infinity())) rows.back().p[i] = -std::numeric_limits<float>::infinity();
+    }
+    src.push_back(rows.back().p);
+  }
+  std::vector<float> taps(ntaps);
+  for (float& tap : taps) tap = (in.u8() & 1) ? hostile(in.u8()) : in.f32();
+  const float threshold = in.f32();
+  Block<float> ref(n, 0), got(n, 0), ref_max(n, 0), got_max(n, 0);
+  std::vector<uint32_t> ref_idx(n + 1), got_idx(n + 1);
+  s.u8_to_f32(bytes.p, ref.p, n);
+  s.fir_f32(src.data(), taps.data(), ntaps, ref_max.p, n);
+  for (const Kernels* k : simd_paths()) {
+    k->u8_to_f32(bytes.p, got.p, n);
+    for (size_t i = 0; i < n; ++i) if (!same_float(got.p[i], ref.p[i])) mismatch("u8_to_f32", *k, "element " + std::to_string(i));
+    k->fir_f32(src.data(), taps.data(), ntaps, got_max.p, n);
+    for (size_t i = 0; i < n; ++i) if (!same_float(got_max.p[i], ref_max.p[i])) mismatch("fir_f32", *k, "element " + std::to_string(i) + " of " + std::to_string(n));
+    if (k->sweep_u8(bytes.p, n) != s.sweep_u8(bytes.p, n)) mismatch("sweep_u8", *k, "n=" + std::to_string(n));
+  }
+  s.maxrows_f32(src.data(), ntaps, ref_max.p, n);
+  const size_t ref_count = s.peak_candidates_f32(src[0], ref_max.p, n, threshold, ref_idx.data());
+  double ref_sums[2] = {0, 0};
+  s.centroid_row_f32(src[0], n, threshold, ref_sums);
+  for (const Kernels* k : simd_paths()) {
+    k->maxrows_f32(src.data(), ntaps, got_max.p, n);
+    for (size_t i = 0; i < n; ++i) if (!same_float(got_max.p[i], ref_max.p[i])) mismatch("maxrows_f32", *k, "element " + std::to_string(i));
+    const size_t count = k->peak_candidates_f32(src[0], ref_max.p, n, threshold, got_idx.data());
+    if (count != ref_count || !std::equal(got_idx.begin(), got_idx.begin() + count, ref_idx.begin())) mismatch("peak_candidates_f32", *k, "count " + std::to_string(count) + " vs " + std::to_string(ref_count));
+    double sums[2] = {0, 0};
+    k->centroid_row_f32(src[0], n, threshold, sums);
+    if (!close_rel(sums[0], ref_sums[0], 1e-6) || !close_rel(sums[1], ref_sums[1], 1e-6)) mismatch("centroid_row_f32", *k, "n=" + std::to_string(n));
+  }
+  // softmax_row_f32: finite values, max their maximum.
+  std::vector<float> p(n);
+  float mx = -std::numeric_limits<float>::infinity();
+  for (size_t i = 0; i < n; ++i) {
+    p[i] = std::isfinite(src[0][i]) ? src[0][i] : 0.0f;
+    mx = std::max(mx, p[i]);
+  }
+  const float beta = std::ldexp(1.0f + (in.u8() % 16) / 16.0f, int(in.u8() % 20) - 10);
+  double ref_soft[2] = {0, 0};
+  if (n != 0) s.softmax_row_f32(p.data(), n, mx, beta, ref_soft);
+  for (const Kernels* k : simd_paths()) {
+    double sums[2] = {0, 0};
+    if (n != 0) k->softmax_row_f32(p.data(), n, mx, beta, sums);
+    if (!close_rel(sums[0], ref_soft[0], 1e-6) || !close_rel(sums[1], ref_soft[1], 1e-6)) mismatch("softmax_row_f32", *k, "n=" + std::to_string(n));
+  }
+}
+
+void fuzz_encoder_kernels(Reader& in, size_t n) {
+  const Kernels& s = scalar();
+  const float offset = std::ldexp(float(int16_t(in.u16())), -int(in.u8() % 12));
+  const float scale = std::ldexp(float(in.u16()), -int(in.u8() % 24));
+  Block<float> ref(n, 0), got(n, 0), g(n, in.u8() % 4), base(n, 0);
+  s.gauss_f32(ref.p, n, offset, scale);
+  for (const Kernels* k : simd_paths()) {
+    k->gauss_f32(got.p, n, offset, scale);
+    for (size_t i = 0; i < n; ++i) if (!same_float(got.p[i], ref.p[i])) mismatch("gauss_f32", *k, "element " + std::to_string(i));
+  }
+  // max_scaled_*: g in [0, 1] from the gaussian above, s in [0, 255].
+  std::memcpy(g.p, ref.p, n * 4);
+  for (size_t i = 0; i < n; ++i) base.p[i] = float(in.u8()) / 255.0f;
+  const float sc = float(in.u8()) * (in.u8() / 255.0f);
+  Block<uint8_t> ref8(n, 0), got8(n, 0), base8(n, 0);
+  fill(in, base8.p, n, 0);
+  std::memcpy(ref.p, base.p, n * 4);
+  s.max_scaled_f32(ref.p, g.p, sc, n);
+  std::memcpy(ref8.p, base8.p, n);
+  s.max_scaled_u8(ref8.p, g.p, sc, n);
+  for (const Kernels* k : simd_paths()) {
+    std::memcpy(got.p, base.p, n * 4);
+    k->max_scaled_f32(got.p, g.p, sc, n);
+    std::memcpy(got8.p, base8.p, n);
+    k->max_scaled_u8(got8.p, g.p, sc, n);
+    for (size_t i = 0; i < n; ++i) {
+      if (!same_float(got.p[i], ref.p[i])) mismatch("max_scaled_f32", *k, "element " + std::to_string(i));
+      if (got8.p[i] != ref8.p[i]) mismatch("max_scaled_u8", *k, "element " + std::to_string(i));
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  Reader in(data, size);
+  const uint8_t op = in.u8();
+  const uint8_t mode = in.u8();
+  switch (op % 8) {
+    case 0: fuzz_reductions<float>(in, in.u16() % 1100, in.u8() % 4, mode); break;
+    case 1: fuzz_reductions<uint8_t>(in, in.u16() % 4200, in.u8() % 4, mode); break;
+    case 2: fuzz_elementwise(in, in.u16() % 700, in.u8() % 4, mode); break;
+    case 3: fuzz_decode(in, mode, mode & 4); break;
+    case 4: fuzz_conv2d(in, mode); break;
+    case 5: fuzz_checks(in); break;
+    case 6: fuzz_decoder_kernels(in, in.u16() % 700, mode); break;
+    case 7: fuzz_encoder_kernels(in, in.u16() % 700); break;
+  }
+  return 0;
+}

@@ -1,0 +1,110 @@
+// Property-based tests of every decoder method, of `out` arrays and of peaks: random shapes,
+// dtypes, hostile values and misaligned views. argmax, quarter and exact equal their references
+// exactly; dark, centroid and softargmax keep their stated invariants on any input (validity rule,
+// the score is the plane's maximum, finite coordinates, centroid and softargmax inside the plane);
+// peaks equal CenterNet's reference; `out` arrays receive exactly the default result.
+import test from 'ava';
+import fc from 'fast-check';
+import { decode, decodeSync, peaksSync } from 'coordconv';
+import { argmaxRef, DECODE_REFS, peaksRef } from './helpers/decode-ref.mjs';
+import { bytesOf, planeBatch, runs, snapshot } from './helpers/arbitraries.mjs';
+
+const f32 = (v) => (Number.isNaN(v) ? NaN : Math.fround(v));
+const sameBytes = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
+const planesOf = (input) => {
+  const [h, w] = input.shape.slice(-2);
+  return { h, w, list: Array.from({ length: input.data.length / (h * w) }, (_, p) => input.data.subarray(p * h * w, (p + 1) * h * w)) };
+};
+
+for (const method of ['argmax', 'quarter', 'exact']) {
+  test(`${method}: every plane equals the reference exactly`, (t) => {
+    fc.assert(
+      fc.property(planeBatch(20000), (input) => {
+        const before = snapshot(input.data);
+        const r = decodeSync(input, { method });
+        const { h, w, list } = planesOf(input);
+        return (
+          list.every((plane, p) => {
+            const ref = DECODE_REFS[method](plane, h, w);
+            return Object.is(r.coords[2 * p], f32(ref.x)) && Object.is(r.coords[2 * p + 1], f32(ref.y)) && Object.is(r.scores[p], f32(ref.score)) && r.valid[p] === ref.valid;
+          }) && sameBytes(bytesOf(input.data), before)
+        );
+      }),
+      runs(100),
+    );
+    t.pass();
+  });
+}
+
+const methodOptions = fc.oneof(
+  fc.record({ method: fc.constant('dark'), kernel: fc.constantFrom(1, 3, 5, 11, 25), sigma: fc.constantFrom(0.5, 1, 2, 3.5) }),
+  fc.record({ method: fc.constant('centroid'), threshold: fc.constantFrom(0, 0.1, 0.5, 0.9, 1) }),
+  fc.record({ method: fc.constant('softargmax'), beta: fc.constantFrom(0.01, 1, 10, 1000) }),
+);
+
+test('dark, centroid, softargmax: the stated invariants hold on any input', (t) => {
+  fc.assert(
+    fc.property(planeBatch(6000), methodOptions, (input, options) => {
+      const before = snapshot(input.data);
+      const r = decodeSync(input, options);
+      const { h, w, list } = planesOf(input);
+      return (
+        list.every((plane, p) => {
+          const am = argmaxRef(plane);
+          const shouldBeValid = options.method === 'softargmax' ? am !== null : am !== null && am.value > 0;
+          const [x, y] = [r.coords[2 * p], r.coords[2 * p + 1]];
+          if (!shouldBeValid) return r.valid[p] === 0 && Number.isNaN(x) && Number.isNaN(y) && r.scores[p] === 0;
+          if (r.valid[p] !== 1 || r.scores[p] !== f32(am.value) || !Number.isFinite(x) || !Number.isFinite(y)) return false;
+          // A weighted mean of pixel centres stays inside the plane (float32 rounding aside).
+          if (options.method !== 'dark') return x >= -1e-3 && x <= w - 1 + 1e-3 && y >= -1e-3 && y <= h - 1 + 1e-3;
+          return true;
+        }) && sameBytes(bytesOf(input.data), before)
+      );
+    }),
+    runs(100),
+  );
+  t.pass();
+});
+
+// Out arrays at misaligned offsets receive exactly what a call without them returns, sync and async.
+test('out arrays: the result is written into them, equal to the default result', async (t) => {
+  await fc.assert(
+    fc.asyncProperty(planeBatch(6000), fc.constantFrom('argmax', 'quarter', 'exact', 'centroid'), fc.constantFrom(0, 1, 3), fc.boolean(), async (input, method, offset, async) => {
+      const n = input.data.length / (input.shape.at(-1) * input.shape.at(-2));
+      const at = (Type, length) => new Type(new ArrayBuffer((length + offset) * Type.BYTES_PER_ELEMENT), offset * Type.BYTES_PER_ELEMENT, length).fill(7);
+      const out = { coords: at(Float32Array, 2 * n), scores: at(Float32Array, n), valid: at(Uint8Array, n) };
+      const plain = decodeSync(input, { method });
+      const r = async ? await decode(input, { method, out }) : decodeSync(input, { method, out });
+      return (
+        r.coords === out.coords && r.scores === out.scores && r.valid === out.valid &&
+        out.coords.every((v, i) => Object.is(v, plain.coords[i])) && out.scores.every((v, i) => Object.is(v, plain.scores[i])) && out.valid.every((v, i) => v === plain.valid[i])
+      );
+    }),
+    runs(80),
+  );
+  t.pass();
+});
+
+test('peaks: float32 planes equal the CenterNet reference for any k, threshold and window', (t) => {
+  fc.assert(
+    fc.property(planeBatch(6000, ['float32']), fc.integer({ min: 1, max: 12 }), fc.constantFrom(0, 0.1, 0.5, 1), fc.constantFrom(1, 3, 5, 7), (input, k, threshold, window) => {
+      const before = snapshot(input.data);
+      const r = peaksSync(input, { k, threshold, window });
+      const { h, w, list } = planesOf(input);
+      return (
+        list.every((plane, p) => {
+          const ref = peaksRef(plane, h, w, { k, threshold, window });
+          if (r.counts[p] !== ref.count) return false;
+          for (let j = 0; j < k; j++) {
+            const s = p * k + j;
+            if (!Object.is(r.coords[2 * s], f32(ref.coords[2 * j])) || !Object.is(r.coords[2 * s + 1], f32(ref.coords[2 * j + 1]))) return false;
+            if (!Object.is(r.scores[s], f32(ref.scores[j])) || r.valid[s] !== ref.valid[j]) return false;
+          }
+          return true;
+        }) && sameBytes(bytesOf(input.data), before)
+      );
+    }),
+    runs(80),
+  );
+  t.pass();
+});
