@@ -222,8 +222,9 @@ export function coordConv2dSync(input: Float32Tensor, options: CoordConv2dOption
 }
 
 /**
- * Like {@link coordConv2dSync}, but runs off the event loop and resolves with the result. The input
- * and weights are held until the Promise settles; do not write to them meanwhile.
+ * Like {@link coordConv2dSync}, but runs off the event loop and resolves with the result. The input,
+ * weights and bias are copied when the call is made, so writing to them or transferring their
+ * buffers afterwards is safe and changes nothing.
  */
 export function coordConv2d(input: Float32Tensor, options: CoordConv2dOptions): Promise<Float32Tensor> {
   const site = new Error();

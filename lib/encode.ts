@@ -177,7 +177,7 @@ export function encodeSync(coords: CoordsInput, options: EncodeOptions): Encoded
 
 /**
  * Like {@link encodeSync}, but runs off the event loop and resolves with the planes. The coordinates
- * are held until the Promise settles; do not write to them meanwhile.
+ * (and `visible`) are copied when the call is made, so changing them afterwards changes nothing.
  */
 export function encode(coords: CoordsInput, options: EncodeOptions & { dtype: 'uint8' }): Promise<EncodedPlanes<Uint8Array>>;
 export function encode(coords: CoordsInput, options: EncodeOptions & { dtype?: 'float32' }): Promise<EncodedPlanes<Float32Array>>;

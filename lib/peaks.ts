@@ -96,7 +96,7 @@ export function peaksSync(input: PlaneInput<PlaneData>, options?: PeaksOptions):
 
 /**
  * Like {@link peaksSync}, but runs on libuv's thread pool and resolves with the result. The input
- * is held until the Promise settles; do not write to it meanwhile.
+ * is copied when the call is made, so changing or transferring it afterwards changes nothing.
  * @example
  * const { coords, scores, counts } = await peaks({ data, shape: [1, 80, 128, 128] }, { k: 100 });
  */

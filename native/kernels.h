@@ -50,9 +50,6 @@ struct Kernels {
   double (*sum_u8)(const uint8_t* p, size_t n);
   // out[i] = in[i] > 0 ? in[i] : +0, NaN propagates.
   void (*relu_f32)(const float* in, float* out, size_t n);
-  // y[i] = y[i] + a * x[i], rounded after the product and after the sum (never fused). (The
-  // convolutions run on conv_tile_f32.)
-  void (*axpy_f32)(float a, const float* x, float* y, size_t n);
   // Encoder and CoordConv kernels (issue 4).
   // out[i] = exp_approx(-(u * u)) with u = (float(i) + offset) * scale, where exp_approx is the
   // fixed polynomial exp of kernels_common.h (results below 2^-126 flush to +0).

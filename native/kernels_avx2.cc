@@ -207,25 +207,6 @@ void relu_f32(const float* in, float* out, size_t n) {
   }
 }
 
-void axpy_f32(float a, const float* x, float* y, size_t n) {
-  const __m256 va = _mm256_set1_ps(a);
-  size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const __m256 p0 = _mm256_mul_ps(va, _mm256_loadu_ps(x + i));
-    const __m256 p1 = _mm256_mul_ps(va, _mm256_loadu_ps(x + i + 8));
-    _mm256_storeu_ps(y + i, _mm256_add_ps(_mm256_loadu_ps(y + i), p0));
-    _mm256_storeu_ps(y + i + 8, _mm256_add_ps(_mm256_loadu_ps(y + i + 8), p1));
-  }
-  for (; i + 8 <= n; i += 8) {
-    const __m256 p0 = _mm256_mul_ps(va, _mm256_loadu_ps(x + i));
-    _mm256_storeu_ps(y + i, _mm256_add_ps(_mm256_loadu_ps(y + i), p0));
-  }
-  for (; i < n; ++i) {
-    const float prod = a * x[i];
-    y[i] = y[i] + prod;
-  }
-}
-
 // Lane mask for the first `left` of 8 floats (all lanes when left >= 8), for maskload/maskstore.
 inline __m256i tail8(size_t left) {
   const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
@@ -568,7 +549,6 @@ const Kernels kAvx2Kernels = {
     .sum_f32 = sum_f32,
     .sum_u8 = sum_u8,
     .relu_f32 = relu_f32,
-    .axpy_f32 = axpy_f32,
     .gauss_f32 = gauss_f32,
     .max_scaled_f32 = max_scaled_f32,
     .max_scaled_u8 = max_scaled_u8,

@@ -185,22 +185,6 @@ void relu_f32(const float* in, float* out, size_t n) {
   }
 }
 
-void axpy_f32(float a, const float* x, float* y, size_t n) {
-  const __m512 va = _mm512_set1_ps(a);
-  size_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    const __m512 p0 = _mm512_mul_ps(va, _mm512_loadu_ps(x + i));
-    const __m512 p1 = _mm512_mul_ps(va, _mm512_loadu_ps(x + i + 16));
-    _mm512_storeu_ps(y + i, _mm512_add_ps(_mm512_loadu_ps(y + i), p0));
-    _mm512_storeu_ps(y + i + 16, _mm512_add_ps(_mm512_loadu_ps(y + i + 16), p1));
-  }
-  for (; i < n; i += 16) {
-    const __mmask16 t = tail16(n - i);
-    const __m512 p0 = _mm512_mul_ps(va, _mm512_maskz_loadu_ps(t, x + i));
-    _mm512_mask_storeu_ps(y + i, t, _mm512_add_ps(_mm512_maskz_loadu_ps(t, y + i), p0));
-  }
-}
-
 // exp for x <= 0, lane by lane the operation sequence of exp_approx.h.
 inline __m512 exp_approx(__m512 x) {
   using namespace expc;
@@ -526,7 +510,6 @@ const Kernels kAvx512Kernels = {
     .sum_f32 = sum_f32,
     .sum_u8 = sum_u8,
     .relu_f32 = relu_f32,
-    .axpy_f32 = axpy_f32,
     .gauss_f32 = gauss_f32,
     .max_scaled_f32 = max_scaled_f32,
     .max_scaled_u8 = max_scaled_u8,

@@ -146,21 +146,6 @@ void relu_f32(const float* in, float* out, size_t n) {
   }
 }
 
-void axpy_f32(float a, const float* x, float* y, size_t n) {
-  const float32x4_t va = vdupq_n_f32(a);
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const float32x4_t p0 = vmulq_f32(va, vld1q_f32(x + i));
-    const float32x4_t p1 = vmulq_f32(va, vld1q_f32(x + i + 4));
-    vst1q_f32(y + i, vaddq_f32(vld1q_f32(y + i), p0));
-    vst1q_f32(y + i + 4, vaddq_f32(vld1q_f32(y + i + 4), p1));
-  }
-  for (; i < n; ++i) {
-    const float prod = a * x[i];
-    y[i] = y[i] + prod;
-  }
-}
-
 void u8_to_f32(const uint8_t* in, float* out, size_t n) {
   size_t i = 0;
   for (; i + 16 <= n; i += 16) {
@@ -471,7 +456,6 @@ const Kernels kNeonKernels = {
     .sum_f32 = sum_f32,
     .sum_u8 = sum_u8,
     .relu_f32 = relu_f32,
-    .axpy_f32 = axpy_f32,
     .gauss_f32 = gauss_f32,
     .max_scaled_f32 = max_scaled_f32,
     .max_scaled_u8 = max_scaled_u8,

@@ -69,13 +69,6 @@ void relu_f32(const float* in, float* out, size_t n) {
   }
 }
 
-void axpy_f32(float a, const float* x, float* y, size_t n) {
-  for (size_t i = 0; i < n; ++i) {
-    const float prod = a * x[i];
-    y[i] = y[i] + prod;
-  }
-}
-
 // exp for x <= 0, the operation sequence of exp_approx.h.
 float exp_approx(float x) {
   using namespace expc;
@@ -204,7 +197,6 @@ const Kernels kScalarKernels = {
     .sum_f32 = sum_f32,
     .sum_u8 = sum_u8,
     .relu_f32 = relu_f32,
-    .axpy_f32 = axpy_f32,
     .gauss_f32 = gauss_f32,
     .max_scaled_f32 = max_scaled_f32,
     .max_scaled_u8 = max_scaled_u8,
