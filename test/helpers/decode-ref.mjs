@@ -201,17 +201,8 @@ export function peaksRef(plane, h, w, { k = 100, threshold = 0.1, window = 3 } =
   return { coords, scores, valid, count: kept.length };
 }
 
-// A deterministic generator (mulberry32), so failures reproduce.
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The shared deterministic generator, so failures reproduce.
+export { rng } from './reference.mjs';
 
 // An unbiased Gaussian blob exp(-((x - cx)^2 + (y - cy)^2) / (2 sigma^2)), sampled at pixel centres.
 export function gaussianPlane(h, w, cx, cy, sigma = 2, peak = 1) {

@@ -4,17 +4,8 @@
 // Round half away from zero, the encoder's documented rule (Math.round rounds -2.5 to -2).
 export const roundHalfAway = (v) => Math.sign(v) * Math.round(Math.abs(v));
 
-// A small deterministic generator (mulberry32), so failures reproduce.
-export function random32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The shared deterministic generator, so failures reproduce.
+export { rng as random32 } from './reference.mjs';
 
 // One plane drawn from the points [[x, y], ...] with the encoder's options, merged by maximum,
 // in double precision (a Float64Array of h * w).
