@@ -30,6 +30,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   s->default_threads = std::max<size_t>(1, std::thread::hardware_concurrency());
   // The calling thread always works too, so the pool needs one thread fewer than the cores.
   s->pool = std::make_shared<coordconv::ThreadPool>(s->default_threads - 1);
+  // Up to 256 MiB of idle staging blocks stay for the next async calls.
+  s->blocks = coordconv::BlockPool::create(size_t(256) << 20);
   env.SetInstanceData<AddonState>(s);
   exports.Set("simd", Napi::Function::New(env, Simd, "simd"));
   register_decode(env, exports);

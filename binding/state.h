@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "../native/block_pool.h"
 #include "../native/dispatch.h"
 #include "../native/thread_pool.h"
 
@@ -18,6 +19,8 @@ struct AddonState {
   // Shared with every async worker so the pool outlives work still running at teardown.
   std::shared_ptr<coordconv::ThreadPool> pool;
   size_t default_threads = 1;
+  // Staging blocks for async calls, reused so large batches do not fault in fresh pages each call.
+  std::shared_ptr<coordconv::BlockPool> blocks;
   // () => { promise, resolve, reject }, made on first use by BatonWorker (see async_task.h).
   Napi::FunctionReference make_promise;
 };

@@ -208,3 +208,24 @@ test('the event loop keeps turning while decode runs', async (t) => {
   t.is(r.valid.reduce((a, b) => a + b, 0), planes);
   t.true(turns > 0, `the loop turned ${turns} times during the decode`);
 });
+
+test('async calls of changing sizes stay correct while staging blocks are reused', async (t) => {
+  const random = rng(8);
+  for (let round = 0; round < 40; round++) {
+    const planes = 1 + randint(random, 300);
+    const height = 1 + randint(random, 40);
+    const width = 1 + randint(random, 70);
+    const size = height * width;
+    const data = new Float32Array(planes * size);
+    for (let p = 0; p < planes; p++) if (p % 3) data[p * size + randint(random, size)] = 1 + p;
+    const r = await decode({ data, shape: [planes, height, width] }, exact);
+    for (let p = 0; p < planes; p++) {
+      const ref = exactDecodePlane(data.subarray(p * size, (p + 1) * size), height, width);
+      if (r.valid[p] !== ref.valid || (ref.valid && (r.coords[2 * p] !== ref.x || r.coords[2 * p + 1] !== ref.y))) {
+        t.fail(`round ${round}, plane ${p} of ${planes} x ${height} x ${width}`);
+        return;
+      }
+    }
+  }
+  t.pass();
+});
