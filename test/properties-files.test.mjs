@@ -151,3 +151,28 @@ test('parseNpz of a writeNpz archive returns every array (values, dtype, shape);
   }
   t.pass();
 });
+
+// Regressions the corruption property found: parseNpz read past the end of its DataView (a plain
+// "Offset is outside the bounds of the DataView") when a central directory entry's extra-field
+// length ran past the file, and let zlib's own Error through for a bad deflate stream.
+test('parseNpz: an extra field past the end, or a stored entry relabelled deflated, is the documented RangeError', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'coordconv-props-'));
+  try {
+    const file = join(dir, 'a.npz');
+    await writeNpz(file, { a: { data: new Float32Array([1, 2, 3]), shape: [3] } });
+    const bytes = new Uint8Array(await readFile(file));
+    const v = new DataView(bytes.buffer);
+    let cd = bytes.length - 22;
+    while (v.getUint32(cd, true) !== 0x02014b50) cd--;
+    const long = bytes.slice();
+    new DataView(long.buffer).setUint16(cd + 30, 0xffff, true);
+    const e1 = t.throws(() => parseNpz(long), { instanceOf: RangeError });
+    t.true(e1.message.startsWith('Expected a central directory entry inside the file for the .npz file but received '), e1.message);
+    const deflated = bytes.slice();
+    new DataView(deflated.buffer).setUint16(cd + 10, 8, true);
+    deflated[30 + v.getUint16(26, true) + v.getUint16(28, true)] = 0x07; // final block of the reserved type 3
+    t.throws(() => parseNpz(deflated), { instanceOf: RangeError, message: 'Expected a valid deflate stream for a.npy for the .npz file but received invalid block type' });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
