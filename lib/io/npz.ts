@@ -313,6 +313,9 @@ export function parseNpz(bytes: Uint8Array, name = 'the .npz file'): Record<stri
     const extraLength = v.getUint16(at + 30, true);
     const commentLength = v.getUint16(at + 32, true);
     let offset = v.getUint32(at + 42, true);
+    if (at + 46 + nameLength + extraLength + commentLength > bytes.byteLength) {
+      bad('a central directory entry inside the file', `name, extra and comment lengths ${nameLength}, ${extraLength}, ${commentLength} at ${at} of ${bytes.byteLength} bytes`);
+    }
     const entryName = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
     // ZIP64 extra: the fields that read 0xffffffff, in order.
     let x = at + 46 + nameLength;
@@ -320,8 +323,11 @@ export function parseNpz(bytes: Uint8Array, name = 'the .npz file'): Record<stri
     while (x + 4 <= xEnd) {
       const id = v.getUint16(x, true);
       const len = v.getUint16(x + 2, true);
+      if (x + 4 + len > xEnd) bad('extra fields inside their central directory entry', `a field of ${len} bytes at ${x}`);
       if (id === 1) {
         let p = x + 4;
+        const need = (size === MAX32 ? 8 : 0) + (compressed === MAX32 ? 8 : 0) + (offset === MAX32 ? 8 : 0);
+        if (need > len) bad('a ZIP64 extra field holding every 0xffffffff size and offset', `${len} bytes`);
         if (size === MAX32) {
           size = Number(v.getBigUint64(p, true));
           p += 8;
@@ -341,7 +347,13 @@ export function parseNpz(bytes: Uint8Array, name = 'the .npz file'): Record<stri
     const raw = bytes.subarray(dataStart, dataStart + compressed);
     let content: Uint8Array;
     if (method === 0) content = raw;
-    else if (method === 8) content = inflateRawSync(raw);
+    else if (method === 8) {
+      try {
+        content = inflateRawSync(raw);
+      } catch (error) {
+        content = bad(`a valid deflate stream for ${entryName}`, (error as Error).message);
+      }
+    }
     else throw rangeError('stored or deflated entries', name, `compression method ${method} for ${entryName}`);
     if (content.byteLength !== size) bad(`${size} bytes of ${entryName}`, String(content.byteLength));
     if (crc32(content) >>> 0 !== crc) bad(`a matching CRC-32 for ${entryName}`, 'a mismatch (corrupt data)');
