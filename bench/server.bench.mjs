@@ -4,6 +4,9 @@
 // plugin as shipped) and the same server decoding with a plain JavaScript loop on the event loop.
 // Each server runs in its own process and measures its event-loop delay while the load runs.
 // Targets: >= 5x the JavaScript-loop server's requests/s, event-loop delay p99 < 20 ms.
+// Two ceilings run in the same session, decoding nothing: the same plugin answering without a
+// decode, and node:http reading bodies into nothing. They bound what any decoder could reach
+// here: the load generator shares the machine's cores with the server.
 //
 // Writes bench/results/server.json (server.quick.json with BENCH_QUICK=1). Options: --duration <s> (default 10), --connections <n> (default 8).
 import { fork } from 'node:child_process';
@@ -110,45 +113,52 @@ function load(url, method, seconds) {
 
 const loadAtStart = os.loadavg();
 console.log(`# load average at start: ${loadAtStart.map((l) => l.toFixed(2)).join(', ')} (${os.cpus().length} cores)`);
+const SERVER_NAMES = {
+  coordconv: 'coordconv (coordconv/fastify)',
+  js: 'JS loop on the event loop (same plugin)',
+  none: 'ceiling: same plugin, no decode',
+  drain: 'ceiling: node:http, body discarded',
+};
+const RUNS = [...METHODS.flatMap((method) => [[method, 'coordconv'], [method, 'js']]), ['argmax', 'none'], ['argmax', 'drain']];
 const rows = [];
-for (const method of METHODS) {
-  for (const impl of ['coordconv', 'js']) {
-    const server = await startServer(impl);
+for (const [method, impl] of RUNS) {
+  const server = await startServer(impl);
+  if (impl === 'coordconv' || impl === 'js') {
     // One request checked over HTTP: the server answers what the library answers.
     const check = await (await fetch(`${server.url}/decode?method=${method}`, { method: 'POST', body, headers })).json();
     const reference = coordconv.decodeSync({ data, shape: SHAPE }, { method });
     const expected = Array.from(reference.coords, (v) => (Number.isFinite(v) ? v : null));
     const tolerance = impl === 'js' && method === 'dark' ? 0.01 : 0;
     if (!check.coords.every((v, i) => Math.abs(v - expected[i]) <= tolerance)) throw new Error(`${impl} ${method}: the server's answer differs`);
-    await load(server.url, method, Math.min(2, duration)); // warm-up
-    await server.ask('reset', 'reset');
-    const result = await load(server.url, method, duration);
-    const loop = await server.ask('stats', 'stats');
-    server.child.send('stop');
-    await once(server.child, 'exit');
-    const row = {
-      method,
-      server: impl === 'coordconv' ? 'coordconv (coordconv/fastify)' : 'JS loop on the event loop (same plugin)',
-      impl,
-      requestsPerSec: result.requests.average,
-      latencyP50Ms: result.latency.p50,
-      latencyP99Ms: result.latency.p99,
-      loopDelayP50Ms: loop.p50,
-      loopDelayP99Ms: loop.p99,
-      loopDelayMaxMs: loop.max,
-      eventLoopUtilization: loop.eventLoopUtilization,
-      serverCpuMsPerRequest: loop.cpuMsPerRequest,
-      requests: result.requests.total,
-      non2xx: result.non2xx,
-      errors: result.errors,
-      timeouts: result.timeouts,
-      mbPerSec: result.throughput.average / 1e6,
-    };
-    rows.push(row);
-    console.log(
-      `${method.padEnd(7)} ${row.server.padEnd(42)} ${row.requestsPerSec.toFixed(1).padStart(7)} req/s  latency p50 ${String(row.latencyP50Ms).padStart(5)} ms p99 ${String(row.latencyP99Ms).padStart(5)} ms  event-loop delay p99 ${row.loopDelayP99Ms.toFixed(1).padStart(6)} ms (max ${row.loopDelayMaxMs.toFixed(1)}), utilization ${(100 * row.eventLoopUtilization).toFixed(0)}%, server CPU ${row.serverCpuMsPerRequest?.toFixed(1)} ms/request  non-2xx ${row.non2xx} errors ${row.errors}`,
-    );
   }
+  await load(server.url, method, Math.min(2, duration)); // warm-up
+  await server.ask('reset', 'reset');
+  const result = await load(server.url, method, duration);
+  const loop = await server.ask('stats', 'stats');
+  server.child.send('stop');
+  await once(server.child, 'exit');
+  const row = {
+    method: impl === 'none' || impl === 'drain' ? '-' : method,
+    server: SERVER_NAMES[impl],
+    impl,
+    requestsPerSec: result.requests.average,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    loopDelayP50Ms: loop.p50,
+    loopDelayP99Ms: loop.p99,
+    loopDelayMaxMs: loop.max,
+    eventLoopUtilization: loop.eventLoopUtilization,
+    serverCpuMsPerRequest: loop.cpuMsPerRequest,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    mbPerSec: result.throughput.average / 1e6,
+  };
+  rows.push(row);
+  console.log(
+    `${row.method.padEnd(7)} ${row.server.padEnd(42)} ${row.requestsPerSec.toFixed(1).padStart(7)} req/s  latency p50 ${String(row.latencyP50Ms).padStart(5)} ms p99 ${String(row.latencyP99Ms).padStart(5)} ms  event-loop delay p99 ${row.loopDelayP99Ms.toFixed(1).padStart(6)} ms (max ${row.loopDelayMaxMs.toFixed(1)}), utilization ${(100 * row.eventLoopUtilization).toFixed(0)}%, server CPU ${row.serverCpuMsPerRequest?.toFixed(1)} ms/request  non-2xx ${row.non2xx} errors ${row.errors}`,
+  );
 }
 
 const targets = METHODS.map((method) => {
@@ -166,11 +176,28 @@ const targets = METHODS.map((method) => {
     jsLoopDelayP99Ms: js.loopDelayP99Ms,
   };
 });
+// What a server that decodes nothing reaches, against the JavaScript loop: no decoder could
+// serve more requests per second than these on this machine under this load generator.
+const ceilings = ['none', 'drain'].map((impl) => {
+  const ceiling = rows.find((r) => r.impl === impl);
+  return {
+    server: ceiling.server,
+    requestsPerSec: ceiling.requestsPerSec,
+    loopDelayP99Ms: ceiling.loopDelayP99Ms,
+    ratioOverJs: Object.fromEntries(METHODS.map((method) => [method, ceiling.requestsPerSec / rows.find((r) => r.method === method && r.impl === 'js').requestsPerSec])),
+  };
+});
 console.log('\n# targets');
 for (const t of targets) {
   console.log(
     `${t.method.padEnd(7)} req/s ${t.ratio.toFixed(2)}x the JS-loop server (target >= ${TARGET_RATIO}x: ${t.ratioMet ? 'MET' : 'MISSED'}); ` +
       `event-loop delay p99 ${t.loopDelayP99Ms.toFixed(1)} ms (target < ${TARGET_LOOP_P99_MS} ms: ${t.loopDelayMet ? 'MET' : 'MISSED'}; JS loop ${t.jsLoopDelayP99Ms.toFixed(1)} ms)`,
+  );
+}
+
+for (const c of ceilings) {
+  console.log(
+    `${c.server}: ${c.requestsPerSec.toFixed(1)} req/s = ${METHODS.map((m) => `${c.ratioOverJs[m].toFixed(2)}x the ${m} JS-loop server`).join(', ')}; event-loop delay p99 ${c.loopDelayP99Ms.toFixed(1)} ms`,
   );
 }
 
@@ -186,11 +213,12 @@ const environment = benchEnvironment({
 const file = writeResults('server', {
   name: 'server',
   description: 'POST /decode under autocannon: coordconv/fastify against the same server decoding with a JavaScript loop on the event loop',
-  methodology: 'each server in its own process on loopback, 2 s warm-up then the timed run; event-loop delay measured inside the server with perf_hooks.monitorEventLoopDelay (5 ms resolution)',
+  methodology: 'each server in its own process on loopback, 2 s warm-up then the timed run; two ceilings decode nothing (the plugin answering without a decode, node:http discarding bodies); event-loop delay measured inside the server with perf_hooks.monitorEventLoopDelay (5 ms resolution)',
   environment,
   workload: { shape: SHAPE, dtype: 'float32', bytesPerRequest: body.length, connections, durationSec: duration },
   agreement,
   rows,
   targets,
+  ceilings,
 });
 console.log(`\n# ${environment.cpu}, ${environment.cores} cores, Node ${environment.node}, SIMD ${environment.simd}, load average ${environment.loadAverageAtEnd.map((l) => l.toFixed(2)).join(', ')}; ${path.relative(process.cwd(), file)} written`);

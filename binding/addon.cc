@@ -39,6 +39,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_conv(env, exports);
   register_encode(env, exports);
   register_peaks(env, exports);
+  register_bytes(env, exports);
   return exports;
 }
 

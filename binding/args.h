@@ -35,6 +35,12 @@ TypedView typed_field(const Napi::Object& obj, const char* name, napi_typedarray
 // A Float32Array or Uint8Array field, its dtype returned in `dtype`.
 TypedView plane_data_field(const Napi::Object& obj, const char* name, coordconv::DType* dtype);
 
+// True when the array views a SharedArrayBuffer: its memory can be neither detached nor shrunk, so
+// it stays valid for as long as the array is referenced.
+bool is_shared(const Napi::TypedArray& array);
+// The array's first byte; `*detached` tells whether its ArrayBuffer was detached.
+uint8_t* typed_array_bytes(const Napi::TypedArray& array, bool* detached);
+
 // True when the two views share any byte of memory.
 bool overlaps(const TypedView& a, const TypedView& b);
 

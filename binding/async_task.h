@@ -28,16 +28,21 @@ namespace coordconv_binding {
 // process (SIGSEGV; heap-use-after-free under ASan). So a job never touches caller memory after
 // the call returns: inputs are copied on the main thread when the call is made (as Node's own
 // crypto jobs do), outputs are written to blocks copied into the caller's arrays when the job
-// is done, on the main thread, if those arrays are still there.
+// is done, on the main thread, if those arrays are still there. Arrays over a SharedArrayBuffer
+// are the exception: that memory can be neither detached nor shrunk, so the job uses it in place
+// while a reference holds the array (and so its buffer), and a server that reads request bodies
+// into shared buffers pays no copy on its event loop.
 class Staging {
  public:
-  // Copies the array's bytes now; the job reads the copy.
+  // Copies the array's bytes now; the job reads the copy (or, when shared, the array itself).
   const void* input(const Napi::TypedArray& array) {
+    if (is_shared(array)) return hold(array);
     inputs_.push_back(copy_of(array));
     return inputs_.back().get();
   }
   // A block holding the array's current bytes, for the job to write; deliver() copies it back.
   void* output(const Napi::TypedArray& array) {
+    if (is_shared(array)) return hold(array);
     outputs_.push_back(Output{Napi::Persistent(array), copy_of(array), array.ByteLength()});
     return outputs_.back().block.get();
   }
@@ -61,6 +66,11 @@ class Staging {
     coordconv::BlockPool::Block block;
     size_t bytes;
   };
+  void* hold(const Napi::TypedArray& array) {
+    held_.push_back(Napi::Persistent(array));
+    bool detached = false;
+    return typed_array_bytes(array, &detached);
+  }
   static coordconv::BlockPool::Block copy_of(const Napi::TypedArray& array) {
     const AddonState& s = *array.Env().GetInstanceData<AddonState>();
     const size_t bytes = array.ByteLength();
@@ -78,6 +88,7 @@ class Staging {
   }
   std::vector<coordconv::BlockPool::Block> inputs_;
   std::vector<Output> outputs_;
+  std::vector<Napi::Reference<Napi::TypedArray>> held_;
 };
 
 // The Promise each async call returns, settled through references to its resolve and reject

@@ -11,5 +11,7 @@ void register_ops(Napi::Env env, Napi::Object exports);
 void register_conv(Napi::Env env, Napi::Object exports);
 void register_encode(Napi::Env env, Napi::Object exports);
 void register_peaks(Napi::Env env, Napi::Object exports);
+// Byte copies for the HTTP plugin's request bodies.
+void register_bytes(Napi::Env env, Napi::Object exports);
 
 }  // namespace coordconv_binding

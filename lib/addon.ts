@@ -102,6 +102,8 @@ export interface NativeAddon {
   relu(request: { input: Float32Array; output: Float32Array; threads: number }): void;
   sum(request: PlaneRequest & { output: Float64Array }): void;
   argmax(request: PlaneRequest & { values: Float32Array; indices: Float64Array; finite: Uint8Array }): void;
+  /** Internal, for the HTTP plugin: `source` into `target` from byte `offset` on, at memcpy speed (also into shared memory). */
+  copyBytes(target: Uint8Array, offset: number, source: Uint8Array): void;
   /** Internal, for bench/ only: the OR of every byte of `data`, read once (the memory roofline). */
   _sweep(request: { data: PlaneData; threads: number }): number;
 }

@@ -241,7 +241,9 @@ export function decodeSync(input: PlaneInput<PlaneData>, options?: DecodeOptions
  * allows, on the calling thread), so the result describes the input as it was then: writing to
  * it, transferring its buffer or resizing it afterwards is safe and changes nothing. `out` arrays
  * are written when the Promise settles; one detached or resized meanwhile makes it reject with a
- * TypeError.
+ * TypeError. Arrays over a SharedArrayBuffer are the exception: they are read and written in place,
+ * with no copy (such memory cannot be detached or shrunk), so leave them alone until the Promise
+ * settles; a write meanwhile changes what the decode reads.
  * @example
  * const { coords } = await decode(session_output, { method: 'argmax' });
  */

@@ -16,7 +16,7 @@ import { decode, decodeSync, type DecodeOptions, type DecodeResult } from './dec
 import { describe, isObject, rangeError, typeError } from './errors';
 import { readOptions } from './options';
 import { asBadRequest, BODY_TYPES, httpError, mediaType, negotiate, NPZ_TYPE, RAW_TYPE, readNpyBody, readQuery, readRawBody, toJson, toNpz } from './server/http';
-import { BodyPool, readBody } from './server/body';
+import { BodyPool, ReadBudget, readBody } from './server/body';
 import { Limiter, type Waiter } from './server/limiter';
 import { concurrency, simd } from './simd';
 import { readPlanes, type PlaneTensor } from './tensor';
@@ -77,6 +77,7 @@ interface PluginOptions {
   decoder?: Decoder;
 }
 
+const READ_BYTES_PER_TURN = 2 * 2 ** 20;
 const KNOWN = ['prefix', 'logLevel', 'logSerializers', 'bodyLimit', 'maxInFlight', 'maxQueue', 'requestTimeout', 'retryAfter', 'bodyPool', 'defaults', 'health', 'decoder'];
 const NAME = 'coordconv/fastify options';
 
@@ -143,9 +144,11 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
 
   // Only this plugin's routes see these parsers: the app's own JSON parser and others stay as they are.
   const pool = new BodyPool(bodyPool);
+  // About a millisecond of reading per turn of the event loop (see ReadBudget).
+  const budget = new ReadBudget(READ_BYTES_PER_TURN);
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser([...BODY_TYPES], async (request: FastifyRequest, payload: IncomingMessage) => {
-    const { bytes, pooled } = await readBody(payload, request.headers['content-length'], bodyLimit, pool);
+    const { bytes, pooled } = await readBody(payload, request.headers['content-length'], bodyLimit, pool, budget);
     const ticket = tickets.get(request);
     if (pooled && ticket) ticket.onRelease(() => pool.give(bytes));
     return bytes;
