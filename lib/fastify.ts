@@ -11,6 +11,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 
 import { decode, decodeSync, type DecodeOptions, type DecodeResult } from './decode';
 import { describe, isObject, rangeError, typeError } from './errors';
@@ -102,8 +103,11 @@ class Ticket {
   private refs = 1;
   private readonly releases: (() => void)[] = [];
   constructor(private readonly limiter: Limiter) {}
-  hold(): void {
+  /** Holds the request's place for a decode; false (and nothing held) once the request is over. */
+  hold(): boolean {
+    if (this.refs === 0) return false;
     this.refs++;
+    return true;
   }
   drop(): void {
     if (--this.refs !== 0) return;
@@ -114,6 +118,48 @@ class Ticket {
   onRelease(release: () => void): void {
     this.releases.push(release);
   }
+}
+
+// Node emits 'close' on a response only once the response is attached to its socket: one queued
+// behind another on a pipelined connection never emits it when the connection dies first (nor
+// does its request, whose 'close' came when its body had been read). So a request is also over
+// when its socket closes. One listener per socket, however many requests it carries.
+const socketWatchers = new WeakMap<Socket, Set<() => void>>();
+function onSocketClose(socket: Socket, fn: () => void): () => void {
+  let watchers = socketWatchers.get(socket);
+  if (!watchers) {
+    const set = new Set<() => void>();
+    socketWatchers.set(socket, set);
+    socket.once('close', () => {
+      socketWatchers.delete(socket);
+      for (const watcher of set) watcher();
+    });
+    watchers = set;
+  }
+  const own = watchers;
+  own.add(fn);
+  return () => own.delete(fn);
+}
+
+/** Runs `fn` once, when the response closes or its connection does; returns a function that stops watching. */
+function whenGone(request: FastifyRequest, reply: FastifyReply, fn: () => void): () => void {
+  let watching = true;
+  let forget = () => {};
+  const stop = () => {
+    watching = false;
+    reply.raw.off('close', gone);
+    forget();
+  };
+  function gone() {
+    if (!watching) return;
+    stop();
+    fn();
+  }
+  reply.raw.once('close', gone);
+  const socket = request.raw.socket as Socket | null;
+  if (!socket || socket.destroyed) gone();
+  else forget = onSocketClose(socket, gone);
+  return stop;
 }
 
 async function coordconvFastify(fastify: FastifyInstance, options: coordconvFastify.Options): Promise<void> {
@@ -174,16 +220,17 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
   });
 
   // Runs the decode when a slot frees, within the timeout; settles once, on every path.
-  function schedule(reply: FastifyReply, ticket: Ticket, input: PlaneTensor, options: DecodeOptions): Promise<DecodeResult> {
+  function schedule(request: FastifyRequest, reply: FastifyReply, ticket: Ticket, input: PlaneTensor, options: DecodeOptions): Promise<DecodeResult> {
     return new Promise((resolve, reject) => {
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
       let waiter: Waiter | null = null;
+      let unwatch = () => {};
       const settle = (fn: () => void) => {
         if (settled) return;
         settled = true;
         if (timer) clearTimeout(timer);
-        reply.raw.off('close', onClose);
+        unwatch();
         fn();
       };
       const leaveQueue = (error: Error): boolean => {
@@ -213,7 +260,10 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
             ticket.drop();
           });
       };
-      ticket.hold();
+      if (!ticket.hold()) {
+        reject(httpError(499, 'The client closed the connection'));
+        return;
+      }
       waiter = limiter.acquire();
       if (requestTimeout > 0) {
         timer = setTimeout(() => {
@@ -221,7 +271,7 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
           settle(() => reject(httpError(504, `The decode did not finish within ${requestTimeout} ms`)));
         }, requestTimeout);
       }
-      reply.raw.once('close', onClose);
+      unwatch = whenGone(request, reply, onClose);
       if (waiter === null) run();
       else void waiter.started.then(run);
     });
@@ -238,7 +288,7 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
       }
       const ticket = new Ticket(limiter);
       tickets.set(request, ticket);
-      reply.raw.once('close', () => ticket.drop());
+      whenGone(request, reply, () => ticket.drop());
       return undefined;
     },
     handler: async (request, reply) => {
@@ -260,7 +310,7 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
         throw asBadRequest(error);
       }
       const format = negotiate(request.headers.accept);
-      const result = await schedule(reply, ticket, input, options as DecodeOptions);
+      const result = await schedule(request, reply, ticket, input, options as DecodeOptions);
       if (closing) void reply.header('connection', 'close');
       if (format === 'npz') return reply.type(NPZ_TYPE).send(toNpz(result));
       return reply.type('application/json; charset=utf-8').send(toJson(result));

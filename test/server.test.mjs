@@ -2,6 +2,7 @@
 // JavaScript answers, every error status with its message, load, back-pressure, timeouts, /health
 // during a decode, and shutdown with requests in flight.
 import test from 'ava';
+import net from 'node:net';
 import Fastify from 'fastify';
 import { decode } from 'coordconv';
 import coordconv from 'coordconv/fastify';
@@ -146,6 +147,9 @@ test('bad requests get 400 with the library\'s message', async (t) => {
     [raw(f32), rawHeaders('float32', [6, 4]), '?method=centroid&threshold=NaN', 'Expected a number from 0 to 1 for options.threshold but received NaN'],
     [raw(f32), rawHeaders('float32', [6, 4]), '?method=dark&kernel=3&kernel=5', 'Expected an odd integer from 1 to 255 for options.kernel but received an Array(2)'],
     [raw(f32), rawHeaders('float32', [6, 4]), '?out=x', 'Expected no key "out" for the query string but received key "out"'],
+    // Not dropped unseen (found by test/properties-http.test.mjs): an assignment set the prototype.
+    [raw(f32), rawHeaders('float32', [6, 4]), '?__proto__=x', "Expected only the keys method, out for options (method 'argmax') but received key \"__proto__\""],
+    [raw(f32), rawHeaders('float32', [6, 4]), '?method=dark&__proto__=1&__proto__=2', "Expected only the keys method, out, kernel, sigma for options (method 'dark') but received key \"__proto__\""],
     [raw(f32), rawHeaders('float32', [6, 5]), '', 'Expected 30 elements (the product of shape [6, 5]) for input.data but received 24'],
     [raw(f32), rawHeaders('float32', [1, 1, 1, 6, 4]), '', 'Expected rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W]) for input.shape but received rank 5 [1, 1, 1, 6, 4]'],
     [raw(f32), rawHeaders('float32', [24]), '', 'Expected rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W]) for input.shape but received rank 1 [24]'],
@@ -314,6 +318,27 @@ test('a client that goes away while queued frees its place', async (t) => {
   t.is((await first).status, 200);
   t.is((await third).status, 200);
   t.is(held.started, 2);
+});
+
+test('requests pipelined on a connection that dies give back their places: queued ones at once, the running one when its decode ends', async (t) => {
+  // Found by test/properties-http.test.mjs: Node never emits 'close' on a response queued behind
+  // another on a pipelined connection, so these places were never given back.
+  const held = gate(decode);
+  const { app, url } = await listen({ maxInFlight: 1, maxQueue: 3, decoder: held.decoder });
+  t.teardown(() => app.close());
+  const body = npy(new Float32Array([0, 0, 5, 0]), [2, 2]);
+  const one = Buffer.concat([Buffer.from(`POST /decode HTTP/1.1\r\nhost: x\r\ncontent-type: ${NPY}\r\ncontent-length: ${body.length}\r\n\r\n`), body]);
+  const socket = net.connect(new URL(url).port, '127.0.0.1');
+  socket.on('error', () => {});
+  await new Promise((resolve) => socket.on('connect', resolve));
+  socket.write(Buffer.concat([one, one, one]));
+  t.like(await waitForHealth(url, (h) => h.running === 1 && h.queued === 2), { admitted: 3 });
+  socket.destroy();
+  t.like(await waitForHealth(url, (h) => h.queued === 0 && h.admitted === 1, 5000), { running: 1 });
+  held.open();
+  t.like(await waitForHealth(url, (h) => h.admitted === 0, 5000), { running: 0, queued: 0 });
+  t.is(held.started, 1);
+  t.deepEqual(await (await post(url, body, { 'content-type': NPY })).json(), { shape: [], coords: [0, 1], scores: [5], valid: [1] });
 });
 
 test('close() waits for the requests in flight, which all get their answers', async (t) => {

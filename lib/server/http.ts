@@ -109,12 +109,14 @@ const QUERY_FORBIDDEN = ['out'];
  */
 export function readQuery(query: unknown, defaults: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const given = (typeof query === 'object' && query !== null ? query : {}) as Record<string, unknown>;
+  // Own properties for every key, `__proto__` included (an assignment would set the prototype and
+  // drop the key unseen), so the library sees and refuses it like any unknown key.
   const options: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(given)) {
     if (QUERY_FORBIDDEN.includes(key)) {
       throw new TypeError(`Expected no key ${describe(key)} for the query string but received key ${describe(key)}`);
     }
-    options[key] = typeof value === 'string' ? queryValue(value) : value;
+    Object.defineProperty(options, key, { value: typeof value === 'string' ? queryValue(value) : value, enumerable: true, writable: true, configurable: true });
   }
   if (options.method !== undefined && options.method !== defaults.method) return options;
   return { ...defaults, ...options };

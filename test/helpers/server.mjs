@@ -145,11 +145,16 @@ export function gate(decode) {
   return state;
 }
 
-/** Polls /health until `until(health)` holds; each poll is one real request, so no timer guesses. */
-export async function waitForHealth(url, until) {
+/**
+ * Polls /health until `until(health)` holds; each poll is one real request, so no timer guesses.
+ * Past `timeout` ms (default none) it throws with the last health seen.
+ */
+export async function waitForHealth(url, until, timeout = Infinity) {
+  const deadline = Date.now() + timeout;
   for (;;) {
     const health = await (await fetch(`${url}/health`)).json();
     if (until(health)) return health;
+    if (Date.now() > deadline) throw new Error(`/health did not get there within ${timeout} ms: ${JSON.stringify(health)}`);
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
