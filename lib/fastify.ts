@@ -78,6 +78,10 @@ interface PluginOptions {
   decoder?: Decoder;
 }
 
+// 499 (nginx's "client closed request", for a client gone before its decode started) has no
+// reason phrase in Node; the answer is only logged, but its `error` field should still say it.
+const reasonOf = (status: number): string => STATUS_CODES[status] ?? (status === 499 ? 'Client Closed Request' : 'Error');
+
 const READ_BYTES_PER_TURN = 2 * 2 ** 20;
 const KNOWN = ['prefix', 'logLevel', 'logSerializers', 'bodyLimit', 'maxInFlight', 'maxQueue', 'requestTimeout', 'retryAfter', 'bodyPool', 'defaults', 'health', 'decoder'];
 const NAME = 'coordconv/fastify options';
@@ -216,7 +220,7 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
     }
     if (error.headers) void reply.headers(error.headers);
     if (closing) void reply.header('connection', 'close');
-    void reply.code(status).send({ statusCode: status, error: STATUS_CODES[status], message });
+    void reply.code(status).send({ statusCode: status, error: reasonOf(status), message });
   });
 
   // Runs the decode when a slot frees, within the timeout; settles once, on every path.
