@@ -343,7 +343,8 @@ async function benchCommand(argv: string[]): Promise<void> {
   console.table(rows);
 }
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+// A command resolves with nothing (exit 0) or, when it ran in a child process, that one's exit code.
+const COMMANDS: Record<string, (argv: string[]) => Promise<void | number | undefined>> = {
   generate: generateCommand,
   decode: decodeCommand,
   preview: previewCommand,
@@ -361,8 +362,8 @@ export async function main(argv: string[]): Promise<number> {
   const run = COMMANDS[command];
   try {
     if (!run) fail(`unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
-    await run(rest);
-    return 0;
+    const code = await run(rest);
+    return typeof code === 'number' ? code : 0;
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     const usage =

@@ -2,6 +2,7 @@
 // requests, then SIGTERM with a request in flight.
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { npy } from './helpers/server.mjs';
@@ -56,4 +57,43 @@ test('serve --help prints the usage; a bad option exits 2 with a message', (t) =
   const option = spawnSync(process.execPath, [cli, 'serve', '--method', 'magic', '--port', '0'], { encoding: 'utf8' });
   t.is(option.status, 2);
   t.regex(option.stderr, /Expected one of 'argmax', .* for options.method but received "magic"/);
+});
+
+// Linux only: reads the server's command line from /proc.
+const linux = process.platform === 'linux' ? test : test.skip;
+linux('serve runs its server in a child Node with a 64 MB initial old generation, which stops when serve is killed', async (t) => {
+  const { child, listening } = start(['--port', '0']);
+  t.teardown(() => child.kill('SIGKILL'));
+  const url = await listening;
+  const children = spawnSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)], { encoding: 'utf8' }).stdout.trim().split(/\s+/);
+  t.is(children.length, 1);
+  const args = readFileSync(`/proc/${children[0]}/cmdline`, 'utf8').split('\0');
+  t.true(args.includes('--initial-old-space-size=64'), args.join(' '));
+  t.is((await fetch(`${url}/health`)).status, 200);
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
+  // The server notices its parent is gone and closes its port.
+  for (let i = 0; ; i++) {
+    try {
+      await fetch(`${url}/health`, { signal: AbortSignal.timeout(500) });
+    } catch {
+      break;
+    }
+    if (i === 50) t.fail('the server still answers after its parent was killed');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // Then exits (a zombie until reaped counts as exited).
+  const running = () => {
+    try {
+      return !/\) [ZX] /.test(readFileSync(`/proc/${children[0]}/stat`, 'utf8'));
+    } catch {
+      return false; // gone and reaped
+    }
+  };
+  for (let i = 0; running(); i++) {
+    if (i === 50) t.fail('the server process is still running 5 s after its parent was killed');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  t.false(running());
 });
