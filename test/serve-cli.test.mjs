@@ -2,7 +2,7 @@
 // requests, then SIGTERM with a request in flight.
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { npy } from './helpers/server.mjs';
@@ -60,12 +60,28 @@ test('serve --help prints the usage; a bad option exits 2 with a message', (t) =
 });
 
 // Linux only: reads the server's command line from /proc.
+// The processes whose parent is `pid`, from /proc (not ps: the sanitizer run preloads libasan into
+// every child, and ps hangs with it).
+function childrenOf(pid) {
+  const found = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ')'.
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) found.push(entry);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found;
+}
 const linux = process.platform === 'linux' ? test : test.skip;
 linux('serve runs its server in a child Node with a 64 MB initial old generation, which stops when serve is killed', async (t) => {
   const { child, listening } = start(['--port', '0']);
   t.teardown(() => child.kill('SIGKILL'));
   const url = await listening;
-  const children = spawnSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)], { encoding: 'utf8' }).stdout.trim().split(/\s+/);
+  const children = childrenOf(child.pid);
   t.is(children.length, 1);
   const args = readFileSync(`/proc/${children[0]}/cmdline`, 'utf8').split('\0');
   t.true(args.includes('--initial-old-space-size=64'), args.join(' '));
