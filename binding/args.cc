@@ -53,6 +53,18 @@ bool bool_field(const Napi::Object& obj, const char* name) {
   return v.As<Napi::Boolean>().Value();
 }
 
+namespace {
+
+// A typed array's buffer is an ArrayBuffer or a SharedArrayBuffer; N-API (version 8) names only the
+// first, so whatever is not one is the other.
+bool buffer_is_shared(napi_env env, napi_value buffer) {
+  bool is_array_buffer = false;
+  NAPI_THROW_IF_FAILED(env, napi_is_arraybuffer(env, buffer, &is_array_buffer), false);
+  return !is_array_buffer;
+}
+
+}  // namespace
+
 // The data pointer comes from the typed array itself: a SharedArrayBuffer is no ArrayBuffer to
 // napi_get_arraybuffer_info, which fails on it with a bare "Invalid argument".
 uint8_t* typed_array_bytes(const Napi::TypedArray& array, bool* detached) {
@@ -61,19 +73,15 @@ uint8_t* typed_array_bytes(const Napi::TypedArray& array, bool* detached) {
   napi_value buffer = nullptr;
   NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, array, nullptr, nullptr, &data, &buffer, nullptr), nullptr);
   *detached = false;
-  if (!is_shared(array)) NAPI_THROW_IF_FAILED(env, napi_is_detached_arraybuffer(env, buffer, detached), nullptr);
+  if (!buffer_is_shared(env, buffer)) NAPI_THROW_IF_FAILED(env, napi_is_detached_arraybuffer(env, buffer, detached), nullptr);
   return static_cast<uint8_t*>(data);
 }
 
-// A typed array's buffer is an ArrayBuffer or a SharedArrayBuffer; N-API (version 8) names only the
-// first, so whatever is not one is the other.
 bool is_shared(const Napi::TypedArray& array) {
   const napi_env env = array.Env();
   napi_value buffer = nullptr;
   NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, array, nullptr, nullptr, nullptr, &buffer, nullptr), false);
-  bool is_array_buffer = false;
-  NAPI_THROW_IF_FAILED(env, napi_is_arraybuffer(env, buffer, &is_array_buffer), false);
-  return !is_array_buffer;
+  return buffer_is_shared(env, buffer);
 }
 
 namespace {

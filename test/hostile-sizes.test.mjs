@@ -162,13 +162,15 @@ test('decode: an out array transferred while the call is queued makes it reject 
   });
 });
 
-test('decode: an out array that aliases the input is a RangeError', async (t) => {
-  const buffer = new ArrayBuffer(64 * 4 + 64);
-  const data = new Float32Array(buffer, 0, 64);
-  const out = { coords: new Float32Array(buffer, 60 * 4, 2), scores: new Float32Array(1), valid: new Uint8Array(1) };
-  const message = 'Expected an array that does not share memory with the input for options.out.coords but received Float32Array(2)';
-  t.throws(() => decodeSync({ data, shape: [8, 8] }, { out }), { instanceOf: RangeError, message });
-  await t.throwsAsync(decode({ data, shape: [8, 8] }, { out }), { instanceOf: RangeError, message });
+test('decode: an out array that aliases the input is a RangeError, in an ArrayBuffer or a SharedArrayBuffer', async (t) => {
+  for (const Buffer of [ArrayBuffer, SharedArrayBuffer]) {
+    const buffer = new Buffer(64 * 4 + 64);
+    const data = new Float32Array(buffer, 0, 64);
+    const out = { coords: new Float32Array(buffer, 60 * 4, 2), scores: new Float32Array(1), valid: new Uint8Array(1) };
+    const message = 'Expected an array that does not share memory with the input for options.out.coords but received Float32Array(2)';
+    t.throws(() => decodeSync({ data, shape: [8, 8] }, { out }), { instanceOf: RangeError, message }, Buffer.name);
+    await t.throwsAsync(decode({ data, shape: [8, 8] }, { out }), { instanceOf: RangeError, message }, Buffer.name);
+  }
 });
 
 test('encode: the coordinates transferred while the call is queued are drawn as they were at the call', async (t) => {

@@ -12,8 +12,8 @@ export function hasNodeFlag(flag: string): boolean {
   return process.env[MARK] === '1' || process.execArgv.some((a) => a === name || a.startsWith(`${name}=`));
 }
 
-/** True in a child started by {@link respawnWith}. */
-export const isRespawned = (): boolean => process.env[MARK] === '1' && typeof process.send === 'function';
+// True in a child started by respawnWith.
+const isRespawned = (): boolean => process.env[MARK] === '1' && typeof process.send === 'function';
 
 /**
  * Runs this process's command line again in a child with `flags` added to Node's, with the same
