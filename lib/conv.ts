@@ -1,135 +1,11 @@
-// The CoordConv layer (AddCoords, coordConv2d) and the convolution geometry conv2d shares with it.
+// The CoordConv layer: AddCoords and coordConv2d.
 import { addon, type NativeConvRequest } from './addon';
-import { atCallSite, isObject, rangeError, typeError } from './errors';
-import { readEnum, readOptions } from './options';
-import { concurrency } from './simd';
-import { checkLength, MAX_SIDE, product, readData, readShape } from './tensor';
-
-/** A Float32 tensor: `data` row-major in `shape`. */
-export interface Float32Tensor {
-  data: Float32Array;
-  shape: number[];
-}
-
-/** A size per axis: one number for both, or `[rows, columns]`. */
-export type Pair = number | readonly [number, number];
-
-/**
- * Zero padding: `'same'` keeps H x W at stride 1, padding `dilation * (k - 1)` in total per axis,
- * half (rounded down) before and the rest after (PyTorch's rule, even kernels too); `'valid'` pads
- * nothing; a number or `[rows, columns]` pads that many zeros on both sides of each axis.
- */
-export type ConvPadding = 'same' | 'valid' | Pair;
-
-/** `'relu'` applies max(x, 0) to the output in the same pass (NaN stays NaN); `'none'` leaves it. */
-export type Activation = 'none' | 'relu';
-
-const formatShape = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
-
-/**
- * Output storage the native code overwrites completely: not zero-filled, so a large result does
- * not pay for clearing (or for faulting in fresh zero pages) before the kernel writes it.
- */
-export function uninitialized(type: 'float32', n: number): Float32Array;
-export function uninitialized(type: 'uint8', n: number): Uint8Array;
-export function uninitialized(type: 'float32' | 'uint8', n: number): Float32Array | Uint8Array {
-  const bytes = type === 'float32' ? 4 : 1;
-  const buffer = Buffer.allocUnsafeSlow(n * bytes);
-  return type === 'float32' ? new Float32Array(buffer.buffer, buffer.byteOffset, n) : new Uint8Array(buffer.buffer, buffer.byteOffset, n);
-}
-
-export function readFloat32Tensor(value: unknown, name: string, minRank: number, maxRank: number, ranks: string): Float32Tensor {
-  if (!isObject(value)) throw typeError('an object { data, shape }', name, value);
-  const data = readData(value.data, `${name}.data`);
-  if (!(data instanceof Float32Array)) throw typeError('a Float32Array', `${name}.data`, data);
-  const key = value.shape === undefined && value.dims !== undefined ? 'dims' : 'shape';
-  const shape = readShape(value[key], `${name}.${key}`, minRank, maxRank, ranks);
-  checkLength(data, product(shape, `${name}.${key}`), shape, `${name}.data`);
-  return { data, shape };
-}
-
-function readPair(value: unknown, name: string, fallback: number, min: number): [number, number] {
-  if (value === undefined) return [fallback, fallback];
-  const what = min === 0 ? 'a non-negative integer or [rows, columns]' : 'a positive integer or [rows, columns]';
-  const ok = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= MAX_SIDE;
-  if (typeof value === 'number') {
-    if (!ok(value)) throw rangeError(what, name, String(value));
-    return [value, value];
-  }
-  if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number')) {
-    if (!value.every(ok)) throw rangeError(what, name, formatShape(value));
-    return [value[0], value[1]];
-  }
-  throw typeError(what, name, value);
-}
-
-export interface ConvGeometryOptions {
-  stride?: Pair;
-  dilation?: Pair;
-  padding?: ConvPadding;
-  bias?: Float32Array;
-  activation?: Activation;
-}
-
-/**
- * Validates the options every convolution shares and builds the engine's request, output
- * allocated. `extra` is the number of generated coordinate channels (0 for conv2d).
- */
-export function convRequest(
-  x: Float32Tensor,
-  w: Float32Tensor,
-  opts: ConvGeometryOptions,
-  extra: number,
-  weightName: string,
-  channelsText: string,
-): { request: NativeConvRequest; shape: number[] } {
-  const [n, c, h, wd] = x.shape;
-  const [o, wc, kh, kw] = w.shape;
-  if (wc !== c + extra) throw rangeError(channelsText, `${weightName}.shape[1]`, String(wc));
-  if (h > MAX_SIDE || wd > MAX_SIDE) throw rangeError(`height and width at most ${MAX_SIDE}`, 'input.shape', formatShape(x.shape));
-  const [sh, sw] = readPair(opts.stride, 'options.stride', 1, 1);
-  const [dh, dw] = readPair(opts.dilation, 'options.dilation', 1, 1);
-  const activation = readEnum(opts.activation, 'options.activation', ['none', 'relu'] as const, 'none');
-  let pads: [number, number, number, number];  // top, left, bottom, right
-  const padding = opts.padding ?? 'same';
-  if (padding === 'same') {
-    if (sh !== 1 || sw !== 1) throw rangeError("stride 1 with padding 'same'", 'options.stride', formatShape([sh, sw]));
-    const th = dh * (kh - 1), tw = dw * (kw - 1);
-    pads = [Math.floor(th / 2), Math.floor(tw / 2), th - Math.floor(th / 2), tw - Math.floor(tw / 2)];
-  } else if (padding === 'valid') {
-    pads = [0, 0, 0, 0];
-  } else {
-    const [ph, pw] = readPair(padding, 'options.padding', 0, 0);
-    pads = [ph, pw, ph, pw];
-  }
-  const spanH = dh * (kh - 1) + 1, spanW = dw * (kw - 1) + 1;
-  const paddedH = h + pads[0] + pads[2], paddedW = wd + pads[1] + pads[3];
-  if (spanH > paddedH || spanW > paddedW) {
-    throw rangeError(
-      `a dilated kernel no larger than the padded input ${paddedH} x ${paddedW}`,
-      `${weightName}.shape`,
-      `${formatShape(w.shape)} (spanning ${spanH} x ${spanW})`,
-    );
-  }
-  let bias: Float32Array | null = null;
-  if (opts.bias !== undefined) {
-    if (!(opts.bias instanceof Float32Array)) throw typeError('a Float32Array', 'options.bias', opts.bias);
-    bias = readData(opts.bias, 'options.bias') as Float32Array;
-    if (bias.length !== o) throw rangeError(`${o} values (one per output channel)`, 'options.bias', String(bias.length));
-  }
-  const oh = Math.floor((paddedH - spanH) / sh) + 1;
-  const ow = Math.floor((paddedW - spanW) / sw) + 1;
-  const shape = [n, o, oh, ow];
-  const output = uninitialized('float32', product(shape, 'output'));
-  const request: NativeConvRequest = {
-    input: x.data, batch: n, channels: c, height: h, width: wd, coordChannels: extra,
-    weight: w.data, outChannels: o, kernelH: kh, kernelW: kw, bias,
-    strideH: sh, strideW: sw, dilationH: dh, dilationW: dw,
-    padTop: pads[0], padLeft: pads[1], padBottom: pads[2], padRight: pads[3],
-    relu: activation === 'relu', threads: concurrency(), output,
-  };
-  return { request, shape };
-}
+import { operation } from './call';
+import { concurrency } from './concurrency';
+import { convRequest, type Activation, type ConvGeometryOptions, type ConvPadding, type Pair } from './convolution';
+import { typeError } from './errors';
+import { checkSides, product, readFloat32Tensor, uninitialized, type Float32Tensor } from './tensor';
+import { readBoolean, readEnum, readOptions } from './validate';
 
 /** Layout of an AddCoords input: channels second (`'nchw'`, PyTorch) or last (`'nhwc'`, TensorFlow). */
 export type Layout = 'nchw' | 'nhwc';
@@ -139,12 +15,6 @@ export interface AddCoordsOptions {
   layout?: Layout;
   /** Also append r = sqrt(xx^2 + yy^2), the distance from the centre. Default `false`. @example { withR: true } */
   withR?: boolean;
-}
-
-function readBoolean(value: unknown, name: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw typeError('a boolean', name, value);
-  return value;
 }
 
 /**
@@ -163,7 +33,7 @@ export function addCoords(input: Float32Tensor, options?: AddCoordsOptions): Flo
   const withR = readBoolean(opts.withR, 'options.withR', false);
   const [n, a, b, d] = x.shape;
   const [c, h, w] = layout === 'nchw' ? [a, b, d] : [d, a, b];
-  if (h > MAX_SIDE || w > MAX_SIDE) throw rangeError(`height and width at most ${MAX_SIDE}`, 'input.shape', formatShape(x.shape));
+  checkSides(h, w, 'input.shape', x.shape);
   const outC = c + (withR ? 3 : 2);
   const shape = layout === 'nchw' ? [n, outC, h, w] : [n, h, w, outC];
   const output = uninitialized('float32', product(shape, 'output'));
@@ -205,6 +75,13 @@ function prepareCoordConv(input: unknown, options: unknown): { request: NativeCo
   return convRequest(x, w, opts as ConvGeometryOptions, extra, 'options.weight', text);
 }
 
+const convolving = operation({
+  prepare: prepareCoordConv,
+  runSync: (request) => addon.conv2d(request),
+  runAsync: (request) => addon.convAsync(request),
+  finish: ({ request, shape }): Float32Tensor => ({ data: request.output, shape }),
+});
+
 /**
  * The CoordConv layer: AddCoords followed by a 2-D convolution (cross-correlation, as PyTorch's
  * Conv2d), in one pass that generates the coordinate channels on the fly. Input `[N, C, H, W]`,
@@ -216,9 +93,7 @@ function prepareCoordConv(input: unknown, options: unknown): { request: NativeCo
  * const y = coordConv2dSync({ data, shape: [1, 3, 64, 64] }, { weight: { data: w, shape: [8, 5, 3, 3] }, padding: 1 });
  */
 export function coordConv2dSync(input: Float32Tensor, options: CoordConv2dOptions): Float32Tensor {
-  const { request, shape } = prepareCoordConv(input, options);
-  addon.conv2d(request);
-  return { data: request.output, shape };
+  return convolving.sync(input, options);
 }
 
 /**
@@ -227,11 +102,5 @@ export function coordConv2dSync(input: Float32Tensor, options: CoordConv2dOption
  * buffers afterwards is safe and changes nothing.
  */
 export function coordConv2d(input: Float32Tensor, options: CoordConv2dOptions): Promise<Float32Tensor> {
-  const site = new Error();
-  try {
-    const { request, shape } = prepareCoordConv(input, options);
-    return atCallSite(addon.convAsync(request), site).then(() => ({ data: request.output, shape }));
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return convolving.async(input, options);
 }

@@ -1,8 +1,9 @@
 import { addon, type NativeDecodeRequest, type PlaneData } from './addon';
-import { atCallSite, describe, isFloat32Array, isObject, isUint8Array, rangeError, typeError } from './errors';
-import { readEnum, readOptions } from './options';
-import { concurrency } from './simd';
+import { operation } from './call';
+import { concurrency } from './concurrency';
+import { isFloat32Array, isObject, isUint8Array, typeError } from './errors';
 import { readPlanes, type PlaneInput } from './tensor';
+import { readEnum, readFraction, readOddSize, readOptions, readOut, readPositive } from './validate';
 
 /**
  * How a plane becomes a coordinate. Every method but 'exact' starts from the argmax (the first
@@ -106,75 +107,8 @@ const METHOD_KEYS: Record<DecodeMethod, readonly string[]> = {
   softargmax: [...COMMON_KEYS, 'beta'],
 };
 
-/** The largest 'dark' kernel and 'peaks' window. */
-export const MAX_KERNEL = 255;
-
-export function readOddSize(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const what = `an odd integer from 1 to ${MAX_KERNEL}`;
-  if (typeof value !== 'number') throw typeError(what, name, value);
-  if (!Number.isInteger(value) || value < 1 || value > MAX_KERNEL || value % 2 === 0) {
-    throw rangeError(what, name, describe(value));
-  }
-  return value;
-}
-
-export function readPositive(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const what = 'a finite number > 0';
-  if (typeof value !== 'number') throw typeError(what, name, value);
-  if (!Number.isFinite(value) || !(value > 0)) throw rangeError(what, name, describe(value));
-  return value;
-}
-
-export function readFraction(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const what = 'a number from 0 to 1';
-  if (typeof value !== 'number') throw typeError(what, name, value);
-  if (!(value >= 0 && value <= 1)) throw rangeError(what, name, describe(value));
-  return value;
-}
-
-type View = Float32Array | Uint8Array | Uint32Array;
-
-// Whether two views share any byte (views on one ArrayBuffer with intersecting ranges).
-function sharesMemory(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  if (a.buffer !== b.buffer || a.byteLength === 0 || b.byteLength === 0) return false;
-  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
-}
-
-/**
- * Reads an `out` option: every named array present, of its exact type and length, attached, and
- * sharing no memory with the input or with each other.
- */
-export function readOut<T extends Record<string, View>>(
-  value: unknown,
-  name: string,
-  spec: { [K in keyof T]: { is: (v: unknown) => boolean; type: string; length: number } },
-  input: ArrayBufferView,
-): T | undefined {
-  if (value === undefined) return undefined;
-  const keys = Object.keys(spec);
-  if (!isObject(value) || Array.isArray(value) || ArrayBuffer.isView(value)) {
-    throw typeError(`an object { ${keys.join(', ')} }`, name, value);
-  }
-  const opts = readOptions(value, name, keys);
-  const seen: [string, ArrayBufferView][] = [];
-  for (const key of keys) {
-    const v = opts[key];
-    const field = `${name}.${key}`;
-    const { is, type, length } = spec[key];
-    if (!is(v)) throw typeError(`a ${type}`, field, v);
-    const view = v as View;
-    if (view.length !== length) throw rangeError(`a ${type} of ${length} elements`, field, describe(view));
-    if (sharesMemory(view, input)) throw rangeError('an array that does not share memory with the input', field, describe(view));
-    for (const [other, o] of seen) {
-      if (sharesMemory(view, o)) throw rangeError(`an array that does not share memory with ${other}`, field, describe(view));
-    }
-    seen.push([field, view]);
-  }
-  return opts as T;
-}
+// The defaults of the methods' options, as the docs above state them.
+const DEFAULTS = { kernel: 11, sigma: 2, threshold: 0.5, beta: 1 } as const;
 
 function prepare(input: unknown, options: unknown): { request: NativeDecodeRequest; shape: number[] } {
   const planes = readPlanes(input);
@@ -183,10 +117,10 @@ function prepare(input: unknown, options: unknown): { request: NativeDecodeReque
   }
   const method = readEnum((options as Record<string, unknown> | undefined)?.method, 'options.method', DECODE_METHODS, 'argmax');
   const opts = readOptions(options, `options (method '${method}')`, METHOD_KEYS[method]);
-  const kernel = readOddSize(opts.kernel, 'options.kernel', 11);
-  const sigma = readPositive(opts.sigma, 'options.sigma', 2);
-  const threshold = readFraction(opts.threshold, 'options.threshold', 0.5);
-  const beta = readPositive(opts.beta, 'options.beta', 1);
+  const kernel = readOddSize(opts.kernel, 'options.kernel', DEFAULTS.kernel);
+  const sigma = readPositive(opts.sigma, 'options.sigma', DEFAULTS.sigma);
+  const threshold = readFraction(opts.threshold, 'options.threshold', DEFAULTS.threshold);
+  const beta = readPositive(opts.beta, 'options.beta', DEFAULTS.beta);
   const n = planes.planes;
   const out = readOut<{ coords: Float32Array; scores: Float32Array; valid: Uint8Array }>(
     opts.out,
@@ -216,11 +150,11 @@ function prepare(input: unknown, options: unknown): { request: NativeDecodeReque
   return { request, shape: planes.lead };
 }
 
-const result = ({ request, shape }: ReturnType<typeof prepare>): DecodeResult => ({
-  coords: request.coords,
-  scores: request.scores,
-  valid: request.valid,
-  shape,
+const decoding = operation({
+  prepare,
+  runSync: (request) => addon.decodeSync(request),
+  runAsync: (request) => addon.decode(request),
+  finish: ({ request, shape }): DecodeResult => ({ coords: request.coords, scores: request.scores, valid: request.valid, shape }),
 });
 
 /**
@@ -230,9 +164,7 @@ const result = ({ request, shape }: ReturnType<typeof prepare>): DecodeResult =>
  * const { coords, valid } = decodeSync({ data: heatmaps, shape: [N, K, H, W] }, { method: 'dark' });
  */
 export function decodeSync(input: PlaneInput<PlaneData>, options?: DecodeOptions): DecodeResult {
-  const prepared = prepare(input, options);
-  addon.decodeSync(prepared.request);
-  return result(prepared);
+  return decoding.sync(input, options);
 }
 
 /**
@@ -248,11 +180,5 @@ export function decodeSync(input: PlaneInput<PlaneData>, options?: DecodeOptions
  * const { coords } = await decode(session_output, { method: 'argmax' });
  */
 export function decode(input: PlaneInput<PlaneData>, options?: DecodeOptions): Promise<DecodeResult> {
-  const site = new Error();
-  try {
-    const prepared = prepare(input, options);
-    return atCallSite(addon.decode(prepared.request), site).then(() => result(prepared));
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return decoding.async(input, options);
 }

@@ -1,10 +1,10 @@
 // Coordinates to images: the inverse of decode.
 import { addon, type NativeEncodeRequest } from './addon';
-import { uninitialized } from './conv';
-import { atCallSite, isObject, isUint8Array, rangeError, typeError } from './errors';
-import { readEnum, readOptions } from './options';
-import { concurrency } from './simd';
-import { MAX_SIDE, product, readData, readShape } from './tensor';
+import { operation } from './call';
+import { concurrency } from './concurrency';
+import { describe, isUint8Array, rangeError, typeError } from './errors';
+import { product, readData, readFloat32Tensor, uninitialized } from './tensor';
+import { formatShape, MAX_SIDE, readBoolean, readDrawnValue, readEnum, readInteger, readNumber, readOptions, readPositive } from './validate';
 
 /**
  * What each point draws (x the column, y the row, pixel centres at integers; a coordinate is
@@ -75,66 +75,32 @@ export interface EncodedPlanes<D extends Float32Array | Uint8Array = Float32Arra
 
 const KEYS = ['height', 'width', 'kind', 'value', 'radius', 'sigma', 'unbiased', 'visible', 'dtype'];
 
-function readSide(value: unknown, name: string): number {
-  if (typeof value !== 'number') throw typeError(`a positive integer up to ${MAX_SIDE}`, name, value);
-  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_SIDE) {
-    throw rangeError(`a positive integer up to ${MAX_SIDE}`, name, String(value));
-  }
-  return value;
-}
-
-function readNumber(value: unknown, name: string, fallback: number, what: string, ok: (v: number) => boolean): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw typeError(what, name, value);
-  if (!ok(value)) throw rangeError(what, name, String(value));
-  return value;
-}
-
 function prepare(coords: unknown, options: unknown): { request: NativeEncodeRequest; shape: number[] } {
-  if (!isObject(coords)) throw typeError('an object { data, shape }', 'coords', coords);
-  const data = readData(coords.data, 'coords.data');
-  if (!(data instanceof Float32Array)) throw typeError('a Float32Array', 'coords.data', data);
-  const key = coords.shape === undefined && coords.dims !== undefined ? 'dims' : 'shape';
-  const name = `coords.${key}`;
-  const shape = readShape(coords[key], name, 2, 4, 'rank 2 to 4 ([N, 2], [N, C, 2] or [N, C, P, 2])');
-  if (shape[shape.length - 1] !== 2) {
-    throw rangeError('a last dimension of 2 (x, y)', name, `[${shape.join(', ')}]`);
-  }
-  const count = product(shape, name);
-  if (data.length !== count) {
-    throw rangeError(`${count} elements (the product of shape [${shape.join(', ')}])`, 'coords.data', String(data.length));
-  }
+  const { data, shape } = readFloat32Tensor(coords, 'coords', 2, 4, 'rank 2 to 4 ([N, 2], [N, C, 2] or [N, C, P, 2])', (dims, name) => {
+    if (dims[dims.length - 1] !== 2) throw rangeError('a last dimension of 2 (x, y)', name, formatShape(dims));
+  });
   const n = shape[0];
   const c = shape.length >= 3 ? shape[1] : 1;
   const p = shape.length === 4 ? shape[2] : 1;
 
   if (options === undefined) throw typeError('an options object with height and width', 'options', options);
   const opts = readOptions(options, 'options', KEYS);
-  const height = readSide(opts.height, 'options.height');
-  const width = readSide(opts.width, 'options.width');
+  const side = `a positive integer up to ${MAX_SIDE}`;
+  const height = readInteger(opts.height, 'options.height', undefined, 1, MAX_SIDE, side);
+  const width = readInteger(opts.width, 'options.width', undefined, 1, MAX_SIDE, side);
   const kind = readEnum(opts.kind, 'options.kind', ENCODE_KINDS, 'onehot');
   const dtype = readEnum(opts.dtype, 'options.dtype', ['float32', 'uint8'] as const, 'float32');
-  const u8 = dtype === 'uint8';
-  const valueText = u8
-    ? kind === 'gaussian' ? 'a number in (0, 255]' : 'an integer from 1 to 255'
-    : 'a finite number > 0';
-  const value = readNumber(opts.value, 'options.value', u8 ? 255 : 1, valueText, (v) =>
-    u8 ? v > 0 && v <= 255 && (kind === 'gaussian' || Number.isInteger(v)) : Number.isFinite(v) && v > 0,
-  );
+  const value = readDrawnValue(opts.value, 'options.value', dtype, kind === 'gaussian');
   const radius = readNumber(opts.radius, 'options.radius', 4, 'a non-negative integer', (v) => Number.isSafeInteger(v) && v >= 0);
-  const sigma = readNumber(opts.sigma, 'options.sigma', 2, 'a finite number > 0', (v) => Number.isFinite(v) && v > 0);
-  let unbiased = true;
-  if (opts.unbiased !== undefined) {
-    if (typeof opts.unbiased !== 'boolean') throw typeError('a boolean', 'options.unbiased', opts.unbiased);
-    unbiased = opts.unbiased;
-  }
+  const sigma = readPositive(opts.sigma, 'options.sigma', 2);
+  const unbiased = readBoolean(opts.unbiased, 'options.unbiased', true);
   let visible: Uint8Array | null = null;
   if (opts.visible !== undefined) {
     if (!isUint8Array(opts.visible)) throw typeError('a Uint8Array', 'options.visible', opts.visible);
     visible = readData(opts.visible, 'options.visible') as Uint8Array;
     if (visible.length !== n * c * p) {
       const dims = shape.slice(0, -1);
-      throw rangeError(`${n * c * p} elements (one per point, [${dims.join(', ')}])`, 'options.visible', String(visible.length));
+      throw rangeError(`${n * c * p} elements (one per point, ${formatShape(dims)})`, 'options.visible', describe(visible.length));
     }
   }
   // A non-finite coordinate of a drawn point is an error naming it; nothing is drawn then.
@@ -144,19 +110,26 @@ function prepare(coords: unknown, options: unknown): { request: NativeEncodeRequ
       const v = data[2 * i + k];
       if (!Number.isFinite(v)) {
         const where = [Math.floor(i / (c * p)), Math.floor(i / p) % c, i % p].slice(0, shape.length - 1);
-        throw rangeError('a finite coordinate', `coords.data[${2 * i + k}] (the ${k === 0 ? 'x' : 'y'} of point [${where.join(', ')}])`, String(v));
+        throw rangeError('a finite coordinate', `coords.data[${2 * i + k}] (the ${k === 0 ? 'x' : 'y'} of point ${formatShape(where)})`, describe(v));
       }
     }
   }
   const outShape = [n, c, height, width];
   const total = product(outShape, 'the output shape');
-  const output = u8 ? uninitialized('uint8', total) : uninitialized('float32', total);
+  const output = dtype === 'uint8' ? uninitialized('uint8', total) : uninitialized('float32', total);
   const request: NativeEncodeRequest = {
     coords: data, visible, planes: n * c, points: p, height, width, kind, radius, sigma, unbiased, value,
     threads: concurrency(), output,
   };
   return { request, shape: outShape };
 }
+
+const encoding = operation({
+  prepare,
+  runSync: (request) => addon.encodeSync(request),
+  runAsync: (request) => addon.encode(request),
+  finish: ({ request, shape }): EncodedPlanes => ({ data: request.output, shape }),
+});
 
 /**
  * Draws coordinates into planes `[N, C, H, W]` (C = 1 for `[N, 2]` input; the P points of a
@@ -170,9 +143,7 @@ export function encodeSync(coords: CoordsInput, options: EncodeOptions & { dtype
 export function encodeSync(coords: CoordsInput, options: EncodeOptions & { dtype?: 'float32' }): EncodedPlanes<Float32Array>;
 export function encodeSync(coords: CoordsInput, options: EncodeOptions): EncodedPlanes;
 export function encodeSync(coords: CoordsInput, options: EncodeOptions): EncodedPlanes {
-  const { request, shape } = prepare(coords, options);
-  addon.encodeSync(request);
-  return { data: request.output, shape };
+  return encoding.sync(coords, options);
 }
 
 /**
@@ -183,11 +154,5 @@ export function encode(coords: CoordsInput, options: EncodeOptions & { dtype: 'u
 export function encode(coords: CoordsInput, options: EncodeOptions & { dtype?: 'float32' }): Promise<EncodedPlanes<Float32Array>>;
 export function encode(coords: CoordsInput, options: EncodeOptions): Promise<EncodedPlanes>;
 export function encode(coords: CoordsInput, options: EncodeOptions): Promise<EncodedPlanes> {
-  const site = new Error();
-  try {
-    const { request, shape } = prepare(coords, options);
-    return atCallSite(addon.encode(request), site).then(() => ({ data: request.output, shape }));
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return encoding.async(coords, options);
 }

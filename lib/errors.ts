@@ -48,13 +48,3 @@ export function isDetached(view: ArrayBufferView): boolean {
     return true;
   }
 }
-
-// Captures the caller's stack before going async, and puts a native failure's message on it.
-export function atCallSite<T>(promise: Promise<T>, site: Error): Promise<T> {
-  return promise.catch((cause: unknown) => {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    const error = cause instanceof RangeError ? new RangeError(message) : cause instanceof TypeError ? new TypeError(message) : new Error(message);
-    error.stack = `${error.name}: ${message}\n${(site.stack ?? '').split('\n').slice(1).join('\n')}`;
-    throw error;
-  });
-}

@@ -16,17 +16,19 @@ export type {
 export { peaks, peaksSync } from './peaks';
 export type { PeaksOptions, PeaksResult } from './peaks';
 export { conv2d, relu, sum, argmax } from './ops';
-export type { Conv2dOptions, Float32Tensor, PlaneArgmax, PlaneSums } from './ops';
-// Encoder, AddCoords and the CoordConv layer (issue 4).
+export type { Conv2dOptions, PlaneArgmax, PlaneSums } from './ops';
+export type { Activation, ConvPadding, Pair } from './convolution';
+// Encoder, AddCoords and the CoordConv layer.
 export { encode, encodeSync, ENCODE_KINDS } from './encode';
 export type { CoordsInput, EncodeDType, EncodeKind, EncodeOptions, EncodedPlanes } from './encode';
 export { addCoords, coordConv2d, coordConv2dSync } from './conv';
-export type { Activation, AddCoordsOptions, ConvPadding, CoordConv2dOptions, Layout, Pair } from './conv';
-export { simd, concurrency, maxConcurrency } from './simd';
+export type { AddCoordsOptions, CoordConv2dOptions, Layout } from './conv';
+export { simd } from './simd';
 export type { SimdInfo } from './simd';
-export { MAX_SIDE } from './tensor';
-export type { PlaneInput, PlaneTensor, DimsTensor } from './tensor';
-// Dataset generation (issue 5): NumPy-legacy random numbers, Not-so-CLEVR, streamed datasets, files.
+export { concurrency, maxConcurrency } from './concurrency';
+export { MAX_SIDE } from './validate';
+export type { Float32Tensor, PlaneInput, PlaneTensor, DimsTensor } from './tensor';
+// Dataset generation: NumPy-legacy random numbers, Not-so-CLEVR, streamed datasets, files.
 export { LegacyRandom } from './random/mt19937';
 export type { LegacySeed } from './random/mt19937';
 export {

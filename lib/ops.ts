@@ -1,12 +1,10 @@
 // The engine's primitives, exposed so networks like the hand-built decoder can be composed
 // literally: conv2d, relu, and per-plane sum and argmax.
 import { addon, type PlaneData } from './addon';
-import { convRequest, readFloat32Tensor, type Activation, type ConvPadding, type Float32Tensor, type Pair } from './conv';
-import { readOptions } from './options';
-import { concurrency } from './simd';
-import { readPlanes, type PlaneInput } from './tensor';
-
-export type { Float32Tensor } from './conv';
+import { concurrency } from './concurrency';
+import { convRequest, type Activation, type ConvPadding, type Pair } from './convolution';
+import { readFloat32Tensor, readPlanes, type Float32Tensor, type PlaneInput } from './tensor';
+import { formatShape, readOptions } from './validate';
 
 export interface Conv2dOptions {
   /** One value per output channel, added to every output pixel. Default: none. @example new Float32Array([0.5]) */
@@ -36,7 +34,7 @@ export function conv2d(input: Float32Tensor, weight: Float32Tensor, options?: Co
   const x = readFloat32Tensor(input, 'input', 4, 4, 'rank 4 [N, C, H, W]');
   const w = readFloat32Tensor(weight, 'weight', 4, 4, 'rank 4 [O, C, kh, kw]');
   const opts = readOptions(options, 'options', ['bias', 'padding', 'stride', 'dilation', 'activation']);
-  const text = `${x.shape[1]} input channels (input is [${x.shape.join(', ')}])`;
+  const text = `${x.shape[1]} input channels (input is ${formatShape(x.shape)})`;
   const { request, shape } = convRequest(x, w, opts as Conv2dOptions, 0, 'weight', text);
   addon.conv2d(request);
   return { data: request.output, shape };

@@ -1,10 +1,9 @@
 // Top-k local maxima per plane, for heatmaps that hold several objects (CenterNet's decode).
 import { addon, type NativePeaksRequest, type PlaneData } from './addon';
-import { atCallSite, describe, isObject, rangeError, typeError } from './errors';
-import { readFraction, readOddSize } from './decode';
-import { readOptions } from './options';
-import { concurrency } from './simd';
+import { operation } from './call';
+import { concurrency } from './concurrency';
 import { product, readPlanes, type PlaneInput } from './tensor';
+import { readFraction, readInteger, readOddSize, readOptions } from './validate';
 
 export interface PeaksOptions {
   /** Slots per plane: a positive integer. Default 100 (CenterNet's K). @example { k: 17 } */
@@ -39,21 +38,15 @@ export interface PeaksResult {
   k: number;
 }
 
-function readK(value: unknown): number {
-  if (value === undefined) return 100;
-  const what = 'a positive integer below 2^32';
-  if (typeof value !== 'number') throw typeError(what, 'options.k', value);
-  if (!Number.isInteger(value) || value < 1 || value >= 2 ** 32) throw rangeError(what, 'options.k', describe(value));
-  return value;
-}
+// The defaults of the options, as the docs above state them.
+const DEFAULTS = { k: 100, threshold: 0.1, window: 3 } as const;
 
 function prepare(input: unknown, options: unknown): { request: NativePeaksRequest; shape: number[] } {
   const planes = readPlanes(input);
-  if (options !== undefined && !isObject(options)) throw typeError('an options object', 'options', options);
   const opts = readOptions(options, 'options', ['k', 'threshold', 'window']);
-  const k = readK(opts.k);
-  const threshold = readFraction(opts.threshold, 'options.threshold', 0.1);
-  const window = readOddSize(opts.window, 'options.window', 3);
+  const k = readInteger(opts.k, 'options.k', DEFAULTS.k, 1, 2 ** 32 - 1, 'a positive integer below 2^32');
+  const threshold = readFraction(opts.threshold, 'options.threshold', DEFAULTS.threshold);
+  const window = readOddSize(opts.window, 'options.window', DEFAULTS.window);
   const slots = product([planes.planes, k, 2], 'the peaks output');
   const request: NativePeaksRequest = {
     data: planes.data,
@@ -72,13 +65,18 @@ function prepare(input: unknown, options: unknown): { request: NativePeaksReques
   return { request, shape: planes.lead };
 }
 
-const result = ({ request, shape }: ReturnType<typeof prepare>): PeaksResult => ({
-  coords: request.coords,
-  scores: request.scores,
-  valid: request.valid,
-  counts: request.counts,
-  shape,
-  k: request.k,
+const finding = operation({
+  prepare,
+  runSync: (request) => addon.peaksSync(request),
+  runAsync: (request) => addon.peaks(request),
+  finish: ({ request, shape }): PeaksResult => ({
+    coords: request.coords,
+    scores: request.scores,
+    valid: request.valid,
+    counts: request.counts,
+    shape,
+    k: request.k,
+  }),
 });
 
 /**
@@ -89,9 +87,7 @@ const result = ({ request, shape }: ReturnType<typeof prepare>): PeaksResult => 
  * const { coords, counts } = peaksSync({ data: centres, shape: [N, C, H, W] }, { k: 20, threshold: 0.3 });
  */
 export function peaksSync(input: PlaneInput<PlaneData>, options?: PeaksOptions): PeaksResult {
-  const prepared = prepare(input, options);
-  addon.peaksSync(prepared.request);
-  return result(prepared);
+  return finding.sync(input, options);
 }
 
 /**
@@ -101,11 +97,5 @@ export function peaksSync(input: PlaneInput<PlaneData>, options?: PeaksOptions):
  * const { coords, scores, counts } = await peaks({ data, shape: [1, 80, 128, 128] }, { k: 100 });
  */
 export function peaks(input: PlaneInput<PlaneData>, options?: PeaksOptions): Promise<PeaksResult> {
-  const site = new Error();
-  try {
-    const prepared = prepare(input, options);
-    return atCallSite(addon.peaks(prepared.request), site).then(() => result(prepared));
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return finding.async(input, options);
 }

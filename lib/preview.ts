@@ -1,9 +1,10 @@
 // A PNG contact sheet: planes side by side, each scaled to 0..255 grey, its decoded coordinate
 // marked with a red cross. Encoded by pngjs (pure JavaScript).
 import { decodeSync, type DecodeMethod, type DecodeOptions } from './decode';
-import { rangeError, typeError } from './errors';
+import { rangeError } from './errors';
 import { writeFileAtomic } from './io/atomic';
 import { readPlanes } from './tensor';
+import { readInteger } from './validate';
 
 interface PngLike {
   width: number;
@@ -27,13 +28,6 @@ export interface PreviewOptions {
 
 const GAP = 2;
 
-function readCount(value: unknown, name: string, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw typeError(`an integer from 1 to ${max}`, name, value);
-  if (!Number.isSafeInteger(value) || value < 1 || value > max) throw rangeError(`an integer from 1 to ${max}`, name, String(value));
-  return value;
-}
-
 /**
  * Renders planes (`[H, W]`, `[N, H, W]` or `[N, C, H, W]`; every plane a tile) to PNG bytes.
  * Resolves with the number of planes drawn.
@@ -42,9 +36,9 @@ function readCount(value: unknown, name: string, fallback: number, max: number):
 export function previewPng(input: { data: Float32Array | Uint8Array; shape: readonly number[] }, options: PreviewOptions = {}): { png: Buffer; shown: number } {
   const planes = readPlanes(input);
   const { height, width } = planes;
-  const count = Math.min(planes.planes, readCount(options.count, 'options.count', 16, 4096));
-  const columns = Math.min(count, readCount(options.columns, 'options.columns', 4, 4096));
-  const scale = readCount(options.scale, 'options.scale', 2, 64);
+  const count = Math.min(planes.planes, readInteger(options.count, 'options.count', 16, 1, 4096));
+  const columns = Math.min(count, readInteger(options.columns, 'options.columns', 4, 1, 4096));
+  const scale = readInteger(options.scale, 'options.scale', 2, 1, 64);
   const rows = Math.ceil(count / columns);
   const tileW = width * scale;
   const tileH = height * scale;

@@ -1,6 +1,8 @@
-// Reads `{ data, shape }` (or an onnxruntime-node Tensor's `{ data, dims }`) as a batch of planes.
+// Reads `{ data, shape }` (or an onnxruntime-node Tensor's `{ data, dims }`) as a batch of planes or
+// a Float32 tensor, and allocates the outputs the native code fills.
 import type { PlaneData } from './addon';
-import { isDetached, isFloat32Array, isObject, isUint8Array, rangeError, typeError } from './errors';
+import { describe, isDetached, isFloat32Array, isObject, isUint8Array, rangeError, typeError } from './errors';
+import { formatShape, MAX_SIDE } from './validate';
 
 /** Planes as `{ data, shape }`: shape `[H, W]`, `[N, H, W]` or `[N, C, H, W]`, row-major. */
 export interface PlaneTensor<D extends PlaneData = PlaneData> {
@@ -16,6 +18,12 @@ export interface DimsTensor<D extends PlaneData = PlaneData> {
 
 export type PlaneInput<D extends PlaneData = PlaneData> = PlaneTensor<D> | DimsTensor<D>;
 
+/** A Float32 tensor: `data` row-major in `shape`. */
+export interface Float32Tensor {
+  data: Float32Array;
+  shape: number[];
+}
+
 export interface Planes {
   data: PlaneData;
   planes: number;
@@ -24,11 +32,6 @@ export interface Planes {
   /** The dimensions before [H, W]: [] for one plane, [N] or [N, C]. */
   lead: number[];
 }
-
-/** Height and width stay below 2^24 so that every integer coordinate is exact in float32. */
-export const MAX_SIDE = 2 ** 24;
-
-const formatShape = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 
 export function readData(value: unknown, name: string): PlaneData {
   if (!isFloat32Array(value) && !isUint8Array(value)) {
@@ -65,22 +68,71 @@ export function product(shape: readonly number[], name: string): number {
 
 export function checkLength(data: PlaneData, count: number, shape: readonly number[], name: string): void {
   if (data.length !== count) {
-    throw rangeError(`${count} elements (the product of shape ${formatShape(shape)})`, name, String(data.length));
+    throw rangeError(`${count} elements (the product of shape ${formatShape(shape)})`, name, describe(data.length));
+  }
+}
+
+/**
+ * Reads `{ data, shape }` or `{ data, dims }`: `check` sees the shape (and the name it was read as)
+ * before the data's length is compared with it.
+ */
+function readTensor(
+  value: unknown,
+  name: string,
+  minRank: number,
+  maxRank: number,
+  ranks: string,
+  float32: boolean,
+  check?: (shape: number[], shapeName: string) => void,
+): { data: PlaneData; shape: number[]; count: number } {
+  if (!isObject(value)) throw typeError('an object { data, shape }', name, value);
+  const data = readData(value.data, `${name}.data`);
+  if (float32 && !(data instanceof Float32Array)) throw typeError('a Float32Array', `${name}.data`, data);
+  const key = value.shape === undefined && value.dims !== undefined ? 'dims' : 'shape';
+  const shapeName = `${name}.${key}`;
+  const shape = readShape(value[key], shapeName, minRank, maxRank, ranks);
+  check?.(shape, shapeName);
+  const count = product(shape, shapeName);
+  checkLength(data, count, shape, `${name}.data`);
+  return { data, shape, count };
+}
+
+export function readFloat32Tensor(
+  value: unknown,
+  name: string,
+  minRank: number,
+  maxRank: number,
+  ranks: string,
+  check?: (shape: number[], shapeName: string) => void,
+): Float32Tensor {
+  const { data, shape } = readTensor(value, name, minRank, maxRank, ranks, true, check);
+  return { data: data as Float32Array, shape };
+}
+
+/** A RangeError unless both height and width are at most MAX_SIDE. */
+export function checkSides(height: number, width: number, name: string, shape: readonly number[]): void {
+  if (height > MAX_SIDE || width > MAX_SIDE) {
+    throw rangeError(`height and width at most ${MAX_SIDE}`, name, formatShape(shape));
   }
 }
 
 export function readPlanes(input: unknown, name = 'input'): Planes {
-  if (!isObject(input)) throw typeError('an object { data, shape }', name, input);
-  const data = readData(input.data, `${name}.data`);
-  const key = input.shape === undefined && input.dims !== undefined ? 'dims' : 'shape';
-  const shape = readShape(input[key], `${name}.${key}`, 2, 4, 'rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W])');
+  const { data, shape, count } = readTensor(input, name, 2, 4, 'rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W])', false, (s, shapeName) =>
+    checkSides(s[s.length - 2], s[s.length - 1], shapeName, s),
+  );
   const height = shape[shape.length - 2];
   const width = shape[shape.length - 1];
-  if (height > MAX_SIDE || width > MAX_SIDE) {
-    throw rangeError(`height and width at most ${MAX_SIDE}`, `${name}.${key}`, formatShape(shape));
-  }
-  const count = product(shape, `${name}.${key}`);
-  checkLength(data, count, shape, `${name}.data`);
-  const lead = shape.slice(0, -2);
-  return { data, planes: count / (height * width), height, width, lead };
+  return { data, planes: count / (height * width), height, width, lead: shape.slice(0, -2) };
+}
+
+/**
+ * Output storage the native code overwrites completely: not zero-filled, so a large result does
+ * not pay for clearing (or for faulting in fresh zero pages) before the kernel writes it.
+ */
+export function uninitialized(type: 'float32', n: number): Float32Array;
+export function uninitialized(type: 'uint8', n: number): Uint8Array;
+export function uninitialized(type: 'float32' | 'uint8', n: number): Float32Array | Uint8Array {
+  const bytes = type === 'float32' ? 4 : 1;
+  const buffer = Buffer.allocUnsafeSlow(n * bytes);
+  return type === 'float32' ? new Float32Array(buffer.buffer, buffer.byteOffset, n) : new Uint8Array(buffer.buffer, buffer.byteOffset, n);
 }

@@ -1,7 +1,7 @@
 // Streams a generate() run (or one shard of it) to .npy / .npz / .h5 in bounded memory.
 import { typeError } from '../errors';
-import { readEnum } from '../options';
-import { openSink, FILE_FORMATS, type FileFormat } from '../io/sink';
+import { readEnum } from '../validate';
+import { writeSink, FILE_FORMATS, type ArrayWriter, type FileFormat } from '../io/sink';
 import { generate, planGenerate, sampleCentres, type GenerateOptions, type GeneratePlan } from './generate';
 
 export interface WriteGeneratedOptions extends GenerateOptions {
@@ -39,8 +39,7 @@ export async function writeGenerated(options: WriteGeneratedOptions): Promise<st
   const format = readEnum(formatOption, 'options.format', FILE_FORMATS, 'npy');
   const plan = planGenerate(rest);
   const n = plan.end - plan.begin;
-  const sink = await openSink(format, out, shardStem(rest.shard) || (format === 'npy' ? '' : 'data'));
-  try {
+  return writeSink(format, out, shardStem(rest.shard) || (format === 'npy' ? '' : 'data'), async (sink) => {
     const images = await sink.begin('images', { dtype: plan.dtype === 'uint8' ? '|u1' : '<f4', shape: [n, plan.objects, plan.height, plan.width] });
     let done = 0;
     for await (const batch of generate(rest)) {
@@ -63,17 +62,10 @@ export async function writeGenerated(options: WriteGeneratedOptions): Promise<st
       await centresInto(plan, undefined, val);
       await val.end();
     }
-  } catch (error) {
-    await sink.abort();
-    throw error;
-  }
-  await sink.close();
-  return sink.files;
+  });
 }
 
-type Writer = { write(data: Float32Array | Uint8Array): Promise<void>; end(): Promise<void> };
-
-async function centresInto(plan: GeneratePlan, locations: Writer | undefined, val: Writer | undefined): Promise<void> {
+async function centresInto(plan: GeneratePlan, locations: ArrayWriter | undefined, val: ArrayWriter | undefined): Promise<void> {
   const step = Math.max(1, Math.min(1 << 16, Math.floor((1 << 22) / plan.objects)));
   const xy = new Float32Array(step * plan.objects * 2);
   const flags = new Uint8Array(step);

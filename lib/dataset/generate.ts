@@ -3,8 +3,7 @@
 // is exactly the matching slice of the whole run, whatever the batch size or shard count.
 import { encode, encodeSync } from '../encode';
 import { isObject, rangeError, typeError } from '../errors';
-import { readEnum, readOptions } from '../options';
-import { MAX_SIDE } from '../tensor';
+import { MAX_SIDE, readDrawnValue, readEnum, readFraction, readInteger, readOptions, readPositive } from '../validate';
 
 export type GenerateKind = 'onehot' | 'square' | 'circle' | 'gaussian';
 export const GENERATE_KINDS: readonly GenerateKind[] = ['onehot', 'square', 'circle', 'gaussian'];
@@ -98,21 +97,6 @@ export interface GeneratePlan {
 
 const KEYS = ['count', 'height', 'width', 'kind', 'sigma', 'radius', 'objects', 'margin', 'seed', 'split', 'valFraction', 'dtype', 'value', 'batchSize', 'shard'];
 
-function readInteger(value: unknown, name: string, fallback: number | undefined, min: number, max: number): number {
-  if (value === undefined && fallback !== undefined) return fallback;
-  const what = `an integer from ${min} to ${max}`;
-  if (typeof value !== 'number') throw typeError(what, name, value);
-  if (!Number.isSafeInteger(value) || value < min || value > max) throw rangeError(what, name, String(value));
-  return value;
-}
-
-function readReal(value: unknown, name: string, fallback: number, what: string, ok: (v: number) => boolean): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw typeError(what, name, value);
-  if (!ok(value)) throw rangeError(what, name, String(value));
-  return value;
-}
-
 /** Validates options and returns the run's plan. Throws TypeError / RangeError like every entry point. */
 export function planGenerate(options: GenerateOptions): GeneratePlan {
   if (options === undefined) throw typeError('an options object with count', 'options', options);
@@ -121,22 +105,18 @@ export function planGenerate(options: GenerateOptions): GeneratePlan {
   const height = readInteger(opts.height, 'options.height', 64, 1, MAX_SIDE);
   const width = readInteger(opts.width, 'options.width', 64, 1, MAX_SIDE);
   const kind = readEnum(opts.kind, 'options.kind', GENERATE_KINDS, 'onehot');
-  const sigma = readReal(opts.sigma, 'options.sigma', 2, 'a finite number > 0', (v) => Number.isFinite(v) && v > 0);
+  const sigma = readPositive(opts.sigma, 'options.sigma', 2);
   const radius = readInteger(opts.radius, 'options.radius', 4, 0, MAX_SIDE);
   const objects = readInteger(opts.objects, 'options.objects', 1, 1, 1 << 16);
   const maxMargin = Math.floor((Math.min(height, width) - 1) / 2);
   const margin = readInteger(opts.margin, 'options.margin', kind === 'square' || kind === 'circle' ? Math.min(radius, maxMargin) : 0, 0, maxMargin);
   const seed = readInteger(opts.seed, 'options.seed', 0, 0, 0xffffffff);
   const split = readEnum(opts.split, 'options.split', GENERATE_SPLITS, 'uniform');
-  const valFraction = readReal(opts.valFraction, 'options.valFraction', 0.25, 'a number in [0, 1]', (v) => v >= 0 && v <= 1);
+  const valFraction = readFraction(opts.valFraction, 'options.valFraction', 0.25, 'a number in [0, 1]');
   const dtype = readEnum(opts.dtype, 'options.dtype', ['float32', 'uint8'] as const, 'float32');
-  const u8 = dtype === 'uint8';
-  const valueWhat = u8 ? (kind === 'gaussian' ? 'a number in (0, 255]' : 'an integer from 1 to 255') : 'a finite number > 0';
-  const value = readReal(opts.value, 'options.value', u8 ? 255 : 1, valueWhat, (v) =>
-    u8 ? v > 0 && v <= 255 && (kind === 'gaussian' || Number.isInteger(v)) : Number.isFinite(v) && v > 0,
-  );
+  const value = readDrawnValue(opts.value, 'options.value', dtype, kind === 'gaussian');
   const batchSize = readInteger(opts.batchSize, 'options.batchSize', 1024, 1, 1 << 24);
-  const planeBytes = height * width * objects * (u8 ? 1 : 4);
+  const planeBytes = height * width * objects * (dtype === 'uint8' ? 1 : 4);
   if (planeBytes * batchSize > 2 ** 31) {
     throw rangeError('a batch of at most 2 GiB of images', 'options.batchSize', `${batchSize} (${planeBytes} bytes per sample)`);
   }

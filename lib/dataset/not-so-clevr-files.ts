@@ -1,7 +1,7 @@
 // Saves Not-so-CLEVR with the reference generator's dataset names and dtypes, streamed in row batches.
 import { describe, rangeError, typeError } from '../errors';
-import { readEnum, readOptions } from '../options';
-import { openSink, FILE_FORMATS, type FileFormat } from '../io/sink';
+import { readEnum, readOptions } from '../validate';
+import { writeSink, FILE_FORMATS, type FileFormat } from '../io/sink';
 import type { NpyData, NpyDtype } from '../io/npy';
 import {
   notSoClevrFieldSize,
@@ -82,8 +82,7 @@ export async function writeNotSoClevr(options: WriteNotSoClevrOptions): Promise<
     fields = opts.fields as NotSoClevrField[];
   }
   const index = notSoClevrIndex(split);
-  const sink = await openSink(format, opts.out, `rectangle_4_${split}`);
-  try {
+  return writeSink(format, opts.out, `rectangle_4_${split}`, async (sink) => {
     for (const field of fields) {
       for (const part of ['train', 'val'] as const) {
         const rows = index[part];
@@ -102,10 +101,5 @@ export async function writeNotSoClevr(options: WriteNotSoClevrOptions): Promise<
         await writer.end();
       }
     }
-  } catch (error) {
-    await sink.abort();
-    throw error;
-  }
-  await sink.close();
-  return sink.files;
+  });
 }

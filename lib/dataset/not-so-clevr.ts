@@ -1,7 +1,7 @@
 // The CoordConv paper's Not-so-CLEVR data (one 9 x 9 grey square swept over a 64 x 64 canvas),
 // reproduced sample for sample and in the reference generator's order.
 import { describe, rangeError, typeError } from '../errors';
-import { readEnum, readOptions } from '../options';
+import { readEnum, readOptions } from '../validate';
 import { LegacyRandom } from '../random/mt19937';
 
 /** Canvas side of the reference data. */

@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { describe, rangeError, typeError } from '../errors';
+import { formatShape } from '../validate';
 import { npyDtypeOf, npyItemSize, NPY_DTYPES, type NpyArray, type NpyData, type NpyDtype, type NpyInput } from './npy';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -83,13 +84,13 @@ export class H5Writer {
     if (!(NPY_DTYPES as string[]).includes(spec?.dtype)) throw typeError(`one of ${NPY_DTYPES.join(', ')}`, 'spec.dtype', spec?.dtype);
     const shape = spec.shape;
     if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw rangeError('rank >= 1 with non-negative integer dimensions', 'spec.shape', `[${(shape ?? []).join(', ')}]`);
+      throw rangeError('rank >= 1 with non-negative integer dimensions', 'spec.shape', Array.isArray(shape) ? formatShape(shape) : describe(shape));
     }
     const rows = shape[0];
     const rowSize = shape.slice(1).reduce((a, b) => a * b, 1);
     const itemSize = npyItemSize(spec.dtype);
     const chunkRows = spec.chunkRows ?? Math.max(1, Math.min(rows, Math.floor((1 << 20) / Math.max(1, rowSize * itemSize))));
-    if (!Number.isSafeInteger(chunkRows) || chunkRows < 1) throw rangeError('a positive integer', 'spec.chunkRows', String(spec.chunkRows));
+    if (!Number.isSafeInteger(chunkRows) || chunkRows < 1) throw rangeError('a positive integer', 'spec.chunkRows', describe(spec.chunkRows));
     const tail = shape.slice(1);
     const natural = spec.dtype === '|b1' ? '|u1' : spec.dtype;
     const empty = makeEmpty(natural);

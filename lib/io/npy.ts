@@ -2,6 +2,7 @@
 // C order only. https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
 import { promises as fs, readFileSync } from 'node:fs';
 import { describe, rangeError, typeError } from '../errors';
+import { formatShape } from '../validate';
 import { AtomicFile } from './atomic';
 
 /**
@@ -73,7 +74,6 @@ const NATURAL: Record<string, NpyDtype> = {
 };
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
-const formatShape = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 
 /** The element size in bytes of a dtype. */
 export const npyItemSize = (dtype: NpyDtype): number => DTYPES[dtype].size;

@@ -4,8 +4,9 @@
 import { promises as fs } from 'node:fs';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { describe, rangeError, typeError } from '../errors';
+import { formatShape } from '../validate';
 import { AtomicFile } from './atomic';
-import { npyHeader, npyItemSize, npyDtypeOf, parseNpy, NPY_DTYPES, type NpyArray, type NpyData, type NpyDtype, type NpyInput } from './npy';
+import { encodeNpy, npyHeader, npyItemSize, npyDtypeOf, parseNpy, NPY_DTYPES, type NpyArray, type NpyData, type NpyDtype, type NpyInput } from './npy';
 
 const LOCAL = 0x04034b50;
 const CENTRAL = 0x02014b50;
@@ -176,7 +177,7 @@ export class NpzWriter {
     if (!(NPY_DTYPES as string[]).includes(spec?.dtype)) throw typeError(`one of ${NPY_DTYPES.join(', ')}`, 'spec.dtype', spec?.dtype);
     const count = spec.shape.reduce((a, b) => a * b, 1);
     if (!Number.isSafeInteger(count) || !spec.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw rangeError('non-negative integer dimensions', 'spec.shape', `[${spec.shape.join(', ')}]`);
+      throw rangeError('non-negative integer dimensions', 'spec.shape', formatShape(spec.shape));
     }
     const header = npyHeader(spec.dtype, spec.shape);
     const size = header.byteLength + count * npyItemSize(spec.dtype);
@@ -367,9 +368,6 @@ export function parseNpz(bytes: Uint8Array, name = 'the .npz file'): Record<stri
 export async function readNpz(file: string): Promise<Record<string, NpyArray>> {
   return parseNpz(await fs.readFile(file), file);
 }
-
-// Kept beside encodeNpz (not merged into the import above) so this addition merges cleanly.
-import { encodeNpy } from './npy';
 
 /**
  * Encodes several arrays as one .npz held in memory (stored, like np.savez; ZIP64 records only

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { typeError } from '../errors';
-import { readEnum } from '../options';
+import { readEnum } from '../validate';
 import { H5Writer } from './h5';
 import { NpyWriter, type NpyData, type NpyDtype } from './npy';
 import { NpzWriter } from './npz';
@@ -72,4 +72,20 @@ export async function openSink(format: FileFormat, dir: string, base: string): P
       for (const writer of open) await writer.abort();
     },
   };
+}
+
+/**
+ * Opens a sink as {@link openSink} does, lets `fill` write its arrays and completes it; when `fill`
+ * fails, the partial output is discarded and the error rethrown. Resolves with the files written.
+ */
+export async function writeSink(format: FileFormat, dir: string, base: string, fill: (sink: ArraySink) => Promise<void>): Promise<string[]> {
+  const sink = await openSink(format, dir, base);
+  try {
+    await fill(sink);
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  }
+  await sink.close();
+  return sink.files;
 }
