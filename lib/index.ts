@@ -55,7 +55,7 @@ export { H5Writer, readH5 } from './io/h5';
 export type { H5DatasetWriter } from './io/h5';
 export { writeNotSoClevr } from './dataset/not-so-clevr-files';
 export type { WriteNotSoClevrOptions } from './dataset/not-so-clevr-files';
-export type { FileFormat } from './io/sink';
+export type { FileFormat } from './io/array-files';
 export { generate, generateBatchSync, planGenerate, sampleWord, GENERATE_KINDS, GENERATE_SPLITS } from './dataset/generate';
 export type { GenerateDtype, GenerateKind, GenerateOptions, GeneratePlan, GenerateSplit, GeneratedBatch } from './dataset/generate';
 export { writeGenerated } from './dataset/generate-files';

@@ -18,5 +18,3 @@ export function simd(): SimdInfo {
   return { active, available };
 }
 
-// Kept importable from here for the HTTP plugin, which reads both.
-export { concurrency } from './concurrency';

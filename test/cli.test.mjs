@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { encodeNpy, readNpySync } from 'coordconv';
 import { hasH5py, runPython } from './helpers/python.mjs';
 
-const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
+const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli', 'main.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'coordconv-cli-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -85,7 +85,7 @@ test('decode writes coordinates as .npy, .csv and .json; one-hots decode to thei
 });
 
 function runLocations(npz) {
-  const r = spawnSync(process.execPath, ['-e', `const {readNpz}=require(${JSON.stringify(path.resolve(cli, '..', 'index.js'))}); readNpz(${JSON.stringify(path.join(dir, npz))}).then(a=>console.log(JSON.stringify([...a.locations.data])))`], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['-e', `const {readNpz}=require(${JSON.stringify(path.resolve(cli, '..', '..', 'index.js'))}); readNpz(${JSON.stringify(path.join(dir, npz))}).then(a=>console.log(JSON.stringify([...a.locations.data])))`], { encoding: 'utf8' });
   return JSON.parse(r.stdout);
 }
 

@@ -8,7 +8,7 @@ import test from 'ava';
 import { npy } from './helpers/server.mjs';
 
 // The coordconv command (package.json "bin") and serve's own entry.
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const standalone = fileURLToPath(new URL('../dist/cli/serve.js', import.meta.url));
 
 function start(args) {

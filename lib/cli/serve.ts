@@ -9,11 +9,14 @@
 import type { FastifyInstance } from 'fastify';
 import { parseArgs } from 'node:util';
 
-import { describe, rangeError, typeError } from '../errors';
-import { hasNodeFlag, respawnWith, stopWithParent } from './respawn';
+import { rangeError, typeError } from '../errors';
 import { queryValue } from '../server/http';
+import { HELP_FLAG, METHOD_FLAGS, readCount, stringFlags } from './flags';
+import { hasNodeFlag, respawnWith, stopWithParent } from './respawn';
 
-export const SERVE_USAGE = `Usage: coordconv serve [options]
+export const summary = 'answer POST /decode over HTTP (Fastify, loopback by default)';
+
+export const USAGE = `Usage: coordconv serve [options]
 
 Serves POST /decode and GET /health over HTTP (stop with Ctrl-C: requests in flight finish first).
 
@@ -30,14 +33,6 @@ Serves POST /decode and GET /health over HTTP (stop with Ctrl-C: requests in fli
   -h, --help              this text
 `;
 
-const INTEGER = /^\d{1,15}$/;
-
-function readCount(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!INTEGER.test(value)) throw rangeError('a non-negative integer', name, describe(value));
-  return Number(value);
-}
-
 /**
  * Starts the server and resolves once it listens; SIGINT and SIGTERM close it (waiting for the
  * requests in flight) and let the process exit.
@@ -47,30 +42,21 @@ export async function serve(argv: readonly string[], log: (line: string) => void
     args: [...argv],
     strict: true,
     options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'body-limit': { type: 'string' },
-      'max-in-flight': { type: 'string' },
-      'max-queue': { type: 'string' },
-      'request-timeout': { type: 'string' },
-      method: { type: 'string' },
-      kernel: { type: 'string' },
-      sigma: { type: 'string' },
-      threshold: { type: 'string' },
-      beta: { type: 'string' },
+      ...stringFlags('port', 'host', 'body-limit', 'max-in-flight', 'max-queue', 'request-timeout'),
+      ...METHOD_FLAGS,
       log: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+      ...HELP_FLAG,
     },
   });
   if (values.help) {
-    log(SERVE_USAGE);
+    log(USAGE);
     return undefined;
   }
   const port = readCount(values.port, '--port') ?? 8080;
   if (port > 65535) throw rangeError('a port from 0 to 65535', '--port', String(port));
   const host = values.host ?? '127.0.0.1';
   const defaults: Record<string, unknown> = {};
-  for (const key of ['method', 'kernel', 'sigma', 'threshold', 'beta'] as const) {
+  for (const key of Object.keys(METHOD_FLAGS) as (keyof typeof METHOD_FLAGS)[]) {
     const value = values[key];
     if (value !== undefined) defaults[key] = queryValue(value);
   }
@@ -117,11 +103,11 @@ const HEAP_FLAGS = ['--initial-old-space-size=64'];
 const needsRespawn = (argv: readonly string[]) => !argv.includes('--help') && !argv.includes('-h') && !hasNodeFlag(HEAP_FLAGS[0]);
 
 /**
- * `coordconv serve ...` in the coordconv command (lib/cli.ts): resolves once the server listens;
+ * `coordconv serve ...` in the coordconv command (main.ts): resolves once the server listens;
  * the process then lives until SIGINT/SIGTERM. A bad option throws a TypeError/RangeError (exit 2).
  * Without the heap flag, runs itself again with it and resolves with that child's exit code.
  */
-export async function serveCommand(argv: string[]): Promise<number | undefined> {
+export async function run(argv: string[]): Promise<number | undefined> {
   if (needsRespawn(argv)) return respawnWith(HEAP_FLAGS);
   await serve(argv);
   return undefined;

@@ -1,7 +1,7 @@
 // Streams a generate() run (or one shard of it) to .npy / .npz / .h5 in bounded memory.
 import { typeError } from '../errors';
 import { readEnum } from '../validate';
-import { writeSink, FILE_FORMATS, type ArrayWriter, type FileFormat } from '../io/sink';
+import { writeSink, FILE_FORMATS, type ArrayWriter, type FileFormat } from '../io/array-files';
 import { generate, planGenerate, sampleCentres, type GenerateOptions, type GeneratePlan } from './generate';
 
 export interface WriteGeneratedOptions extends GenerateOptions {

@@ -1,7 +1,7 @@
 // Saves Not-so-CLEVR with the reference generator's dataset names and dtypes, streamed in row batches.
 import { describe, rangeError, typeError } from '../errors';
 import { readEnum, readOptions } from '../validate';
-import { writeSink, FILE_FORMATS, type FileFormat } from '../io/sink';
+import { writeSink, FILE_FORMATS, type FileFormat } from '../io/array-files';
 import type { NpyData, NpyDtype } from '../io/npy';
 import {
   notSoClevrFieldSize,

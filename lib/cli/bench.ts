@@ -3,12 +3,30 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { decodeSync } from './decode';
-import { generate } from './dataset/generate';
-import { writeGenerated } from './dataset/generate-files';
-import { simd } from './simd';
+import { parseArgs } from 'node:util';
+import { decodeSync } from '../decode';
+import { generate } from '../dataset/generate';
+import { writeGenerated } from '../dataset/generate-files';
+import { simd } from '../simd';
+import { fail, HELP_FLAG, readInt, stringFlags } from './flags';
 
-export interface BenchRow {
+export const summary = "measure coordconv's own speed on this machine";
+
+export const USAGE = `Usage: coordconv bench [--samples N]
+
+Measures generation, .npy writing and decoding of 64 x 64 uint8 one-hot samples against
+zero-filling and plain writes of the same bytes, on this machine. Default N = 100000.`;
+
+export async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...HELP_FLAG, ...stringFlags('samples') } });
+  if (values.help) return void console.log(USAGE);
+  if (positionals.length) fail(`bench takes no positional arguments, got "${positionals[0]}"`);
+  const samples = readInt(values.samples, '--samples') ?? 100000;
+  if (samples < 1) fail('--samples must be at least 1');
+  console.table(await runBench(samples));
+}
+
+interface BenchRow {
   task: string;
   seconds: number;
   samplesPerSec: number;
@@ -37,7 +55,7 @@ async function best(reps: number, fn: () => Promise<void> | void): Promise<numbe
  * Times, for `samples` 64 x 64 uint8 one-hot samples: generating them in memory vs allocating and
  * zero-filling the same bytes; writing them to .npy vs plain writes of the same bytes; decoding them.
  */
-export async function runBench(samples: number): Promise<BenchRow[]> {
+async function runBench(samples: number): Promise<BenchRow[]> {
   const bytes = samples * SIDE * SIDE;
   const reps = 3;
   const row = (task: string, seconds: number, base?: number): BenchRow => ({

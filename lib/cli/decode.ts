@@ -1,0 +1,39 @@
+// `coordconv decode FILE --out coords.npy|.csv|.json`: the heatmaps of a file to coordinates.
+import { parseArgs } from 'node:util';
+import { decodeSync, DECODE_METHODS, type DecodeOptions } from '../decode';
+import { HELP_FLAG, METHOD_FLAGS, METHOD_OPTIONS, OUT_FLAG, readFloat } from './flags';
+import { INPUT_FLAGS, readInput } from './input';
+import { COORDS_FILES, writeCoords } from './output';
+
+export const summary = 'decode the heatmaps of a .npy/.npz/.h5 file to coordinates (.npy, .csv or .json)';
+
+export const USAGE = `Usage: coordconv decode FILE [--array NAME] [--channels-last] [--method M] [--kernel K]
+                        [--sigma S] [--threshold T] [--beta B] --out coords.npy|coords.csv|coords.json
+
+FILE is .npy, .npz or .h5 (--array picks an array of .npz/.h5; default: the only one, or
+'onehots'/'images' when present). Planes are [H, W], [N, H, W] or [N, C, H, W]; --channels-last
+reads [N, H, W, C]. float64 and integer data are converted to float32.
+Methods: ${DECODE_METHODS.join(', ')} (default argmax).
+The output holds x, y per plane (NaN where invalid); .csv and .json also hold score and valid.`;
+
+// The library checks which options the method takes and their ranges.
+function decodeOptions(values: Partial<Record<'method' | (typeof METHOD_OPTIONS)[number], string>>): DecodeOptions {
+  const opts: Record<string, unknown> = { method: values.method ?? 'argmax' };
+  for (const key of METHOD_OPTIONS) {
+    if (values[key] !== undefined) opts[key] = readFloat(values[key], `--${key}`);
+  }
+  return opts as unknown as DecodeOptions;
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...HELP_FLAG, ...OUT_FLAG, ...INPUT_FLAGS, ...METHOD_FLAGS },
+  });
+  if (values.help) return void console.log(USAGE);
+  const { out, ext, planes } = await readInput('decode', positionals, values, 'coords', COORDS_FILES);
+  const result = decodeSync(planes, decodeOptions(values));
+  await writeCoords(out, ext, result);
+  console.log(`${out}: ${result.valid.length} planes decoded (${result.valid.reduce((a, b) => a + b, 0)} valid)`);
+}

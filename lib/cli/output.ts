@@ -1,0 +1,44 @@
+// The coordinate files of decode: .npy holds x, y per plane (NaN where invalid); .csv and .json
+// also hold score and valid.
+import type { DecodeResult } from '../decode';
+import { writeFileAtomic } from '../io/atomic';
+import { encodeNpy } from '../io/npy';
+
+// JSON has no NaN: invalid planes are null.
+const num = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+function toCsv(result: DecodeResult): string {
+  const lead = result.shape;
+  const index = lead.map((_, k) => `i${k}`);
+  const lines = [[...index, 'x', 'y', 'score', 'valid'].join(',')];
+  for (let i = 0; i < result.valid.length; i++) {
+    const idx: number[] = [];
+    let rest = i;
+    for (let k = lead.length - 1; k >= 0; k--) {
+      idx.unshift(rest % lead[k]);
+      rest = Math.floor(rest / lead[k]);
+    }
+    lines.push([...idx, result.coords[2 * i], result.coords[2 * i + 1], result.scores[i], result.valid[i]].join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function toJson(result: DecodeResult): string {
+  const coords = [];
+  for (let i = 0; i < result.valid.length; i++) coords.push([num(result.coords[2 * i]), num(result.coords[2 * i + 1])]);
+  return `${JSON.stringify({ shape: result.shape, coords, scores: Array.from(result.scores, num), valid: Array.from(result.valid) })}\n`;
+}
+
+const ENCODERS: Record<string, (result: DecodeResult) => Uint8Array> = {
+  '.npy': (result) => encodeNpy({ data: result.coords, shape: [...result.shape, 2] }),
+  '.csv': (result) => Buffer.from(toCsv(result)),
+  '.json': (result) => Buffer.from(toJson(result)),
+};
+
+/** The extensions decode's --out may end in. */
+export const COORDS_FILES: readonly string[] = Object.keys(ENCODERS);
+
+/** Writes `result` to `file` (whole or not at all) in the format of its extension `ext`, one of {@link COORDS_FILES}. */
+export async function writeCoords(file: string, ext: string, result: DecodeResult): Promise<void> {
+  await writeFileAtomic(file, [ENCODERS[ext](result)]);
+}
