@@ -217,7 +217,7 @@ function prepareCoordConv(input: unknown, options: unknown): { request: NativeCo
  */
 export function coordConv2dSync(input: Float32Tensor, options: CoordConv2dOptions): Float32Tensor {
   const { request, shape } = prepareCoordConv(input, options);
-  addon.conv2d(request);
+  addon.convSync(request);
   return { data: request.output, shape };
 }
 
@@ -230,7 +230,7 @@ export function coordConv2d(input: Float32Tensor, options: CoordConv2dOptions): 
   const site = new Error();
   try {
     const { request, shape } = prepareCoordConv(input, options);
-    return atCallSite(addon.convAsync(request), site).then(() => ({ data: request.output, shape }));
+    return atCallSite(addon.conv(request), site).then(() => ({ data: request.output, shape }));
   } catch (error) {
     return Promise.reject(error);
   }
