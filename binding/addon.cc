@@ -34,12 +34,14 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   s->blocks = coordconv::BlockPool::create(size_t(256) << 20);
   env.SetInstanceData<AddonState>(s);
   exports.Set("simd", Napi::Function::New(env, Simd, "simd"));
-  register_decode(env, exports);
+  export_operation<kDecode>(env, exports);
+  export_operation<kPeaks>(env, exports);
+  export_operation<kEncode>(env, exports);
+  export_operation<kConv>(env, exports);
+  // lib/ offers AddCoords synchronously only.
+  export_sync_operation<kAddCoords>(env, exports);
   register_ops(env, exports);
-  register_conv(env, exports);
-  register_encode(env, exports);
-  register_peaks(env, exports);
-  register_bytes(env, exports);
+  register_copy_bytes(env, exports);
   return exports;
 }
 

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "../native/checked.h"
+
 namespace coordconv_binding {
 
 AddonState& state(Napi::Env env) { return *env.GetInstanceData<AddonState>(); }
@@ -23,6 +25,10 @@ size_t size_field(const Napi::Object& obj, const char* name) {
     throw Napi::RangeError::New(obj.Env(), std::string("internal: ") + name + " is not a size");
   }
   return static_cast<size_t>(d);
+}
+
+void size_fields(const Napi::Object& obj, std::initializer_list<SizeField> fields) {
+  for (const SizeField& f : fields) *f.into = size_field(obj, f.name);
 }
 
 double number_field(const Napi::Object& obj, const char* name) {
@@ -128,6 +134,32 @@ TypedView plane_data_field(const Napi::Object& obj, const char* name, coordconv:
     throw Napi::TypeError::New(obj.Env(), std::string("internal: ") + name + " is not float32 or uint8");
   }
   return view;
+}
+
+TypedView plane_batch_fields(const Napi::Object& obj, coordconv::PlaneBatch* batch) {
+  const TypedView data = plane_data_field(obj, "data", &batch->dtype);
+  batch->data = data.data;
+  batch->planes = size_field(obj, "planes");
+  batch->height = size_field(obj, "height");
+  batch->width = size_field(obj, "width");
+  // A product that overflows matches no array's length.
+  size_t count = 0;
+  if (!coordconv::checked_mul3(batch->planes, batch->height, batch->width, &count) || data.length != count) {
+    throw Napi::RangeError::New(obj.Env(), "internal: data length does not match its shape");
+  }
+  return data;
+}
+
+size_t checked_product(Napi::Env env, std::initializer_list<size_t> sizes) {
+  size_t n = 1;
+  for (size_t d : sizes) {
+    if (!coordconv::checked_mul(n, d, &n)) throw Napi::RangeError::New(env, "internal: size overflows");
+  }
+  return n;
+}
+
+void require_well_formed(Napi::Env env, const std::string& problem) {
+  if (!problem.empty()) throw Napi::RangeError::New(env, "internal: " + problem);
 }
 
 bool overlaps(const TypedView& a, const TypedView& b) {

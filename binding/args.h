@@ -6,7 +6,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 #include "../native/planes.h"
 #include "state.h"
@@ -25,15 +27,39 @@ AddonState& state(Napi::Env env);
 
 Napi::Object object_arg(const Napi::CallbackInfo& info, size_t index);
 size_t size_field(const Napi::Object& obj, const char* name);
+struct SizeField {
+  const char* name;
+  size_t* into;
+};
+// Reads each listed size field, in order.
+void size_fields(const Napi::Object& obj, std::initializer_list<SizeField> fields);
 // A finite number.
 double number_field(const Napi::Object& obj, const char* name);
 std::string string_field(const Napi::Object& obj, const char* name);
+// A string field naming one of `values`; `what` names the set in the error for any other string.
+template <typename E>
+E enum_field(const Napi::Object& obj, const char* name, const char* what,
+             std::initializer_list<std::pair<const char*, E>> values) {
+  const std::string text = string_field(obj, name);
+  for (const auto& [option, value] : values) {
+    if (text == option) return value;
+  }
+  throw Napi::TypeError::New(obj.Env(), std::string("internal: unknown ") + what + " " + text);
+}
 bool bool_field(const Napi::Object& obj, const char* name);
 // A typed array field of the given type, holding at least `min_length` elements.
 TypedView typed_field(const Napi::Object& obj, const char* name, napi_typedarray_type type,
                       size_t min_length);
 // A Float32Array or Uint8Array field, its dtype returned in `dtype`.
 TypedView plane_data_field(const Napi::Object& obj, const char* name, coordconv::DType* dtype);
+// The batch of planes in the fields data, planes, height and width, data's length checked against
+// their product; returns the view of data.
+TypedView plane_batch_fields(const Napi::Object& obj, coordconv::PlaneBatch* batch);
+
+// The product of the sizes, which must not overflow.
+size_t checked_product(Napi::Env env, std::initializer_list<size_t> sizes);
+// Throws the native check's complaint (empty: none) about a request.
+void require_well_formed(Napi::Env env, const std::string& problem);
 
 // True when the array views a SharedArrayBuffer: its memory can be neither detached nor shrunk, so
 // it stays valid for as long as the array is referenced.

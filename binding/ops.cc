@@ -1,7 +1,6 @@
-// relu, sum and argmax: the engine's primitives, synchronous (conv2d is in conv.cc).
+// relu, sum and argmax: the engine's primitives, synchronous (the convolution is in conv.cc).
 #include <napi.h>
 
-#include "../native/checked.h"
 #include "../native/ops.h"
 #include "args.h"
 #include "register.h"
@@ -10,14 +9,6 @@ namespace coordconv_binding {
 namespace {
 
 using coordconv::DType;
-
-size_t checked_product(Napi::Env env, std::initializer_list<size_t> dims) {
-  size_t n = 1;
-  for (size_t d : dims) {
-    if (!coordconv::checked_mul(n, d, &n)) throw Napi::RangeError::New(env, "internal: size overflows");
-  }
-  return n;
-}
 
 Napi::Value Relu(const Napi::CallbackInfo& info) {
   const Napi::Object obj = object_arg(info, 0);
@@ -29,22 +20,10 @@ Napi::Value Relu(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-coordconv::PlaneBatch planes_of(const Napi::Object& obj) {
-  coordconv::PlaneBatch b;
-  const TypedView data = plane_data_field(obj, "data", &b.dtype);
-  b.data = data.data;
-  b.planes = size_field(obj, "planes");
-  b.height = size_field(obj, "height");
-  b.width = size_field(obj, "width");
-  if (data.length != checked_product(obj.Env(), {b.planes, b.height, b.width})) {
-    throw Napi::RangeError::New(obj.Env(), "internal: data length does not match its shape");
-  }
-  return b;
-}
-
 Napi::Value Sum(const Napi::CallbackInfo& info) {
   const Napi::Object obj = object_arg(info, 0);
-  const coordconv::PlaneBatch b = planes_of(obj);
+  coordconv::PlaneBatch b;
+  plane_batch_fields(obj, &b);
   const TypedView out = typed_field(obj, "output", napi_float64_array, b.planes);
   AddonState& s = state(info.Env());
   coordconv::sum_planes(*s.kernels, *s.pool, b, size_field(obj, "threads"),
@@ -54,7 +33,8 @@ Napi::Value Sum(const Napi::CallbackInfo& info) {
 
 Napi::Value Argmax(const Napi::CallbackInfo& info) {
   const Napi::Object obj = object_arg(info, 0);
-  const coordconv::PlaneBatch b = planes_of(obj);
+  coordconv::PlaneBatch b;
+  plane_batch_fields(obj, &b);
   const TypedView values = typed_field(obj, "values", napi_float32_array, b.planes);
   const TypedView indices = typed_field(obj, "indices", napi_float64_array, b.planes);
   const TypedView finite = typed_field(obj, "finite", napi_uint8_array, b.planes);

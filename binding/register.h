@@ -1,17 +1,26 @@
-// Each binding file adds its functions to the addon's exports.
+// Everything the addon exports: the operations (each described once, see operation.h, and
+// exported by addon.cc) and the few plain functions each binding file adds itself.
 #pragma once
 
 #include <napi.h>
 
+#include "../native/conv.h"
+#include "../native/decode.h"
+#include "../native/encode.h"
+#include "../native/peaks.h"
+#include "operation.h"
+
 namespace coordconv_binding {
 
-void register_decode(Napi::Env env, Napi::Object exports);
+extern const Operation<coordconv::DecodeRequest> kDecode;  // decode.cc
+extern const Operation<coordconv::PeaksRequest> kPeaks;    // peaks.cc
+extern const Operation<coordconv::EncodeRequest> kEncode;  // encode.cc
+extern const Operation<coordconv::ConvRequest> kConv;      // conv.cc: conv2d and coordConv2d
+extern const Operation<coordconv::AddCoordsRequest> kAddCoords;  // conv.cc
+
+// relu, sum, argmax and _sweep.
 void register_ops(Napi::Env env, Napi::Object exports);
-// Encoder, AddCoords and the convolutions (issue 4).
-void register_conv(Napi::Env env, Napi::Object exports);
-void register_encode(Napi::Env env, Napi::Object exports);
-void register_peaks(Napi::Env env, Napi::Object exports);
 // Byte copies for the HTTP plugin's request bodies.
-void register_bytes(Napi::Env env, Napi::Object exports);
+void register_copy_bytes(Napi::Env env, Napi::Object exports);
 
 }  // namespace coordconv_binding

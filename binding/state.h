@@ -21,7 +21,7 @@ struct AddonState {
   size_t default_threads = 1;
   // Staging blocks for async calls, reused so large batches do not fault in fresh pages each call.
   std::shared_ptr<coordconv::BlockPool> blocks;
-  // () => { promise, resolve, reject }, made on first use by BatonWorker (see async_task.h).
+  // () => { promise, resolve, reject }, made on first use by a Settler (see settler.h).
   Napi::FunctionReference make_promise;
 };
 

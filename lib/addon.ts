@@ -92,8 +92,8 @@ export interface NativeAddon {
   simd(): { active: string; available: string[]; defaultThreads: number };
   decodeSync(request: NativeDecodeRequest): void;
   decode(request: NativeDecodeRequest): Promise<void>;
-  conv2d(request: NativeConvRequest): void;
-  convAsync(request: NativeConvRequest): Promise<void>;
+  convSync(request: NativeConvRequest): void;
+  conv(request: NativeConvRequest): Promise<void>;
   encodeSync(request: NativeEncodeRequest): void;
   encode(request: NativeEncodeRequest): Promise<void>;
   addCoords(request: NativeAddCoordsRequest): void;

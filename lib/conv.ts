@@ -77,8 +77,8 @@ function prepareCoordConv(input: unknown, options: unknown): { request: NativeCo
 
 const convolving = operation({
   prepare: prepareCoordConv,
-  runSync: (request) => addon.conv2d(request),
-  runAsync: (request) => addon.convAsync(request),
+  runSync: (request) => addon.convSync(request),
+  runAsync: (request) => addon.conv(request),
   finish: ({ request, shape }): Float32Tensor => ({ data: request.output, shape }),
 });
 

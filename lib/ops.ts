@@ -36,7 +36,7 @@ export function conv2d(input: Float32Tensor, weight: Float32Tensor, options?: Co
   const opts = readOptions(options, 'options', ['bias', 'padding', 'stride', 'dilation', 'activation']);
   const text = `${x.shape[1]} input channels (input is ${formatShape(x.shape)})`;
   const { request, shape } = convRequest(x, w, opts as Conv2dOptions, 0, 'weight', text);
-  addon.conv2d(request);
+  addon.convSync(request);
   return { data: request.output, shape };
 }
 

@@ -198,4 +198,59 @@ void conv(const Kernels& k, ThreadPool& pool, const ConvRequest& req) {
   if (failed) throw std::bad_alloc();
 }
 
+std::string check_add_coords_request(const AddCoordsRequest& req) {
+  if (!req.input || !req.output) return "a buffer is null";
+  if (req.batch == 0 || req.channels == 0 || req.height == 0 || req.width == 0) {
+    return "every dimension must be positive";
+  }
+  if (req.height > kMaxSide || req.width > kMaxSide) return "height or width exceeds 2^24";
+  if (req.threads == 0) return "threads must be positive";
+  size_t n;
+  const size_t out_channels = req.channels + (req.with_r ? 3 : 2);
+  if (out_channels < req.channels || !checked_mul3(req.batch, out_channels, req.height, &n) ||
+      !checked_mul(n, req.width, &n) || !checked_mul(n, sizeof(float), &n)) {
+    return "a size overflows";
+  }
+  return {};
+}
+
+void add_coords(ThreadPool& pool, const AddCoordsRequest& r) {
+  const size_t extra = r.with_r ? 3 : 2;
+  const size_t out_c = r.channels + extra;
+  const size_t plane = r.height * r.width;
+  pool.parallel_for(r.batch, r.threads, [&](size_t begin, size_t end) {
+    for (size_t b = begin; b < end; ++b) {
+      const float* in = r.input + b * r.channels * plane;
+      float* out = r.output + b * out_c * plane;
+      if (!r.nhwc) {
+        std::copy(in, in + r.channels * plane, out);
+        float* xx = out + r.channels * plane;
+        float* yy = xx + plane;
+        for (size_t y = 0; y < r.height; ++y) {
+          const float vy = axis_coord(y, r.height);
+          for (size_t x = 0; x < r.width; ++x) {
+            const float vx = axis_coord(x, r.width);
+            xx[y * r.width + x] = vx;
+            yy[y * r.width + x] = vy;
+            if (r.with_r) yy[plane + y * r.width + x] = radius(vx, vy);
+          }
+        }
+        continue;
+      }
+      for (size_t y = 0; y < r.height; ++y) {
+        const float vy = axis_coord(y, r.height);
+        for (size_t x = 0; x < r.width; ++x) {
+          const float* src = in + (y * r.width + x) * r.channels;
+          float* dst = out + (y * r.width + x) * out_c;
+          std::copy(src, src + r.channels, dst);
+          const float vx = axis_coord(x, r.width);
+          dst[r.channels] = vx;
+          dst[r.channels + 1] = vy;
+          if (r.with_r) dst[r.channels + 2] = radius(vx, vy);
+        }
+      }
+    }
+  });
+}
+
 }  // namespace coordconv

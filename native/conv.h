@@ -1,6 +1,7 @@
-// The direct 2-D convolution engine behind conv2d and coordConv2d: stride, zero padding and
-// dilation per axis, an optional fused ReLU, and optionally the CoordConv coordinate channels
-// (xx, yy and r) generated on the fly after the input channels instead of being materialised.
+// The CoordConv layer: the direct 2-D convolution engine behind conv2d and coordConv2d (stride,
+// zero padding and dilation per axis, an optional fused ReLU, and optionally the coordinate
+// channels xx, yy and r generated on the fly after the input channels), and AddCoords, which
+// materialises those channels.
 #pragma once
 
 #include <cstddef>
@@ -53,5 +54,21 @@ inline float axis_coord(size_t i, size_t n) {
   if (n <= 1) return 0.0f;
   return static_cast<float>(i) / static_cast<float>(n - 1) * 2.0f - 1.0f;
 }
+
+// AddCoords alone, materialised: appends the xx, yy (and r) channels above to a copy of the
+// input. 'nchw' input [N, C, H, W] gives [N, C + 2 (+1), H, W]; 'nhwc' input [N, H, W, C] gives
+// [N, H, W, C + 2 (+1)].
+struct AddCoordsRequest {
+  const float* input = nullptr;
+  size_t batch = 0, channels = 0, height = 0, width = 0;
+  bool nhwc = false;
+  bool with_r = false;
+  size_t threads = 1;
+  float* output = nullptr;
+};
+
+// Empty when the request is well formed (sizes positive, in range, products not overflowing).
+std::string check_add_coords_request(const AddCoordsRequest& req);
+void add_coords(ThreadPool& pool, const AddCoordsRequest& req);
 
 }  // namespace coordconv

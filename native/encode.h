@@ -1,4 +1,4 @@
-// Coordinates to images (the inverse of decode) and the AddCoords layer.
+// Coordinates to images (the inverse of decode).
 #pragma once
 
 #include <cstddef>
@@ -43,19 +43,5 @@ std::string check_encode_request(const EncodeRequest& req);
 
 // Writes every output plane. Throws std::bad_alloc when row scratch cannot be allocated.
 void encode(const Kernels& k, ThreadPool& pool, const EncodeRequest& req);
-
-// AddCoords: appends xx, yy (and r) channels, see conv.h for the values. 'nchw' input
-// [N, C, H, W] gives [N, C + 2 (+1), H, W]; 'nhwc' input [N, H, W, C] gives [N, H, W, C + 2 (+1)].
-struct AddCoordsRequest {
-  const float* input = nullptr;
-  size_t batch = 0, channels = 0, height = 0, width = 0;
-  bool nhwc = false;
-  bool with_r = false;
-  size_t threads = 1;
-  float* output = nullptr;
-};
-
-std::string check_add_coords_request(const AddCoordsRequest& req);
-void add_coords(ThreadPool& pool, const AddCoordsRequest& req);
 
 }  // namespace coordconv

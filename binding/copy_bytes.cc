@@ -44,7 +44,7 @@ Napi::Value CopyBytes(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-void register_bytes(Napi::Env env, Napi::Object exports) {
+void register_copy_bytes(Napi::Env env, Napi::Object exports) {
   exports.Set("copyBytes", Napi::Function::New(env, CopyBytes, "copyBytes"));
 }
 
