@@ -2,12 +2,10 @@
 import test from 'ava';
 import { conv2d } from 'coordconv';
 import { convRef, fma32, padsOf } from './helpers/conv-ref.mjs';
-import { random32 } from './helpers/encode-ref.mjs';
-
-const randomArray = (random, n) => new Float32Array(n).map(() => random() * 2 - 1);
+import { randomArray, rng } from './helpers/inputs.mjs';
 
 test('bit for bit the direct scalar loop: same, valid, stride, dilation, numeric padding, relu', (t) => {
-  const random = random32(71);
+  const random = rng(71);
   const configs = [
     [2, 3, 8, 9, 4, [3, 3], {}],
     [1, 2, 10, 17, 5, [3, 3], { padding: 'valid' }],
