@@ -7,8 +7,8 @@ import { decode } from 'coordconv';
 import { addon } from '../dist/addon.js';
 import { ReadBudget } from '../dist/server/body.js';
 import { decodeArgmaxRef } from './helpers/decode-ref.mjs';
-import { rng } from './helpers/inputs.mjs';
-import { expectedJson, listen, oneHot, planesOf, post, raw } from './helpers/server.mjs';
+import { planesOf, rng } from './helpers/inputs.mjs';
+import { expectedJson, listen, oneHot, post, raw } from './helpers/server.mjs';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 

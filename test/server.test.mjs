@@ -7,14 +7,13 @@ import Fastify from 'fastify';
 import { decode } from 'coordconv';
 import coordconv from 'coordconv/fastify';
 import { decodeArgmaxRef, decodeSoftargmaxRef } from './helpers/decode-ref.mjs';
-import { rng } from './helpers/inputs.mjs';
+import { planesOf, rng } from './helpers/inputs.mjs';
 import {
   expectedJson,
   gate,
   listen,
   npy,
   oneHot,
-  planesOf,
   post,
   raw,
   readNpz,

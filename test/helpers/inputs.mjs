@@ -31,6 +31,9 @@ export function misalignedCopy(data) {
   return view;
 }
 
+// The planes of a batch of h x w planes, as views.
+export const planesOf = (data, h, w) => Array.from({ length: data.length / (h * w) }, (_, p) => data.subarray(p * h * w, (p + 1) * h * w));
+
 // Sides around every vector width the kernels use (8 and 16 floats, 32 and 64 bytes: w - 1, w,
 // w + 1), small primes, and sides past twice the widest vector.
 export const SIDES = [1, 2, 3, 5, 7, 8, 9, 13, 15, 16, 17, 31, 32, 33, 63, 64, 65, 67, 97, 127, 128, 129, 131];

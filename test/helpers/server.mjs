@@ -98,8 +98,6 @@ export function expectedJson(lead, answers) {
   };
 }
 
-export const planesOf = (data, h, w) => Array.from({ length: data.length / (h * w) }, (_, p) => data.subarray(p * h * w, (p + 1) * h * w));
-
 /** Holds every decode until `open()`; `started` counts the decodes that reached the gate. */
 export function gate(decode) {
   let open;

@@ -1,7 +1,8 @@
-// Property-based tests of decodeSync and decode: for any batch (random ranks, shapes, dtypes,
-// hostile values, misaligned views) the result equals the scalar one-hot reference plane by
-// plane; any malformed call throws (or rejects with) exactly the documented error; and the input
-// is never modified.
+// Property-based tests of the decode entry points, decodeSync and decode, as calls: for any batch
+// (random ranks, shapes, dtypes, hostile values, misaligned views) both return the scalar one-hot
+// reference plane by plane; any malformed input or option throws (or rejects with) exactly the
+// documented error; and the input is never modified. (Each method's results:
+// properties-decode-methods.test.mjs.)
 import test from 'ava';
 import fc from 'fast-check';
 import { decode, decodeSync, DECODE_METHODS } from 'coordconv';

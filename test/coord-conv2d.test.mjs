@@ -1,3 +1,5 @@
+// The CoordConv layer (coordConv2d, coordConv2dSync): bit for bit the direct loop over materialised
+// coordinate channels, NumPy fixtures, the fused relu, and the hand-built network of two layers.
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { addCoords, conv2d, coordConv2d, coordConv2dSync, encodeSync, relu } from 'coordconv';
