@@ -1,4 +1,4 @@
-// Dataset generation (issue 5): 64 x 64 uint8 one-hot samples generated into memory vs zero-filling
+// Dataset generation: 64 x 64 uint8 one-hot samples generated into memory vs zero-filling
 // the same bytes, generated into a .npy file vs plain fs writes of the same bytes, and the resident
 // memory of a one-million-sample run. Targets: >= 50% of each baseline's speed, < 512 MiB RSS.
 import { spawnSync } from 'node:child_process';

@@ -1,6 +1,6 @@
 // Decoding throughput: coordconv against its peers, on the same inputs, in one run.
 //
-// Workloads (issue 3): 4096 one-hot planes of 64 x 64 in Float32 and in Uint8, methods 'argmax'
+// Workloads: 4096 one-hot planes of 64 x 64 in Float32 and in Uint8, methods 'argmax'
 // and 'exact'; 64 x 17 heatmaps of 64 x 48 (Float32), methods 'argmax' and 'dark'.
 // Peers: coordconv itself (sync and async, 1 thread and all cores), a plain JavaScript loop,
 // tfjs (cpu and wasm backends), onnxruntime-node running an ArgMax model (all threads and 1),
@@ -418,7 +418,7 @@ for (const workload of workloads) {
 // The headline coordconv row of a (workload, method): sync on all cores.
 const headline = (workload, method) => rows.find((r) => r.workload === workload && r.method === method && r.kind === 'coordconv' && r.mode === 'sync' && r.threads === cores);
 
-// Issue 3's targets: (workload, method, peer kind) -> minimum ratio. For the roofline the ratio is
+// The targets: (workload, method, peer kind) -> minimum ratio. For the roofline the ratio is
 // sweep time / coordconv time (the fraction of memory speed reached); for peers, peer time /
 // coordconv time (the speed-up).
 const targets = [];
@@ -488,7 +488,7 @@ console.log(`targets: ${summary.pass} PASS, ${summary.miss} MISS, ${summary.notR
 
 const file = writeResults(NAME, {
   name: NAME,
-  description: 'Heatmap/one-hot decoding throughput: coordconv against peers on the same inputs (issue 3).',
+  description: 'Heatmap/one-hot decoding throughput: coordconv against peers on the same inputs.',
   methodology: 'Every implementation of a workload is checked against coordconv first, warmed up once, then timed in interleaved rounds (each round runs each implementation once, in an order rotated per round; at least 5 rounds, more within a 6 s budget), so load drifting on a shared machine hits all alike. Times are medians in ms (min and max kept). NumPy peers run in a Python process serving the same bytes and time themselves with time.perf_counter. Ratios compare coordconv sync on all cores with each peer in the same run.',
   environment: env,
   workloads: workloads.map(({ id, title, shape, methods: m, bytes }) => ({ id, title, shape, methods: m, bytes })),

@@ -1,6 +1,6 @@
 // Encoding and CoordConv throughput: coordconv against its peers, on the same inputs, in one run.
 //
-// Workloads (issue 4):
+// Workloads:
 // - 'gaussian' encoding of 64 x 17 planes of 64 x 48 (sigma 2, unbiased): coordconv encodeSync
 //   (all cores, 1 thread) and encode (async) against a plain JavaScript loop (the closed form per
 //   pixel, and a separable loop: one exp row per axis, then the outer product) and NumPy vectorised
@@ -259,7 +259,7 @@ const summary = { pass: ratios.filter((r) => r.verdict === 'PASS').length, miss:
 console.log(`targets: ${summary.pass} PASS, ${summary.miss} MISS`);
 const file = writeResults(NAME, {
   name: NAME,
-  description: "Encoding ('gaussian') and coordConv2d throughput: coordconv against peers on the same inputs (issue 4).",
+  description: "Encoding ('gaussian') and coordConv2d throughput: coordconv against peers on the same inputs.",
   methodology: 'Every implementation of a workload is checked against coordconv first, warmed up once, then timed in interleaved rounds (each round runs each implementation once, order rotated per round), so load drifting on a shared machine hits all alike; times are medians in ms (min and max kept). NumPy peers run in a Python process serving the same coordinates and time themselves with time.perf_counter. Every peer result was checked against coordconv before timing. The ONNX Runtime input already holds the coordinate channels (made by addCoords, untimed); coordconv generates them inside the convolution.',
   environment: env,
   rows,

@@ -102,7 +102,7 @@ export function argmaxModel({ dtype, height, width }) {
   ]);
 }
 
-// --- Conv peer model (encode.bench.mjs, issue 4) ----------------------------------------------------
+// --- Conv peer model (encode.bench.mjs) ----------------------------------------------------------
 
 // TensorProto holding float32 values: dims = 1 (repeated), data_type = 2, name = 8, raw_data = 9.
 function float32Initializer(name, dims, values) {

@@ -1,4 +1,4 @@
-// HTTP load test (issue 6): autocannon against `POST /decode` on loopback, with requests of
+// HTTP load test: autocannon against `POST /decode` on loopback, with requests of
 // 64 x 17 heatmaps of 64 x 48 (Float32, 13.4 MB each, sent as application/octet-stream), for
 // 'argmax' and 'dark'. Side by side in the same run: coordconv's server (the coordconv/fastify
 // plugin as shipped) and the same server decoding with a plain JavaScript loop on the event loop.

@@ -30,7 +30,7 @@ test('bit for bit the direct scalar loop: same, valid, stride, dilation, numeric
   }
 });
 
-test('the previous contract still holds: same keeps H x W, valid shrinks it', (t) => {
+test('same keeps H x W, valid shrinks it; a channel mismatch names both shapes', (t) => {
   const x = { data: new Float32Array(2 * 70 * 100).fill(1), shape: [1, 2, 70, 100] };
   t.deepEqual(conv2d(x, { data: new Float32Array(2), shape: [1, 2, 1, 1] }).shape, [1, 1, 70, 100]);
   t.deepEqual(conv2d(x, { data: new Float32Array(2 * 9), shape: [1, 2, 3, 3] }, { padding: 'valid' }).shape, [1, 1, 68, 98]);

@@ -11,7 +11,7 @@ function onehot(height, width, x, y, value = 1, Type = Float32Array) {
   return data;
 }
 
-test("the critique's case: one pixel on a 100 x 70 plane decodes exactly", (t) => {
+test("the CoordConv critique's case: one pixel on a 100 x 70 plane decodes exactly", (t) => {
   const random = rng(1);
   for (let trial = 0; trial < 200; trial++) {
     const x = randint(random, 100);
@@ -126,7 +126,7 @@ test('decode (async) equals decodeSync', async (t) => {
   t.deepEqual(async, sync);
 });
 
-// The literal network from the critique: DX = ReLU(conv([A, X], [W, -1])), x = W - sum(DX), built
+// The literal network of the CoordConv critique (README): DX = ReLU(conv([A, X], [W, -1])), x = W - sum(DX), built
 // from the engine's own conv2d, relu and sum primitives.
 test('composing conv2d, relu and sum literally gives the same coordinates', (t) => {
   const random = rng(5);
