@@ -39,3 +39,15 @@ export const planesOf = (data, h, w) => Array.from({ length: data.length / (h * 
 export const SIDES = [1, 2, 3, 5, 7, 8, 9, 13, 15, 16, 17, 31, 32, 33, 63, 64, 65, 67, 97, 127, 128, 129, 131];
 // Plane heights for the loops over SIDES x HEIGHTS: one row, odd, a vector width, a prime.
 export const HEIGHTS = [1, 3, 5, 8, 13];
+
+// Every plane size of SIDES x HEIGHTS in turn: n planes of Float32 values drawn by f32() and n of
+// Uint8 values drawn by u8(), as `views`: both arrays, then a misaligned copy of each.
+export function* sizedBatches(n, f32, u8) {
+  for (const w of SIDES) {
+    for (const h of HEIGHTS) {
+      const f = new Float32Array(n * h * w).map(f32);
+      const u = new Uint8Array(n * h * w).map(u8);
+      yield { h, w, views: [f, u, misalignedCopy(f), misalignedCopy(u)] };
+    }
+  }
+}
