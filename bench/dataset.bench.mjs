@@ -1,4 +1,4 @@
-// Dataset generation (issue 5): 64 x 64 uint8 one-hot samples generated into memory vs zero-filling
+// Dataset generation: 64 x 64 uint8 one-hot samples generated into memory vs zero-filling
 // the same bytes, generated into a .npy file vs plain fs writes of the same bytes, and the resident
 // memory of a one-million-sample run. Targets: >= 50% of each baseline's speed, < 512 MiB RSS.
 import { spawnSync } from 'node:child_process';
@@ -6,8 +6,9 @@ import { mkdtempSync, rmSync, openSync, writeSync, closeSync, statSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generate, writeGenerated, simd } from '../dist/index.js';
-import { environment, measureInterleaved, printTable, writeResults, formatNumber } from './lib/harness.mjs';
+import { TIME_COLUMNS, builtLibrary, environment, formatNumber, measureInterleaved, printTable, writeResults } from './lib/harness.mjs';
+
+const { generate, writeGenerated, simd } = builtLibrary();
 
 const quick = process.env.BENCH_QUICK === '1';
 const SIDE = 64;
@@ -110,9 +111,7 @@ const memRatio = mem[0].medianMs / mem[1].medianMs;
 const fileRatio = file[0].medianMs / file[1].medianMs;
 const rssMiB = million.maxRssKiB / 1024;
 printTable(rows, [
-  { key: 'workload', title: 'workload', align: 'left' },
-  { key: 'impl', title: 'implementation', align: 'left' },
-  { key: 'medianMs', title: 'median ms', format: (v) => formatNumber(v) },
+  ...TIME_COLUMNS,
   { key: 'samplesPerSec', title: 'samples/s', format: (v) => formatNumber(v) },
   { key: 'gbPerSec', title: 'GB/s', format: (v) => formatNumber(v) },
 ]);

@@ -1,6 +1,6 @@
 // Decoding throughput: coordconv against its peers, on the same inputs, in one run.
 //
-// Workloads (issue 3): 4096 one-hot planes of 64 x 64 in Float32 and in Uint8, methods 'argmax'
+// Workloads: 4096 one-hot planes of 64 x 64 in Float32 and in Uint8, methods 'argmax'
 // and 'exact'; 64 x 17 heatmaps of 64 x 48 (Float32), methods 'argmax' and 'dark'.
 // Peers: coordconv itself (sync and async, 1 thread and all cores), a plain JavaScript loop,
 // tfjs (cpu and wasm backends), onnxruntime-node running an ArgMax model (all threads and 1),
@@ -9,23 +9,20 @@
 // Every peer's answer is checked against coordconv's before it is timed.
 //
 // Writes bench/results/decode.json and bench/results/decode.svg; prints the tables.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
 import { argmaxModel } from './onnx-model.mjs';
-import { barChartSvg, benchDir, environment, formatNumber, measureInterleaved, printTable, writeResults, writeSvg } from './lib/harness.mjs';
-import { readNpy, writeNpy } from './lib/npy.mjs';
+import { barChartSvg, benchDir, builtLibrary, environment, formatNumber, measureInterleaved, printTable, writeResults, writeSvg } from './lib/harness.mjs';
+import { NumpyPeers, python } from './lib/numpy-peers.mjs';
+import { random } from './lib/random.mjs';
 
 const root = path.resolve(benchDir, '..');
-if (!existsSync(path.join(root, 'dist', 'index.js'))) {
-  console.error('coordconv is not built: run `npm ci` (or `npm run build`) at the repository root first.');
-  process.exit(1);
-}
+const coordconv = builtLibrary();
 const require = createRequire(import.meta.url);
-const coordconv = require('../dist/index.js');
 // The sweep is an internal addon function, not public API: bench/ reaches it through lib's loader.
 const { addon } = require('../dist/addon.js');
 
@@ -34,18 +31,6 @@ const NAME = 'decode';
 const notes = [];
 
 // --- inputs ---------------------------------------------------------------------------------------
-
-// mulberry32: a small seeded generator, so every run decodes the same planes.
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function oneHot(Type, planes, h, w, value, seed) {
   const rand = random(seed);
@@ -123,10 +108,6 @@ function loadOrt() {
   }
 }
 
-// Debian's interpreter (python3-numpy, python3-scipy) where it exists, else python3 on PATH;
-// BENCH_PYTHON picks another.
-const python = process.env.BENCH_PYTHON || (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
-const pythonScript = path.join(benchDir, 'python', 'decode_peers.py');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'coordconv-bench-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
@@ -142,54 +123,6 @@ function probeNumpy() {
   numpyInfo.scipy = s.status === 0;
   if (!numpyInfo.scipy) notes.push('python3-scipy absent: the DARK peer blurs with a separable NumPy convolution instead of scipy.ndimage.gaussian_filter');
   return true;
-}
-
-// A Python process serving the NumPy peers on one workload's bytes (see python/decode_peers.py):
-// each `run(kind)` runs a peer once and resolves with the time Python measured (perf_counter).
-class NumpyPeers {
-  constructor(workload, data) {
-    this.src = path.join(tmp, `${workload.id}.npy`);
-    writeNpy(this.src, data, workload.shape);
-    this.child = spawn(python, [pythonScript, this.src], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.stderr = '';
-    this.child.stderr.on('data', (chunk) => (this.stderr += chunk));
-    this.lines = [];
-    this.waiting = [];
-    let buffer = '';
-    this.child.stdout.setEncoding('utf8').on('data', (chunk) => {
-      buffer += chunk;
-      for (let i; (i = buffer.indexOf('\n')) >= 0; buffer = buffer.slice(i + 1)) this.deliver(buffer.slice(0, i));
-    });
-    this.child.on('close', () => this.waiting.splice(0).forEach((w) => w.reject(new Error(`NumPy peer exited: ${this.stderr.trim().split('\n').pop()}`))));
-  }
-  deliver(line) {
-    const w = this.waiting.shift();
-    if (w) w.resolve(line);
-  }
-  ask(command) {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      this.child.stdin.write(`${command}\n`);
-    });
-  }
-  async run(kind) {
-    const answer = await this.ask(kind);
-    const ms = Number(answer);
-    if (!Number.isFinite(ms)) throw new Error(`NumPy ${kind} peer: ${answer}`);
-    return ms;
-  }
-  async result(kind) {
-    const file = path.join(tmp, `out-${kind}.npy`);
-    await this.ask(`save ${kind} ${file}`);
-    return readNpy(file).data;
-  }
-  info() {
-    return this.ask('info').then(JSON.parse);
-  }
-  close() {
-    this.child.stdin.end();
-    rmSync(this.src, { force: true });
-  }
 }
 
 // --- checks ---------------------------------------------------------------------------------------
@@ -359,10 +292,10 @@ for (const workload of workloads) {
   }
 
   if (haveNumpy) {
-    const py = new NumpyPeers(workload, data);
+    const py = new NumpyPeers('decode_peers.py', path.join(tmp, `${workload.id}.npy`), { data, shape: workload.shape });
     cleanup.push(() => py.close());
     try {
-      const info = await py.info();
+      const info = JSON.parse(await py.ask('info'));
       await py.run('argmax');
       if (check(workload, 'NumPy', expectedName, firstMismatch(await py.result('argmax'), expected))) {
         impls.push({ methods: argmaxLike, impl: 'NumPy (vectorised)', extra: { kind: 'numpy', threads: 1 }, selfTimed: true, fn: () => py.run('argmax') });
@@ -418,7 +351,7 @@ for (const workload of workloads) {
 // The headline coordconv row of a (workload, method): sync on all cores.
 const headline = (workload, method) => rows.find((r) => r.workload === workload && r.method === method && r.kind === 'coordconv' && r.mode === 'sync' && r.threads === cores);
 
-// Issue 3's targets: (workload, method, peer kind) -> minimum ratio. For the roofline the ratio is
+// The targets: (workload, method, peer kind) -> minimum ratio. For the roofline the ratio is
 // sweep time / coordconv time (the fraction of memory speed reached); for peers, peer time /
 // coordconv time (the speed-up).
 const targets = [];
@@ -488,7 +421,7 @@ console.log(`targets: ${summary.pass} PASS, ${summary.miss} MISS, ${summary.notR
 
 const file = writeResults(NAME, {
   name: NAME,
-  description: 'Heatmap/one-hot decoding throughput: coordconv against peers on the same inputs (issue 3).',
+  description: 'Heatmap/one-hot decoding throughput: coordconv against peers on the same inputs.',
   methodology: 'Every implementation of a workload is checked against coordconv first, warmed up once, then timed in interleaved rounds (each round runs each implementation once, in an order rotated per round; at least 5 rounds, more within a 6 s budget), so load drifting on a shared machine hits all alike. Times are medians in ms (min and max kept). NumPy peers run in a Python process serving the same bytes and time themselves with time.perf_counter. Ratios compare coordconv sync on all cores with each peer in the same run.',
   environment: env,
   workloads: workloads.map(({ id, title, shape, methods: m, bytes }) => ({ id, title, shape, methods: m, bytes })),

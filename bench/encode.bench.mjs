@@ -1,6 +1,6 @@
 // Encoding and CoordConv throughput: coordconv against its peers, on the same inputs, in one run.
 //
-// Workloads (issue 4):
+// Workloads:
 // - 'gaussian' encoding of 64 x 17 planes of 64 x 48 (sigma 2, unbiased): coordconv encodeSync
 //   (all cores, 1 thread) and encode (async) against a plain JavaScript loop (the closed form per
 //   pixel, and a separable loop: one exp row per axis, then the outer product) and NumPy vectorised
@@ -11,39 +11,25 @@
 // Every peer's answer is checked against coordconv's before it is timed.
 //
 // Writes bench/results/encode.json; prints the tables.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
 import { convModel } from './onnx-model.mjs';
-import { benchDir, environment, formatNumber, measureInterleaved, printTable, writeResults } from './lib/harness.mjs';
-import { readNpy, writeNpy } from './lib/npy.mjs';
+import { TIME_COLUMNS, benchDir, builtLibrary, environment, formatNumber, measureInterleaved, printTable, writeResults } from './lib/harness.mjs';
+import { NumpyPeers, python } from './lib/numpy-peers.mjs';
+import { random } from './lib/random.mjs';
 
 const root = path.resolve(benchDir, '..');
-if (!existsSync(path.join(root, 'dist', 'index.js'))) {
-  console.error('coordconv is not built: run `npm ci` (or `npm run build`) at the repository root first.');
-  process.exit(1);
-}
+const coordconv = builtLibrary();
 const require = createRequire(import.meta.url);
-const coordconv = require('../dist/index.js');
 const cores = coordconv.maxConcurrency;
 const NAME = 'encode';
 const notes = [];
 const rows = [];
 const checks = [];
-
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function worstDiff(a, b) {
   let worst = 0;
@@ -66,7 +52,6 @@ function addRow(workload, impl, time, extra = {}) {
 }
 
 // --- Python ---------------------------------------------------------------------------------------
-const python = process.env.BENCH_PYTHON || (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 let numpyVersion = null;
 {
   const r = spawnSync(python, ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' });
@@ -75,44 +60,6 @@ let numpyVersion = null;
 }
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'coordconv-encode-bench-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
-
-// A Python process serving the NumPy peers (python/encode_peers.py) on one set of coordinates:
-// `run(kind)` runs a peer once and resolves with the time Python measured (perf_counter).
-class NumpyPeers {
-  constructor(coords, shape, h, w, sigma) {
-    this.src = path.join(tmp, 'coords.npy');
-    writeNpy(this.src, coords, shape);
-    this.child = spawn(python, [path.join(benchDir, 'python', 'encode_peers.py'), this.src, String(h), String(w), String(sigma)], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.stderr = '';
-    this.child.stderr.on('data', (chunk) => (this.stderr += chunk));
-    this.waiting = [];
-    let buffer = '';
-    this.child.stdout.setEncoding('utf8').on('data', (chunk) => {
-      buffer += chunk;
-      for (let i; (i = buffer.indexOf('\n')) >= 0; buffer = buffer.slice(i + 1)) this.waiting.shift()?.resolve(buffer.slice(0, i));
-    });
-    this.child.on('close', () => this.waiting.splice(0).forEach((w) => w.reject(new Error(`NumPy peer exited: ${this.stderr.trim().split('\n').pop()}`))));
-  }
-  ask(command) {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      this.child.stdin.write(`${command}\n`);
-    });
-  }
-  async run(kind) {
-    const ms = Number(await this.ask(kind));
-    if (!Number.isFinite(ms)) throw new Error(`NumPy ${kind} peer failed`);
-    return ms;
-  }
-  async result(kind) {
-    const file = path.join(tmp, `out-${kind}.npy`);
-    await this.ask(`save ${kind} ${file}`);
-    return readNpy(file).data;
-  }
-  close() {
-    this.child.stdin.end();
-  }
-}
 
 // --- gaussian encoding ------------------------------------------------------------------------------
 const G = { n: 64, c: 17, h: 64, w: 48, sigma: 2 };
@@ -159,7 +106,7 @@ const gid = `gaussian ${G.n}x${G.c} planes of ${G.h}x${G.w}`;
   }
   let numpy = null;
   if (numpyVersion) {
-    numpy = new NumpyPeers(coords, shape, G.h, G.w, G.sigma);
+    numpy = new NumpyPeers('encode_peers.py', path.join(tmp, 'coords.npy'), { data: coords, shape }, [String(G.h), String(G.w), String(G.sigma)]);
     for (const kind of ['dense', 'separable']) {
       const label = `NumPy vectorised (${kind === 'dense' ? 'closed form broadcast' : 'separable outer product'})`;
       try {
@@ -219,9 +166,7 @@ for (const [C, O] of convConfigs) {
 // --- tables ---------------------------------------------------------------------------------------------
 console.log('\n## Times (median ms; min and max over the repetitions)');
 printTable(rows, [
-  { key: 'workload', title: 'workload', align: 'left' },
-  { key: 'impl', title: 'implementation', align: 'left' },
-  { key: 'medianMs', title: 'median ms', format: (v) => formatNumber(v) },
+  ...TIME_COLUMNS,
   { key: 'minMs', title: 'min ms', format: (v) => formatNumber(v) },
   { key: 'maxMs', title: 'max ms', format: (v) => formatNumber(v) },
   { key: 'reps', title: 'reps' },
@@ -259,7 +204,7 @@ const summary = { pass: ratios.filter((r) => r.verdict === 'PASS').length, miss:
 console.log(`targets: ${summary.pass} PASS, ${summary.miss} MISS`);
 const file = writeResults(NAME, {
   name: NAME,
-  description: "Encoding ('gaussian') and coordConv2d throughput: coordconv against peers on the same inputs (issue 4).",
+  description: "Encoding ('gaussian') and coordConv2d throughput: coordconv against peers on the same inputs.",
   methodology: 'Every implementation of a workload is checked against coordconv first, warmed up once, then timed in interleaved rounds (each round runs each implementation once, order rotated per round), so load drifting on a shared machine hits all alike; times are medians in ms (min and max kept). NumPy peers run in a Python process serving the same coordinates and time themselves with time.perf_counter. Every peer result was checked against coordconv before timing. The ONNX Runtime input already holds the coordinate channels (made by addCoords, untimed); coordconv generates them inside the convolution.',
   environment: env,
   rows,

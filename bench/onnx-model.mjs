@@ -20,16 +20,8 @@ function varint(value) {
   return out;
 }
 
-const concat = (parts) => {
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
+// A fresh Uint8Array of its own (Buffer.concat may hand back a slice of a shared pool).
+const concat = (parts) => new Uint8Array(Buffer.concat(parts));
 
 // Field helpers: each returns the encoded bytes of one field (tag + payload).
 const intField = (field, value) => Uint8Array.from([...varint((field << 3) | 0), ...varint(value)]);
@@ -102,7 +94,7 @@ export function argmaxModel({ dtype, height, width }) {
   ]);
 }
 
-// --- Conv peer model (encode.bench.mjs, issue 4) ----------------------------------------------------
+// --- Conv peer model (encode.bench.mjs) ----------------------------------------------------------
 
 // TensorProto holding float32 values: dims = 1 (repeated), data_type = 2, name = 8, raw_data = 9.
 function float32Initializer(name, dims, values) {

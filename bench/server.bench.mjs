@@ -1,4 +1,4 @@
-// HTTP load test (issue 6): autocannon against `POST /decode` on loopback, with requests of
+// HTTP load test: autocannon against `POST /decode` on loopback, with requests of
 // 64 x 17 heatmaps of 64 x 48 (Float32, 13.4 MB each, sent as application/octet-stream), for
 // 'argmax' and 'dark'. Side by side in the same run: coordconv's server (the coordconv/fastify
 // plugin as shipped) and the same server decoding with a plain JavaScript loop on the event loop.
@@ -17,13 +17,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { environment as benchEnvironment, writeResults } from './lib/harness.mjs';
+import { builtLibrary, environment as benchEnvironment, writeResults } from './lib/harness.mjs';
 import { jsDecode } from './lib/js-decode.mjs';
+import { random } from './lib/random.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
-const coordconv = require('../dist/index.js');
+const coordconv = builtLibrary();
 
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '8' } } });
 // BENCH_QUICK=1 (bench/README.md): 2 s per row, results to server.quick.json.
@@ -33,18 +34,6 @@ const SHAPE = [64, 17, 64, 48];
 const METHODS = ['argmax', 'dark'];
 const TARGET_RATIO = 5;
 const TARGET_LOOP_P99_MS = 20;
-
-// mulberry32, so every run sends the same heatmaps.
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Pose-model-like heatmaps: one Gaussian peak (sigma 2 px) per plane at a random sub-pixel spot,
 // over low noise.

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { addCoords } from 'coordconv';
-import { coordRef, coordRef32, radiusRef32, random32 } from './helpers/encode-ref.mjs';
+import { coordRef, coordRef32, radiusRef32 } from './helpers/encode-ref.mjs';
+import { rng } from './helpers/inputs.mjs';
 
 test('non-square input: xx runs over the width, yy over the height, against the closed form', (t) => {
   // 3 rows x 5 columns: the paper's reference code divides both by the same axis; the closed form
@@ -14,7 +15,7 @@ test('non-square input: xx runs over the width, yy over the height, against the 
 });
 
 test('nchw and nhwc, withR, sizes 1 to 65, against the closed form (exact in float32)', (t) => {
-  const random = random32(61);
+  const random = rng(61);
   for (const [h, w] of [[1, 1], [1, 7], [7, 1], [2, 3], [9, 16], [17, 8], [13, 65]]) {
     for (const withR of [false, true]) {
       const n = 2, c = 3, extra = withR ? 3 : 2;

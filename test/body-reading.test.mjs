@@ -6,8 +6,9 @@ import { PassThrough, Readable } from 'node:stream';
 import { decode } from 'coordconv';
 import { addon } from '../dist/addon.js';
 import { ReadBudget } from '../dist/server/body.js';
-import { argmaxPlane, expectedJson, listen, oneHot, planesOf, post, raw } from './helpers/server.mjs';
-import { rng } from './helpers/reference.mjs';
+import { decodeArgmaxRef } from './helpers/decode-ref.mjs';
+import { planesOf, rng } from './helpers/inputs.mjs';
+import { expectedJson, listen, oneHot, post, raw } from './helpers/server.mjs';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -91,7 +92,7 @@ test('bodies with a content-length reach the decoder in a SharedArrayBuffer; chu
   t.teardown(() => app.close());
   const shape = [3, 5, 17, 33];
   const { data } = oneHot(Float32Array, shape, rng(4), 2.5);
-  const expected = expectedJson([3, 5], planesOf(data, 17, 33).map((p) => ({ ...argmaxPlane(p, 33), score: 2.5 })));
+  const expected = expectedJson([3, 5], planesOf(data, 17, 33).map((p) => ({ ...decodeArgmaxRef(p, 17, 33), score: 2.5 })));
   const headers = { 'content-type': 'application/octet-stream', 'x-dtype': 'float32', 'x-shape': shape.join(',') };
   const sized = await post(url, raw(data), headers);
   t.is(sized.status, 200);

@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import test from 'ava';
 import { concurrency, decode, decodeSync, maxConcurrency } from 'coordconv';
-import { exactDecodePlane, randint, rng } from './helpers/reference.mjs';
+import { decodeExactRef } from './helpers/decode-ref.mjs';
+import { SIDES, randint, rng } from './helpers/inputs.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const exact = { method: 'exact' };
-const SIDES = [1, 3, 7, 8, 9, 16, 17, 31, 33, 64, 65, 97];
 
 // Call k's input: a mixed batch (dtype, rank, sizes, one-hot or not), or every 10th call a
 // malformed one with its exact error.
@@ -37,7 +37,7 @@ function matches(input, r) {
   const [h, w] = input.shape.slice(-2);
   const size = h * w;
   for (let p = 0; p < input.data.length / size; p++) {
-    const ref = exactDecodePlane(input.data.subarray(p * size, (p + 1) * size), h, w);
+    const ref = decodeExactRef(input.data.subarray(p * size, (p + 1) * size), h, w);
     const got = [r.coords[2 * p], r.coords[2 * p + 1], r.scores[p], r.valid[p]];
     if (![ref.x, ref.y, ref.score, ref.valid].every((v, i) => Object.is(v, got[i]))) return false;
   }

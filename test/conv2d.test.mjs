@@ -2,12 +2,10 @@
 import test from 'ava';
 import { conv2d } from 'coordconv';
 import { convRef, fma32, padsOf } from './helpers/conv-ref.mjs';
-import { random32 } from './helpers/encode-ref.mjs';
-
-const randomArray = (random, n) => new Float32Array(n).map(() => random() * 2 - 1);
+import { randomArray, rng } from './helpers/inputs.mjs';
 
 test('bit for bit the direct scalar loop: same, valid, stride, dilation, numeric padding, relu', (t) => {
-  const random = random32(71);
+  const random = rng(71);
   const configs = [
     [2, 3, 8, 9, 4, [3, 3], {}],
     [1, 2, 10, 17, 5, [3, 3], { padding: 'valid' }],
@@ -32,7 +30,7 @@ test('bit for bit the direct scalar loop: same, valid, stride, dilation, numeric
   }
 });
 
-test('the previous contract still holds: same keeps H x W, valid shrinks it', (t) => {
+test('same keeps H x W, valid shrinks it; a channel mismatch names both shapes', (t) => {
   const x = { data: new Float32Array(2 * 70 * 100).fill(1), shape: [1, 2, 70, 100] };
   t.deepEqual(conv2d(x, { data: new Float32Array(2), shape: [1, 2, 1, 1] }).shape, [1, 1, 70, 100]);
   t.deepEqual(conv2d(x, { data: new Float32Array(2 * 9), shape: [1, 2, 3, 3] }, { padding: 'valid' }).shape, [1, 1, 68, 98]);

@@ -1,7 +1,8 @@
 import test from 'ava';
 import { decodeSync, decode } from 'coordconv';
-import { decodeBatchRef, gaussianPlane, rng } from './helpers/decode-ref.mjs';
-import { HEIGHTS, WIDTHS, misaligned, sameAsRef } from './helpers/compare.mjs';
+import { decodeBatchRef, gaussianPlane } from './helpers/decode-ref.mjs';
+import { sameAsRef } from './helpers/compare.mjs';
+import { rng, sizedBatches } from './helpers/inputs.mjs';
 
 test("'argmax' is the default method", (t) => {
   const data = new Float32Array(12);
@@ -51,15 +52,11 @@ test('a plane holding NaN or Inf, or whose maximum is not above 0, is invalid', 
 
 test('equals the JS reference exactly over sizes around the vector widths, Float32 and Uint8, misaligned', (t) => {
   const random = rng(2);
-  for (const w of WIDTHS) {
-    for (const h of HEIGHTS) {
-      const n = 3;
-      const f = new Float32Array(n * h * w).map(() => Math.floor(random() * 16) / 8 - 0.5);
-      const u = new Uint8Array(n * h * w).map(() => Math.floor(random() * 256));
-      for (const data of [f, u, misaligned(f), misaligned(u)]) {
-        const got = decodeSync({ data, shape: [n, h, w] }, { method: 'argmax' });
-        sameAsRef(t, got, decodeBatchRef('argmax', data, h, w), `${data.constructor.name} ${h}x${w}`);
-      }
+  const n = 3;
+  for (const { h, w, views } of sizedBatches(n, () => Math.floor(random() * 16) / 8 - 0.5, () => Math.floor(random() * 256))) {
+    for (const data of views) {
+      const got = decodeSync({ data, shape: [n, h, w] }, { method: 'argmax' });
+      sameAsRef(t, got, decodeBatchRef('argmax', data, h, w), `${data.constructor.name} ${h}x${w}`);
     }
   }
 });

@@ -1,7 +1,8 @@
 import test from 'ava';
 import { decodeSync } from 'coordconv';
-import { decodeBatchRef, rng } from './helpers/decode-ref.mjs';
-import { HEIGHTS, WIDTHS, closeToRef, misaligned } from './helpers/compare.mjs';
+import { decodeBatchRef } from './helpers/decode-ref.mjs';
+import { closeToRef } from './helpers/compare.mjs';
+import { rng, sizedBatches } from './helpers/inputs.mjs';
 
 // Sums run in double in a different order per SIMD path.
 const TOL = 1e-5;
@@ -38,16 +39,12 @@ test('threshold picks the pixels >= threshold * max', (t) => {
 
 test('matches the JS reference over sizes, thresholds, Float32 and Uint8, misaligned', (t) => {
   const random = rng(31);
-  for (const w of WIDTHS) {
-    for (const h of HEIGHTS) {
-      const n = 2;
-      const f = new Float32Array(n * h * w).map(() => random() * 2 - 0.3);
-      const u = new Uint8Array(n * h * w).map(() => Math.floor(random() * 256));
-      for (const threshold of [0, 0.3, 0.5, 1]) {
-        for (const data of [f, u, misaligned(f), misaligned(u)]) {
-          const got = decodeSync({ data, shape: [n, h, w] }, { method: 'centroid', threshold });
-          closeToRef(t, got, decodeBatchRef('centroid', data, h, w, { threshold }), TOL, `${h}x${w} t=${threshold}`);
-        }
+  const n = 2;
+  for (const { h, w, views } of sizedBatches(n, () => random() * 2 - 0.3, () => Math.floor(random() * 256))) {
+    for (const threshold of [0, 0.3, 0.5, 1]) {
+      for (const data of views) {
+        const got = decodeSync({ data, shape: [n, h, w] }, { method: 'centroid', threshold });
+        closeToRef(t, got, decodeBatchRef('centroid', data, h, w, { threshold }), TOL, `${h}x${w} t=${threshold}`);
       }
     }
   }

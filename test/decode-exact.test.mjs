@@ -1,6 +1,7 @@
 import test from 'ava';
 import { concurrency, conv2d, decode, decodeSync, maxConcurrency, relu, sum } from 'coordconv';
-import { EDGE_SIZES, exactDecodePlane, misaligned, randint, rng } from './helpers/reference.mjs';
+import { decodeExactRef } from './helpers/decode-ref.mjs';
+import { SIDES, misaligned, randint, rng } from './helpers/inputs.mjs';
 
 const exact = { method: 'exact' };
 
@@ -10,7 +11,7 @@ function onehot(height, width, x, y, value = 1, Type = Float32Array) {
   return data;
 }
 
-test("the critique's case: one pixel on a 100 x 70 plane decodes exactly", (t) => {
+test("the CoordConv critique's case: one pixel on a 100 x 70 plane decodes exactly", (t) => {
   const random = rng(1);
   for (let trial = 0; trial < 200; trial++) {
     const x = randint(random, 100);
@@ -90,7 +91,7 @@ test('planes that are not one-hot are invalid: NaN coordinates, score 0', (t) =>
 test('every plane size around the vector widths, hot pixel anywhere, misaligned views, both dtypes', (t) => {
   const random = rng(3);
   for (const Type of [Float32Array, Uint8Array]) {
-    for (const width of EDGE_SIZES) {
+    for (const width of SIDES) {
       for (const height of [1, 2, 3, 5]) {
         const planes = 6;
         const size = height * width;
@@ -100,7 +101,7 @@ test('every plane size around the vector widths, hot pixel anywhere, misaligned 
         spots.forEach((s, p) => s.forEach((i) => (data[p * size + i] = 7)));
         const r = decodeSync({ data, shape: [planes, height, width] }, exact);
         for (let p = 0; p < planes; p++) {
-          const ref = exactDecodePlane(data.subarray(p * size, (p + 1) * size), height, width);
+          const ref = decodeExactRef(data.subarray(p * size, (p + 1) * size), height, width);
           t.deepEqual([r.coords[2 * p], r.coords[2 * p + 1], r.scores[p], r.valid[p]], [ref.x, ref.y, ref.score, ref.valid], `${Type.name} ${planes}x${height}x${width} plane ${p}`);
         }
       }
@@ -125,7 +126,7 @@ test('decode (async) equals decodeSync', async (t) => {
   t.deepEqual(async, sync);
 });
 
-// The literal network from the critique: DX = ReLU(conv([A, X], [W, -1])), x = W - sum(DX), built
+// The literal network of the CoordConv critique (README): DX = ReLU(conv([A, X], [W, -1])), x = W - sum(DX), built
 // from the engine's own conv2d, relu and sum primitives.
 test('composing conv2d, relu and sum literally gives the same coordinates', (t) => {
   const random = rng(5);
@@ -220,7 +221,7 @@ test('async calls of changing sizes stay correct while staging blocks are reused
     for (let p = 0; p < planes; p++) if (p % 3) data[p * size + randint(random, size)] = 1 + p;
     const r = await decode({ data, shape: [planes, height, width] }, exact);
     for (let p = 0; p < planes; p++) {
-      const ref = exactDecodePlane(data.subarray(p * size, (p + 1) * size), height, width);
+      const ref = decodeExactRef(data.subarray(p * size, (p + 1) * size), height, width);
       if (r.valid[p] !== ref.valid || (ref.valid && (r.coords[2 * p] !== ref.x || r.coords[2 * p + 1] !== ref.y))) {
         t.fail(`round ${round}, plane ${p} of ${planes} x ${height} x ${width}`);
         return;

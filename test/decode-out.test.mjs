@@ -1,7 +1,8 @@
 import test from 'ava';
 import { decodeSync, decode } from 'coordconv';
-import { decodeBatchRef, rng } from './helpers/decode-ref.mjs';
+import { decodeBatchRef } from './helpers/decode-ref.mjs';
 import { sameAsRef } from './helpers/compare.mjs';
+import { rng } from './helpers/inputs.mjs';
 
 const random = rng(71);
 const n = 6;

@@ -1,7 +1,8 @@
 import test from 'ava';
 import { decodeSync } from 'coordconv';
-import { decodeBatchRef, gaussianPlane, rng } from './helpers/decode-ref.mjs';
-import { HEIGHTS, WIDTHS, misaligned, sameAsRef } from './helpers/compare.mjs';
+import { decodeBatchRef, gaussianPlane } from './helpers/decode-ref.mjs';
+import { sameAsRef } from './helpers/compare.mjs';
+import { rng, sizedBatches } from './helpers/inputs.mjs';
 
 test('the step is 0.25 toward the larger neighbour, not 1', (t) => {
   const w = 5;
@@ -46,15 +47,11 @@ test('a sigma 2 Gaussian with a sub-pixel centre on 64 x 48: mean error below 0.
 
 test('equals the JS reference exactly over sizes, Float32 and Uint8, misaligned, with ties', (t) => {
   const random = rng(12);
-  for (const w of WIDTHS) {
-    for (const h of HEIGHTS) {
-      const n = 3;
-      const f = new Float32Array(n * h * w).map(() => Math.floor(random() * 8) / 8);
-      const u = new Uint8Array(n * h * w).map(() => Math.floor(random() * 4) * 85);
-      for (const data of [f, u, misaligned(f), misaligned(u)]) {
-        const got = decodeSync({ data, shape: [n, h, w] }, { method: 'quarter' });
-        sameAsRef(t, got, decodeBatchRef('quarter', data, h, w), `${data.constructor.name} ${h}x${w}`);
-      }
+  const n = 3;
+  for (const { h, w, views } of sizedBatches(n, () => Math.floor(random() * 8) / 8, () => Math.floor(random() * 4) * 85)) {
+    for (const data of views) {
+      const got = decodeSync({ data, shape: [n, h, w] }, { method: 'quarter' });
+      sameAsRef(t, got, decodeBatchRef('quarter', data, h, w), `${data.constructor.name} ${h}x${w}`);
     }
   }
 });

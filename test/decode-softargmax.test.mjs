@@ -1,7 +1,8 @@
 import test from 'ava';
 import { decodeSync } from 'coordconv';
-import { decodeBatchRef, rng } from './helpers/decode-ref.mjs';
-import { HEIGHTS, WIDTHS, closeToRef, misaligned } from './helpers/compare.mjs';
+import { decodeBatchRef } from './helpers/decode-ref.mjs';
+import { closeToRef } from './helpers/compare.mjs';
+import { rng, sizedBatches } from './helpers/inputs.mjs';
 
 // exp runs in float32 (each SIMD path with its own exp, within 2 ulp), sums in double.
 const TOL = 1e-4;
@@ -40,16 +41,12 @@ test('large values do not overflow: the maximum is subtracted before exp', (t) =
 
 test('matches the double-precision JS reference over sizes, betas, Float32 and Uint8, misaligned', (t) => {
   const random = rng(41);
-  for (const w of WIDTHS) {
-    for (const h of HEIGHTS) {
-      const n = 2;
-      const f = new Float32Array(n * h * w).map(() => random() * 6 - 3);
-      const u = new Uint8Array(n * h * w).map(() => Math.floor(random() * 256));
-      for (const beta of [0.05, 1, 4]) {
-        for (const data of [f, u, misaligned(f), misaligned(u)]) {
-          const got = decodeSync({ data, shape: [n, h, w] }, { method: 'softargmax', beta });
-          closeToRef(t, got, decodeBatchRef('softargmax', data, h, w, { beta }), TOL, `${h}x${w} beta=${beta}`);
-        }
+  const n = 2;
+  for (const { h, w, views } of sizedBatches(n, () => random() * 6 - 3, () => Math.floor(random() * 256))) {
+    for (const beta of [0.05, 1, 4]) {
+      for (const data of views) {
+        const got = decodeSync({ data, shape: [n, h, w] }, { method: 'softargmax', beta });
+        closeToRef(t, got, decodeBatchRef('softargmax', data, h, w, { beta }), TOL, `${h}x${w} beta=${beta}`);
       }
     }
   }

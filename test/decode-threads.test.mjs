@@ -1,6 +1,7 @@
 import test from 'ava';
 import { decodeSync, decode, concurrency, maxConcurrency, DECODE_METHODS } from 'coordconv';
-import { gaussianPlane, rng } from './helpers/decode-ref.mjs';
+import { gaussianPlane } from './helpers/decode-ref.mjs';
+import { rng } from './helpers/inputs.mjs';
 
 // A batch of noisy Gaussian heatmaps, 64 x 48, with a few invalid planes mixed in.
 function batch(n, h, w, seed) {

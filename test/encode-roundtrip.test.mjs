@@ -2,10 +2,10 @@
 // 'centroid', within 0.05 px for interior 'gaussian' points with 'dark'.
 import test from 'ava';
 import { decode, decodeSync, encode, encodeSync } from 'coordconv';
-import { random32 } from './helpers/encode-ref.mjs';
+import { rng } from './helpers/inputs.mjs';
 
 test("onehot + 'exact': integer coordinates come back exactly, float32 and uint8, sync and async", async (t) => {
-  const random = random32(3);
+  const random = rng(3);
   for (const [h, w] of [[1, 1], [7, 9], [64, 48], [17, 65]]) {
     const n = 5, c = 3;
     const coords = new Float32Array(n * c * 2).map((_, i) => Math.floor(random() * (i % 2 ? h : w)));
@@ -27,7 +27,7 @@ test("onehot + 'exact': sub-pixel coordinates come back rounded half away from z
 });
 
 test("square + 'centroid': the centre comes back exactly while the square is inside", (t) => {
-  const random = random32(5);
+  const random = rng(5);
   const h = 40, w = 33;
   for (const radius of [0, 1, 4, 6]) {
     const n = 8;
@@ -41,7 +41,7 @@ test("square + 'centroid': the centre comes back exactly while the square is ins
 });
 
 test("gaussian + 'dark': interior sub-pixel points come back within 0.05 px", (t) => {
-  const random = random32(9);
+  const random = rng(9);
   const h = 64, w = 48, n = 64, c = 17;
   const coords = new Float32Array(n * c * 2).map((_, i) => 8 + random() * ((i % 2 ? h : w) - 16));
   const planes = encodeSync({ data: coords, shape: [n, c, 2] }, { height: h, width: w, kind: 'gaussian', sigma: 2 });

@@ -1,28 +1,11 @@
 import test from 'ava';
 import { encode, encodeSync } from 'coordconv';
-import { encodePlaneRef, gaussianPlane32, random32, roundHalfAway } from './helpers/encode-ref.mjs';
+import { encodeBatchRef, gaussianPlane32, roundHalfAway } from './helpers/encode-ref.mjs';
+import { SIDES, rng } from './helpers/inputs.mjs';
 
 // The gaussian is computed separably in float32 with a fixed polynomial exp: within this much of
 // value * the closed form exp(-((x - cx)^2 + (y - cy)^2) / (2 sigma^2)), on every SIMD path.
 const GAUSS_TOL = 1e-6;
-const WIDTHS = [1, 7, 8, 9, 15, 16, 17, 31, 33, 63, 64, 65];
-
-function planesRef(coords, shape, h, w, options = {}, visible = null) {
-  const n = shape[0];
-  const c = shape.length >= 3 ? shape[1] : 1;
-  const p = shape.length === 4 ? shape[2] : 1;
-  const out = new Float64Array(n * c * h * w);
-  for (let i = 0; i < n * c; i++) {
-    const points = [];
-    for (let k = 0; k < p; k++) {
-      if (visible && !visible[i * p + k]) continue;
-      points.push([coords[2 * (i * p + k)], coords[2 * (i * p + k) + 1]]);
-    }
-    out.set(encodePlaneRef(points, h, w, options), i * h * w);
-  }
-  return out;
-}
-
 function assertClose(t, got, ref, tol, label) {
   t.is(got.length, ref.length, `${label} length`);
   let worst = 0;
@@ -51,8 +34,8 @@ test('onehot: value at the rounded pixel, half away from zero, [N, 2] gives [N, 
 });
 
 test('onehot and square match the closed form over sizes, values, P points merged', (t) => {
-  const random = random32(7);
-  for (const w of WIDTHS) {
+  const random = rng(7);
+  for (const w of SIDES) {
     for (const h of [1, 5, 9]) {
       for (const kind of ['onehot', 'square']) {
         const n = 2, c = 3, p = 3;
@@ -60,7 +43,7 @@ test('onehot and square match the closed form over sizes, values, P points merge
         const options = { kind, value: 0.75, radius: kind === 'square' ? 1 + Math.floor(random() * 3) : undefined };
         const r = encodeSync({ data: coords, shape: [n, c, p, 2] }, { height: h, width: w, ...options });
         t.deepEqual(r.shape, [n, c, h, w]);
-        const ref = planesRef(coords, [n, c, p, 2], h, w, { ...options, radius: options.radius ?? 4 });
+        const ref = encodeBatchRef(coords, [n, c, p, 2], h, w, { ...options, radius: options.radius ?? 4 });
         t.deepEqual(Array.from(r.data), Array.from(ref, Math.fround), `${kind} ${h} x ${w}`);
       }
     }
@@ -75,16 +58,16 @@ test('square: the default radius 4 draws the paper\'s 9 x 9 square, clipped at t
 });
 
 test('gaussian unbiased: the closed form at the exact sub-pixel centre, within the stated tolerance', (t) => {
-  const random = random32(11);
+  const random = rng(11);
   let worst = 0;
-  for (const w of WIDTHS) {
+  for (const w of SIDES) {
     for (const h of [1, 2, 7, 17]) {
       const n = 2, c = 2;
       const coords = new Float32Array(n * c * 2).map((_, i) => (i % 2 ? -2 + random() * (h + 4) : -2 + random() * (w + 4)));
       const sigma = 0.5 + random() * 4;
       const value = 0.25 + random() * 2;
       const r = encodeSync({ data: coords, shape: [n, c, 2] }, { height: h, width: w, kind: 'gaussian', sigma, value });
-      const ref = planesRef(coords, [n, c, 2], h, w, { kind: 'gaussian', sigma, value });
+      const ref = encodeBatchRef(coords, [n, c, 2], h, w, { kind: 'gaussian', sigma, value });
       worst = Math.max(worst, assertClose(t, r.data, ref, GAUSS_TOL * value, `${h} x ${w} sigma ${sigma}`));
     }
   }
@@ -101,14 +84,14 @@ test('gaussian: peak exactly value at an integer centre, symmetric, and the defa
 });
 
 test('gaussian unbiased: false centres at the rounded pixel inside floor(3 sigma) of it', (t) => {
-  const random = random32(13);
+  const random = rng(13);
   for (const w of [7, 16, 33, 64]) {
     for (const sigma of [1, 1.5, 2, 3]) {
       const n = 3, c = 2, p = 2;
       const h = 19;
       const coords = new Float32Array(n * c * p * 2).map((_, i) => (i % 2 ? -8 + random() * (h + 16) : -8 + random() * (w + 16)));
       const r = encodeSync({ data: coords, shape: [n, c, p, 2] }, { height: h, width: w, kind: 'gaussian', sigma, unbiased: false });
-      const ref = planesRef(coords, [n, c, p, 2], h, w, { kind: 'gaussian', sigma, unbiased: false });
+      const ref = encodeBatchRef(coords, [n, c, p, 2], h, w, { kind: 'gaussian', sigma, unbiased: false });
       assertClose(t, r.data, ref, GAUSS_TOL, `${w} sigma ${sigma}`);
       // Exactly zero outside the windows, as the reference.
       for (let i = 0; i < ref.length; i++) if (ref[i] === 0 && r.data[i] !== 0) t.fail(`pixel ${i} should be 0`);
@@ -142,9 +125,9 @@ test('uint8: value defaults to 255; gaussian is floor(v + 0.5) of the float valu
   t.is(oh.data.reduce((a, v) => a + v, 0), 2 * 255);
   const sq = encodeSync({ data: coords, shape: [2, 2] }, { height: 9, width: 14, dtype: 'uint8', kind: 'square', radius: 1, value: 7 });
   t.is(sq.data.reduce((a, v) => a + v, 0), 7 * 9 + 7 * 9);
-  for (const w of WIDTHS) {
+  for (const w of SIDES) {
     const g = encodeSync({ data: new Float32Array([w / 2 + 0.3, 3.6]), shape: [1, 2] }, { height: 8, width: w, dtype: 'uint8', kind: 'gaussian', sigma: 1.7 });
-    const ref = planesRef([w / 2 + 0.3, 3.6], [1, 2], 8, w, { kind: 'gaussian', sigma: 1.7, value: 255 });
+    const ref = encodeBatchRef([w / 2 + 0.3, 3.6], [1, 2], 8, w, { kind: 'gaussian', sigma: 1.7, value: 255 });
     for (let i = 0; i < ref.length; i++) {
       const want = Math.floor(ref[i] + 0.5);
       if (Math.abs(g.data[i] - want) > 1) t.fail(`width ${w} pixel ${i}: ${g.data[i]} vs ${want}`);
@@ -217,8 +200,8 @@ test('roundHalfAway reference sanity', (t) => {
 });
 
 test('gaussian: bit for bit the documented float32 evaluation (fixed polynomial exp), every path', (t) => {
-  const random = random32(17);
-  for (const w of WIDTHS) {
+  const random = rng(17);
+  for (const w of SIDES) {
     const h = 5;
     const cx = random() * w, cy = random() * h;
     const sigma = 0.3 + random() * 5;
@@ -241,13 +224,13 @@ test('gaussian tails hold no subnormals: every non-zero value is at least 2^-126
 test('several points per plane on the direct-store path: first gaussian stored, the rest merged', (t) => {
   // The first point of an unbiased gaussian plane writes its rows directly (no clearing pass);
   // later points merge by maximum. Against the closed form, float32 and uint8, hidden first points.
-  const random = random32(29);
+  const random = rng(29);
   const n = 3, c = 2, p = 3, h = 11, w = 19;
   const coords = new Float32Array(n * c * p * 2).map((_, i) => (i % 2 ? random() * h : random() * w));
   const visible = new Uint8Array(n * c * p).map((_, i) => (i % 4 === 0 ? 0 : 1));
   for (const dtype of ['float32', 'uint8']) {
     const r = encodeSync({ data: coords, shape: [n, c, p, 2] }, { height: h, width: w, kind: 'gaussian', sigma: 1.3, visible, dtype });
-    const ref = planesRef(coords, [n, c, p, 2], h, w, { kind: 'gaussian', sigma: 1.3, value: dtype === 'uint8' ? 255 : 1 }, visible);
+    const ref = encodeBatchRef(coords, [n, c, p, 2], h, w, { kind: 'gaussian', sigma: 1.3, value: dtype === 'uint8' ? 255 : 1 }, visible);
     const tol = dtype === 'uint8' ? 1 : GAUSS_TOL;
     assertClose(t, r.data, dtype === 'uint8' ? ref.map((v) => Math.floor(v + 0.5)) : ref, tol, dtype);
   }

@@ -1,28 +1,6 @@
 import test from 'ava';
 import { generate, generateBatchSync, planGenerate } from 'coordconv';
-import { sample } from './helpers/generate-ref.mjs';
-
-async function collect(options) {
-  const batches = [];
-  for await (const b of generate(options)) batches.push(b);
-  const concat = (pick, Type) => {
-    const parts = batches.map(pick);
-    const out = new Type(parts.reduce((a, p) => a + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
-  };
-  const Images = options.dtype === 'uint8' ? Uint8Array : Float32Array;
-  return {
-    batches,
-    images: concat((b) => b.images.data, Images),
-    locations: concat((b) => b.locations.data, Float32Array),
-    val: concat((b) => b.val, Uint8Array),
-  };
-}
+import { collect, drawPlaneRef, sample } from './helpers/generate-ref.mjs';
 
 test('centres and val flags follow the documented counter-based scheme (JS restatement)', async (t) => {
   for (const opts of [
@@ -30,7 +8,7 @@ test('centres and val flags follow the documented counter-based scheme (JS resta
     { count: 25, seed: 4294967295, objects: 3, width: 17, height: 9, kind: 'square', radius: 2, split: 'quadrant' },
     { count: 30, seed: 1, margin: 5, valFraction: 0.6, width: 33 },
   ]) {
-    const { locations, val } = await collect(opts);
+    const { locations, val } = await collect(generate, opts);
     const objects = opts.objects ?? 1;
     const ref = { ...opts, margin: opts.margin ?? (opts.kind === 'square' ? opts.radius : 0) };
     for (let i = 0; i < opts.count; i++) {
@@ -52,10 +30,10 @@ test('far sample indices (above 2^32) use both halves of the index', (t) => {
 
 test('the same seed gives the same samples whatever the batch size', async (t) => {
   const base = { count: 53, seed: 11, kind: 'gaussian', sigma: 1.5, objects: 2, width: 20, height: 12 };
-  const whole = await collect({ ...base, batchSize: 1000 });
+  const whole = await collect(generate, { ...base, batchSize: 1000 });
   t.is(whole.batches.length, 1);
   for (const batchSize of [1, 7, 16, 52]) {
-    const other = await collect({ ...base, batchSize });
+    const other = await collect(generate, { ...base, batchSize });
     t.is(other.batches.length, Math.ceil(53 / batchSize));
     t.deepEqual(other.images, whole.images, `batchSize ${batchSize}`);
     t.deepEqual(other.locations, whole.locations);
@@ -65,12 +43,12 @@ test('the same seed gives the same samples whatever the batch size', async (t) =
 
 test('shard i of k is exactly its slice of the unsharded run', async (t) => {
   const base = { count: 101, seed: 5, dtype: 'uint8', kind: 'circle', radius: 3, width: 24, height: 24, batchSize: 9 };
-  const whole = await collect(base);
+  const whole = await collect(generate, base);
   for (const k of [1, 2, 3, 16, 101]) {
     const parts = [];
     let expectedStart = 0;
     for (let index = 0; index < k; index++) {
-      const shard = await collect({ ...base, shard: { index, count: k } });
+      const shard = await collect(generate, { ...base, shard: { index, count: k } });
       const begin = Math.floor((index * 101) / k);
       const end = Math.floor(((index + 1) * 101) / k);
       t.is(begin, expectedStart);
@@ -85,30 +63,15 @@ test('shard i of k is exactly its slice of the unsharded run', async (t) => {
   }
 });
 
-// Plain JS references for the drawn targets.
-function refPlane(kind, [x, y], { width, height, radius = 4, value }) {
-  const out = new Float64Array(width * height);
-  for (let r = 0; r < height; r++) {
-    for (let c = 0; c < width; c++) {
-      let on = false;
-      if (kind === 'onehot') on = r === y && c === x;
-      if (kind === 'square') on = Math.abs(r - y) <= radius && Math.abs(c - x) <= radius;
-      if (kind === 'circle') on = (c - x) ** 2 + (r - y) ** 2 <= radius * radius;
-      out[r * width + c] = on ? value : 0;
-    }
-  }
-  return out;
-}
-
 for (const kind of ['onehot', 'square', 'circle']) {
   for (const dtype of ['float32', 'uint8']) {
     test(`${kind} ${dtype}: every plane is the plain JS drawing at its centre`, async (t) => {
       const opts = { count: 12, seed: 9, kind, dtype, objects: 2, width: 31, height: 17, radius: 3 };
-      const { images, locations } = await collect(opts);
+      const { images, locations } = await collect(generate, opts);
       const value = dtype === 'uint8' ? 255 : 1;
       let bad = 0;
       for (let p = 0; p < 24; p++) {
-        const want = refPlane(kind, [locations[2 * p], locations[2 * p + 1]], { ...opts, value });
+        const want = drawPlaneRef(kind, [locations[2 * p], locations[2 * p + 1]], { ...opts, value });
         const got = images.subarray(p * 31 * 17, (p + 1) * 31 * 17);
         for (let i = 0; i < want.length; i++) if (got[i] !== want[i]) bad++;
       }
@@ -124,7 +87,7 @@ for (const kind of ['onehot', 'square', 'circle']) {
 }
 
 test('gaussian: peak at the centre, exp(-d^2 / 2 sigma^2) around it', async (t) => {
-  const { images, locations } = await collect({ count: 5, seed: 2, kind: 'gaussian', sigma: 2, width: 40, height: 30, margin: 6 });
+  const { images, locations } = await collect(generate, { count: 5, seed: 2, kind: 'gaussian', sigma: 2, width: 40, height: 30, margin: 6 });
   for (let s = 0; s < 5; s++) {
     const [x, y] = [locations[2 * s], locations[2 * s + 1]];
     const plane = images.subarray(s * 1200, (s + 1) * 1200);
@@ -135,10 +98,10 @@ test('gaussian: peak at the centre, exp(-d^2 / 2 sigma^2) around it', async (t) 
 });
 
 test('uniform val fraction and quadrant rule hold over many samples', async (t) => {
-  const { val } = await collect({ count: 20000, seed: 123, kind: 'onehot', dtype: 'uint8', width: 8, height: 8, batchSize: 5000 });
+  const { val } = await collect(generate, { count: 20000, seed: 123, kind: 'onehot', dtype: 'uint8', width: 8, height: 8, batchSize: 5000 });
   const fraction = val.reduce((a, b) => a + b, 0) / 20000;
   t.true(Math.abs(fraction - 0.25) < 4 * Math.sqrt((0.25 * 0.75) / 20000), `fraction ${fraction}`);
-  const q = await collect({ count: 500, seed: 1, split: 'quadrant', width: 10, height: 10, dtype: 'uint8' });
+  const q = await collect(generate, { count: 500, seed: 1, split: 'quadrant', width: 10, height: 10, dtype: 'uint8' });
   for (let i = 0; i < 500; i++) t.is(q.val[i], q.locations[2 * i] > 5 && q.locations[2 * i + 1] > 5 ? 1 : 0);
 });
 

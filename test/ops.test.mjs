@@ -1,6 +1,8 @@
 import test from 'ava';
 import { argmax, conv2d, relu, sum } from 'coordconv';
-import { EDGE_SIZES, argmaxRef, conv2dRef, misaligned, reluRef, rng } from './helpers/reference.mjs';
+import { convRef, padsOf, reluRef } from './helpers/conv-ref.mjs';
+import { argmaxRef } from './helpers/decode-ref.mjs';
+import { SIDES, misaligned, rng } from './helpers/inputs.mjs';
 
 function randomFloats(random, n, Type = Float32Array, offset = 0) {
   const a = misaligned(Type, n, offset);
@@ -26,9 +28,9 @@ test('conv2d equals the float32 scalar loop bit for bit: same and valid, odd and
       const weight = randomFloats(random, wShape.reduce((a, b) => a * b), Float32Array, 3);
       const bias = randomFloats(random, wShape[0]);
       const got = conv2d({ data: input, shape: inShape }, { data: weight, shape: wShape }, { padding, bias });
-      const ref = conv2dRef(input, inShape, weight, wShape, padding, bias);
+      const ref = convRef(input, inShape, weight, wShape, { bias, pads: padsOf(padding, wShape.slice(2)) });
       t.deepEqual(got.shape, ref.shape);
-      t.deepEqual(got.data, ref.data, `${inShape} * ${wShape} ${padding}`);
+      t.deepEqual(got.data, Float32Array.from(ref.data), `${inShape} * ${wShape} ${padding}`);
     }
   }
 });
@@ -42,7 +44,7 @@ test('conv2d propagates NaN to exactly the outputs whose window reads it, even t
 
 test('relu: max(x, 0), NaN stays NaN, -0 becomes +0, any length', (t) => {
   const random = rng(11);
-  for (const n of [...EDGE_SIZES, 1000]) {
+  for (const n of [...SIDES, 1000]) {
     const data = randomFloats(random, n, Float32Array, 1);
     const specials = [NaN, -0, 0, -Infinity, Infinity, 1e-45, -1e-45];
     specials.forEach((v, i) => i < n && (data[(i * 7) % n] = v));
@@ -53,7 +55,7 @@ test('relu: max(x, 0), NaN stays NaN, -0 becomes +0, any length', (t) => {
 
 test('sum: Uint8 planes exactly, Float32 planes within 1e-12 relative of a double loop', (t) => {
   const random = rng(12);
-  for (const width of EDGE_SIZES) {
+  for (const width of SIDES) {
     const height = 3;
     const planes = 4;
     const bytes = randomFloats(random, planes * height * width, Uint8Array, 5);
@@ -82,7 +84,7 @@ test('sum of 255s over a plane larger than 2^24 bytes stays exact', (t) => {
 test('argmax: first index of the maximum, identical to the scalar loop, both dtypes', (t) => {
   const random = rng(13);
   for (const Type of [Float32Array, Uint8Array]) {
-    for (const width of EDGE_SIZES) {
+    for (const width of SIDES) {
       const height = 2;
       const planes = 5;
       const size = height * width;

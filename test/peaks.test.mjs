@@ -1,7 +1,7 @@
 import test from 'ava';
 import { peaks, peaksSync, concurrency, maxConcurrency } from 'coordconv';
-import { gaussianPlane, peaksRef, rng } from './helpers/decode-ref.mjs';
-import { HEIGHTS, WIDTHS, misaligned } from './helpers/compare.mjs';
+import { gaussianPlane, peaksRef } from './helpers/decode-ref.mjs';
+import { rng, sizedBatches } from './helpers/inputs.mjs';
 
 const f32 = (v) => (Number.isNaN(v) ? NaN : Math.fround(v));
 
@@ -71,16 +71,12 @@ test('ties order by index; a plateau of equal maxima gives each pixel; threshold
 
 test('equals the JS reference over sizes, k, windows and thresholds, Float32 and Uint8, misaligned', (t) => {
   const random = rng(61);
-  for (const w of WIDTHS) {
-    for (const h of HEIGHTS) {
-      const n = 2;
-      const f = new Float32Array(n * h * w).map(() => Math.floor(random() * 10) / 10);
-      const u = new Uint8Array(n * h * w).map(() => Math.floor(random() * 6) * 51);
-      for (const options of [{}, { k: 3, window: 1, threshold: 0.5 }, { k: 7, window: 5, threshold: 0 }]) {
-        for (const data of [f, u, misaligned(f), misaligned(u)]) {
-          const got = peaksSync({ data, shape: [n, h, w] }, options);
-          sameAsPeaksRef(t, got, data, h, w, options, `${data.constructor.name} ${h}x${w} ${JSON.stringify(options)}`);
-        }
+  const n = 2;
+  for (const { h, w, views } of sizedBatches(n, () => Math.floor(random() * 10) / 10, () => Math.floor(random() * 6) * 51)) {
+    for (const options of [{}, { k: 3, window: 1, threshold: 0.5 }, { k: 7, window: 5, threshold: 0 }]) {
+      for (const data of views) {
+        const got = peaksSync({ data, shape: [n, h, w] }, options);
+        sameAsPeaksRef(t, got, data, h, w, options, `${data.constructor.name} ${h}x${w} ${JSON.stringify(options)}`);
       }
     }
   }

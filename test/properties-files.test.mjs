@@ -8,10 +8,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeNpy, parseNpy, parseNpz, writeNpz } from 'coordconv';
-import { runs } from './helpers/arbitraries.mjs';
+import { bytesOf, runs, sameBytes } from './helpers/arbitraries.mjs';
 
 const SEED = 42;
-const sameBytes = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 const DTYPES = {
   '<f4': Float32Array, '<f8': Float64Array, '|u1': Uint8Array, '|i1': Int8Array, '|b1': Uint8Array, '<i2': Int16Array,
@@ -34,7 +33,6 @@ const npyArray = fc
     return { dtype, shape, data: new Type(raw.buffer) };
   });
 
-const bytesOf = (data) => new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 const equalArray = (got, want) =>
   got.dtype === want.dtype &&
   JSON.stringify(got.shape) === JSON.stringify(want.shape) &&

@@ -5,31 +5,10 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { generate } from 'coordconv';
-import { sample } from './helpers/generate-ref.mjs';
+import { collect, drawPlaneRef, sample } from './helpers/generate-ref.mjs';
 import { runs } from './helpers/arbitraries.mjs';
 
 const SEED = 42;
-
-async function collect(options) {
-  const batches = [];
-  for await (const b of generate(options)) batches.push(b);
-  const join = (parts, Type) => {
-    const out = new Type(parts.reduce((a, p) => a + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
-  };
-  const Images = options.dtype === 'uint8' ? Uint8Array : Float32Array;
-  return {
-    starts: batches.map((b) => b.start),
-    images: join(batches.map((b) => b.images.data), Images),
-    locations: join(batches.map((b) => b.locations.data), Float32Array),
-    val: join(batches.map((b) => b.val), Uint8Array),
-  };
-}
 
 const sameArray = (a, b) => a.constructor === b.constructor && a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 
@@ -59,8 +38,8 @@ test('generate: same seed, same samples whatever the batch size; shards concaten
         split: k.split, valFraction: k.valFraction, dtype: k.dtype,
       };
       if (k.kind === 'square' || k.kind === 'circle') options.radius = k.radius;
-      const a = await collect({ ...options, batchSize: k.batchA });
-      const b = await collect({ ...options, batchSize: k.batchB });
+      const a = await collect(generate, { ...options, batchSize: k.batchA });
+      const b = await collect(generate, { ...options, batchSize: k.batchB });
       const plane = k.width * k.height;
       const perSample = k.objects * plane;
       if (a.val.length !== k.count || a.images.length !== k.count * perSample || a.locations.length !== k.count * k.objects * 2) return false;
@@ -77,21 +56,15 @@ test('generate: same seed, same samples whatever the batch size; shards concaten
           if (a.locations[(i * k.objects + j) * 2] !== x || a.locations[(i * k.objects + j) * 2 + 1] !== y) return false;
           if (k.kind === 'gaussian') continue;
           const base = (i * k.objects + j) * plane;
-          for (let r = 0; r < k.height; r++) {
-            for (let c = 0; c < k.width; c++) {
-              let on = r === y && c === x;
-              if (k.kind === 'square') on = Math.abs(r - y) <= k.radius && Math.abs(c - x) <= k.radius;
-              if (k.kind === 'circle') on = (c - x) ** 2 + (r - y) ** 2 <= k.radius * k.radius;
-              if (a.images[base + r * k.width + c] !== (on ? value : 0)) return false;
-            }
-          }
+          const drawn = drawPlaneRef(k.kind, [x, y], { width: k.width, height: k.height, radius: k.radius, value });
+          for (let q = 0; q < plane; q++) if (a.images[base + q] !== drawn[q]) return false;
         }
       }
       // Shard i of k: floor(i * count / k) up to floor((i + 1) * count / k) of the whole run.
       for (let index = 0; index < k.shards; index++) {
         const begin = Math.floor((index * k.count) / k.shards);
         const end = Math.floor(((index + 1) * k.count) / k.shards);
-        const s = await collect({ ...options, batchSize: k.batchB, shard: { index, count: k.shards } });
+        const s = await collect(generate, { ...options, batchSize: k.batchB, shard: { index, count: k.shards } });
         if (s.val.length !== end - begin) return false;
         if (end > begin && s.starts[0] !== begin) return false;
         if (!sameArray(s.images, a.images.subarray(begin * perSample, end * perSample))) return false;

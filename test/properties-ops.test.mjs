@@ -4,20 +4,10 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { argmax, concurrency, conv2d, maxConcurrency, relu, simd, sum } from 'coordconv';
-import { argmaxRef, reluRef } from './helpers/reference.mjs';
-import { convRef, padsOf } from './helpers/conv-ref.mjs';
-import { applyMistake, bytesOf, f32Value, planeBatch, planeInputMistake, runs, side, snapshot } from './helpers/arbitraries.mjs';
-
-const sameBytes = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
-const thrown = (fn) => {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return null;
-};
-const isError = (error, [Type, message]) => error instanceof Type && error.message === message;
+import { convRef, padsOf, reluRef } from './helpers/conv-ref.mjs';
+import { argmaxRef } from './helpers/decode-ref.mjs';
+import { SIDES } from './helpers/inputs.mjs';
+import { applyMistake, bytesOf, convSizes, convValues, f32Value, isError, planeBatch, planeInputMistake, runs, sameBytes, snapshot, thrown } from './helpers/arbitraries.mjs';
 
 function planeViews(input) {
   const [h, w] = input.shape.slice(-2);
@@ -28,7 +18,7 @@ function planeViews(input) {
 // A float32 tensor of any rank 1..8, at most ~4096 elements, possibly misaligned.
 const f32Tensor = fc
   .record({
-    shape: fc.array(fc.oneof(fc.constantFrom(1, 2, 3, 7, 8, 9, 16, 17, 33, 64, 65), fc.integer({ min: 1, max: 12 })), { minLength: 1, maxLength: 8 }),
+    shape: fc.array(fc.oneof(fc.constantFrom(...SIDES), fc.integer({ min: 1, max: 12 })), { minLength: 1, maxLength: 8 }),
     values: fc.array(f32Value, { minLength: 1, maxLength: 67 }),
     offset: fc.constantFrom(0, 1, 3),
   })
@@ -127,17 +117,10 @@ for (const [name, call] of [['sum', sum], ['argmax', argmax]]) {
 // Small convolutions: N, C, O up to 3, sides around the vector widths, kernels 1..5 (even too).
 const convCase = fc
   .record({
-    n: fc.integer({ min: 1, max: 2 }),
-    c: fc.integer({ min: 1, max: 3 }),
-    o: fc.integer({ min: 1, max: 3 }),
-    h: side,
-    w: side,
-    kh: fc.integer({ min: 1, max: 5 }),
-    kw: fc.integer({ min: 1, max: 5 }),
+    ...convSizes(5),
     padding: fc.constantFrom(undefined, 'same', 'valid'),
     withBias: fc.boolean(),
-    values: fc.array(f32Value, { minLength: 1, maxLength: 31 }),
-    weights: fc.array(fc.oneof(f32Value, fc.constantFrom(0, 1, -1, 0.25)), { minLength: 1, maxLength: 17 }),
+    ...convValues,
   })
   .map((k) => {
     const h = Math.min(k.h, 40);

@@ -6,19 +6,17 @@ import net from 'node:net';
 import Fastify from 'fastify';
 import { decode } from 'coordconv';
 import coordconv from 'coordconv/fastify';
-import { rng } from './helpers/reference.mjs';
+import { decodeArgmaxRef, decodeSoftargmaxRef } from './helpers/decode-ref.mjs';
+import { planesOf, rng } from './helpers/inputs.mjs';
 import {
-  argmaxPlane,
   expectedJson,
   gate,
   listen,
   npy,
   oneHot,
-  planesOf,
   post,
   raw,
   readNpz,
-  softargmaxPlane,
   waitForHealth,
 } from './helpers/server.mjs';
 
@@ -68,13 +66,13 @@ test('random heatmaps: argmax and softargmax match plain JavaScript; invalid pla
   data[h * w + 5] = NaN; // plane 1: not finite
   data.fill(-2, 2 * h * w, 3 * h * w); // plane 2: all negative
   const planes = planesOf(data, h, w);
-  const argmax = expectedJson([3, 4], planes.map((p) => argmaxPlane(p, w)));
+  const argmax = expectedJson([3, 4], planes.map((p) => decodeArgmaxRef(p, h, w)));
   for (const response of await bothWays(url, data, shape)) t.deepEqual(await response.json(), argmax);
   t.deepEqual(argmax.valid.slice(0, 3), [0, 0, 0]);
 
   for (const response of await bothWays(url, data, shape, '?method=softargmax&beta=2.5')) {
     const body = await response.json();
-    const want = planes.map((p) => softargmaxPlane(p, w, 2.5));
+    const want = planes.map((p) => decodeSoftargmaxRef(p, h, w, 2.5));
     t.deepEqual(body.valid, want.map((a) => a.valid));
     want.forEach((a, i) => {
       if (!a.valid) {

@@ -5,9 +5,10 @@
 import test from 'ava';
 import { conv2d, decode, decodeSync, DECODE_METHODS, encode, peaks, peaksSync } from 'coordconv';
 import { closeToRef, sameAsRef } from './helpers/compare.mjs';
-import { decodeBatchRef, gaussianPlane, peaksRef, rng } from './helpers/decode-ref.mjs';
+import { decodeBatchRef, gaussianPlane, peaksRef } from './helpers/decode-ref.mjs';
 import { encodePlaneRef } from './helpers/encode-ref.mjs';
-import { conv2dRef } from './helpers/reference.mjs';
+import { convRef, padsOf } from './helpers/conv-ref.mjs';
+import { rng } from './helpers/inputs.mjs';
 
 // A copy of `values` in a view over a SharedArrayBuffer, `offset` elements in (misaligned for
 // offset 1), with room after it; `growable` makes the buffer growable.
@@ -118,7 +119,7 @@ test('conv2d reads a shared input and shared weights', (t) => {
   const input = Float32Array.from({ length: 2 * 3 * 9 * 17 }, () => random() * 2 - 1);
   const weight = Float32Array.from({ length: 4 * 3 * 3 * 3 }, () => random() * 2 - 1);
   const got = conv2d({ data: shared(Float32Array, input), shape: inShape }, { data: shared(Float32Array, weight), shape: wShape }, { padding: 'same' });
-  const ref = conv2dRef(input, inShape, weight, wShape, 'same');
+  const ref = convRef(input, inShape, weight, wShape, { pads: padsOf('same', wShape.slice(2)) });
   t.deepEqual(got.shape, ref.shape);
   t.deepEqual(Array.from(got.data), Array.from(ref.data));
 });

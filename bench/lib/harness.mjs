@@ -1,13 +1,25 @@
 // Shared pieces of every bench/*.bench.mjs: timing, the environment record, the printed table, the
 // results JSON and the SVG chart. See bench/README.md for the convention.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const resultsDir = path.join(benchDir, 'results');
+
+// coordconv as built at the repository root: bench/ measures dist/, never an installed copy. Exits
+// with the build command when dist/ is missing.
+export function builtLibrary() {
+  const index = path.join(benchDir, '..', 'dist', 'index.js');
+  if (!existsSync(index)) {
+    console.error('coordconv is not built: run `npm ci` (or `npm run build`) at the repository root first.');
+    process.exit(1);
+  }
+  return createRequire(import.meta.url)(index);
+}
 
 // BENCH_QUICK=1 shortens every measurement (for trying a bench file out, not for numbers).
 const quick = process.env.BENCH_QUICK === '1';
@@ -107,6 +119,13 @@ const fmt = (v, digits = 3) => {
   return Number(v.toPrecision(digits)).toString();
 };
 export { fmt as formatNumber };
+
+// The columns a times table opens with; each bench adds its own after them.
+export const TIME_COLUMNS = [
+  { key: 'workload', title: 'workload', align: 'left' },
+  { key: 'impl', title: 'implementation', align: 'left' },
+  { key: 'medianMs', title: 'median ms', format: (v) => fmt(v) },
+];
 
 /** Prints rows of plain objects as an aligned text table with the given columns. */
 export function printTable(rows, columns) {

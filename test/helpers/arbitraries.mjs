@@ -1,6 +1,7 @@
 // fast-check generators shared by the property tests: shapes, dtypes, hostile values, misaligned
 // views and the ways a call can be malformed, with the exact error each malformation must give.
 import fc from 'fast-check';
+import { SIDES } from './inputs.mjs';
 
 // COORDCONV_PROPERTY_RUNS=n multiplies nothing: it sets every property's run count, so a long
 // hunt is `COORDCONV_PROPERTY_RUNS=20000 npm test`. The default keeps a file to seconds per path.
@@ -9,9 +10,7 @@ export function runs(defaultRuns) {
   return { numRuns: Number.isSafeInteger(n) && n > 0 ? n : defaultRuns };
 }
 
-// Sides around every vector width (8, 16, 32, 64 lanes), primes, and planes wider than a vector.
-export const SIDES = [1, 2, 3, 5, 7, 8, 9, 13, 15, 16, 17, 31, 32, 33, 63, 64, 65, 97, 127, 128, 129, 131];
-
+// A plane side: mostly one around the vector widths, sometimes any up to 140.
 export const side = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...SIDES) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 140 }) });
 
 // A plane shape [H, W] with a leading [] / [N] / [N, C], at most `maxElements` elements in all.
@@ -37,6 +36,23 @@ export const f32Value = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: -300, max: 300 }) },
 );
 export const u8Value = fc.oneof(fc.constantFrom(...HOSTILE_U8), fc.integer({ min: 0, max: 255 }));
+
+// The sizes of a small convolution, to spread into an fc.record: N up to 2, C and O up to 3,
+// sides around the vector widths, kernels 1..maxKernel (even ones too).
+export const convSizes = (maxKernel) => ({
+  n: fc.integer({ min: 1, max: 2 }),
+  c: fc.integer({ min: 1, max: 3 }),
+  o: fc.integer({ min: 1, max: 3 }),
+  h: side,
+  w: side,
+  kh: fc.integer({ min: 1, max: maxKernel }),
+  kw: fc.integer({ min: 1, max: maxKernel }),
+});
+// A convolution's input values (hostile ones included) and weights, repeated over its tensors.
+export const convValues = {
+  values: fc.array(f32Value, { minLength: 1, maxLength: 31 }),
+  weights: fc.array(fc.oneof(f32Value, fc.constantFrom(0, 1, -1, 0.25)), { minLength: 1, maxLength: 17 }),
+};
 
 // How a batch is filled: mostly zeros with a few writes (one-hot, two-hot, hostile pixels), or
 // dense, or all one value.
@@ -80,6 +96,18 @@ export function planeBatch(maxElements = 40000, dtypes = ['float32', 'uint8']) {
 // A byte-for-byte copy, to prove a call never wrote to its input (NaN payloads included).
 export const snapshot = (view) => new Uint8Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
 export const bytesOf = (view) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+export const sameBytes = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+// What fn() threw, or null; and whether that is exactly the expected [Type, message].
+export const thrown = (fn) => {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return null;
+};
+export const isError = (error, [Type, message]) => error instanceof Type && error.message === message;
 
 function detached(Type, n) {
   const buffer = new ArrayBuffer(n * Type.BYTES_PER_ELEMENT);

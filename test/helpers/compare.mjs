@@ -29,17 +29,3 @@ export function closeToRef(t, got, ref, tol, label = '') {
   t.pass();
   return worst;
 }
-
-// A copy of `data` in a view at a misaligned byte offset (4 for Float32Array, 1 for Uint8Array).
-export function misaligned(data) {
-  const Ctor = data.constructor;
-  const offset = Ctor.BYTES_PER_ELEMENT === 4 ? 4 : 1;
-  const buffer = new ArrayBuffer(data.byteLength + offset + 64);
-  const view = new Ctor(buffer, offset, data.length);
-  view.set(data);
-  return view;
-}
-
-// Sizes around every vector width (8 and 16 floats, 32 and 64 bytes), and primes.
-export const WIDTHS = [1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 67];
-export const HEIGHTS = [1, 3, 5, 8, 13];

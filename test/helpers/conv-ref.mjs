@@ -48,6 +48,9 @@ export function fma32(a, b, c) {
   return e > 0 ? Math.max(r, other) : Math.min(r, other);
 }
 
+// max(v, 0) with NaN kept and -0 made +0: the relu op and the convolution's fused activation.
+export const reluRef = (v) => (v <= 0 ? 0 : v);
+
 // conv of input [N, C, H, W] (coordinate channels already included) with weight [O, C, kh, kw].
 // float32: true rounds like the engine (acc = fma32(w, v, acc), in the order channel, row, column,
 // padding taps included as w * 0); false accumulates in double.
@@ -78,7 +81,7 @@ export function convRef(input, shape, weight, wshape, {
               }
             }
           }
-          if (relu && acc <= 0) acc = 0;
+          if (relu) acc = reluRef(acc);
           out[((b * o + q) * oh + yo) * ow + xo] = acc;
         }
       }
@@ -97,4 +100,15 @@ export function padsOf(padding, [kh, kw], [dh, dw] = [1, 1]) {
   if (padding === 'valid') return [0, 0, 0, 0];
   const [ph, pw] = typeof padding === 'number' ? [padding, padding] : padding;
   return [ph, pw, ph, pw];
+}
+
+// The CoordConv layer from its definition: AddCoords materialised as channels, then convRef,
+// with the layer's options (stride and dilation a number or a pair, padding as padsOf takes it).
+export function coordConvRef(input, shape, weight, wshape, { bias, stride, dilation, padding = 'same', activation } = {}, withR = false) {
+  const pair = (v) => (v === undefined ? [1, 1] : typeof v === 'number' ? [v, v] : v);
+  const full = withCoordChannels(input, shape, withR ? 3 : 2);
+  return convRef(full.data, full.shape, weight, wshape, {
+    bias: bias ?? null, stride: pair(stride), dilation: pair(dilation), pads: padsOf(padding, wshape.slice(2), pair(dilation)),
+    relu: activation === 'relu',
+  });
 }

@@ -1,27 +1,28 @@
 // Plain JavaScript references for the decoder methods, written from the published algorithms in
 // double precision, one pixel at a time. They share nothing with the native code.
 
-// The argmax as the methods define it: first row-major index of the maximum; null when any value
+// The argmax as the library defines it (ops.argmax and every decoder method): the first
+// row-major index of the maximum, finite: 1; { value: NaN, index: 0, finite: 0 } when any value
 // is NaN or +-Inf.
 export function argmaxRef(plane) {
   let best = -Infinity;
   let index = -1;
   for (let i = 0; i < plane.length; i++) {
     const v = plane[i];
-    if (!Number.isFinite(v)) return null;
+    if (!Number.isFinite(v)) return { value: NaN, index: 0, finite: 0 };
     if (index < 0 || v > best) {
       best = v;
       index = i;
     }
   }
-  return { value: best, index };
+  return { value: best, index, finite: 1 };
 }
 
 const INVALID = Object.freeze({ x: NaN, y: NaN, score: 0, valid: 0 });
 
 export function decodeArgmaxRef(plane, h, w) {
   const am = argmaxRef(plane);
-  if (!am || !(am.value > 0)) return INVALID;
+  if (!am.finite || !(am.value > 0)) return INVALID;
   return { x: am.index % w, y: Math.floor(am.index / w), score: am.value, valid: 1 };
 }
 
@@ -112,7 +113,7 @@ export function decodeCentroidRef(plane, h, w, threshold = 0.5) {
 
 export function decodeSoftargmaxRef(plane, h, w, beta = 1) {
   const am = argmaxRef(plane);
-  if (!am) return INVALID;
+  if (!am.finite) return INVALID;
   let s = 0;
   let sx = 0;
   let sy = 0;
@@ -200,9 +201,6 @@ export function peaksRef(plane, h, w, { k = 100, threshold = 0.1, window = 3 } =
   }
   return { coords, scores, valid, count: kept.length };
 }
-
-// The shared deterministic generator, so failures reproduce.
-export { rng } from './reference.mjs';
 
 // An unbiased Gaussian blob exp(-((x - cx)^2 + (y - cy)^2) / (2 sigma^2)), sampled at pixel centres.
 export function gaussianPlane(h, w, cx, cy, sigma = 2, peak = 1) {

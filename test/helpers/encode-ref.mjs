@@ -4,9 +4,6 @@
 // Round half away from zero, the encoder's documented rule (Math.round rounds -2.5 to -2).
 export const roundHalfAway = (v) => Math.sign(v) * Math.round(Math.abs(v));
 
-// The shared deterministic generator, so failures reproduce.
-export { rng as random32 } from './reference.mjs';
-
 // One plane drawn from the points [[x, y], ...] with the encoder's options, merged by maximum,
 // in double precision (a Float64Array of h * w).
 export function encodePlaneRef(points, h, w, { kind = 'onehot', value = 1, radius = 4, sigma = 2, unbiased = true } = {}) {
@@ -28,6 +25,24 @@ export function encodePlaneRef(points, h, w, { kind = 'onehot', value = 1, radiu
         out[py * w + px] = Math.max(out[py * w + px], v);
       }
     }
+  }
+  return out;
+}
+
+// A whole encode call's output (the points [N, C, P, 2] or fewer leading dimensions, drawn per
+// plane by encodePlaneRef, the points whose `visible` flag is 0 left out), in double precision.
+export function encodeBatchRef(coords, shape, h, w, options = {}, visible = null) {
+  const n = shape[0];
+  const c = shape.length >= 3 ? shape[1] : 1;
+  const p = shape.length === 4 ? shape[2] : 1;
+  const out = new Float64Array(n * c * h * w);
+  for (let i = 0; i < n * c; i++) {
+    const points = [];
+    for (let k = 0; k < p; k++) {
+      if (visible && !visible[i * p + k]) continue;
+      points.push([coords[2 * (i * p + k)], coords[2 * (i * p + k) + 1]]);
+    }
+    out.set(encodePlaneRef(points, h, w, options), i * h * w);
   }
   return out;
 }

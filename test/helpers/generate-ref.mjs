@@ -1,4 +1,4 @@
-// The documented sampling scheme of generate(), restated in plain JS (BigInt-free, independent of lib/):
+// generate() restated in plain JS, independent of lib/: the documented sampling scheme,
 // word(seed, i, k) = lowbias32(lowbias32(lowbias32(lowbias32(seed) ^ lo(i)) ^ hi(i)) ^ k).
 function lowbias32(h) {
   h = (h ^ (h >>> 16)) >>> 0;
@@ -33,4 +33,44 @@ export function sample(i, { seed = 0, objects = 1, margin = 0, width = 64, heigh
     val = (a * 67108864 + b) / 9007199254740992 < valFraction;
   }
   return { xy, val: val ? 1 : 0 };
+}
+
+// The onehot, square and circle targets drawn at the centre (x, y), pixel by pixel.
+export function drawPlaneRef(kind, [x, y], { width, height, radius = 4, value }) {
+  const out = new Float64Array(width * height);
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      let on = false;
+      if (kind === 'onehot') on = r === y && c === x;
+      if (kind === 'square') on = Math.abs(r - y) <= radius && Math.abs(c - x) <= radius;
+      if (kind === 'circle') on = (c - x) ** 2 + (r - y) ** 2 <= radius * radius;
+      out[r * width + c] = on ? value : 0;
+    }
+  }
+  return out;
+}
+
+// One run of the library's generate(options), its batches joined: images, locations and val as
+// single arrays, and each batch's start. The library comes in as `generate`, so this file stays
+// free of lib/.
+export async function collect(generate, options) {
+  const batches = [];
+  for await (const b of generate(options)) batches.push(b);
+  const join = (parts, Type) => {
+    const out = new Type(parts.reduce((a, p) => a + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  };
+  const Images = options.dtype === 'uint8' ? Uint8Array : Float32Array;
+  return {
+    batches,
+    starts: batches.map((b) => b.start),
+    images: join(batches.map((b) => b.images.data), Images),
+    locations: join(batches.map((b) => b.locations.data), Float32Array),
+    val: join(batches.map((b) => b.val), Uint8Array),
+  };
 }

@@ -98,38 +98,6 @@ export function expectedJson(lead, answers) {
   };
 }
 
-/** argmax: the first row-major maximum; valid when every value is finite and the maximum > 0. */
-export function argmaxPlane(plane, w) {
-  let at = 0;
-  for (let i = 0; i < plane.length; i++) {
-    if (!Number.isFinite(plane[i])) return { valid: 0 };
-    if (plane[i] > plane[at]) at = i;
-  }
-  if (!(plane[at] > 0)) return { valid: 0 };
-  return { valid: 1, x: at % w, y: Math.floor(at / w), score: plane[at] };
-}
-
-/** softargmax: E[(x, y)] under softmax(beta * h), in double precision. */
-export function softargmaxPlane(plane, w, beta) {
-  let max = -Infinity;
-  for (const v of plane) {
-    if (!Number.isFinite(v)) return { valid: 0 };
-    max = Math.max(max, v);
-  }
-  let sum = 0;
-  let sx = 0;
-  let sy = 0;
-  for (let i = 0; i < plane.length; i++) {
-    const e = Math.exp(beta * (plane[i] - max));
-    sum += e;
-    sx += e * (i % w);
-    sy += e * Math.floor(i / w);
-  }
-  return { valid: 1, x: sx / sum, y: sy / sum, score: max };
-}
-
-export const planesOf = (data, h, w) => Array.from({ length: data.length / (h * w) }, (_, p) => data.subarray(p * h * w, (p + 1) * h * w));
-
 /** Holds every decode until `open()`; `started` counts the decodes that reached the gate. */
 export function gate(decode) {
   let open;

@@ -1,4 +1,4 @@
-// The decoder methods, out arrays and peaks (issue 3): documented usage compiles, misuse does not.
+// The decoder methods, out arrays and peaks: documented usage compiles, misuse does not.
 import { decode, decodeSync, peaks, peaksSync, DECODE_METHODS } from 'coordconv';
 import type { DecodeMethod, DecodeOptions, DecodeResult, PeaksResult } from 'coordconv';
 

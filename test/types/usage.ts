@@ -33,7 +33,7 @@ relu({ data: f32, shape: [4] });
 const sums: Float64Array = sum({ data: u8, shape: [2, 2] }).data;
 const indices: Float64Array = argmax({ data: f32, shape: [2, 2] }).indices;
 
-// Encoder and CoordConv (issue 4): the result type follows dtype.
+// Encoder and CoordConv: the result type follows dtype.
 const heat: Float32Array = encodeSync({ data: f32, shape: [2, 2] }, { height: 4, width: 4, kind: 'gaussian', sigma: 1 }).data;
 const bytes: Uint8Array = encodeSync({ data: f32, shape: [2, 2] }, { height: 4, width: 4, dtype: 'uint8' }).data;
 const laterHeat: Promise<{ data: Float32Array; shape: number[] }> = encode({ data: f32, shape: [2, 2] }, { height: 4, width: 4 });

@@ -1,12 +1,13 @@
-// Property-based tests of decodeSync and decode: for any batch (random ranks, shapes, dtypes,
-// hostile values, misaligned views) the result equals the scalar one-hot reference plane by
-// plane; any malformed call throws (or rejects with) exactly the documented error; and the input
-// is never modified.
+// Property-based tests of the decode entry points, decodeSync and decode, as calls: for any batch
+// (random ranks, shapes, dtypes, hostile values, misaligned views) both return the scalar one-hot
+// reference plane by plane; any malformed input or option throws (or rejects with) exactly the
+// documented error; and the input is never modified. (Each method's results:
+// properties-decode-methods.test.mjs.)
 import test from 'ava';
 import fc from 'fast-check';
 import { decode, decodeSync, DECODE_METHODS } from 'coordconv';
-import { exactDecodePlane } from './helpers/reference.mjs';
-import { applyMistake, bytesOf, optionMistake, planeBatch, planeInputMistake, runs, snapshot } from './helpers/arbitraries.mjs';
+import { decodeExactRef } from './helpers/decode-ref.mjs';
+import { applyMistake, bytesOf, optionMistake, planeBatch, planeInputMistake, runs, sameBytes, snapshot } from './helpers/arbitraries.mjs';
 
 // 'exact' named every time: the default method is 'argmax'.
 const validOptions = fc.constantFrom({ method: 'exact' }, { method: 'exact', out: undefined });
@@ -21,7 +22,7 @@ function checkDecode(t, input, r) {
   if (!(r.coords instanceof Float32Array && r.scores instanceof Float32Array && r.valid instanceof Uint8Array)) return false;
   if (r.coords.length !== 2 * planes || r.scores.length !== planes || r.valid.length !== planes) return false;
   for (let p = 0; p < planes; p++) {
-    const ref = exactDecodePlane(input.data.subarray(p * size, (p + 1) * size), h, w);
+    const ref = decodeExactRef(input.data.subarray(p * size, (p + 1) * size), h, w);
     const got = [r.coords[2 * p], r.coords[2 * p + 1], r.scores[p], r.valid[p]];
     const want = [ref.x, ref.y, ref.score, ref.valid];
     if (!got.every((v, i) => Object.is(v, want[i]))) {
@@ -33,8 +34,6 @@ function checkDecode(t, input, r) {
   }
   return true;
 }
-
-const sameBytes = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 test('decodeSync: any batch decodes like the reference, and its input is untouched', (t) => {
   fc.assert(

@@ -7,20 +7,10 @@ import test from 'ava';
 import fc from 'fast-check';
 import { addCoords, coordConv2d, coordConv2dSync } from 'coordconv';
 import { coordRef32, radiusRef32 } from './helpers/encode-ref.mjs';
-import { convRef, padsOf, withCoordChannels } from './helpers/conv-ref.mjs';
-import { bytesOf, f32Value, runs, side, snapshot } from './helpers/arbitraries.mjs';
+import { coordConvRef, padsOf } from './helpers/conv-ref.mjs';
+import { bytesOf, convSizes, convValues, f32Value, isError, runs, sameBytes, side, snapshot, thrown } from './helpers/arbitraries.mjs';
 
 const SEED = 42;
-const sameBytes = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
-const thrown = (fn) => {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return null;
-};
-const isError = (error, [Type, message]) => error instanceof Type && error.message === message;
 
 // A float32 view of n values cycled from `values`, at byte offset 0 or 4 (misaligned for SIMD).
 function f32View(n, values, offset) {
@@ -103,21 +93,14 @@ test('addCoords: malformed options and shapes throw exactly their documented err
 // 1..4, stride 1..3, dilation 1..3, padding 'same' (stride 1 only), 'valid' or a number / pair.
 const coordConvCase = fc
   .record({
-    n: fc.integer({ min: 1, max: 2 }),
-    c: fc.integer({ min: 1, max: 3 }),
-    o: fc.integer({ min: 1, max: 3 }),
-    h: side,
-    w: side,
-    kh: fc.integer({ min: 1, max: 4 }),
-    kw: fc.integer({ min: 1, max: 4 }),
+    ...convSizes(4),
     stride: fc.oneof(fc.constant(undefined), fc.integer({ min: 1, max: 3 }), fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }))),
     dilation: fc.oneof(fc.constant(undefined), fc.integer({ min: 1, max: 3 }), fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }))),
     padding: fc.oneof(fc.constant(undefined), fc.constantFrom('same', 'valid'), fc.integer({ min: 0, max: 2 }), fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 }))),
     withR: fc.constantFrom(undefined, false, true),
     relu: fc.boolean(),
     withBias: fc.boolean(),
-    values: fc.array(f32Value, { minLength: 1, maxLength: 31 }),
-    weights: fc.array(fc.oneof(f32Value, fc.constantFrom(0, 1, -1, 0.25)), { minLength: 1, maxLength: 17 }),
+    ...convValues,
     offset: fc.constantFrom(0, 1),
   })
   .map((k) => {
@@ -160,10 +143,7 @@ test('coordConv2dSync and coordConv2d: equal the JS reference over explicit coor
       }
       const sync = coordConv2dSync(k.input, k.options);
       const async = await coordConv2d(k.input, k.options);
-      const full = withCoordChannels(k.input.data, k.input.shape, k.extra);
-      const ref = convRef(full.data, full.shape, k.options.weight.data, k.options.weight.shape, {
-        bias: k.bias ?? null, stride, dilation, pads, relu: k.relu,
-      });
+      const ref = coordConvRef(k.input.data, k.input.shape, k.options.weight.data, k.options.weight.shape, k.options, k.extra === 3);
       return (
         JSON.stringify(sync.shape) === JSON.stringify(ref.shape) &&
         JSON.stringify(async.shape) === JSON.stringify(ref.shape) &&

@@ -1,8 +1,10 @@
+// The CoordConv layer (coordConv2d, coordConv2dSync): bit for bit the direct loop over materialised
+// coordinate channels, NumPy fixtures, the fused relu, and the hand-built network of two layers.
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { addCoords, conv2d, coordConv2d, coordConv2dSync, encodeSync, relu } from 'coordconv';
-import { convRef, padsOf, withCoordChannels } from './helpers/conv-ref.mjs';
-import { random32 } from './helpers/encode-ref.mjs';
+import { coordConvRef } from './helpers/conv-ref.mjs';
+import { SIDES, randomArray, rng } from './helpers/inputs.mjs';
 
 const fixtures = JSON.parse(readFileSync(new URL('./fixtures/coordconv.json', import.meta.url), 'utf8'));
 
@@ -10,20 +12,8 @@ const fixtures = JSON.parse(readFileSync(new URL('./fixtures/coordconv.json', im
 // is within this much.
 const NUMPY_TOL = 2e-5;
 
-const randomArray = (random, n, lo = -1, hi = 1) => new Float32Array(n).map(() => lo + random() * (hi - lo));
-
-function materialisedRef(x, shape, w, wshape, options, withR) {
-  const full = withCoordChannels(x, shape, withR ? 3 : 2);
-  const pads = padsOf(options.padding ?? 'same', wshape.slice(2), typeof options.dilation === 'number' ? [options.dilation, options.dilation] : options.dilation ?? [1, 1]);
-  const pair = (v) => (v === undefined ? [1, 1] : typeof v === 'number' ? [v, v] : v);
-  return convRef(full.data, full.shape, w, wshape, {
-    bias: options.bias ?? null, stride: pair(options.stride), dilation: pair(options.dilation), pads,
-    relu: options.activation === 'relu',
-  });
-}
-
 test('bit for bit the direct scalar loop over materialised coordinate channels, on every path', (t) => {
-  const random = random32(41);
+  const random = rng(41);
   const configs = [
     { n: 2, c: 1, h: 5, w: 7, o: 3, k: [3, 3], options: {} },
     { n: 1, c: 2, h: 9, w: 17, o: 9, k: [3, 3], options: { stride: 2, padding: 1 } },
@@ -43,15 +33,16 @@ test('bit for bit the direct scalar loop over materialised coordinate channels, 
     const bias = random() < 0.7 ? randomArray(random, o) : undefined;
     const opts = { ...options, ...(bias ? { bias } : {}) };
     const got = coordConv2dSync({ data: x, shape: [n, c, h, w] }, { weight: { data: wt, shape: wshape }, withR, ...opts });
-    const ref = materialisedRef(x, [n, c, h, w], wt, wshape, opts, withR);
+    const ref = coordConvRef(x, [n, c, h, w], wt, wshape, opts, withR);
     t.deepEqual(got.shape, ref.shape, JSON.stringify(options));
     t.deepEqual(Array.from(got.data), Array.from(ref.data), `${JSON.stringify({ n, c, h, w, o, k, options, withR })}`);
   }
 });
 
 test('every output width around the vector widths, misaligned views', (t) => {
-  const random = random32(43);
-  for (const w of [1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65]) {
+  const random = rng(43);
+  // And 47 = 32 + 15: one AVX-512 conv block of 32 floats (two AVX2 blocks of 16) and the longest tail.
+  for (const w of [...SIDES, 47]) {
     const [n, c, h, o] = [1, 2, 3, 7];
     const x = randomArray(random, n * c * h * w);
     const wshape = [o, c + 2, 3, 3];
@@ -60,7 +51,7 @@ test('every output width around the vector widths, misaligned views', (t) => {
     const shifted = new Float32Array(new ArrayBuffer(4 + x.byteLength), 4, x.length);
     shifted.set(x);
     const got = coordConv2dSync({ data: shifted, shape: [n, c, h, w] }, { weight: { data: wt, shape: wshape }, bias, padding: 1 });
-    const ref = materialisedRef(x, [n, c, h, w], wt, wshape, { bias, padding: 1 }, false);
+    const ref = coordConvRef(x, [n, c, h, w], wt, wshape, { bias, padding: 1 }, false);
     t.deepEqual(Array.from(got.data), Array.from(ref.data), `width ${w}`);
   }
 });
@@ -90,7 +81,7 @@ test('NumPy fixtures: non-square, stride 2, dilation 2, padding edges, withR, re
 });
 
 test('fused relu equals relu of the plain output; async equals sync', async (t) => {
-  const random = random32(47);
+  const random = rng(47);
   const x = { data: randomArray(random, 2 * 3 * 10 * 12), shape: [2, 3, 10, 12] };
   const weight = { data: randomArray(random, 6 * 6 * 9), shape: [6, 6, 3, 3] };
   const plain = coordConv2dSync(x, { weight, withR: true, padding: 1 });
@@ -101,7 +92,7 @@ test('fused relu equals relu of the plain output; async equals sync', async (t) 
 });
 
 test('coordConv2d equals addCoords followed by conv2d', (t) => {
-  const random = random32(53);
+  const random = rng(53);
   const x = { data: randomArray(random, 2 * 2 * 9 * 14), shape: [2, 2, 9, 14] };
   const weight = { data: randomArray(random, 4 * 5 * 9), shape: [4, 5, 3, 3] };
   const bias = randomArray(random, 4);
@@ -118,7 +109,7 @@ test('the hand-built network: two 1 x 1 CoordConv layers reproduce encode onehot
   // ReLU(1 - |i - x0| - |j - y0|): 1 at the point, 0 elsewhere.
   const K = 2 ** 23 + 2 ** 22;
   for (const [h, w] of [[64, 48], [7, 13], [33, 5], [1, 9]]) {
-    const random = random32(h * 100 + w);
+    const random = rng(h * 100 + w);
     const n = 12;
     const pts = [];
     for (let i = 0; i < n; i++) pts.push([Math.floor(random() * (w + 4)) - 2, Math.floor(random() * (h + 4)) - 2]);
