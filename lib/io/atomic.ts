@@ -5,6 +5,22 @@ import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 
+/** A unique hidden name beside `target`, for the file to be written before it is renamed. */
+export function temporarySibling(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** Closes the temporary file and renames it to `target`; on any failure the temporary file is removed. */
+export async function renameIntoPlace(temp: string, target: string, close: () => Promise<void> | void): Promise<void> {
+  try {
+    await close();
+    await fs.rename(temp, target);
+  } catch (error) {
+    await fs.rm(temp, { force: true });
+    throw error;
+  }
+}
+
 /** A file being written: bytes go to a temporary sibling until {@link commit} renames it into place. */
 export class AtomicFile {
   private closed = false;
@@ -17,8 +33,7 @@ export class AtomicFile {
   ) {}
 
   static async open(target: string): Promise<AtomicFile> {
-    const dir = path.dirname(target);
-    const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const temp = temporarySibling(target);
     const handle = await fs.open(temp, 'wx');
     return new AtomicFile(target, temp, handle);
   }
@@ -46,13 +61,7 @@ export class AtomicFile {
   async commit(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    try {
-      await this.handle.close();
-      await fs.rename(this.temp, this.target);
-    } catch (error) {
-      await fs.rm(this.temp, { force: true });
-      throw error;
-    }
+    await renameIntoPlace(this.temp, this.target, () => this.handle.close());
   }
 
   /** Closes and deletes the temporary file; the target is left as it was. */

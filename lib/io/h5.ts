@@ -1,11 +1,11 @@
 // HDF5 files through h5wasm (the HDF5 C library compiled to WebAssembly; no system library).
 // Datasets are chunked along the first axis and filled batch by batch, so memory stays bounded.
 import { promises as fs } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { describe, rangeError, typeError } from '../errors';
 import { formatShape } from '../validate';
-import { npyDtypeOf, npyItemSize, NPY_DTYPES, type NpyArray, type NpyData, type NpyDtype, type NpyInput } from './npy';
+import { renameIntoPlace, temporarySibling } from './atomic';
+import { emptyArray, npyDtypeOf, npyItemSize, writeWhole, NPY_DTYPES, type NpyArray, type NpyData, type NpyDtype, type NpyInput } from './npy';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 // h5wasm ships ES modules only; TypeScript's CommonJS output would turn `import()` into `require()`,
@@ -66,7 +66,7 @@ export class H5Writer {
   static async open(file: string): Promise<H5Writer> {
     if (typeof file !== 'string' || file.length === 0) throw typeError('a file path', 'file', file);
     const lib = await h5wasm();
-    const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const temp = temporarySibling(file);
     // Fail like fs would when the folder is missing, before HDF5 reports it less clearly.
     await fs.access(path.dirname(path.resolve(file)));
     return new H5Writer(new lib.File(temp, 'w'), file, temp);
@@ -93,7 +93,7 @@ export class H5Writer {
     if (!Number.isSafeInteger(chunkRows) || chunkRows < 1) throw rangeError('a positive integer', 'spec.chunkRows', describe(spec.chunkRows));
     const tail = shape.slice(1);
     const natural = spec.dtype === '|b1' ? '|u1' : spec.dtype;
-    const empty = makeEmpty(natural);
+    const empty = emptyArray(natural);
     const dataset =
       rows === 0 || rowSize === 0
         ? this.file.create_dataset({ name, data: empty, shape: [...shape], dtype: H5_DTYPE[spec.dtype] })
@@ -127,12 +127,8 @@ export class H5Writer {
   }
 
   /** Adds a whole in-memory array as one dataset. */
-  async add(name: string, array: NpyInput): Promise<void> {
-    const natural = npyDtypeOf(array?.data);
-    if (natural === undefined) throw typeError('a typed array', `${name}.data`, array?.data);
-    const dataset = await this.begin(name, { dtype: array.dtype ?? natural, shape: array.shape });
-    await dataset.write(array.data);
-    await dataset.end();
+  add(name: string, array: NpyInput): Promise<void> {
+    return writeWhole(this, name, array);
   }
 
   /** Closes the file and renames it into place. */
@@ -143,13 +139,7 @@ export class H5Writer {
       throw new Error('A dataset was begun but not ended; the file was discarded');
     }
     this.closed = true;
-    try {
-      this.file.close();
-      await fs.rename(this.temp, this.target);
-    } catch (error) {
-      await fs.rm(this.temp, { force: true });
-      throw error;
-    }
+    await renameIntoPlace(this.temp, this.target, () => this.file.close());
   }
 
   /** Closes and deletes the temporary file. */
@@ -162,31 +152,6 @@ export class H5Writer {
       // already failed; the file is removed below
     }
     await fs.rm(this.temp, { force: true });
-  }
-}
-
-function makeEmpty(dtype: NpyDtype): NpyData {
-  switch (dtype) {
-    case '<f4':
-      return new Float32Array(0);
-    case '<f8':
-      return new Float64Array(0);
-    case '|i1':
-      return new Int8Array(0);
-    case '<i2':
-      return new Int16Array(0);
-    case '<u2':
-      return new Uint16Array(0);
-    case '<i4':
-      return new Int32Array(0);
-    case '<u4':
-      return new Uint32Array(0);
-    case '<i8':
-      return new BigInt64Array(0);
-    case '<u8':
-      return new BigUint64Array(0);
-    default:
-      return new Uint8Array(0);
   }
 }
 

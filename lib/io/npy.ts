@@ -84,6 +84,24 @@ export function npyDtypeOf(data: unknown): NpyDtype | undefined {
   return NATURAL[data.constructor.name];
 }
 
+/** An empty typed array of the dtype's natural type. */
+export function emptyArray(dtype: NpyDtype): NpyData {
+  return DTYPES[dtype].make(new ArrayBuffer(0), 0, 0);
+}
+
+/** Adds a whole in-memory array to a writer of named arrays (.npz entries, .h5 datasets) as one begin/write/end. */
+export async function writeWhole(
+  writer: { begin(name: string, spec: { dtype: NpyDtype; shape: readonly number[] }): Promise<{ write(data: NpyData): Promise<void>; end(): Promise<void> }> },
+  name: string,
+  array: NpyInput,
+): Promise<void> {
+  const natural = npyDtypeOf(array?.data);
+  if (natural === undefined) throw typeError('a typed array', `${name}.data`, array?.data);
+  const part = await writer.begin(name, { dtype: array.dtype ?? natural, shape: array.shape });
+  await part.write(array.data);
+  await part.end();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Header
 

@@ -6,7 +6,7 @@ import { crc32, inflateRawSync } from 'node:zlib';
 import { describe, rangeError, typeError } from '../errors';
 import { formatShape } from '../validate';
 import { AtomicFile } from './atomic';
-import { encodeNpy, npyHeader, npyItemSize, npyDtypeOf, parseNpy, NPY_DTYPES, type NpyArray, type NpyData, type NpyDtype, type NpyInput } from './npy';
+import { encodeNpy, npyHeader, npyItemSize, npyDtypeOf, parseNpy, writeWhole, NPY_DTYPES, type NpyArray, type NpyData, type NpyDtype, type NpyInput } from './npy';
 
 const LOCAL = 0x04034b50;
 const CENTRAL = 0x02014b50;
@@ -226,12 +226,8 @@ export class NpzWriter {
   }
 
   /** Adds a whole in-memory array. */
-  async add(name: string, array: NpyInput): Promise<void> {
-    const natural = npyDtypeOf(array?.data);
-    if (natural === undefined) throw typeError('a typed array', `${name}.data`, array?.data);
-    const entry = await this.begin(name, { dtype: array.dtype ?? natural, shape: array.shape });
-    await entry.write(array.data);
-    await entry.end();
+  add(name: string, array: NpyInput): Promise<void> {
+    return writeWhole(this, name, array);
   }
 
   /** Writes the central directory and renames the archive into place. */
