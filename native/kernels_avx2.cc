@@ -3,29 +3,56 @@
 #include <immintrin.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
-#include "exp_approx.h"
 #include "kernels.h"
 
 namespace coordconv {
-namespace {
+namespace avx2 {
 
-// Asks for the cache lines 2 KiB ahead of a streaming scan. The hardware prefetchers stop at page
-// boundaries and the scans leave too few loads in flight to hide memory latency on their own, so
-// without this a plane-by-plane scan of a batch larger than the caches runs well below a plain
-// read of the same bytes (bench/: the roofline sweep). A prefetch never faults and changes no
-// result, so it may run past the end of the plane.
-constexpr size_t kPrefetchBytes = 2048;
-inline void prefetch_ahead(const void* p, size_t lines) {
-  const char* c = static_cast<const char*>(p) + kPrefetchBytes;
-  for (size_t l = 0; l < lines; ++l) _mm_prefetch(c + 64 * l, _MM_HINT_T0);
+constexpr const char* kName = "avx2";
+
+// Lane mask for the first `left` of 8 floats (all lanes when left >= 8), for maskload/maskstore.
+inline __m256i tail8(size_t left) {
+  const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const int k = left >= 8 ? 8 : static_cast<int>(left);
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(k), iota);
 }
 
-inline void note_nonzero(uint32_t mask, size_t base, uint64_t* nonzero, uint64_t* first) {
-  if (*nonzero == 0) *first = base + static_cast<size_t>(__builtin_ctz(mask));
-  *nonzero += static_cast<uint64_t>(__builtin_popcount(mask));
+// --- The primitives exp_approx.h and simd_generic.h are written on.
+using F = __m256;
+using M = __m256;  // all-ones or all-zero lanes
+using D = __m256d;
+constexpr size_t kLanes = 8;
+inline F splat(float v) { return _mm256_set1_ps(v); }
+inline F add(F a, F b) { return _mm256_add_ps(a, b); }
+inline F sub(F a, F b) { return _mm256_sub_ps(a, b); }
+inline F mul(F a, F b) { return _mm256_mul_ps(a, b); }
+inline F neg(F v) { return _mm256_xor_ps(v, _mm256_set1_ps(-0.0f)); }
+inline M ge(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_GE_OQ); }
+inline F zero_unless(M m, F v) { return _mm256_and_ps(v, m); }
+inline F pow2(F n) {
+  const __m256i e = _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127));
+  return _mm256_castsi256_ps(_mm256_slli_epi32(e, 23));
 }
+inline F iota() { return _mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7); }
+inline F load(const float* p) { return _mm256_loadu_ps(p); }
+inline F load_first(const float* p, size_t left) { return _mm256_maskload_ps(p, tail8(left)); }
+inline void store_first(float* p, F v, size_t left) { _mm256_maskstore_ps(p, tail8(left), v); }
+inline M first(size_t left) { return _mm256_castsi256_ps(tail8(left)); }
+inline D splat_d(double v) { return _mm256_set1_pd(v); }
+inline D add(D a, D b) { return _mm256_add_pd(a, b); }
+inline D mul(D a, D b) { return _mm256_mul_pd(a, b); }
+inline D widen_lo(F v) { return _mm256_cvtps_pd(_mm256_castps256_ps128(v)); }
+inline D widen_hi(F v) { return _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)); }
+inline D index_d() { return _mm256_set_pd(3.0, 2.0, 1.0, 0.0); }
+inline double reduce(D v) {
+  const __m128d h = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+  return _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+}
+
+#include "simd_generic.h"
 
 void onehot_f32(const float* p, size_t n, OneHotScan* out) {
   const __m256 zero = _mm256_setzero_ps();
@@ -51,9 +78,7 @@ void onehot_f32(const float* p, size_t n, OneHotScan* out) {
         _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(p + i), zero, _CMP_NEQ_UQ)));
     if (m) note_nonzero(m, i, &nonzero, &first);
   }
-  for (; i < n && nonzero < 2; ++i) {
-    if (p[i] != 0.0f) note_nonzero(1u, i, &nonzero, &first);
-  }
+  note_nonzero_each(p, i, n, &nonzero, &first);
   out->nonzero = nonzero < 2 ? nonzero : 2;
   out->first = first;
 }
@@ -69,9 +94,7 @@ void onehot_u8(const uint8_t* p, size_t n, OneHotScan* out) {
     const uint32_t m = ~static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, zero)));
     if (m) note_nonzero(m, i, &nonzero, &first);
   }
-  for (; i < n && nonzero < 2; ++i) {
-    if (p[i] != 0) note_nonzero(1u, i, &nonzero, &first);
-  }
+  note_nonzero_each(p, i, n, &nonzero, &first);
   out->nonzero = nonzero < 2 ? nonzero : 2;
   out->first = first;
 }
@@ -204,50 +227,6 @@ void relu_f32(const float* in, float* out, size_t n) {
   for (; i < n; ++i) {
     const float v = in[i];
     out[i] = (v <= 0.0f) ? 0.0f : v;
-  }
-}
-
-// Lane mask for the first `left` of 8 floats (all lanes when left >= 8), for maskload/maskstore.
-inline __m256i tail8(size_t left) {
-  const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  const int k = left >= 8 ? 8 : static_cast<int>(left);
-  return _mm256_cmpgt_epi32(_mm256_set1_epi32(k), iota);
-}
-
-// exp for x <= 0, lane by lane the operation sequence of exp_approx.h.
-inline __m256 exp_approx(__m256 x) {
-  using namespace expc;
-  const __m256 keep = _mm256_cmp_ps(x, _mm256_set1_ps(kExpMin), _CMP_GE_OQ);
-  const __m256 t = _mm256_mul_ps(x, _mm256_set1_ps(kLog2e));
-  const __m256 n = _mm256_sub_ps(_mm256_add_ps(t, _mm256_set1_ps(kRound)), _mm256_set1_ps(kRound));
-  __m256 r = _mm256_sub_ps(x, _mm256_mul_ps(n, _mm256_set1_ps(kLn2Hi)));
-  r = _mm256_sub_ps(r, _mm256_mul_ps(n, _mm256_set1_ps(kLn2Lo)));
-  const __m256 z = _mm256_mul_ps(r, r);
-  __m256 y = _mm256_set1_ps(kP0);
-  y = _mm256_add_ps(_mm256_mul_ps(y, r), _mm256_set1_ps(kP1));
-  y = _mm256_add_ps(_mm256_mul_ps(y, r), _mm256_set1_ps(kP2));
-  y = _mm256_add_ps(_mm256_mul_ps(y, r), _mm256_set1_ps(kP3));
-  y = _mm256_add_ps(_mm256_mul_ps(y, r), _mm256_set1_ps(kP4));
-  y = _mm256_add_ps(_mm256_mul_ps(y, r), _mm256_set1_ps(kP5));
-  y = _mm256_add_ps(_mm256_mul_ps(y, z), r);
-  y = _mm256_add_ps(y, _mm256_set1_ps(1.0f));
-  // Flushed lanes get n = 0 before the conversion, so no lane converts an out-of-range value.
-  const __m256 nk = _mm256_and_ps(n, keep);
-  const __m256i e = _mm256_add_epi32(_mm256_cvtps_epi32(nk), _mm256_set1_epi32(127));
-  const __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(e, 23));
-  return _mm256_and_ps(_mm256_mul_ps(y, scale), keep);
-}
-
-void gauss_f32(float* out, size_t n, float offset, float scale) {
-  const __m256 iota = _mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7);
-  const __m256 off = _mm256_set1_ps(offset), sc = _mm256_set1_ps(scale);
-  const __m256 sign = _mm256_set1_ps(-0.0f);
-  for (size_t i = 0; i < n; i += 8) {
-    // float(i) + lane is exact: sides stay below 2^24.
-    const __m256 idx = _mm256_add_ps(_mm256_set1_ps(static_cast<float>(i)), iota);
-    const __m256 u = _mm256_mul_ps(_mm256_add_ps(idx, off), sc);
-    const __m256 v = exp_approx(_mm256_xor_ps(_mm256_mul_ps(u, u), sign));
-    _mm256_maskstore_ps(out + i, tail8(n - i), v);
   }
 }
 
@@ -435,85 +414,6 @@ size_t peak_candidates_f32(const float* v, const float* pooled, size_t n, float 
   }
   return count;
 }
-
-inline double hsum(__m256d v) {
-  __m128d h = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
-  return _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
-}
-
-// Adds the 8 floats of w (and w times their indices base..base+7) to the double sums.
-inline void accumulate(__m256 w, __m256d* idx_lo, __m256d* s, __m256d* sx) {
-  const __m256d four = _mm256_set1_pd(4.0);
-  const __m256d lo = _mm256_cvtps_pd(_mm256_castps256_ps128(w));
-  const __m256d hi = _mm256_cvtps_pd(_mm256_extractf128_ps(w, 1));
-  const __m256d idx_hi = _mm256_add_pd(*idx_lo, four);
-  s[0] = _mm256_add_pd(s[0], lo);
-  s[1] = _mm256_add_pd(s[1], hi);
-  sx[0] = _mm256_add_pd(sx[0], _mm256_mul_pd(lo, *idx_lo));
-  sx[1] = _mm256_add_pd(sx[1], _mm256_mul_pd(hi, idx_hi));
-  *idx_lo = _mm256_add_pd(idx_hi, four);
-}
-
-void centroid_row_f32(const float* p, size_t n, float cut, double* sums) {
-  const __m256 c = _mm256_set1_ps(cut);
-  __m256d s[2] = {_mm256_setzero_pd(), _mm256_setzero_pd()}, sx[2] = {s[0], s[0]};
-  __m256d idx = _mm256_set_pd(3.0, 2.0, 1.0, 0.0);
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m256 v = _mm256_loadu_ps(p + i);
-    accumulate(_mm256_and_ps(v, _mm256_cmp_ps(v, c, _CMP_GE_OQ)), &idx, s, sx);
-  }
-  double w = hsum(_mm256_add_pd(s[0], s[1])), wx = hsum(_mm256_add_pd(sx[0], sx[1]));
-  for (; i < n; ++i) {
-    if (p[i] >= cut) {
-      w += p[i];
-      wx += static_cast<double>(p[i]) * static_cast<double>(i);
-    }
-  }
-  sums[0] += w;
-  sums[1] += wx;
-}
-
-// exp(x) for x <= 0 (Cephes' expf: range reduction by ln 2, degree-5 polynomial); 0 below -87.3.
-inline __m256 exp_nonpositive(__m256 x) {
-  const __m256 lo = _mm256_set1_ps(-87.33654f);
-  const __m256 underflow = _mm256_cmp_ps(x, lo, _CMP_LT_OQ);
-  x = _mm256_max_ps(x, lo);
-  const __m256 fx = _mm256_floor_ps(_mm256_add_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-                                                  _mm256_set1_ps(0.5f)));
-  x = _mm256_sub_ps(x, _mm256_mul_ps(fx, _mm256_set1_ps(0.693359375f)));
-  x = _mm256_sub_ps(x, _mm256_mul_ps(fx, _mm256_set1_ps(-2.12194440e-4f)));
-  __m256 y = _mm256_set1_ps(1.9875691500e-4f);
-  y = _mm256_add_ps(_mm256_mul_ps(y, x), _mm256_set1_ps(1.3981999507e-3f));
-  y = _mm256_add_ps(_mm256_mul_ps(y, x), _mm256_set1_ps(8.3334519073e-3f));
-  y = _mm256_add_ps(_mm256_mul_ps(y, x), _mm256_set1_ps(4.1665795894e-2f));
-  y = _mm256_add_ps(_mm256_mul_ps(y, x), _mm256_set1_ps(1.6666665459e-1f));
-  y = _mm256_add_ps(_mm256_mul_ps(y, x), _mm256_set1_ps(5.0000001201e-1f));
-  y = _mm256_add_ps(_mm256_mul_ps(y, _mm256_mul_ps(x, x)), _mm256_add_ps(x, _mm256_set1_ps(1.0f)));
-  const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(fx), _mm256_set1_epi32(127)), 23);
-  return _mm256_andnot_ps(underflow, _mm256_mul_ps(y, _mm256_castsi256_ps(e)));
-}
-
-void softmax_row_f32(const float* p, size_t n, float max, float beta, double* sums) {
-  const __m256 m = _mm256_set1_ps(max), b = _mm256_set1_ps(beta);
-  __m256d s[2] = {_mm256_setzero_pd(), _mm256_setzero_pd()}, sx[2] = {s[0], s[0]};
-  __m256d idx = _mm256_set_pd(3.0, 2.0, 1.0, 0.0);
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m256 d = _mm256_sub_ps(_mm256_loadu_ps(p + i), m);
-    accumulate(exp_nonpositive(_mm256_mul_ps(b, d)), &idx, s, sx);
-  }
-  double w = hsum(_mm256_add_pd(s[0], s[1])), wx = hsum(_mm256_add_pd(sx[0], sx[1]));
-  for (; i < n; ++i) {
-    const float d = p[i] - max;
-    const double e = std::exp(beta * d);
-    w += e;
-    wx += e * static_cast<double>(i);
-  }
-  sums[0] += w;
-  sums[1] += wx;
-}
-
 uint8_t sweep_u8(const uint8_t* p, size_t n) {
   // Four independent accumulators keep four 32-byte loads in flight per iteration.
   __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
@@ -538,28 +438,10 @@ uint8_t sweep_u8(const uint8_t* p, size_t n) {
   return r;
 }
 
-}  // namespace
+#include "kernel_table.h"
 
-const Kernels kAvx2Kernels = {
-    .name = "avx2",
-    .onehot_f32 = onehot_f32,
-    .onehot_u8 = onehot_u8,
-    .argmax_f32 = argmax_f32,
-    .argmax_u8 = argmax_u8,
-    .sum_f32 = sum_f32,
-    .sum_u8 = sum_u8,
-    .relu_f32 = relu_f32,
-    .gauss_f32 = gauss_f32,
-    .max_scaled_f32 = max_scaled_f32,
-    .max_scaled_u8 = max_scaled_u8,
-    .conv_tile_f32 = conv_tile_f32,
-    .u8_to_f32 = u8_to_f32,
-    .fir_f32 = fir_f32,
-    .maxrows_f32 = maxrows_f32,
-    .peak_candidates_f32 = peak_candidates_f32,
-    .centroid_row_f32 = centroid_row_f32,
-    .softmax_row_f32 = softmax_row_f32,
-    .sweep_u8 = sweep_u8,
-};
+}  // namespace avx2
+
+const Kernels kAvx2Kernels = avx2::kTable;
 
 }  // namespace coordconv

@@ -3,13 +3,15 @@
 #include <immintrin.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
-#include "exp_approx.h"
 #include "kernels.h"
 
 namespace coordconv {
-namespace {
+namespace avx512 {
+
+constexpr const char* kName = "avx512";
 
 inline __mmask16 tail16(size_t left) {
   return static_cast<__mmask16>(left >= 16 ? 0xFFFFu : ((1u << left) - 1u));
@@ -18,21 +20,38 @@ inline __mmask64 tail64(size_t left) {
   return left >= 64 ? ~__mmask64(0) : ((__mmask64(1) << left) - 1);
 }
 
-// Asks for the cache lines 2 KiB ahead of a streaming scan. The hardware prefetchers stop at page
-// boundaries and the scans leave too few loads in flight to hide memory latency on their own, so
-// without this a plane-by-plane scan of a batch larger than the caches runs at about 0.7x of a
-// plain read of the same bytes (bench/: the roofline sweep); with it, at about 1.0x. A prefetch
-// never faults and changes no result, so it may run past the end of the plane.
-constexpr size_t kPrefetchBytes = 2048;
-inline void prefetch_ahead(const void* p, size_t lines) {
-  const char* c = static_cast<const char*>(p) + kPrefetchBytes;
-  for (size_t l = 0; l < lines; ++l) _mm_prefetch(c + 64 * l, _MM_HINT_T0);
+// --- The primitives exp_approx.h and simd_generic.h are written on.
+using F = __m512;
+using M = __mmask16;
+using D = __m512d;
+constexpr size_t kLanes = 16;
+inline F splat(float v) { return _mm512_set1_ps(v); }
+inline F add(F a, F b) { return _mm512_add_ps(a, b); }
+inline F sub(F a, F b) { return _mm512_sub_ps(a, b); }
+inline F mul(F a, F b) { return _mm512_mul_ps(a, b); }
+inline F neg(F v) { return _mm512_xor_ps(v, _mm512_set1_ps(-0.0f)); }
+inline M ge(F a, F b) { return _mm512_cmp_ps_mask(a, b, _CMP_GE_OQ); }
+inline F zero_unless(M m, F v) { return _mm512_maskz_mov_ps(m, v); }
+inline F pow2(F n) {
+  const __m512i e = _mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127));
+  return _mm512_castsi512_ps(_mm512_slli_epi32(e, 23));
 }
+inline F iota() { return _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15); }
+inline F load(const float* p) { return _mm512_loadu_ps(p); }
+inline F load_first(const float* p, size_t left) { return _mm512_maskz_loadu_ps(tail16(left), p); }
+inline void store_first(float* p, F v, size_t left) { _mm512_mask_storeu_ps(p, tail16(left), v); }
+inline M first(size_t left) { return tail16(left); }
+inline D splat_d(double v) { return _mm512_set1_pd(v); }
+inline D add(D a, D b) { return _mm512_add_pd(a, b); }
+inline D mul(D a, D b) { return _mm512_mul_pd(a, b); }
+inline D widen_lo(F v) { return _mm512_cvtps_pd(_mm512_castps512_ps256(v)); }
+inline D widen_hi(F v) {
+  return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+}
+inline D index_d() { return _mm512_set_pd(7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0, 0.0); }
+inline double reduce(D v) { return _mm512_reduce_add_pd(v); }
 
-inline void note_nonzero(uint64_t mask, size_t base, uint64_t* nonzero, uint64_t* first) {
-  if (*nonzero == 0) *first = base + static_cast<size_t>(__builtin_ctzll(mask));
-  *nonzero += static_cast<uint64_t>(__builtin_popcountll(mask));
-}
+#include "simd_generic.h"
 
 void onehot_f32(const float* p, size_t n, OneHotScan* out) {
   const __m512 zero = _mm512_setzero_ps();
@@ -182,41 +201,6 @@ void relu_f32(const float* in, float* out, size_t n) {
     // max returns its second operand (+0) for v <= 0 and for NaN; NaN lanes keep v.
     const __m512 r = _mm512_mask_mov_ps(_mm512_max_ps(v, zero), _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), v);
     _mm512_mask_storeu_ps(out + i, t, r);
-  }
-}
-
-// exp for x <= 0, lane by lane the operation sequence of exp_approx.h.
-inline __m512 exp_approx(__m512 x) {
-  using namespace expc;
-  const __mmask16 keep = _mm512_cmp_ps_mask(x, _mm512_set1_ps(kExpMin), _CMP_GE_OQ);
-  const __m512 t = _mm512_mul_ps(x, _mm512_set1_ps(kLog2e));
-  const __m512 n = _mm512_sub_ps(_mm512_add_ps(t, _mm512_set1_ps(kRound)), _mm512_set1_ps(kRound));
-  __m512 r = _mm512_sub_ps(x, _mm512_mul_ps(n, _mm512_set1_ps(kLn2Hi)));
-  r = _mm512_sub_ps(r, _mm512_mul_ps(n, _mm512_set1_ps(kLn2Lo)));
-  const __m512 z = _mm512_mul_ps(r, r);
-  __m512 y = _mm512_set1_ps(kP0);
-  y = _mm512_add_ps(_mm512_mul_ps(y, r), _mm512_set1_ps(kP1));
-  y = _mm512_add_ps(_mm512_mul_ps(y, r), _mm512_set1_ps(kP2));
-  y = _mm512_add_ps(_mm512_mul_ps(y, r), _mm512_set1_ps(kP3));
-  y = _mm512_add_ps(_mm512_mul_ps(y, r), _mm512_set1_ps(kP4));
-  y = _mm512_add_ps(_mm512_mul_ps(y, r), _mm512_set1_ps(kP5));
-  y = _mm512_add_ps(_mm512_mul_ps(y, z), r);
-  y = _mm512_add_ps(y, _mm512_set1_ps(1.0f));
-  // Lanes that flush are masked out before the conversion could see an out-of-range n.
-  const __m512i e = _mm512_maskz_add_epi32(keep, _mm512_cvtps_epi32(n), _mm512_set1_epi32(127));
-  const __m512 scale = _mm512_castsi512_ps(_mm512_slli_epi32(e, 23));
-  return _mm512_maskz_mul_ps(keep, y, scale);
-}
-
-void gauss_f32(float* out, size_t n, float offset, float scale) {
-  const __m512 iota = _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  const __m512 off = _mm512_set1_ps(offset), sc = _mm512_set1_ps(scale);
-  for (size_t i = 0; i < n; i += 16) {
-    // float(i) + lane is exact: sides stay below 2^24.
-    const __m512 idx = _mm512_add_ps(_mm512_set1_ps(static_cast<float>(i)), iota);
-    const __m512 u = _mm512_mul_ps(_mm512_add_ps(idx, off), sc);
-    const __m512 x = _mm512_xor_ps(_mm512_mul_ps(u, u), _mm512_set1_ps(-0.0f));  // -(u * u)
-    _mm512_mask_storeu_ps(out + i, tail16(n - i), exp_approx(x));
   }
 }
 
@@ -416,67 +400,6 @@ size_t peak_candidates_f32(const float* v, const float* pooled, size_t n, float 
   return count;
 }
 
-// Adds the 16 floats of w (and w times their indices) to the double sums; idx holds the indices
-// of the low 8 lanes and advances by 16.
-inline void accumulate(__m512 w, __m512d* idx, __m512d* s, __m512d* sx) {
-  const __m512d eight = _mm512_set1_pd(8.0);
-  const __m512d lo = _mm512_cvtps_pd(_mm512_castps512_ps256(w));
-  const __m512d hi = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(w), 1)));
-  const __m512d idx_hi = _mm512_add_pd(*idx, eight);
-  s[0] = _mm512_add_pd(s[0], lo);
-  s[1] = _mm512_add_pd(s[1], hi);
-  sx[0] = _mm512_add_pd(sx[0], _mm512_mul_pd(lo, *idx));
-  sx[1] = _mm512_add_pd(sx[1], _mm512_mul_pd(hi, idx_hi));
-  *idx = _mm512_add_pd(idx_hi, eight);
-}
-
-void centroid_row_f32(const float* p, size_t n, float cut, double* sums) {
-  const __m512 c = _mm512_set1_ps(cut);
-  __m512d s[2] = {_mm512_setzero_pd(), _mm512_setzero_pd()}, sx[2] = {s[0], s[0]};
-  __m512d idx = _mm512_set_pd(7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0, 0.0);
-  for (size_t i = 0; i < n; i += 16) {
-    const __mmask16 k = tail16(n - i);
-    const __m512 v = _mm512_maskz_loadu_ps(k, p + i);
-    accumulate(_mm512_maskz_mov_ps(_mm512_mask_cmp_ps_mask(k, v, c, _CMP_GE_OQ), v), &idx, s, sx);
-  }
-  sums[0] += _mm512_reduce_add_pd(_mm512_add_pd(s[0], s[1]));
-  sums[1] += _mm512_reduce_add_pd(_mm512_add_pd(sx[0], sx[1]));
-}
-
-// exp(x) for x <= 0 (Cephes' expf: range reduction by ln 2, degree-5 polynomial); 0 below -87.3.
-inline __m512 exp_nonpositive(__m512 x) {
-  const __m512 lo = _mm512_set1_ps(-87.33654f);
-  const __mmask16 keep = _mm512_cmp_ps_mask(x, lo, _CMP_GE_OQ);
-  x = _mm512_max_ps(x, lo);
-  const __m512 fx = _mm512_roundscale_ps(
-      _mm512_add_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)), _mm512_set1_ps(0.5f)),
-      _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-  x = _mm512_sub_ps(x, _mm512_mul_ps(fx, _mm512_set1_ps(0.693359375f)));
-  x = _mm512_sub_ps(x, _mm512_mul_ps(fx, _mm512_set1_ps(-2.12194440e-4f)));
-  __m512 y = _mm512_set1_ps(1.9875691500e-4f);
-  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.3981999507e-3f));
-  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(8.3334519073e-3f));
-  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(4.1665795894e-2f));
-  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.6666665459e-1f));
-  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(5.0000001201e-1f));
-  y = _mm512_add_ps(_mm512_mul_ps(y, _mm512_mul_ps(x, x)), _mm512_add_ps(x, _mm512_set1_ps(1.0f)));
-  const __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(fx), _mm512_set1_epi32(127)), 23);
-  return _mm512_maskz_mul_ps(keep, y, _mm512_castsi512_ps(e));
-}
-
-void softmax_row_f32(const float* p, size_t n, float max, float beta, double* sums) {
-  const __m512 m = _mm512_set1_ps(max), b = _mm512_set1_ps(beta);
-  __m512d s[2] = {_mm512_setzero_pd(), _mm512_setzero_pd()}, sx[2] = {s[0], s[0]};
-  __m512d idx = _mm512_set_pd(7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0, 0.0);
-  for (size_t i = 0; i < n; i += 16) {
-    const __mmask16 k = tail16(n - i);
-    const __m512 d = _mm512_sub_ps(_mm512_maskz_loadu_ps(k, p + i), m);
-    accumulate(_mm512_maskz_mov_ps(k, exp_nonpositive(_mm512_mul_ps(b, d))), &idx, s, sx);
-  }
-  sums[0] += _mm512_reduce_add_pd(_mm512_add_pd(s[0], s[1]));
-  sums[1] += _mm512_reduce_add_pd(_mm512_add_pd(sx[0], sx[1]));
-}
-
 uint8_t sweep_u8(const uint8_t* p, size_t n) {
   // Four independent accumulators keep four 64-byte loads in flight per iteration; the tail is
   // one masked load, so no byte past n is touched.
@@ -499,28 +422,10 @@ uint8_t sweep_u8(const uint8_t* p, size_t n) {
   return static_cast<uint8_t>(_mm_cvtsi128_si32(q));
 }
 
-}  // namespace
+#include "kernel_table.h"
 
-const Kernels kAvx512Kernels = {
-    .name = "avx512",
-    .onehot_f32 = onehot_f32,
-    .onehot_u8 = onehot_u8,
-    .argmax_f32 = argmax_f32,
-    .argmax_u8 = argmax_u8,
-    .sum_f32 = sum_f32,
-    .sum_u8 = sum_u8,
-    .relu_f32 = relu_f32,
-    .gauss_f32 = gauss_f32,
-    .max_scaled_f32 = max_scaled_f32,
-    .max_scaled_u8 = max_scaled_u8,
-    .conv_tile_f32 = conv_tile_f32,
-    .u8_to_f32 = u8_to_f32,
-    .fir_f32 = fir_f32,
-    .maxrows_f32 = maxrows_f32,
-    .peak_candidates_f32 = peak_candidates_f32,
-    .centroid_row_f32 = centroid_row_f32,
-    .softmax_row_f32 = softmax_row_f32,
-    .sweep_u8 = sweep_u8,
-};
+}  // namespace avx512
+
+const Kernels kAvx512Kernels = avx512::kTable;
 
 }  // namespace coordconv
