@@ -7,7 +7,6 @@
 #include <new>
 #include <vector>
 
-#include "checked.h"
 #include "fp_env.h"
 
 namespace coordconv {
@@ -214,19 +213,12 @@ void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
 
 std::string check_decode_request(const DecodeRequest& req) {
   const PlaneBatch& in = req.input;
-  if (!in.data && in.planes != 0) return "input data is null";
-  if (in.height == 0 || in.width == 0) return "plane height and width must be positive";
-  if (in.height > kMaxSide || in.width > kMaxSide) return "plane height or width exceeds 2^24";
-  size_t total;
-  if (!checked_mul3(in.planes, in.height, in.width, &total) ||
-      !checked_mul(total, in.element_bytes(), &total)) {
-    return "input size overflows";
-  }
+  if (std::string problem = check_plane_batch(in); !problem.empty()) return problem;
   if (in.planes != 0 && (!req.coords || !req.scores || !req.valid)) return "output buffers are null";
   if (req.threads == 0) return "threads must be positive";
   const DecodeParams& p = req.params;
   if (req.method == DecodeMethod::kDark) {
-    if (p.kernel < 1 || p.kernel > kMaxKernel || p.kernel % 2 == 0) return "kernel must be odd, 1 to 255";
+    if (!is_odd_size(p.kernel)) return odd_size_rule("kernel");
     if (!std::isfinite(p.sigma) || !(p.sigma > 0)) return "sigma must be finite and positive";
   }
   if (req.method == DecodeMethod::kCentroid && !(p.threshold >= 0 && p.threshold <= 1)) {
