@@ -19,6 +19,7 @@ using F = float32x4_t;
 using M = uint32x4_t;  // all-ones or all-zero lanes
 using D = float64x2_t;
 constexpr size_t kLanes = 4;
+constexpr size_t kConvRows = 8;
 inline F splat(float v) { return vdupq_n_f32(v); }
 inline F add(F a, F b) { return vaddq_f32(a, b); }
 inline F sub(F a, F b) { return vsubq_f32(a, b); }
@@ -34,21 +35,36 @@ inline F iota() {
   return vld1q_f32(lanes);
 }
 inline F load(const float* p) { return vld1q_f32(p); }
+inline void store(float* p, F v) { vst1q_f32(p, v); }
+// Lane by lane, in registers (a copy through a stack buffer costs a round trip per call).
 inline F load_first(const float* p, size_t left) {
   if (left >= kLanes) return vld1q_f32(p);
-  float tmp[4] = {0, 0, 0, 0};
-  for (size_t j = 0; j < left; ++j) tmp[j] = p[j];
-  return vld1q_f32(tmp);
+  F v = vdupq_n_f32(0.0f);
+  if (left > 0) v = vsetq_lane_f32(p[0], v, 0);
+  if (left > 1) v = vsetq_lane_f32(p[1], v, 1);
+  if (left > 2) v = vsetq_lane_f32(p[2], v, 2);
+  return v;
 }
 inline void store_first(float* p, F v, size_t left) {
   if (left >= kLanes) return vst1q_f32(p, v);
-  float tmp[4];
-  vst1q_f32(tmp, v);
-  for (size_t j = 0; j < left; ++j) p[j] = tmp[j];
+  if (left > 0) vst1q_lane_f32(p, v, 0);
+  if (left > 1) vst1q_lane_f32(p + 1, v, 1);
+  if (left > 2) vst1q_lane_f32(p + 2, v, 2);
 }
 inline M first(size_t left) {
   const uint32_t lanes[4] = {0, 1, 2, 3};
   return vcltq_u32(vld1q_u32(lanes), vdupq_n_u32(static_cast<uint32_t>(left < kLanes ? left : kLanes)));
+}
+inline F fmadd(F a, F b, F c) { return vfmaq_f32(c, a, b); }
+inline F max(F a, F b) { return vmaxq_f32(a, b); }
+inline F greater_or(F v, F m) { return vbslq_f32(vcgtq_f32(v, m), v, m); }
+inline M eq(F a, F b) { return vceqq_f32(a, b); }
+inline M is_nan(F v) { return vmvnq_u32(vceqq_f32(v, v)); }
+inline M both(M a, M b) { return vandq_u32(a, b); }
+inline F select(M m, F a, F b) { return vbslq_f32(m, a, b); }
+inline uint32_t bits(M m) {
+  const uint32_t weights[4] = {1, 2, 4, 8};
+  return vaddvq_u32(vandq_u32(m, vld1q_u32(weights)));
 }
 inline D splat_d(double v) { return vdupq_n_f64(v); }
 inline D add(D a, D b) { return vaddq_f64(a, b); }
@@ -142,21 +158,6 @@ ArgMax argmax_u8(const uint8_t* p, size_t n) {
   return ArgMax{static_cast<float>(best), 0, true};  // unreachable
 }
 
-double sum_f32(const float* p, size_t n) {
-  float64x2_t s0 = vdupq_n_f64(0.0), s1 = s0, s2 = s0, s3 = s0;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const float32x4_t a = vld1q_f32(p + i), b = vld1q_f32(p + i + 4);
-    s0 = vaddq_f64(s0, vcvt_f64_f32(vget_low_f32(a)));
-    s1 = vaddq_f64(s1, vcvt_high_f64_f32(a));
-    s2 = vaddq_f64(s2, vcvt_f64_f32(vget_low_f32(b)));
-    s3 = vaddq_f64(s3, vcvt_high_f64_f32(b));
-  }
-  double total = vaddvq_f64(vaddq_f64(vaddq_f64(s0, s1), vaddq_f64(s2, s3)));
-  for (; i < n; ++i) total += p[i];
-  return total;
-}
-
 double sum_u8(const uint8_t* p, size_t n) {
   uint64x2_t s = vdupq_n_u64(0);
   size_t i = 0;
@@ -164,21 +165,6 @@ double sum_u8(const uint8_t* p, size_t n) {
   uint64_t total = vaddvq_u64(s);
   for (; i < n; ++i) total += p[i];
   return static_cast<double>(total);
-}
-
-void relu_f32(const float* in, float* out, size_t n) {
-  const float32x4_t zero = vdupq_n_f32(0.0f);
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const float32x4_t v = vld1q_f32(in + i);
-    // FMAX gives +0 for -0; NaN lanes keep v itself, bit for bit, as the scalar path does.
-    const uint32x4_t is_number = vceqq_f32(v, v);
-    vst1q_f32(out + i, vbslq_f32(is_number, vmaxq_f32(v, zero), v));
-  }
-  for (; i < n; ++i) {
-    const float v = in[i];
-    out[i] = (v <= 0.0f) ? 0.0f : v;
-  }
 }
 
 void u8_to_f32(const uint8_t* in, float* out, size_t n) {
@@ -194,84 +180,6 @@ void u8_to_f32(const uint8_t* in, float* out, size_t n) {
   for (; i < n; ++i) out[i] = static_cast<float>(in[i]);
 }
 
-void fir_f32(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n) {
-  // vfmaq_f32 is a fused multiply-add (one rounding), as std::fma in the scalar kernel.
-  size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0, a2 = a0, a3 = a0;
-    for (size_t t = 0; t < ntaps; ++t) {
-      const float32x4_t w = vdupq_n_f32(taps[t]);
-      const float* p = src[t] + i;
-      a0 = vfmaq_f32(a0, w, vld1q_f32(p));
-      a1 = vfmaq_f32(a1, w, vld1q_f32(p + 4));
-      a2 = vfmaq_f32(a2, w, vld1q_f32(p + 8));
-      a3 = vfmaq_f32(a3, w, vld1q_f32(p + 12));
-    }
-    vst1q_f32(out + i, a0);
-    vst1q_f32(out + i + 4, a1);
-    vst1q_f32(out + i + 8, a2);
-    vst1q_f32(out + i + 12, a3);
-  }
-  for (; i + 4 <= n; i += 4) {
-    float32x4_t a0 = vdupq_n_f32(0.0f);
-    for (size_t t = 0; t < ntaps; ++t) a0 = vfmaq_f32(a0, vdupq_n_f32(taps[t]), vld1q_f32(src[t] + i));
-    vst1q_f32(out + i, a0);
-  }
-  for (; i < n; ++i) {
-    float acc = 0.0f;
-    for (size_t t = 0; t < ntaps; ++t) acc = std::fma(taps[t], src[t][i], acc);
-    out[i] = acc;
-  }
-}
-
-void maxrows_f32(const float* const* src, size_t nsrc, float* out, size_t n) {
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    float32x4_t m = vld1q_f32(src[0] + i);
-    for (size_t t = 1; t < nsrc; ++t) {
-      const float32x4_t v = vld1q_f32(src[t] + i);
-      m = vbslq_f32(vcgtq_f32(v, m), v, m);  // the scalar rule: replace only when greater
-    }
-    vst1q_f32(out + i, m);
-  }
-  for (; i < n; ++i) {
-    float m = src[0][i];
-    for (size_t t = 1; t < nsrc; ++t) m = src[t][i] > m ? src[t][i] : m;
-    out[i] = m;
-  }
-}
-
-size_t peak_candidates_f32(const float* v, const float* pooled, size_t n, float threshold,
-                           uint32_t* idx) {
-  const float32x4_t thr = vdupq_n_f32(threshold);
-  size_t count = 0;
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const float32x4_t a = vld1q_f32(v + i);
-    const uint32x4_t hit = vandq_u32(vceqq_f32(a, vld1q_f32(pooled + i)), vcgeq_f32(a, thr));
-    if (vmaxvq_u32(hit) == 0) continue;
-    uint32_t lanes[4];
-    vst1q_u32(lanes, hit);
-    for (size_t j = 0; j < 4; ++j) {
-      if (lanes[j]) idx[count++] = static_cast<uint32_t>(i + j);
-    }
-  }
-  for (; i < n; ++i) {
-    if (v[i] == pooled[i] && v[i] >= threshold) idx[count++] = static_cast<uint32_t>(i);
-  }
-  return count;
-}
-
-void max_scaled_f32(float* out, const float* g, float s, size_t n) {
-  const float32x4_t vs = vdupq_n_f32(s);
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) vst1q_f32(out + i, vmaxq_f32(vld1q_f32(out + i), vmulq_f32(vs, vld1q_f32(g + i))));
-  for (; i < n; ++i) {
-    const float v = s * g[i];
-    out[i] = out[i] < v ? v : out[i];
-  }
-}
-
 void max_scaled_u8(uint8_t* out, const float* g, float s, size_t n) {
   const float32x4_t vs = vdupq_n_f32(s), half = vdupq_n_f32(0.5f);
   size_t i = 0;
@@ -285,55 +193,6 @@ void max_scaled_u8(uint8_t* out, const float* g, float s, size_t n) {
     const float q = s * g[i] + 0.5f;
     const uint8_t v = static_cast<uint8_t>(static_cast<int32_t>(q));
     out[i] = out[i] > v ? out[i] : v;
-  }
-}
-
-// OB output channels by two vectors (8 columns), fused multiply-adds (vfmaq_f32, as std::fma).
-template <size_t OB>
-void conv_block(const ConvTile& t, size_t o0, size_t x) {
-  float32x4_t a0[OB], a1[OB];
-  for (size_t j = 0; j < OB; ++j) a0[j] = a1[j] = vdupq_n_f32(t.bias ? t.bias[o0 + j] : 0.0f);
-  const float* w = t.weight + o0 * t.taps;
-  for (size_t k = 0; k < t.taps; ++k) {
-    const float32x4_t v0 = vld1q_f32(t.src[k] + x), v1 = vld1q_f32(t.src[k] + x + 4);
-    for (size_t j = 0; j < OB; ++j) {
-      const float32x4_t wj = vdupq_n_f32(w[j * t.taps + k]);
-      a0[j] = vfmaq_f32(a0[j], wj, v0);
-      a1[j] = vfmaq_f32(a1[j], wj, v1);
-    }
-  }
-  const float32x4_t zero = vdupq_n_f32(0.0f);
-  for (size_t j = 0; j < OB; ++j) {
-    float32x4_t r0 = a0[j], r1 = a1[j];
-    if (t.relu) {
-      // v <= 0 becomes +0; NaN fails the comparison and passes through, as in the scalar path.
-      r0 = vbslq_f32(vcleq_f32(r0, zero), zero, r0);
-      r1 = vbslq_f32(vcleq_f32(r1, zero), zero, r1);
-    }
-    float* out = t.out + (o0 + j) * t.out_stride + x;
-    vst1q_f32(out, r0);
-    vst1q_f32(out + 4, r1);
-  }
-}
-
-void conv_tile_f32(const ConvTile& t) {
-  size_t x = 0;
-  for (; x + 8 <= t.n; x += 8) {
-    size_t o = 0;
-    for (; o + 8 <= t.out_channels; o += 8) conv_block<8>(t, o, x);
-    if (o + 4 <= t.out_channels) conv_block<4>(t, o, x), o += 4;
-    if (o + 2 <= t.out_channels) conv_block<2>(t, o, x), o += 2;
-    if (o < t.out_channels) conv_block<1>(t, o, x);
-  }
-  // The last columns, as the scalar path computes them.
-  for (size_t o = 0; o < t.out_channels && x < t.n; ++o) {
-    const float* w = t.weight + o * t.taps;
-    float* out = t.out + o * t.out_stride;
-    for (size_t c = x; c < t.n; ++c) {
-      float acc = t.bias ? t.bias[o] : 0.0f;
-      for (size_t k = 0; k < t.taps; ++k) acc = std::fma(w[k], t.src[k][c], acc);
-      out[c] = (t.relu && acc <= 0.0f) ? 0.0f : acc;
-    }
   }
 }
 
