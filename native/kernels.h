@@ -49,7 +49,7 @@ template <typename Fn>
 class Required {
  public:
   constexpr Required(Fn* fn) : fn_(fn) {}  // implicit, so that a table reads `.entry = function`
-  Required(decltype(nullptr)) = delete;
+  Required(std::nullptr_t) = delete;
   constexpr operator Fn*() const { return fn_; }
 
  private:
@@ -79,15 +79,18 @@ struct Kernels {
 
   // --- Decoder kernels. Integer-valued results and fir_f32 are bit-identical on every path.
   // centroid_row_f32 and softmax_row_f32 weigh every element bit-identically on every path
-  // (softmax through exp_approx.h's exp everywhere, scalar included), but add the weights into
-  // their double sums in a different order per path (scalar one by one; SIMD in one partial sum
-  // per lane, reduced at the end of the row), so the sums, and the coordinates divided out of
-  // them, agree within 1e-6 relative, not bit for bit.
+  // (softmax through exp_approx.h's exp everywhere, scalar included) but add the weights into
+  // their double sums in a different order per path: scalar one by one, SIMD in one partial sum
+  // per lane (kLanes of them: 4 NEON, 8 AVX2, 16 AVX-512) reduced at the end of the row. Two
+  // orders of n additions differ by up to about n * 2^-53 relative, so the sums are not
+  // bit-identical (about half of the rows differ in the last bits); the float coordinates
+  // sx / sum usually are, but not whenever the quotient lies that close to a float rounding
+  // boundary. Hence the tests compare these within 1e-6 relative (native) and 1e-5 / 1e-4 px.
   // out[i] = float(in[i]).
   Required<void(const uint8_t* in, float* out, size_t n)> u8_to_f32;
   // out[i] = sum over t of taps[t] * src[t][i]: acc = fma(taps[t], src[t][i], acc) from +0 in the
   // order t = 0..ntaps-1. Fused on every path (std::fma, correctly rounded, in scalar; FMA
-  // instructions in AVX2/AVX-512), so the paths agree bit for bit and the blur needs half the
+  // instructions on AVX2, AVX-512 and NEON), so the paths agree bit for bit and the blur needs half the
   // floating-point operations. One kernel does both passes of a separable filter: src[t] = row + t
   // along rows, src[t] = the row t rows further down the plane.
   Required<void(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n)> fir_f32;

@@ -21,7 +21,9 @@
 //   store_first(p, F, left)     writes the first min(left, kLanes) lanes
 //   first(left) -> M            true in the first min(left, kLanes) lanes
 //   fmadd(a, b, c) -> F         a * b + c, fused (one rounding, as std::fma)
-//   max(a, b) -> F              the ISA's max instruction (callers keep to finite values >= 0)
+//   max(a, b) -> F              the ISA's max instruction: alike on every ISA for non-NaN lanes
+//                               but max(+0, -0) (x86 -0, NEON +0), which no caller asks: relu's b
+//                               is +0, max_scaled_f32's values are >= +0
 //   greater_or(v, m) -> F       v > m ? v : m, lane by lane (the scalar rule: ties and NaN keep m)
 //   eq(F, F), is_nan(F) -> M;  both(M, M) -> M (and);  select(M, a, b) -> F (a where the mask)
 //   bits(M) -> uint32_t         bit j set when lane j of the mask is
@@ -261,7 +263,7 @@ inline void centroid_row_f32(const float* p, size_t n, float cut, double* sums) 
   weighted_sums(p, n, [c](F v) { return zero_unless(ge(v, c), v); }, sums);
 }
 
-inline void softmax_row_f32(const float* p, size_t n, float max, float beta, double* sums) {
-  const F m = splat(max), b = splat(beta);
+inline void softmax_row_f32(const float* p, size_t n, float top, float beta, double* sums) {
+  const F m = splat(top), b = splat(beta);
   weighted_sums(p, n, [m, b](F v) { return exp_approx(mul(b, sub(v, m))); }, sums);
 }
