@@ -1,6 +1,7 @@
 // libFuzzer target over native/: the fuzz bytes become one request (which entry point, dtype,
 // sizes, alignment, values); every SIMD path this CPU runs computes it and must agree with the
-// scalar reference, as kernels.h documents (bit for bit, sum_f32 within 1e-12 relative). Buffers
+// scalar reference, as kernels.h documents (bit for bit; the double sums of sum_f32 within 1e-12
+// relative, of centroid_row_f32 and softmax_row_f32 within 1e-6). Buffers
 // are heap blocks of exactly the request's size, so ASan sees any read or write past an end.
 // Sizes are bounded so one input runs in microseconds; the request checkers get unbounded sizes.
 #include <cmath>
@@ -187,13 +188,23 @@ void fuzz_elementwise(Reader& in, size_t n, size_t misalign, uint8_t mode) {
   }
 }
 
+// Every field of a decode request, as lib/ sends it: the native structs carry no defaults.
+void set_argmax(DecodeRequest* r, size_t threads) {
+  r->method = DecodeMethod::kArgmax;
+  r->params.kernel = 11;
+  r->params.sigma = 2.0;
+  r->params.threshold = 0.5;
+  r->params.beta = 1.0;
+  r->threads = threads;
+}
+
 void fuzz_decode(Reader& in, uint8_t mode, bool u8) {
   DecodeRequest r;
   r.input.dtype = u8 ? DType::kUint8 : DType::kFloat32;
   r.input.planes = 1 + in.u8() % 4;
   r.input.height = 1 + in.u8() % 48;
   r.input.width = 1 + in.u8() % 150;
-  r.threads = 1 + in.u8() % 3;
+  set_argmax(&r, 1 + in.u8() % 3);
   const size_t n = r.input.planes * r.input.height * r.input.width;
   const size_t misalign = in.u8() % 4;
   Block<float> f(u8 ? 0 : n, misalign);
@@ -293,7 +304,7 @@ void fuzz_checks(Reader& in) {
   d.input.height = in.u64() >> (in.u8() % 64);
   d.input.width = in.u64() >> (in.u8() % 64);
   d.input.dtype = (in.u8() & 1) ? DType::kUint8 : DType::kFloat32;
-  d.threads = in.u8();
+  set_argmax(&d, in.u8());
   d.coords = d.scores = reinterpret_cast<float*>(16);
   d.valid = reinterpret_cast<uint8_t*>(16);
   if (check_decode_request(d).empty()) {

@@ -7,11 +7,7 @@
 #include <new>
 #include <vector>
 
-#include "checked.h"
-
-#if defined(__x86_64__) || defined(_M_X64)
-#include <xmmintrin.h>
-#endif
+#include "fp_env.h"
 
 namespace coordconv {
 namespace {
@@ -59,25 +55,6 @@ Scratch make_scratch(const DecodeRequest& req) {
   return s;
 }
 
-// While alive, subnormal floats read as zero and results that would be subnormal are zero
-// (MXCSR FTZ + DAZ) on this thread; the previous mode comes back at the end of the scope. Every
-// SIMD path and the scalar one run on SSE/AVX units under the same MXCSR, so they stay identical.
-// Subnormal arithmetic costs ~100 cycles an operation, and a Gaussian heatmap's tails are full
-// of subnormals (exp(-x^2 / 8) for x of 26 to 29 pixels).
-class FlushSubnormals {
-#if defined(__x86_64__) || defined(_M_X64)
- public:
-  FlushSubnormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | 0x8040u); }
-  ~FlushSubnormals() { _mm_setcsr(saved_); }
-
- private:
-  unsigned saved_;
-#else
- public:
-  FlushSubnormals() {}  // other CPUs: IEEE subnormals, slower, answers alike up to 1e-38
-#endif
-};
-
 // Separable Gaussian blur with zero padding: the plane is treated as if surrounded by zeros,
 // as DARK does by padding (kernel - 1) / 2 zeros before OpenCV's GaussianBlur. Each pass is one
 // fir_f32 call over the whole plane laid out with row stride S, so the SIMD kernels see thousands
@@ -85,7 +62,7 @@ class FlushSubnormals {
 // are computed, then zeroed. Returns the row stride of s.blurred.
 size_t blur(const Kernels& k, const float* in, size_t height, size_t width, const float* taps,
             size_t kernel, Scratch& s) {
-  const FlushSubnormals flush;
+  const FlushSubnormals flush;  // a Gaussian's tails are full of subnormals, ~100 cycles each
   const size_t r = kernel / 2, stride = width + kernel - 1;
   for (size_t y = 0; y < height; ++y) {
     std::memcpy(s.padded.data() + y * stride + r, in + y * width, width * sizeof(float));
@@ -236,19 +213,12 @@ void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
 
 std::string check_decode_request(const DecodeRequest& req) {
   const PlaneBatch& in = req.input;
-  if (!in.data && in.planes != 0) return "input data is null";
-  if (in.height == 0 || in.width == 0) return "plane height and width must be positive";
-  if (in.height > kMaxSide || in.width > kMaxSide) return "plane height or width exceeds 2^24";
-  size_t total;
-  if (!checked_mul3(in.planes, in.height, in.width, &total) ||
-      !checked_mul(total, in.element_bytes(), &total)) {
-    return "input size overflows";
-  }
+  if (std::string problem = check_plane_batch(in); !problem.empty()) return problem;
   if (in.planes != 0 && (!req.coords || !req.scores || !req.valid)) return "output buffers are null";
   if (req.threads == 0) return "threads must be positive";
   const DecodeParams& p = req.params;
   if (req.method == DecodeMethod::kDark) {
-    if (p.kernel < 1 || p.kernel > kMaxKernel || p.kernel % 2 == 0) return "kernel must be odd, 1 to 255";
+    if (!is_odd_size(p.kernel)) return odd_size_rule("kernel");
     if (!std::isfinite(p.sigma) || !(p.sigma > 0)) return "sigma must be finite and positive";
   }
   if (req.method == DecodeMethod::kCentroid && !(p.threshold >= 0 && p.threshold <= 1)) {

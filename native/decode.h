@@ -6,6 +6,7 @@
 #include <string>
 
 #include "kernels.h"
+#include "engine_limits.h"
 #include "planes.h"
 #include "thread_pool.h"
 
@@ -17,21 +18,20 @@ namespace coordconv {
 // softmax(beta * h). kExact: the hand-built CoordConv decoder for one-hot planes.
 enum class DecodeMethod { kExact, kArgmax, kQuarter, kDark, kCentroid, kSoftargmax };
 
-// Largest Gaussian kernel ('dark') and max-pool window ('peaks') accepted.
-constexpr size_t kMaxKernel = 255;
-
+// No defaults: lib/ owns them and sends every field. The initial values are the unset ones, which
+// check_decode_request rejects for the method that reads them.
 struct DecodeParams {
-  size_t kernel = 11;      // dark: odd, 1..kMaxKernel
-  double sigma = 2.0;      // dark: finite, > 0
-  double threshold = 0.5;  // centroid: 0..1
-  double beta = 1.0;       // softargmax: finite, > 0
+  size_t kernel = 0;          // dark: odd, 1..kMaxKernel
+  double sigma = kUnset;      // dark: finite, > 0
+  double threshold = kUnset;  // centroid: 0..1
+  double beta = kUnset;       // softargmax: finite, > 0
 };
 
 struct DecodeRequest {
   PlaneBatch input;
   DecodeMethod method = DecodeMethod::kArgmax;
   DecodeParams params;
-  size_t threads = 1;
+  size_t threads = 0;  // >= 1
   float* coords = nullptr;   // planes * 2 (x, y)
   float* scores = nullptr;   // planes
   uint8_t* valid = nullptr;  // planes

@@ -1,8 +1,9 @@
 // Flush-to-zero for the duration of a scope, on the calling thread: float32 results below 2^-126
-// become +-0 (FTZ) and such inputs read as zero (DAZ). Subnormal arithmetic costs a microcode
-// assist of ~100 cycles per operation on x86; the encoder's gaussian tails would otherwise hit it
-// for most pixels. Every SIMD path and the scalar path run under the same mode, so they agree.
-// x86-64: MXCSR FTZ and DAZ; AArch64: FPCR.FZ.
+// become +-0 (FTZ) and such inputs read as zero (DAZ). The one subnormal policy of the engine,
+// on every CPU: the encoder's Gaussian tails and the DARK blur (decode.cc) run under it.
+// Subnormal arithmetic costs a microcode assist of ~100 cycles per operation on x86; a Gaussian's
+// tails would otherwise hit it for most pixels. Every SIMD path and the scalar path run under the
+// same mode, so they agree. x86-64: MXCSR FTZ and DAZ; AArch64: FPCR.FZ.
 #pragma once
 
 #if defined(__x86_64__) || defined(_M_X64)

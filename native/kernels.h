@@ -1,6 +1,7 @@
 // The per-ISA kernel table. Every entry has a scalar reference in kernels_scalar.cc; the SIMD
-// translation units fill the same table and must return bit-identical results, except sum_f32,
-// whose double-precision accumulation order differs (relative difference below 1e-12).
+// translation units fill the same table (kernel_table.h, written once) and must return
+// bit-identical results, except the double sums of sum_f32, centroid_row_f32 and
+// softmax_row_f32, whose accumulation order differs per path (see each entry).
 #pragma once
 
 #include <cstddef>
@@ -22,7 +23,7 @@ struct ArgMax {
   bool finite;     // every element was finite
 };
 
-// One tile of a direct convolution (issue 4: the conv2d / coordConv2d engine). For each output
+// One tile of a direct convolution (the conv2d / coordConv2d engine). For each output
 // channel o < out_channels and column x < n:
 //   out[o * out_stride + x] = relu?( bias[o] + sum over t < taps, in order, of weight[o * taps + t] * src[t][x] )
 // accumulated as acc = fma(w, v, acc): one rounding per tap (std::fma on the scalar path, the FMA
@@ -40,52 +41,74 @@ struct ConvTile {
   bool relu;
 };
 
-struct Kernels {
-  const char* name;
-  void (*onehot_f32)(const float* p, size_t n, OneHotScan* out);
-  void (*onehot_u8)(const uint8_t* p, size_t n, OneHotScan* out);
-  ArgMax (*argmax_f32)(const float* p, size_t n);
-  ArgMax (*argmax_u8)(const uint8_t* p, size_t n);
-  double (*sum_f32)(const float* p, size_t n);
-  double (*sum_u8)(const uint8_t* p, size_t n);
-  // out[i] = in[i] > 0 ? in[i] : +0, NaN propagates.
-  void (*relu_f32)(const float* in, float* out, size_t n);
-  // Encoder and CoordConv kernels (issue 4).
-  // out[i] = exp_approx(-(u * u)) with u = (float(i) + offset) * scale, where exp_approx is the
-  // fixed polynomial exp of kernels_common.h (results below 2^-126 flush to +0).
-  void (*gauss_f32)(float* out, size_t n, float offset, float scale);
-  // out[i] = max(out[i], s * g[i]); g and s finite and >= 0.
-  void (*max_scaled_f32)(float* out, const float* g, float s, size_t n);
-  // out[i] = max(out[i], u8(floor(s * g[i] + 0.5f))), the sum rounded to float first; s*g in [0, 255].
-  void (*max_scaled_u8)(uint8_t* out, const float* g, float s, size_t n);
-  void (*conv_tile_f32)(const ConvTile& tile);
+// One entry of the table: a function the table must give. It has no default constructor and
+// refuses nullptr, so a table that leaves an entry out does not compile, on every compiler (a
+// plain pointer member would be zero-filled with at most a warning, and crash at its first
+// call). A call k.entry(args) goes through the conversion to the function pointer.
+template <typename Fn>
+class Required {
+ public:
+  constexpr Required(Fn* fn) : fn_(fn) {}  // implicit, so that a table reads `.entry = function`
+  Required(std::nullptr_t) = delete;
+  constexpr operator Fn*() const { return fn_; }
 
-  // --- Decoder kernels (issue 3). Integer-valued results and fir_f32 are bit-identical on every
-  // path; centroid_row_f32 and softmax_row_f32 sum in double in a different order per path and
-  // softmax uses each path's own exp (scalar: std::exp), so they agree within 1e-6 relative.
+ private:
+  Fn* fn_;
+};
+
+struct Kernels {
+  const char* name;  // never null: kernel_table.h checks it at compile time
+  Required<void(const float* p, size_t n, OneHotScan* out)> onehot_f32;
+  Required<void(const uint8_t* p, size_t n, OneHotScan* out)> onehot_u8;
+  Required<ArgMax(const float* p, size_t n)> argmax_f32;
+  Required<ArgMax(const uint8_t* p, size_t n)> argmax_u8;
+  // The sum in double; the SIMD paths add in another order (relative difference below 1e-12).
+  Required<double(const float* p, size_t n)> sum_f32;
+  Required<double(const uint8_t* p, size_t n)> sum_u8;
+  // out[i] = in[i] > 0 ? in[i] : +0, NaN propagates.
+  Required<void(const float* in, float* out, size_t n)> relu_f32;
+  // Encoder and CoordConv kernels.
+  // out[i] = exp_approx(-(u * u)) with u = (float(i) + offset) * scale, where exp_approx is the
+  // fixed polynomial exp of exp_approx.h (x < -87 gives +0).
+  Required<void(float* out, size_t n, float offset, float scale)> gauss_f32;
+  // out[i] = max(out[i], s * g[i]); g and s finite and >= 0.
+  Required<void(float* out, const float* g, float s, size_t n)> max_scaled_f32;
+  // out[i] = max(out[i], u8(floor(s * g[i] + 0.5f))), the sum rounded to float first; s*g in [0, 255].
+  Required<void(uint8_t* out, const float* g, float s, size_t n)> max_scaled_u8;
+  Required<void(const ConvTile& tile)> conv_tile_f32;
+
+  // --- Decoder kernels. Integer-valued results and fir_f32 are bit-identical on every path.
+  // centroid_row_f32 and softmax_row_f32 weigh every element bit-identically on every path
+  // (softmax through exp_approx.h's exp everywhere, scalar included) but add the weights into
+  // their double sums in a different order per path: scalar one by one, SIMD in one partial sum
+  // per lane (kLanes of them: 4 NEON, 8 AVX2, 16 AVX-512) reduced at the end of the row. Two
+  // orders of n additions differ by up to about n * 2^-53 relative, so the sums are not
+  // bit-identical (about half of the rows differ in the last bits); the float coordinates
+  // sx / sum usually are, but not whenever the quotient lies that close to a float rounding
+  // boundary. Hence the tests compare these within 1e-6 relative (native) and 1e-5 / 1e-4 px.
   // out[i] = float(in[i]).
-  void (*u8_to_f32)(const uint8_t* in, float* out, size_t n);
+  Required<void(const uint8_t* in, float* out, size_t n)> u8_to_f32;
   // out[i] = sum over t of taps[t] * src[t][i]: acc = fma(taps[t], src[t][i], acc) from +0 in the
   // order t = 0..ntaps-1. Fused on every path (std::fma, correctly rounded, in scalar; FMA
-  // instructions in AVX2/AVX-512), so the paths agree bit for bit and the blur needs half the
+  // instructions on AVX2, AVX-512 and NEON), so the paths agree bit for bit and the blur needs half the
   // floating-point operations. One kernel does both passes of a separable filter: src[t] = row + t
   // along rows, src[t] = the row t rows further down the plane.
-  void (*fir_f32)(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n);
+  Required<void(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n)> fir_f32;
   // out[i] = max over t of src[t][i] (nsrc >= 1; inputs are finite or -inf).
-  void (*maxrows_f32)(const float* const* src, size_t nsrc, float* out, size_t n);
+  Required<void(const float* const* src, size_t nsrc, float* out, size_t n)> maxrows_f32;
   // Writes, in ascending order, every i with v[i] == pooled[i] and v[i] >= threshold into idx;
   // returns how many. idx has room for n entries.
-  size_t (*peak_candidates_f32)(const float* v, const float* pooled, size_t n, float threshold,
-                                uint32_t* idx);
+  Required<size_t(const float* v, const float* pooled, size_t n, float threshold, uint32_t* idx)>
+      peak_candidates_f32;
   // Over i with p[i] >= cut: sums[0] += p[i], sums[1] += p[i] * i (in double).
-  void (*centroid_row_f32)(const float* p, size_t n, float cut, double* sums);
-  // With e[i] = exp(beta * (p[i] - max)) computed in float: sums[0] += e[i], sums[1] += e[i] * i
-  // (in double). p[i] <= max, all finite.
-  void (*softmax_row_f32)(const float* p, size_t n, float max, float beta, double* sums);
+  Required<void(const float* p, size_t n, float cut, double* sums)> centroid_row_f32;
+  // With e[i] = exp_approx(beta * (p[i] - max)) computed in float: sums[0] += e[i],
+  // sums[1] += e[i] * i (in double). p[i] <= max, all finite.
+  Required<void(const float* p, size_t n, float max, float beta, double* sums)> softmax_row_f32;
 
   // The bitwise OR of n bytes, each read once: a read-only pass with no other work, which the
   // benchmark times as the memory roofline for the decoders. Internal (bench/ only).
-  uint8_t (*sweep_u8)(const uint8_t* p, size_t n);
+  Required<uint8_t(const uint8_t* p, size_t n)> sweep_u8;
 };
 
 extern const Kernels kScalarKernels;

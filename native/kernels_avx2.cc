@@ -3,29 +3,66 @@
 #include <immintrin.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
-#include "exp_approx.h"
 #include "kernels.h"
 
 namespace coordconv {
-namespace {
+namespace avx2 {
 
-// Asks for the cache lines 2 KiB ahead of a streaming scan. The hardware prefetchers stop at page
-// boundaries and the scans leave too few loads in flight to hide memory latency on their own, so
-// without this a plane-by-plane scan of a batch larger than the caches runs well below a plain
-// read of the same bytes (bench/: the roofline sweep). A prefetch never faults and changes no
-// result, so it may run past the end of the plane.
-constexpr size_t kPrefetchBytes = 2048;
-inline void prefetch_ahead(const void* p, size_t lines) {
-  const char* c = static_cast<const char*>(p) + kPrefetchBytes;
-  for (size_t l = 0; l < lines; ++l) _mm_prefetch(c + 64 * l, _MM_HINT_T0);
+constexpr const char* kName = "avx2";
+
+// Lane mask for the first `left` of 8 floats (all lanes when left >= 8), for maskload/maskstore.
+inline __m256i tail8(size_t left) {
+  const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const int k = left >= 8 ? 8 : static_cast<int>(left);
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(k), iota);
 }
 
-inline void note_nonzero(uint32_t mask, size_t base, uint64_t* nonzero, uint64_t* first) {
-  if (*nonzero == 0) *first = base + static_cast<size_t>(__builtin_ctz(mask));
-  *nonzero += static_cast<uint64_t>(__builtin_popcount(mask));
+// --- The primitives exp_approx.h and simd_generic.h are written on.
+using F = __m256;
+using M = __m256;  // all-ones or all-zero lanes
+using D = __m256d;
+constexpr size_t kLanes = 8;
+constexpr size_t kConvRows = 4;
+inline F splat(float v) { return _mm256_set1_ps(v); }
+inline F add(F a, F b) { return _mm256_add_ps(a, b); }
+inline F sub(F a, F b) { return _mm256_sub_ps(a, b); }
+inline F mul(F a, F b) { return _mm256_mul_ps(a, b); }
+inline F neg(F v) { return _mm256_xor_ps(v, _mm256_set1_ps(-0.0f)); }
+inline M ge(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_GE_OQ); }
+inline F zero_unless(M m, F v) { return _mm256_and_ps(v, m); }
+inline F pow2(F n) {
+  const __m256i e = _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127));
+  return _mm256_castsi256_ps(_mm256_slli_epi32(e, 23));
 }
+inline F iota() { return _mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7); }
+inline F load(const float* p) { return _mm256_loadu_ps(p); }
+inline void store(float* p, F v) { _mm256_storeu_ps(p, v); }
+inline F load_first(const float* p, size_t left) { return _mm256_maskload_ps(p, tail8(left)); }
+inline void store_first(float* p, F v, size_t left) { _mm256_maskstore_ps(p, tail8(left), v); }
+inline M first(size_t left) { return _mm256_castsi256_ps(tail8(left)); }
+inline F fmadd(F a, F b, F c) { return _mm256_fmadd_ps(a, b, c); }
+inline F max(F a, F b) { return _mm256_max_ps(a, b); }
+inline F greater_or(F v, F m) { return _mm256_max_ps(v, m); }  // MAXPS: v > m ? v : m
+inline M eq(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_EQ_OQ); }
+inline M is_nan(F v) { return _mm256_cmp_ps(v, v, _CMP_UNORD_Q); }
+inline M both(M a, M b) { return _mm256_and_ps(a, b); }
+inline F select(M m, F a, F b) { return _mm256_blendv_ps(b, a, m); }
+inline uint32_t bits(M m) { return static_cast<uint32_t>(_mm256_movemask_ps(m)); }
+inline D splat_d(double v) { return _mm256_set1_pd(v); }
+inline D add(D a, D b) { return _mm256_add_pd(a, b); }
+inline D mul(D a, D b) { return _mm256_mul_pd(a, b); }
+inline D widen_lo(F v) { return _mm256_cvtps_pd(_mm256_castps256_ps128(v)); }
+inline D widen_hi(F v) { return _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)); }
+inline D index_d() { return _mm256_set_pd(3.0, 2.0, 1.0, 0.0); }
+inline double reduce(D v) {
+  const __m128d h = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+  return _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+}
+
+#include "simd_generic.h"
 
 void onehot_f32(const float* p, size_t n, OneHotScan* out) {
   const __m256 zero = _mm256_setzero_ps();
@@ -51,9 +88,7 @@ void onehot_f32(const float* p, size_t n, OneHotScan* out) {
         _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(p + i), zero, _CMP_NEQ_UQ)));
     if (m) note_nonzero(m, i, &nonzero, &first);
   }
-  for (; i < n && nonzero < 2; ++i) {
-    if (p[i] != 0.0f) note_nonzero(1u, i, &nonzero, &first);
-  }
+  note_nonzero_each(p, i, n, &nonzero, &first);
   out->nonzero = nonzero < 2 ? nonzero : 2;
   out->first = first;
 }
@@ -69,9 +104,7 @@ void onehot_u8(const uint8_t* p, size_t n, OneHotScan* out) {
     const uint32_t m = ~static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, zero)));
     if (m) note_nonzero(m, i, &nonzero, &first);
   }
-  for (; i < n && nonzero < 2; ++i) {
-    if (p[i] != 0) note_nonzero(1u, i, &nonzero, &first);
-  }
+  note_nonzero_each(p, i, n, &nonzero, &first);
   out->nonzero = nonzero < 2 ? nonzero : 2;
   out->first = first;
 }
@@ -161,22 +194,6 @@ ArgMax argmax_u8(const uint8_t* p, size_t n) {
   return ArgMax{static_cast<float>(best), 0, true};  // unreachable
 }
 
-double sum_f32(const float* p, size_t n) {
-  __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
-  size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    s0 = _mm256_add_pd(s0, _mm256_cvtps_pd(_mm_loadu_ps(p + i)));
-    s1 = _mm256_add_pd(s1, _mm256_cvtps_pd(_mm_loadu_ps(p + i + 4)));
-    s2 = _mm256_add_pd(s2, _mm256_cvtps_pd(_mm_loadu_ps(p + i + 8)));
-    s3 = _mm256_add_pd(s3, _mm256_cvtps_pd(_mm_loadu_ps(p + i + 12)));
-  }
-  const __m256d s = _mm256_add_pd(_mm256_add_pd(s0, s1), _mm256_add_pd(s2, s3));
-  __m128d h = _mm_add_pd(_mm256_castpd256_pd128(s), _mm256_extractf128_pd(s, 1));
-  double total = _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
-  for (; i < n; ++i) total += p[i];
-  return total;
-}
-
 double sum_u8(const uint8_t* p, size_t n) {
   const __m256i zero = _mm256_setzero_si256();
   __m256i s = _mm256_setzero_si256();
@@ -190,81 +207,6 @@ double sum_u8(const uint8_t* p, size_t n) {
   uint64_t total = lanes[0] + lanes[1] + lanes[2] + lanes[3];
   for (; i < n; ++i) total += p[i];
   return static_cast<double>(total);
-}
-
-void relu_f32(const float* in, float* out, size_t n) {
-  const __m256 zero = _mm256_setzero_ps();
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m256 v = _mm256_loadu_ps(in + i);
-    // max returns its second operand (+0) for v <= 0 and for NaN; NaN is put back by the blend.
-    const __m256 r = _mm256_max_ps(v, zero);
-    _mm256_storeu_ps(out + i, _mm256_blendv_ps(r, v, _mm256_cmp_ps(v, v, _CMP_UNORD_Q)));
-  }
-  for (; i < n; ++i) {
-    const float v = in[i];
-    out[i] = (v <= 0.0f) ? 0.0f : v;
-  }
-}
-
-// Lane mask for the first `left` of 8 floats (all lanes when left >= 8), for maskload/maskstore.
-inline __m256i tail8(size_t left) {
-  const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  const int k = left >= 8 ? 8 : static_cast<int>(left);
-  return _mm256_cmpgt_epi32(_mm256_set1_epi32(k), iota);
-}
-
-// exp for x <= 0, lane by lane the operation sequence of exp_approx.h.
-inline __m256 exp_approx(__m256 x) {
-  using namespace expc;
-  const __m256 keep = _mm256_cmp_ps(x, _mm256_set1_ps(kExpMin), _CMP_GE_OQ);
-  const __m256 t = _mm256_mul_ps(x, _mm256_set1_ps(kLog2e));
-  const __m256 n = _mm256_sub_ps(_mm256_add_ps(t, _mm256_set1_ps(kRound)), _mm256_set1_ps(kRound));
-  __m256 r = _mm256_sub_ps(x, _mm256_mul_ps(n, _mm256_set1_ps(kLn2Hi)));
-  r = _mm256_sub_ps(r, _mm256_mul_ps(n, _mm256_set1_ps(kLn2Lo)));
-  const __m256 z = _mm256_mul_ps(r, r);
-  __m256 y = _mm256_set1_ps(kP0);
-  y = _mm256_add_ps(_mm256_mul_ps(y, r), _mm256_set1_ps(kP1));
-  y = _mm256_add_ps(_mm256_mul_ps(y, r), _mm256_set1_ps(kP2));
-  y = _mm256_add_ps(_mm256_mul_ps(y, r), _mm256_set1_ps(kP3));
-  y = _mm256_add_ps(_mm256_mul_ps(y, r), _mm256_set1_ps(kP4));
-  y = _mm256_add_ps(_mm256_mul_ps(y, r), _mm256_set1_ps(kP5));
-  y = _mm256_add_ps(_mm256_mul_ps(y, z), r);
-  y = _mm256_add_ps(y, _mm256_set1_ps(1.0f));
-  // Flushed lanes get n = 0 before the conversion, so no lane converts an out-of-range value.
-  const __m256 nk = _mm256_and_ps(n, keep);
-  const __m256i e = _mm256_add_epi32(_mm256_cvtps_epi32(nk), _mm256_set1_epi32(127));
-  const __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(e, 23));
-  return _mm256_and_ps(_mm256_mul_ps(y, scale), keep);
-}
-
-void gauss_f32(float* out, size_t n, float offset, float scale) {
-  const __m256 iota = _mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7);
-  const __m256 off = _mm256_set1_ps(offset), sc = _mm256_set1_ps(scale);
-  const __m256 sign = _mm256_set1_ps(-0.0f);
-  for (size_t i = 0; i < n; i += 8) {
-    // float(i) + lane is exact: sides stay below 2^24.
-    const __m256 idx = _mm256_add_ps(_mm256_set1_ps(static_cast<float>(i)), iota);
-    const __m256 u = _mm256_mul_ps(_mm256_add_ps(idx, off), sc);
-    const __m256 v = exp_approx(_mm256_xor_ps(_mm256_mul_ps(u, u), sign));
-    _mm256_maskstore_ps(out + i, tail8(n - i), v);
-  }
-}
-
-void max_scaled_f32(float* out, const float* g, float s, size_t n) {
-  const __m256 vs = _mm256_set1_ps(s);
-  size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const __m256 a = _mm256_mul_ps(vs, _mm256_loadu_ps(g + i));
-    const __m256 b = _mm256_mul_ps(vs, _mm256_loadu_ps(g + i + 8));
-    _mm256_storeu_ps(out + i, _mm256_max_ps(_mm256_loadu_ps(out + i), a));
-    _mm256_storeu_ps(out + i + 8, _mm256_max_ps(_mm256_loadu_ps(out + i + 8), b));
-  }
-  for (; i < n; i += 8) {
-    const __m256i t = tail8(n - i);
-    const __m256 a = _mm256_mul_ps(vs, _mm256_maskload_ps(g + i, t));
-    _mm256_maskstore_ps(out + i, t, _mm256_max_ps(_mm256_maskload_ps(out + i, t), a));
-  }
 }
 
 void max_scaled_u8(uint8_t* out, const float* g, float s, size_t n) {
@@ -286,74 +228,6 @@ void max_scaled_u8(uint8_t* out, const float* g, float s, size_t n) {
   }
 }
 
-// OB output channels by two vectors (16 columns) of accumulators; masks cover the column tail.
-template <size_t OB>
-void conv_block(const ConvTile& t, size_t o0, size_t x, __m256i m0, __m256i m1) {
-  // Named accumulators, not an array, so that every one stays in a register.
-  __m256 a0_0, a1_0;
-  __m256 a0_1, a1_1;
-  __m256 a0_2, a1_2;
-  __m256 a0_3, a1_3;
-  const float* bias = t.bias ? t.bias + o0 : nullptr;
-  if constexpr (OB > 0) a0_0 = a1_0 = _mm256_set1_ps(bias ? bias[0] : 0.0f);
-  if constexpr (OB > 1) a0_1 = a1_1 = _mm256_set1_ps(bias ? bias[1] : 0.0f);
-  if constexpr (OB > 2) a0_2 = a1_2 = _mm256_set1_ps(bias ? bias[2] : 0.0f);
-  if constexpr (OB > 3) a0_3 = a1_3 = _mm256_set1_ps(bias ? bias[3] : 0.0f);
-  const size_t taps = t.taps;
-  const float* w = t.weight + o0 * taps;
-  for (size_t k = 0; k < taps; ++k) {
-    const float* s = t.src[k] + x;
-    const __m256 v0 = _mm256_maskload_ps(s, m0);
-    const __m256 v1 = _mm256_maskload_ps(s + 8, m1);
-    if constexpr (OB > 0) {
-      const __m256 wj = _mm256_set1_ps(w[0 * taps + k]);
-      a0_0 = _mm256_fmadd_ps(wj, v0, a0_0);
-      a1_0 = _mm256_fmadd_ps(wj, v1, a1_0);
-    }
-    if constexpr (OB > 1) {
-      const __m256 wj = _mm256_set1_ps(w[1 * taps + k]);
-      a0_1 = _mm256_fmadd_ps(wj, v0, a0_1);
-      a1_1 = _mm256_fmadd_ps(wj, v1, a1_1);
-    }
-    if constexpr (OB > 2) {
-      const __m256 wj = _mm256_set1_ps(w[2 * taps + k]);
-      a0_2 = _mm256_fmadd_ps(wj, v0, a0_2);
-      a1_2 = _mm256_fmadd_ps(wj, v1, a1_2);
-    }
-    if constexpr (OB > 3) {
-      const __m256 wj = _mm256_set1_ps(w[3 * taps + k]);
-      a0_3 = _mm256_fmadd_ps(wj, v0, a0_3);
-      a1_3 = _mm256_fmadd_ps(wj, v1, a1_3);
-    }
-  }
-  auto put = [&](size_t j, __m256 r0, __m256 r1) {
-    if (t.relu) {
-      // v <= 0 becomes +0; NaN fails the comparison and passes through, as in the scalar path.
-      const __m256 zero = _mm256_setzero_ps();
-      r0 = _mm256_blendv_ps(r0, zero, _mm256_cmp_ps(r0, zero, _CMP_LE_OQ));
-      r1 = _mm256_blendv_ps(r1, zero, _mm256_cmp_ps(r1, zero, _CMP_LE_OQ));
-    }
-    float* out = t.out + (o0 + j) * t.out_stride + x;
-    _mm256_maskstore_ps(out, m0, r0);
-    _mm256_maskstore_ps(out + 8, m1, r1);
-  };
-  if constexpr (OB > 0) put(0, a0_0, a1_0);
-  if constexpr (OB > 1) put(1, a0_1, a1_1);
-  if constexpr (OB > 2) put(2, a0_2, a1_2);
-  if constexpr (OB > 3) put(3, a0_3, a1_3);
-}
-
-void conv_tile_f32(const ConvTile& t) {
-  for (size_t x = 0; x < t.n; x += 16) {
-    const __m256i m0 = tail8(t.n - x);
-    const __m256i m1 = t.n - x > 8 ? tail8(t.n - x - 8) : _mm256_setzero_si256();
-    size_t o = 0;
-    for (; o + 4 <= t.out_channels; o += 4) conv_block<4>(t, o, x, m0, m1);
-    if (o + 2 <= t.out_channels) conv_block<2>(t, o, x, m0, m1), o += 2;
-    if (o < t.out_channels) conv_block<1>(t, o, x, m0, m1);
-  }
-}
-
 void u8_to_f32(const uint8_t* in, float* out, size_t n) {
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -361,157 +235,6 @@ void u8_to_f32(const uint8_t* in, float* out, size_t n) {
     _mm256_storeu_ps(out + i, _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(b)));
   }
   for (; i < n; ++i) out[i] = static_cast<float>(in[i]);
-}
-
-void fir_f32(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n) {
-  // Eight independent accumulators keep the adds' latency hidden; each output still sums its
-  // taps in order 0..ntaps-1, exactly as the scalar kernel does.
-  size_t i = 0;
-  for (; i + 64 <= n; i += 64) {
-    __m256 a[8];
-    for (int j = 0; j < 8; ++j) a[j] = _mm256_setzero_ps();
-    for (size_t t = 0; t < ntaps; ++t) {
-      const __m256 w = _mm256_broadcast_ss(taps + t);
-      const float* p = src[t] + i;
-      for (int j = 0; j < 8; ++j) a[j] = _mm256_fmadd_ps(w, _mm256_loadu_ps(p + 8 * j), a[j]);
-    }
-    for (int j = 0; j < 8; ++j) _mm256_storeu_ps(out + i + 8 * j, a[j]);
-  }
-  for (; i + 16 <= n; i += 16) {
-    __m256 a0 = _mm256_setzero_ps(), a1 = a0;
-    for (size_t t = 0; t < ntaps; ++t) {
-      const __m256 w = _mm256_broadcast_ss(taps + t);
-      a0 = _mm256_fmadd_ps(w, _mm256_loadu_ps(src[t] + i), a0);
-      a1 = _mm256_fmadd_ps(w, _mm256_loadu_ps(src[t] + i + 8), a1);
-    }
-    _mm256_storeu_ps(out + i, a0);
-    _mm256_storeu_ps(out + i + 8, a1);
-  }
-  for (; i + 8 <= n; i += 8) {
-    __m256 a0 = _mm256_setzero_ps();
-    for (size_t t = 0; t < ntaps; ++t) {
-      a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(taps + t), _mm256_loadu_ps(src[t] + i), a0);
-    }
-    _mm256_storeu_ps(out + i, a0);
-  }
-  for (; i < n; ++i) {
-    float acc = 0.0f;
-    for (size_t t = 0; t < ntaps; ++t) acc = std::fma(taps[t], src[t][i], acc);
-    out[i] = acc;
-  }
-}
-
-void maxrows_f32(const float* const* src, size_t nsrc, float* out, size_t n) {
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    __m256 m = _mm256_loadu_ps(src[0] + i);
-    for (size_t t = 1; t < nsrc; ++t) m = _mm256_max_ps(_mm256_loadu_ps(src[t] + i), m);
-    _mm256_storeu_ps(out + i, m);
-  }
-  for (; i < n; ++i) {
-    float m = src[0][i];
-    for (size_t t = 1; t < nsrc; ++t) m = src[t][i] > m ? src[t][i] : m;
-    out[i] = m;
-  }
-}
-
-size_t peak_candidates_f32(const float* v, const float* pooled, size_t n, float threshold,
-                           uint32_t* idx) {
-  const __m256 thr = _mm256_set1_ps(threshold);
-  size_t count = 0;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m256 a = _mm256_loadu_ps(v + i);
-    const __m256 hit = _mm256_and_ps(_mm256_cmp_ps(a, _mm256_loadu_ps(pooled + i), _CMP_EQ_OQ),
-                                     _mm256_cmp_ps(a, thr, _CMP_GE_OQ));
-    uint32_t m = static_cast<uint32_t>(_mm256_movemask_ps(hit));
-    while (m) {
-      idx[count++] = static_cast<uint32_t>(i + static_cast<size_t>(__builtin_ctz(m)));
-      m &= m - 1;
-    }
-  }
-  for (; i < n; ++i) {
-    if (v[i] == pooled[i] && v[i] >= threshold) idx[count++] = static_cast<uint32_t>(i);
-  }
-  return count;
-}
-
-inline double hsum(__m256d v) {
-  __m128d h = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
-  return _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
-}
-
-// Adds the 8 floats of w (and w times their indices base..base+7) to the double sums.
-inline void accumulate(__m256 w, __m256d* idx_lo, __m256d* s, __m256d* sx) {
-  const __m256d four = _mm256_set1_pd(4.0);
-  const __m256d lo = _mm256_cvtps_pd(_mm256_castps256_ps128(w));
-  const __m256d hi = _mm256_cvtps_pd(_mm256_extractf128_ps(w, 1));
-  const __m256d idx_hi = _mm256_add_pd(*idx_lo, four);
-  s[0] = _mm256_add_pd(s[0], lo);
-  s[1] = _mm256_add_pd(s[1], hi);
-  sx[0] = _mm256_add_pd(sx[0], _mm256_mul_pd(lo, *idx_lo));
-  sx[1] = _mm256_add_pd(sx[1], _mm256_mul_pd(hi, idx_hi));
-  *idx_lo = _mm256_add_pd(idx_hi, four);
-}
-
-void centroid_row_f32(const float* p, size_t n, float cut, double* sums) {
-  const __m256 c = _mm256_set1_ps(cut);
-  __m256d s[2] = {_mm256_setzero_pd(), _mm256_setzero_pd()}, sx[2] = {s[0], s[0]};
-  __m256d idx = _mm256_set_pd(3.0, 2.0, 1.0, 0.0);
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m256 v = _mm256_loadu_ps(p + i);
-    accumulate(_mm256_and_ps(v, _mm256_cmp_ps(v, c, _CMP_GE_OQ)), &idx, s, sx);
-  }
-  double w = hsum(_mm256_add_pd(s[0], s[1])), wx = hsum(_mm256_add_pd(sx[0], sx[1]));
-  for (; i < n; ++i) {
-    if (p[i] >= cut) {
-      w += p[i];
-      wx += static_cast<double>(p[i]) * static_cast<double>(i);
-    }
-  }
-  sums[0] += w;
-  sums[1] += wx;
-}
-
-// exp(x) for x <= 0 (Cephes' expf: range reduction by ln 2, degree-5 polynomial); 0 below -87.3.
-inline __m256 exp_nonpositive(__m256 x) {
-  const __m256 lo = _mm256_set1_ps(-87.33654f);
-  const __m256 underflow = _mm256_cmp_ps(x, lo, _CMP_LT_OQ);
-  x = _mm256_max_ps(x, lo);
-  const __m256 fx = _mm256_floor_ps(_mm256_add_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-                                                  _mm256_set1_ps(0.5f)));
-  x = _mm256_sub_ps(x, _mm256_mul_ps(fx, _mm256_set1_ps(0.693359375f)));
-  x = _mm256_sub_ps(x, _mm256_mul_ps(fx, _mm256_set1_ps(-2.12194440e-4f)));
-  __m256 y = _mm256_set1_ps(1.9875691500e-4f);
-  y = _mm256_add_ps(_mm256_mul_ps(y, x), _mm256_set1_ps(1.3981999507e-3f));
-  y = _mm256_add_ps(_mm256_mul_ps(y, x), _mm256_set1_ps(8.3334519073e-3f));
-  y = _mm256_add_ps(_mm256_mul_ps(y, x), _mm256_set1_ps(4.1665795894e-2f));
-  y = _mm256_add_ps(_mm256_mul_ps(y, x), _mm256_set1_ps(1.6666665459e-1f));
-  y = _mm256_add_ps(_mm256_mul_ps(y, x), _mm256_set1_ps(5.0000001201e-1f));
-  y = _mm256_add_ps(_mm256_mul_ps(y, _mm256_mul_ps(x, x)), _mm256_add_ps(x, _mm256_set1_ps(1.0f)));
-  const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(fx), _mm256_set1_epi32(127)), 23);
-  return _mm256_andnot_ps(underflow, _mm256_mul_ps(y, _mm256_castsi256_ps(e)));
-}
-
-void softmax_row_f32(const float* p, size_t n, float max, float beta, double* sums) {
-  const __m256 m = _mm256_set1_ps(max), b = _mm256_set1_ps(beta);
-  __m256d s[2] = {_mm256_setzero_pd(), _mm256_setzero_pd()}, sx[2] = {s[0], s[0]};
-  __m256d idx = _mm256_set_pd(3.0, 2.0, 1.0, 0.0);
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m256 d = _mm256_sub_ps(_mm256_loadu_ps(p + i), m);
-    accumulate(exp_nonpositive(_mm256_mul_ps(b, d)), &idx, s, sx);
-  }
-  double w = hsum(_mm256_add_pd(s[0], s[1])), wx = hsum(_mm256_add_pd(sx[0], sx[1]));
-  for (; i < n; ++i) {
-    const float d = p[i] - max;
-    const double e = std::exp(beta * d);
-    w += e;
-    wx += e * static_cast<double>(i);
-  }
-  sums[0] += w;
-  sums[1] += wx;
 }
 
 uint8_t sweep_u8(const uint8_t* p, size_t n) {
@@ -538,28 +261,10 @@ uint8_t sweep_u8(const uint8_t* p, size_t n) {
   return r;
 }
 
-}  // namespace
+#include "kernel_table.h"
 
-const Kernels kAvx2Kernels = {
-    .name = "avx2",
-    .onehot_f32 = onehot_f32,
-    .onehot_u8 = onehot_u8,
-    .argmax_f32 = argmax_f32,
-    .argmax_u8 = argmax_u8,
-    .sum_f32 = sum_f32,
-    .sum_u8 = sum_u8,
-    .relu_f32 = relu_f32,
-    .gauss_f32 = gauss_f32,
-    .max_scaled_f32 = max_scaled_f32,
-    .max_scaled_u8 = max_scaled_u8,
-    .conv_tile_f32 = conv_tile_f32,
-    .u8_to_f32 = u8_to_f32,
-    .fir_f32 = fir_f32,
-    .maxrows_f32 = maxrows_f32,
-    .peak_candidates_f32 = peak_candidates_f32,
-    .centroid_row_f32 = centroid_row_f32,
-    .softmax_row_f32 = softmax_row_f32,
-    .sweep_u8 = sweep_u8,
-};
+}  // namespace avx2
+
+const Kernels kAvx2Kernels = avx2::kTable;
 
 }  // namespace coordconv

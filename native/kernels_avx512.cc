@@ -3,13 +3,15 @@
 #include <immintrin.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
-#include "exp_approx.h"
 #include "kernels.h"
 
 namespace coordconv {
-namespace {
+namespace avx512 {
+
+constexpr const char* kName = "avx512";
 
 inline __mmask16 tail16(size_t left) {
   return static_cast<__mmask16>(left >= 16 ? 0xFFFFu : ((1u << left) - 1u));
@@ -18,21 +20,48 @@ inline __mmask64 tail64(size_t left) {
   return left >= 64 ? ~__mmask64(0) : ((__mmask64(1) << left) - 1);
 }
 
-// Asks for the cache lines 2 KiB ahead of a streaming scan. The hardware prefetchers stop at page
-// boundaries and the scans leave too few loads in flight to hide memory latency on their own, so
-// without this a plane-by-plane scan of a batch larger than the caches runs at about 0.7x of a
-// plain read of the same bytes (bench/: the roofline sweep); with it, at about 1.0x. A prefetch
-// never faults and changes no result, so it may run past the end of the plane.
-constexpr size_t kPrefetchBytes = 2048;
-inline void prefetch_ahead(const void* p, size_t lines) {
-  const char* c = static_cast<const char*>(p) + kPrefetchBytes;
-  for (size_t l = 0; l < lines; ++l) _mm_prefetch(c + 64 * l, _MM_HINT_T0);
+// --- The primitives exp_approx.h and simd_generic.h are written on.
+using F = __m512;
+using M = __mmask16;
+using D = __m512d;
+constexpr size_t kLanes = 16;
+constexpr size_t kConvRows = 8;
+inline F splat(float v) { return _mm512_set1_ps(v); }
+inline F add(F a, F b) { return _mm512_add_ps(a, b); }
+inline F sub(F a, F b) { return _mm512_sub_ps(a, b); }
+inline F mul(F a, F b) { return _mm512_mul_ps(a, b); }
+inline F neg(F v) { return _mm512_xor_ps(v, _mm512_set1_ps(-0.0f)); }
+inline M ge(F a, F b) { return _mm512_cmp_ps_mask(a, b, _CMP_GE_OQ); }
+inline F zero_unless(M m, F v) { return _mm512_maskz_mov_ps(m, v); }
+inline F pow2(F n) {
+  const __m512i e = _mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127));
+  return _mm512_castsi512_ps(_mm512_slli_epi32(e, 23));
 }
+inline F iota() { return _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15); }
+inline F load(const float* p) { return _mm512_loadu_ps(p); }
+inline void store(float* p, F v) { _mm512_storeu_ps(p, v); }
+inline F load_first(const float* p, size_t left) { return _mm512_maskz_loadu_ps(tail16(left), p); }
+inline void store_first(float* p, F v, size_t left) { _mm512_mask_storeu_ps(p, tail16(left), v); }
+inline M first(size_t left) { return tail16(left); }
+inline F fmadd(F a, F b, F c) { return _mm512_fmadd_ps(a, b, c); }
+inline F max(F a, F b) { return _mm512_max_ps(a, b); }
+inline F greater_or(F v, F m) { return _mm512_max_ps(v, m); }  // VMAXPS: v > m ? v : m
+inline M eq(F a, F b) { return _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ); }
+inline M is_nan(F v) { return _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q); }
+inline M both(M a, M b) { return static_cast<M>(a & b); }
+inline F select(M m, F a, F b) { return _mm512_mask_mov_ps(b, m, a); }
+inline uint32_t bits(M m) { return m; }
+inline D splat_d(double v) { return _mm512_set1_pd(v); }
+inline D add(D a, D b) { return _mm512_add_pd(a, b); }
+inline D mul(D a, D b) { return _mm512_mul_pd(a, b); }
+inline D widen_lo(F v) { return _mm512_cvtps_pd(_mm512_castps512_ps256(v)); }
+inline D widen_hi(F v) {
+  return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+}
+inline D index_d() { return _mm512_set_pd(7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0, 0.0); }
+inline double reduce(D v) { return _mm512_reduce_add_pd(v); }
 
-inline void note_nonzero(uint64_t mask, size_t base, uint64_t* nonzero, uint64_t* first) {
-  if (*nonzero == 0) *first = base + static_cast<size_t>(__builtin_ctzll(mask));
-  *nonzero += static_cast<uint64_t>(__builtin_popcountll(mask));
-}
+#include "simd_generic.h"
 
 void onehot_f32(const float* p, size_t n, OneHotScan* out) {
   const __m512 zero = _mm512_setzero_ps();
@@ -149,22 +178,6 @@ ArgMax argmax_u8(const uint8_t* p, size_t n) {
   return ArgMax{static_cast<float>(best), 0, true};  // unreachable
 }
 
-double sum_f32(const float* p, size_t n) {
-  __m512d s0 = _mm512_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
-  size_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    s0 = _mm512_add_pd(s0, _mm512_cvtps_pd(_mm256_loadu_ps(p + i)));
-    s1 = _mm512_add_pd(s1, _mm512_cvtps_pd(_mm256_loadu_ps(p + i + 8)));
-    s2 = _mm512_add_pd(s2, _mm512_cvtps_pd(_mm256_loadu_ps(p + i + 16)));
-    s3 = _mm512_add_pd(s3, _mm512_cvtps_pd(_mm256_loadu_ps(p + i + 24)));
-  }
-  for (; i < n; i += 8) {
-    const __mmask8 t = static_cast<__mmask8>(n - i >= 8 ? 0xFFu : ((1u << (n - i)) - 1u));
-    s0 = _mm512_add_pd(s0, _mm512_cvtps_pd(_mm256_maskz_loadu_ps(t, p + i)));
-  }
-  return _mm512_reduce_add_pd(_mm512_add_pd(_mm512_add_pd(s0, s1), _mm512_add_pd(s2, s3)));
-}
-
 double sum_u8(const uint8_t* p, size_t n) {
   const __m512i zero = _mm512_setzero_si512();
   __m512i s = _mm512_setzero_si512();
@@ -172,68 +185,6 @@ double sum_u8(const uint8_t* p, size_t n) {
     s = _mm512_add_epi64(s, _mm512_sad_epu8(_mm512_maskz_loadu_epi8(tail64(n - i), p + i), zero));
   }
   return static_cast<double>(static_cast<uint64_t>(_mm512_reduce_add_epi64(s)));
-}
-
-void relu_f32(const float* in, float* out, size_t n) {
-  const __m512 zero = _mm512_setzero_ps();
-  for (size_t i = 0; i < n; i += 16) {
-    const __mmask16 t = tail16(n - i);
-    const __m512 v = _mm512_maskz_loadu_ps(t, in + i);
-    // max returns its second operand (+0) for v <= 0 and for NaN; NaN lanes keep v.
-    const __m512 r = _mm512_mask_mov_ps(_mm512_max_ps(v, zero), _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), v);
-    _mm512_mask_storeu_ps(out + i, t, r);
-  }
-}
-
-// exp for x <= 0, lane by lane the operation sequence of exp_approx.h.
-inline __m512 exp_approx(__m512 x) {
-  using namespace expc;
-  const __mmask16 keep = _mm512_cmp_ps_mask(x, _mm512_set1_ps(kExpMin), _CMP_GE_OQ);
-  const __m512 t = _mm512_mul_ps(x, _mm512_set1_ps(kLog2e));
-  const __m512 n = _mm512_sub_ps(_mm512_add_ps(t, _mm512_set1_ps(kRound)), _mm512_set1_ps(kRound));
-  __m512 r = _mm512_sub_ps(x, _mm512_mul_ps(n, _mm512_set1_ps(kLn2Hi)));
-  r = _mm512_sub_ps(r, _mm512_mul_ps(n, _mm512_set1_ps(kLn2Lo)));
-  const __m512 z = _mm512_mul_ps(r, r);
-  __m512 y = _mm512_set1_ps(kP0);
-  y = _mm512_add_ps(_mm512_mul_ps(y, r), _mm512_set1_ps(kP1));
-  y = _mm512_add_ps(_mm512_mul_ps(y, r), _mm512_set1_ps(kP2));
-  y = _mm512_add_ps(_mm512_mul_ps(y, r), _mm512_set1_ps(kP3));
-  y = _mm512_add_ps(_mm512_mul_ps(y, r), _mm512_set1_ps(kP4));
-  y = _mm512_add_ps(_mm512_mul_ps(y, r), _mm512_set1_ps(kP5));
-  y = _mm512_add_ps(_mm512_mul_ps(y, z), r);
-  y = _mm512_add_ps(y, _mm512_set1_ps(1.0f));
-  // Lanes that flush are masked out before the conversion could see an out-of-range n.
-  const __m512i e = _mm512_maskz_add_epi32(keep, _mm512_cvtps_epi32(n), _mm512_set1_epi32(127));
-  const __m512 scale = _mm512_castsi512_ps(_mm512_slli_epi32(e, 23));
-  return _mm512_maskz_mul_ps(keep, y, scale);
-}
-
-void gauss_f32(float* out, size_t n, float offset, float scale) {
-  const __m512 iota = _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  const __m512 off = _mm512_set1_ps(offset), sc = _mm512_set1_ps(scale);
-  for (size_t i = 0; i < n; i += 16) {
-    // float(i) + lane is exact: sides stay below 2^24.
-    const __m512 idx = _mm512_add_ps(_mm512_set1_ps(static_cast<float>(i)), iota);
-    const __m512 u = _mm512_mul_ps(_mm512_add_ps(idx, off), sc);
-    const __m512 x = _mm512_xor_ps(_mm512_mul_ps(u, u), _mm512_set1_ps(-0.0f));  // -(u * u)
-    _mm512_mask_storeu_ps(out + i, tail16(n - i), exp_approx(x));
-  }
-}
-
-void max_scaled_f32(float* out, const float* g, float s, size_t n) {
-  const __m512 vs = _mm512_set1_ps(s);
-  size_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    const __m512 a = _mm512_mul_ps(vs, _mm512_loadu_ps(g + i));
-    const __m512 b = _mm512_mul_ps(vs, _mm512_loadu_ps(g + i + 16));
-    _mm512_storeu_ps(out + i, _mm512_max_ps(_mm512_loadu_ps(out + i), a));
-    _mm512_storeu_ps(out + i + 16, _mm512_max_ps(_mm512_loadu_ps(out + i + 16), b));
-  }
-  for (; i < n; i += 16) {
-    const __mmask16 t = tail16(n - i);
-    const __m512 a = _mm512_mul_ps(vs, _mm512_maskz_loadu_ps(t, g + i));
-    _mm512_mask_storeu_ps(out + i, t, _mm512_max_ps(_mm512_maskz_loadu_ps(t, out + i), a));
-  }
 }
 
 void max_scaled_u8(uint8_t* out, const float* g, float s, size_t n) {
@@ -247,234 +198,12 @@ void max_scaled_u8(uint8_t* out, const float* g, float s, size_t n) {
   }
 }
 
-// OB output channels by two vectors (32 columns) of accumulators; masks cover the column tail.
-template <size_t OB>
-void conv_block(const ConvTile& t, size_t o0, size_t x, __mmask16 m0, __mmask16 m1) {
-  // Named accumulators, not an array, so that every one stays in a register.
-  __m512 a0_0, a1_0;
-  __m512 a0_1, a1_1;
-  __m512 a0_2, a1_2;
-  __m512 a0_3, a1_3;
-  __m512 a0_4, a1_4;
-  __m512 a0_5, a1_5;
-  __m512 a0_6, a1_6;
-  __m512 a0_7, a1_7;
-  const float* bias = t.bias ? t.bias + o0 : nullptr;
-  if constexpr (OB > 0) a0_0 = a1_0 = _mm512_set1_ps(bias ? bias[0] : 0.0f);
-  if constexpr (OB > 1) a0_1 = a1_1 = _mm512_set1_ps(bias ? bias[1] : 0.0f);
-  if constexpr (OB > 2) a0_2 = a1_2 = _mm512_set1_ps(bias ? bias[2] : 0.0f);
-  if constexpr (OB > 3) a0_3 = a1_3 = _mm512_set1_ps(bias ? bias[3] : 0.0f);
-  if constexpr (OB > 4) a0_4 = a1_4 = _mm512_set1_ps(bias ? bias[4] : 0.0f);
-  if constexpr (OB > 5) a0_5 = a1_5 = _mm512_set1_ps(bias ? bias[5] : 0.0f);
-  if constexpr (OB > 6) a0_6 = a1_6 = _mm512_set1_ps(bias ? bias[6] : 0.0f);
-  if constexpr (OB > 7) a0_7 = a1_7 = _mm512_set1_ps(bias ? bias[7] : 0.0f);
-  const size_t taps = t.taps;
-  const float* w = t.weight + o0 * taps;
-  for (size_t k = 0; k < taps; ++k) {
-    const float* s = t.src[k] + x;
-    const __m512 v0 = _mm512_maskz_loadu_ps(m0, s);
-    const __m512 v1 = _mm512_maskz_loadu_ps(m1, s + 16);
-    if constexpr (OB > 0) {
-      const __m512 wj = _mm512_set1_ps(w[0 * taps + k]);
-      a0_0 = _mm512_fmadd_ps(wj, v0, a0_0);
-      a1_0 = _mm512_fmadd_ps(wj, v1, a1_0);
-    }
-    if constexpr (OB > 1) {
-      const __m512 wj = _mm512_set1_ps(w[1 * taps + k]);
-      a0_1 = _mm512_fmadd_ps(wj, v0, a0_1);
-      a1_1 = _mm512_fmadd_ps(wj, v1, a1_1);
-    }
-    if constexpr (OB > 2) {
-      const __m512 wj = _mm512_set1_ps(w[2 * taps + k]);
-      a0_2 = _mm512_fmadd_ps(wj, v0, a0_2);
-      a1_2 = _mm512_fmadd_ps(wj, v1, a1_2);
-    }
-    if constexpr (OB > 3) {
-      const __m512 wj = _mm512_set1_ps(w[3 * taps + k]);
-      a0_3 = _mm512_fmadd_ps(wj, v0, a0_3);
-      a1_3 = _mm512_fmadd_ps(wj, v1, a1_3);
-    }
-    if constexpr (OB > 4) {
-      const __m512 wj = _mm512_set1_ps(w[4 * taps + k]);
-      a0_4 = _mm512_fmadd_ps(wj, v0, a0_4);
-      a1_4 = _mm512_fmadd_ps(wj, v1, a1_4);
-    }
-    if constexpr (OB > 5) {
-      const __m512 wj = _mm512_set1_ps(w[5 * taps + k]);
-      a0_5 = _mm512_fmadd_ps(wj, v0, a0_5);
-      a1_5 = _mm512_fmadd_ps(wj, v1, a1_5);
-    }
-    if constexpr (OB > 6) {
-      const __m512 wj = _mm512_set1_ps(w[6 * taps + k]);
-      a0_6 = _mm512_fmadd_ps(wj, v0, a0_6);
-      a1_6 = _mm512_fmadd_ps(wj, v1, a1_6);
-    }
-    if constexpr (OB > 7) {
-      const __m512 wj = _mm512_set1_ps(w[7 * taps + k]);
-      a0_7 = _mm512_fmadd_ps(wj, v0, a0_7);
-      a1_7 = _mm512_fmadd_ps(wj, v1, a1_7);
-    }
-  }
-  auto put = [&](size_t j, __m512 r0, __m512 r1) {
-    if (t.relu) {
-      // v <= 0 becomes +0; NaN fails the comparison and passes through, as in the scalar path.
-      const __m512 zero = _mm512_setzero_ps();
-      r0 = _mm512_mask_mov_ps(r0, _mm512_cmp_ps_mask(r0, zero, _CMP_LE_OQ), zero);
-      r1 = _mm512_mask_mov_ps(r1, _mm512_cmp_ps_mask(r1, zero, _CMP_LE_OQ), zero);
-    }
-    float* out = t.out + (o0 + j) * t.out_stride + x;
-    _mm512_mask_storeu_ps(out, m0, r0);
-    _mm512_mask_storeu_ps(out + 16, m1, r1);
-  };
-  if constexpr (OB > 0) put(0, a0_0, a1_0);
-  if constexpr (OB > 1) put(1, a0_1, a1_1);
-  if constexpr (OB > 2) put(2, a0_2, a1_2);
-  if constexpr (OB > 3) put(3, a0_3, a1_3);
-  if constexpr (OB > 4) put(4, a0_4, a1_4);
-  if constexpr (OB > 5) put(5, a0_5, a1_5);
-  if constexpr (OB > 6) put(6, a0_6, a1_6);
-  if constexpr (OB > 7) put(7, a0_7, a1_7);
-}
-
-void conv_tile_f32(const ConvTile& t) {
-  for (size_t x = 0; x < t.n; x += 32) {
-    const __mmask16 m0 = tail16(t.n - x);
-    const __mmask16 m1 = t.n - x > 16 ? tail16(t.n - x - 16) : 0;
-    size_t o = 0;
-    for (; o + 8 <= t.out_channels; o += 8) conv_block<8>(t, o, x, m0, m1);
-    if (o + 4 <= t.out_channels) conv_block<4>(t, o, x, m0, m1), o += 4;
-    if (o + 2 <= t.out_channels) conv_block<2>(t, o, x, m0, m1), o += 2;
-    if (o < t.out_channels) conv_block<1>(t, o, x, m0, m1);
-  }
-}
-
 void u8_to_f32(const uint8_t* in, float* out, size_t n) {
   for (size_t i = 0; i < n; i += 16) {
     const __mmask16 t = tail16(n - i);
     const __m128i b = _mm_maskz_loadu_epi8(t, in + i);
     _mm512_mask_storeu_ps(out + i, t, _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(b)));
   }
-}
-
-void fir_f32(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n) {
-  // Eight independent accumulators keep the adds' latency hidden; each output still sums its
-  // taps in order 0..ntaps-1, exactly as the scalar kernel does.
-  size_t i = 0;
-  for (; i + 128 <= n; i += 128) {
-    __m512 a[8];
-    for (int j = 0; j < 8; ++j) a[j] = _mm512_setzero_ps();
-    for (size_t t = 0; t < ntaps; ++t) {
-      const __m512 w = _mm512_set1_ps(taps[t]);
-      const float* p = src[t] + i;
-      for (int j = 0; j < 8; ++j) a[j] = _mm512_fmadd_ps(w, _mm512_loadu_ps(p + 16 * j), a[j]);
-    }
-    for (int j = 0; j < 8; ++j) _mm512_storeu_ps(out + i + 16 * j, a[j]);
-  }
-  for (; i + 32 <= n; i += 32) {
-    __m512 a0 = _mm512_setzero_ps(), a1 = a0;
-    for (size_t t = 0; t < ntaps; ++t) {
-      const __m512 w = _mm512_set1_ps(taps[t]);
-      a0 = _mm512_fmadd_ps(w, _mm512_loadu_ps(src[t] + i), a0);
-      a1 = _mm512_fmadd_ps(w, _mm512_loadu_ps(src[t] + i + 16), a1);
-    }
-    _mm512_storeu_ps(out + i, a0);
-    _mm512_storeu_ps(out + i + 16, a1);
-  }
-  for (; i < n; i += 16) {
-    const __mmask16 m = tail16(n - i);
-    __m512 a0 = _mm512_setzero_ps();
-    for (size_t t = 0; t < ntaps; ++t) {
-      a0 = _mm512_fmadd_ps(_mm512_set1_ps(taps[t]), _mm512_maskz_loadu_ps(m, src[t] + i), a0);
-    }
-    _mm512_mask_storeu_ps(out + i, m, a0);
-  }
-}
-
-void maxrows_f32(const float* const* src, size_t nsrc, float* out, size_t n) {
-  for (size_t i = 0; i < n; i += 16) {
-    const __mmask16 k = tail16(n - i);
-    __m512 m = _mm512_maskz_loadu_ps(k, src[0] + i);
-    for (size_t t = 1; t < nsrc; ++t) m = _mm512_max_ps(_mm512_maskz_loadu_ps(k, src[t] + i), m);
-    _mm512_mask_storeu_ps(out + i, k, m);
-  }
-}
-
-size_t peak_candidates_f32(const float* v, const float* pooled, size_t n, float threshold,
-                           uint32_t* idx) {
-  const __m512 thr = _mm512_set1_ps(threshold);
-  size_t count = 0;
-  for (size_t i = 0; i < n; i += 16) {
-    const __mmask16 k = tail16(n - i);
-    const __m512 a = _mm512_maskz_loadu_ps(k, v + i);
-    const __mmask16 eq = _mm512_mask_cmp_ps_mask(k, a, _mm512_maskz_loadu_ps(k, pooled + i), _CMP_EQ_OQ);
-    uint32_t m = _mm512_mask_cmp_ps_mask(eq, a, thr, _CMP_GE_OQ);
-    while (m) {
-      idx[count++] = static_cast<uint32_t>(i + static_cast<size_t>(__builtin_ctz(m)));
-      m &= m - 1;
-    }
-  }
-  return count;
-}
-
-// Adds the 16 floats of w (and w times their indices) to the double sums; idx holds the indices
-// of the low 8 lanes and advances by 16.
-inline void accumulate(__m512 w, __m512d* idx, __m512d* s, __m512d* sx) {
-  const __m512d eight = _mm512_set1_pd(8.0);
-  const __m512d lo = _mm512_cvtps_pd(_mm512_castps512_ps256(w));
-  const __m512d hi = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(w), 1)));
-  const __m512d idx_hi = _mm512_add_pd(*idx, eight);
-  s[0] = _mm512_add_pd(s[0], lo);
-  s[1] = _mm512_add_pd(s[1], hi);
-  sx[0] = _mm512_add_pd(sx[0], _mm512_mul_pd(lo, *idx));
-  sx[1] = _mm512_add_pd(sx[1], _mm512_mul_pd(hi, idx_hi));
-  *idx = _mm512_add_pd(idx_hi, eight);
-}
-
-void centroid_row_f32(const float* p, size_t n, float cut, double* sums) {
-  const __m512 c = _mm512_set1_ps(cut);
-  __m512d s[2] = {_mm512_setzero_pd(), _mm512_setzero_pd()}, sx[2] = {s[0], s[0]};
-  __m512d idx = _mm512_set_pd(7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0, 0.0);
-  for (size_t i = 0; i < n; i += 16) {
-    const __mmask16 k = tail16(n - i);
-    const __m512 v = _mm512_maskz_loadu_ps(k, p + i);
-    accumulate(_mm512_maskz_mov_ps(_mm512_mask_cmp_ps_mask(k, v, c, _CMP_GE_OQ), v), &idx, s, sx);
-  }
-  sums[0] += _mm512_reduce_add_pd(_mm512_add_pd(s[0], s[1]));
-  sums[1] += _mm512_reduce_add_pd(_mm512_add_pd(sx[0], sx[1]));
-}
-
-// exp(x) for x <= 0 (Cephes' expf: range reduction by ln 2, degree-5 polynomial); 0 below -87.3.
-inline __m512 exp_nonpositive(__m512 x) {
-  const __m512 lo = _mm512_set1_ps(-87.33654f);
-  const __mmask16 keep = _mm512_cmp_ps_mask(x, lo, _CMP_GE_OQ);
-  x = _mm512_max_ps(x, lo);
-  const __m512 fx = _mm512_roundscale_ps(
-      _mm512_add_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)), _mm512_set1_ps(0.5f)),
-      _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-  x = _mm512_sub_ps(x, _mm512_mul_ps(fx, _mm512_set1_ps(0.693359375f)));
-  x = _mm512_sub_ps(x, _mm512_mul_ps(fx, _mm512_set1_ps(-2.12194440e-4f)));
-  __m512 y = _mm512_set1_ps(1.9875691500e-4f);
-  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.3981999507e-3f));
-  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(8.3334519073e-3f));
-  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(4.1665795894e-2f));
-  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.6666665459e-1f));
-  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(5.0000001201e-1f));
-  y = _mm512_add_ps(_mm512_mul_ps(y, _mm512_mul_ps(x, x)), _mm512_add_ps(x, _mm512_set1_ps(1.0f)));
-  const __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvttps_epi32(fx), _mm512_set1_epi32(127)), 23);
-  return _mm512_maskz_mul_ps(keep, y, _mm512_castsi512_ps(e));
-}
-
-void softmax_row_f32(const float* p, size_t n, float max, float beta, double* sums) {
-  const __m512 m = _mm512_set1_ps(max), b = _mm512_set1_ps(beta);
-  __m512d s[2] = {_mm512_setzero_pd(), _mm512_setzero_pd()}, sx[2] = {s[0], s[0]};
-  __m512d idx = _mm512_set_pd(7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0, 0.0);
-  for (size_t i = 0; i < n; i += 16) {
-    const __mmask16 k = tail16(n - i);
-    const __m512 d = _mm512_sub_ps(_mm512_maskz_loadu_ps(k, p + i), m);
-    accumulate(_mm512_maskz_mov_ps(k, exp_nonpositive(_mm512_mul_ps(b, d))), &idx, s, sx);
-  }
-  sums[0] += _mm512_reduce_add_pd(_mm512_add_pd(s[0], s[1]));
-  sums[1] += _mm512_reduce_add_pd(_mm512_add_pd(sx[0], sx[1]));
 }
 
 uint8_t sweep_u8(const uint8_t* p, size_t n) {
@@ -499,28 +228,10 @@ uint8_t sweep_u8(const uint8_t* p, size_t n) {
   return static_cast<uint8_t>(_mm_cvtsi128_si32(q));
 }
 
-}  // namespace
+#include "kernel_table.h"
 
-const Kernels kAvx512Kernels = {
-    .name = "avx512",
-    .onehot_f32 = onehot_f32,
-    .onehot_u8 = onehot_u8,
-    .argmax_f32 = argmax_f32,
-    .argmax_u8 = argmax_u8,
-    .sum_f32 = sum_f32,
-    .sum_u8 = sum_u8,
-    .relu_f32 = relu_f32,
-    .gauss_f32 = gauss_f32,
-    .max_scaled_f32 = max_scaled_f32,
-    .max_scaled_u8 = max_scaled_u8,
-    .conv_tile_f32 = conv_tile_f32,
-    .u8_to_f32 = u8_to_f32,
-    .fir_f32 = fir_f32,
-    .maxrows_f32 = maxrows_f32,
-    .peak_candidates_f32 = peak_candidates_f32,
-    .centroid_row_f32 = centroid_row_f32,
-    .softmax_row_f32 = softmax_row_f32,
-    .sweep_u8 = sweep_u8,
-};
+}  // namespace avx512
+
+const Kernels kAvx512Kernels = avx512::kTable;
 
 }  // namespace coordconv

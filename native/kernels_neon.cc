@@ -3,22 +3,81 @@
 #include <arm_neon.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
-#include "exp_approx.h"
 #include "kernels.h"
 
 namespace coordconv {
-namespace {
+namespace neon {
 
-inline void note_nonzero_f32(const float* p, size_t base, size_t count, uint64_t* nonzero, uint64_t* first) {
-  for (size_t j = 0; j < count && *nonzero < 2; ++j) {
-    if (p[base + j] != 0.0f) {
-      if (*nonzero == 0) *first = base + j;
-      ++*nonzero;
-    }
-  }
+constexpr const char* kName = "neon";
+
+// --- The primitives exp_approx.h and simd_generic.h are written on. vmulq/vaddq stay separate
+// operations under -ffp-contract=off.
+using F = float32x4_t;
+using M = uint32x4_t;  // all-ones or all-zero lanes
+using D = float64x2_t;
+constexpr size_t kLanes = 4;
+constexpr size_t kConvRows = 8;
+inline F splat(float v) { return vdupq_n_f32(v); }
+inline F add(F a, F b) { return vaddq_f32(a, b); }
+inline F sub(F a, F b) { return vsubq_f32(a, b); }
+inline F mul(F a, F b) { return vmulq_f32(a, b); }
+inline F neg(F v) { return vnegq_f32(v); }
+inline M ge(F a, F b) { return vcgeq_f32(a, b); }
+inline F zero_unless(M m, F v) { return vreinterpretq_f32_u32(vandq_u32(vreinterpretq_u32_f32(v), m)); }
+inline F pow2(F n) {
+  return vreinterpretq_f32_s32(vshlq_n_s32(vaddq_s32(vcvtq_s32_f32(n), vdupq_n_s32(127)), 23));
 }
+inline F iota() {
+  const float lanes[4] = {0, 1, 2, 3};
+  return vld1q_f32(lanes);
+}
+inline F load(const float* p) { return vld1q_f32(p); }
+inline void store(float* p, F v) { vst1q_f32(p, v); }
+// Lane by lane, in registers (a copy through a stack buffer costs a round trip per call).
+inline F load_first(const float* p, size_t left) {
+  if (left >= kLanes) return vld1q_f32(p);
+  F v = vdupq_n_f32(0.0f);
+  if (left > 0) v = vsetq_lane_f32(p[0], v, 0);
+  if (left > 1) v = vsetq_lane_f32(p[1], v, 1);
+  if (left > 2) v = vsetq_lane_f32(p[2], v, 2);
+  return v;
+}
+inline void store_first(float* p, F v, size_t left) {
+  if (left >= kLanes) return vst1q_f32(p, v);
+  if (left > 0) vst1q_lane_f32(p, v, 0);
+  if (left > 1) vst1q_lane_f32(p + 1, v, 1);
+  if (left > 2) vst1q_lane_f32(p + 2, v, 2);
+}
+inline M first(size_t left) {
+  const uint32_t lanes[4] = {0, 1, 2, 3};
+  return vcltq_u32(vld1q_u32(lanes), vdupq_n_u32(static_cast<uint32_t>(left < kLanes ? left : kLanes)));
+}
+inline F fmadd(F a, F b, F c) { return vfmaq_f32(c, a, b); }
+inline F max(F a, F b) { return vmaxq_f32(a, b); }
+inline F greater_or(F v, F m) { return vbslq_f32(vcgtq_f32(v, m), v, m); }
+inline M eq(F a, F b) { return vceqq_f32(a, b); }
+inline M is_nan(F v) { return vmvnq_u32(vceqq_f32(v, v)); }
+inline M both(M a, M b) { return vandq_u32(a, b); }
+inline F select(M m, F a, F b) { return vbslq_f32(m, a, b); }
+inline uint32_t bits(M m) {
+  const uint32_t weights[4] = {1, 2, 4, 8};
+  return vaddvq_u32(vandq_u32(m, vld1q_u32(weights)));
+}
+inline D splat_d(double v) { return vdupq_n_f64(v); }
+inline D add(D a, D b) { return vaddq_f64(a, b); }
+inline D mul(D a, D b) { return vmulq_f64(a, b); }
+inline D widen_lo(F v) { return vcvt_f64_f32(vget_low_f32(v)); }
+inline D widen_hi(F v) { return vcvt_high_f64_f32(v); }
+inline D index_d() {
+  const double lanes[2] = {0.0, 1.0};
+  return vld1q_f64(lanes);
+}
+inline double reduce(D v) { return vaddvq_f64(v); }
+
+#include "simd_generic.h"
 
 void onehot_f32(const float* p, size_t n, OneHotScan* out) {
   const float32x4_t zero = vdupq_n_f32(0.0f);
@@ -30,9 +89,9 @@ void onehot_f32(const float* p, size_t n, OneHotScan* out) {
     const uint32x4_t eq = vandq_u32(
         vandq_u32(vceqq_f32(vld1q_f32(p + i), zero), vceqq_f32(vld1q_f32(p + i + 4), zero)),
         vandq_u32(vceqq_f32(vld1q_f32(p + i + 8), zero), vceqq_f32(vld1q_f32(p + i + 12), zero)));
-    if (vminvq_u32(eq) == 0) note_nonzero_f32(p, i, 16, &nonzero, &first);
+    if (vminvq_u32(eq) == 0) note_nonzero_each(p, i, i + 16, &nonzero, &first);
   }
-  note_nonzero_f32(p, i, n - i, &nonzero, &first);
+  note_nonzero_each(p, i, n, &nonzero, &first);
   out->nonzero = nonzero;
   out->first = first;
 }
@@ -41,18 +100,10 @@ void onehot_u8(const uint8_t* p, size_t n, OneHotScan* out) {
   uint64_t nonzero = 0;
   uint64_t first = n;
   size_t i = 0;
-  auto scan = [&](size_t base, size_t count) {
-    for (size_t j = 0; j < count && nonzero < 2; ++j) {
-      if (p[base + j] != 0) {
-        if (nonzero == 0) first = base + j;
-        ++nonzero;
-      }
-    }
-  };
   for (; i + 32 <= n && nonzero < 2; i += 32) {
-    if (vmaxvq_u8(vorrq_u8(vld1q_u8(p + i), vld1q_u8(p + i + 16))) != 0) scan(i, 32);
+    if (vmaxvq_u8(vorrq_u8(vld1q_u8(p + i), vld1q_u8(p + i + 16))) != 0) note_nonzero_each(p, i, i + 32, &nonzero, &first);
   }
-  scan(i, n - i);
+  note_nonzero_each(p, i, n, &nonzero, &first);
   out->nonzero = nonzero;
   out->first = first;
 }
@@ -107,21 +158,6 @@ ArgMax argmax_u8(const uint8_t* p, size_t n) {
   return ArgMax{static_cast<float>(best), 0, true};  // unreachable
 }
 
-double sum_f32(const float* p, size_t n) {
-  float64x2_t s0 = vdupq_n_f64(0.0), s1 = s0, s2 = s0, s3 = s0;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const float32x4_t a = vld1q_f32(p + i), b = vld1q_f32(p + i + 4);
-    s0 = vaddq_f64(s0, vcvt_f64_f32(vget_low_f32(a)));
-    s1 = vaddq_f64(s1, vcvt_high_f64_f32(a));
-    s2 = vaddq_f64(s2, vcvt_f64_f32(vget_low_f32(b)));
-    s3 = vaddq_f64(s3, vcvt_high_f64_f32(b));
-  }
-  double total = vaddvq_f64(vaddq_f64(vaddq_f64(s0, s1), vaddq_f64(s2, s3)));
-  for (; i < n; ++i) total += p[i];
-  return total;
-}
-
 double sum_u8(const uint8_t* p, size_t n) {
   uint64x2_t s = vdupq_n_u64(0);
   size_t i = 0;
@@ -129,21 +165,6 @@ double sum_u8(const uint8_t* p, size_t n) {
   uint64_t total = vaddvq_u64(s);
   for (; i < n; ++i) total += p[i];
   return static_cast<double>(total);
-}
-
-void relu_f32(const float* in, float* out, size_t n) {
-  const float32x4_t zero = vdupq_n_f32(0.0f);
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const float32x4_t v = vld1q_f32(in + i);
-    // FMAX gives +0 for -0; NaN lanes keep v itself, bit for bit, as the scalar path does.
-    const uint32x4_t is_number = vceqq_f32(v, v);
-    vst1q_f32(out + i, vbslq_f32(is_number, vmaxq_f32(v, zero), v));
-  }
-  for (; i < n; ++i) {
-    const float v = in[i];
-    out[i] = (v <= 0.0f) ? 0.0f : v;
-  }
 }
 
 void u8_to_f32(const uint8_t* in, float* out, size_t n) {
@@ -159,206 +180,6 @@ void u8_to_f32(const uint8_t* in, float* out, size_t n) {
   for (; i < n; ++i) out[i] = static_cast<float>(in[i]);
 }
 
-void fir_f32(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n) {
-  // vfmaq_f32 is a fused multiply-add (one rounding), as std::fma in the scalar kernel.
-  size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    float32x4_t a0 = vdupq_n_f32(0.0f), a1 = a0, a2 = a0, a3 = a0;
-    for (size_t t = 0; t < ntaps; ++t) {
-      const float32x4_t w = vdupq_n_f32(taps[t]);
-      const float* p = src[t] + i;
-      a0 = vfmaq_f32(a0, w, vld1q_f32(p));
-      a1 = vfmaq_f32(a1, w, vld1q_f32(p + 4));
-      a2 = vfmaq_f32(a2, w, vld1q_f32(p + 8));
-      a3 = vfmaq_f32(a3, w, vld1q_f32(p + 12));
-    }
-    vst1q_f32(out + i, a0);
-    vst1q_f32(out + i + 4, a1);
-    vst1q_f32(out + i + 8, a2);
-    vst1q_f32(out + i + 12, a3);
-  }
-  for (; i + 4 <= n; i += 4) {
-    float32x4_t a0 = vdupq_n_f32(0.0f);
-    for (size_t t = 0; t < ntaps; ++t) a0 = vfmaq_f32(a0, vdupq_n_f32(taps[t]), vld1q_f32(src[t] + i));
-    vst1q_f32(out + i, a0);
-  }
-  for (; i < n; ++i) {
-    float acc = 0.0f;
-    for (size_t t = 0; t < ntaps; ++t) acc = std::fma(taps[t], src[t][i], acc);
-    out[i] = acc;
-  }
-}
-
-void maxrows_f32(const float* const* src, size_t nsrc, float* out, size_t n) {
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    float32x4_t m = vld1q_f32(src[0] + i);
-    for (size_t t = 1; t < nsrc; ++t) {
-      const float32x4_t v = vld1q_f32(src[t] + i);
-      m = vbslq_f32(vcgtq_f32(v, m), v, m);  // the scalar rule: replace only when greater
-    }
-    vst1q_f32(out + i, m);
-  }
-  for (; i < n; ++i) {
-    float m = src[0][i];
-    for (size_t t = 1; t < nsrc; ++t) m = src[t][i] > m ? src[t][i] : m;
-    out[i] = m;
-  }
-}
-
-size_t peak_candidates_f32(const float* v, const float* pooled, size_t n, float threshold,
-                           uint32_t* idx) {
-  const float32x4_t thr = vdupq_n_f32(threshold);
-  size_t count = 0;
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const float32x4_t a = vld1q_f32(v + i);
-    const uint32x4_t hit = vandq_u32(vceqq_f32(a, vld1q_f32(pooled + i)), vcgeq_f32(a, thr));
-    if (vmaxvq_u32(hit) == 0) continue;
-    uint32_t lanes[4];
-    vst1q_u32(lanes, hit);
-    for (size_t j = 0; j < 4; ++j) {
-      if (lanes[j]) idx[count++] = static_cast<uint32_t>(i + j);
-    }
-  }
-  for (; i < n; ++i) {
-    if (v[i] == pooled[i] && v[i] >= threshold) idx[count++] = static_cast<uint32_t>(i);
-  }
-  return count;
-}
-
-// Adds the 4 floats of w (and w times their indices) to the double sums; idx holds the indices
-// of the low 2 lanes and advances by 4.
-inline void accumulate(float32x4_t w, float64x2_t* idx, float64x2_t* s, float64x2_t* sx) {
-  const float64x2_t two = vdupq_n_f64(2.0);
-  const float64x2_t lo = vcvt_f64_f32(vget_low_f32(w)), hi = vcvt_high_f64_f32(w);
-  const float64x2_t idx_hi = vaddq_f64(*idx, two);
-  s[0] = vaddq_f64(s[0], lo);
-  s[1] = vaddq_f64(s[1], hi);
-  sx[0] = vaddq_f64(sx[0], vmulq_f64(lo, *idx));
-  sx[1] = vaddq_f64(sx[1], vmulq_f64(hi, idx_hi));
-  *idx = vaddq_f64(idx_hi, two);
-}
-
-void centroid_row_f32(const float* p, size_t n, float cut, double* sums) {
-  const float32x4_t c = vdupq_n_f32(cut);
-  float64x2_t s[2] = {vdupq_n_f64(0.0), vdupq_n_f64(0.0)}, sx[2] = {s[0], s[0]};
-  const double first[2] = {0.0, 1.0};
-  float64x2_t idx = vld1q_f64(first);
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const float32x4_t v = vld1q_f32(p + i);
-    const float32x4_t w = vreinterpretq_f32_u32(vandq_u32(vreinterpretq_u32_f32(v), vcgeq_f32(v, c)));
-    accumulate(w, &idx, s, sx);
-  }
-  double w = vaddvq_f64(vaddq_f64(s[0], s[1])), wx = vaddvq_f64(vaddq_f64(sx[0], sx[1]));
-  for (; i < n; ++i) {
-    if (p[i] >= cut) {
-      w += p[i];
-      wx += static_cast<double>(p[i]) * static_cast<double>(i);
-    }
-  }
-  sums[0] += w;
-  sums[1] += wx;
-}
-
-// exp(x) for x <= 0 (Cephes' expf: range reduction by ln 2, degree-5 polynomial); 0 below -87.3.
-inline float32x4_t exp_nonpositive(float32x4_t x) {
-  const float32x4_t lo = vdupq_n_f32(-87.33654f);
-  const uint32x4_t keep = vcgeq_f32(x, lo);
-  x = vmaxq_f32(x, lo);
-  const float32x4_t fx = vrndmq_f32(vaddq_f32(vmulq_f32(x, vdupq_n_f32(1.44269504088896341f)), vdupq_n_f32(0.5f)));
-  x = vsubq_f32(x, vmulq_f32(fx, vdupq_n_f32(0.693359375f)));
-  x = vsubq_f32(x, vmulq_f32(fx, vdupq_n_f32(-2.12194440e-4f)));
-  float32x4_t y = vdupq_n_f32(1.9875691500e-4f);
-  y = vaddq_f32(vmulq_f32(y, x), vdupq_n_f32(1.3981999507e-3f));
-  y = vaddq_f32(vmulq_f32(y, x), vdupq_n_f32(8.3334519073e-3f));
-  y = vaddq_f32(vmulq_f32(y, x), vdupq_n_f32(4.1665795894e-2f));
-  y = vaddq_f32(vmulq_f32(y, x), vdupq_n_f32(1.6666665459e-1f));
-  y = vaddq_f32(vmulq_f32(y, x), vdupq_n_f32(5.0000001201e-1f));
-  y = vaddq_f32(vmulq_f32(y, vmulq_f32(x, x)), vaddq_f32(x, vdupq_n_f32(1.0f)));
-  const int32x4_t e = vshlq_n_s32(vaddq_s32(vcvtq_s32_f32(fx), vdupq_n_s32(127)), 23);
-  const float32x4_t r = vmulq_f32(y, vreinterpretq_f32_s32(e));
-  return vreinterpretq_f32_u32(vandq_u32(vreinterpretq_u32_f32(r), keep));
-}
-
-void softmax_row_f32(const float* p, size_t n, float max, float beta, double* sums) {
-  const float32x4_t m = vdupq_n_f32(max), b = vdupq_n_f32(beta);
-  float64x2_t s[2] = {vdupq_n_f64(0.0), vdupq_n_f64(0.0)}, sx[2] = {s[0], s[0]};
-  const double first[2] = {0.0, 1.0};
-  float64x2_t idx = vld1q_f64(first);
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const float32x4_t d = vsubq_f32(vld1q_f32(p + i), m);
-    accumulate(exp_nonpositive(vmulq_f32(b, d)), &idx, s, sx);
-  }
-  double w = vaddvq_f64(vaddq_f64(s[0], s[1])), wx = vaddvq_f64(vaddq_f64(sx[0], sx[1]));
-  for (; i < n; ++i) {
-    const float d = p[i] - max;
-    const double e = std::exp(beta * d);
-    w += e;
-    wx += e * static_cast<double>(i);
-  }
-  sums[0] += w;
-  sums[1] += wx;
-}
-
-// --- Encoder and CoordConv kernels (issue 4): the operation sequences of kernels_scalar.cc ------
-
-// exp for x <= 0, lane by lane the operation sequence of exp_approx.h (vmulq/vaddq stay separate
-// operations under -ffp-contract=off).
-inline float32x4_t exp_poly(float32x4_t x) {
-  using namespace expc;
-  const uint32x4_t keep = vcgeq_f32(x, vdupq_n_f32(kExpMin));
-  const float32x4_t t = vmulq_f32(x, vdupq_n_f32(kLog2e));
-  const float32x4_t n = vsubq_f32(vaddq_f32(t, vdupq_n_f32(kRound)), vdupq_n_f32(kRound));
-  float32x4_t r = vsubq_f32(x, vmulq_f32(n, vdupq_n_f32(kLn2Hi)));
-  r = vsubq_f32(r, vmulq_f32(n, vdupq_n_f32(kLn2Lo)));
-  const float32x4_t z = vmulq_f32(r, r);
-  float32x4_t y = vdupq_n_f32(kP0);
-  y = vaddq_f32(vmulq_f32(y, r), vdupq_n_f32(kP1));
-  y = vaddq_f32(vmulq_f32(y, r), vdupq_n_f32(kP2));
-  y = vaddq_f32(vmulq_f32(y, r), vdupq_n_f32(kP3));
-  y = vaddq_f32(vmulq_f32(y, r), vdupq_n_f32(kP4));
-  y = vaddq_f32(vmulq_f32(y, r), vdupq_n_f32(kP5));
-  y = vaddq_f32(vmulq_f32(y, z), r);
-  y = vaddq_f32(y, vdupq_n_f32(1.0f));
-  // Flushed lanes get n = 0 before the conversion, so no lane converts an out-of-range value.
-  const float32x4_t nk = vbslq_f32(keep, n, vdupq_n_f32(0.0f));
-  const int32x4_t e = vaddq_s32(vcvtq_s32_f32(nk), vdupq_n_s32(127));
-  const float32x4_t scale = vreinterpretq_f32_s32(vshlq_n_s32(e, 23));
-  return vreinterpretq_f32_u32(vandq_u32(vreinterpretq_u32_f32(vmulq_f32(y, scale)), keep));
-}
-
-void gauss_f32(float* out, size_t n, float offset, float scale) {
-  const float iota_init[4] = {0, 1, 2, 3};
-  const float32x4_t iota = vld1q_f32(iota_init);
-  const float32x4_t off = vdupq_n_f32(offset), sc = vdupq_n_f32(scale);
-  for (size_t i = 0; i < n; i += 4) {
-    // float(i) + lane is exact: sides stay below 2^24.
-    const float32x4_t idx = vaddq_f32(vdupq_n_f32(static_cast<float>(i)), iota);
-    const float32x4_t u = vmulq_f32(vaddq_f32(idx, off), sc);
-    const float32x4_t v = exp_poly(vnegq_f32(vmulq_f32(u, u)));
-    if (i + 4 <= n) {
-      vst1q_f32(out + i, v);
-    } else {
-      float tmp[4];
-      vst1q_f32(tmp, v);
-      for (size_t j = 0; i + j < n; ++j) out[i + j] = tmp[j];
-    }
-  }
-}
-
-void max_scaled_f32(float* out, const float* g, float s, size_t n) {
-  const float32x4_t vs = vdupq_n_f32(s);
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) vst1q_f32(out + i, vmaxq_f32(vld1q_f32(out + i), vmulq_f32(vs, vld1q_f32(g + i))));
-  for (; i < n; ++i) {
-    const float v = s * g[i];
-    out[i] = out[i] < v ? v : out[i];
-  }
-}
-
 void max_scaled_u8(uint8_t* out, const float* g, float s, size_t n) {
   const float32x4_t vs = vdupq_n_f32(s), half = vdupq_n_f32(0.5f);
   size_t i = 0;
@@ -372,55 +193,6 @@ void max_scaled_u8(uint8_t* out, const float* g, float s, size_t n) {
     const float q = s * g[i] + 0.5f;
     const uint8_t v = static_cast<uint8_t>(static_cast<int32_t>(q));
     out[i] = out[i] > v ? out[i] : v;
-  }
-}
-
-// OB output channels by two vectors (8 columns), fused multiply-adds (vfmaq_f32, as std::fma).
-template <size_t OB>
-void conv_block(const ConvTile& t, size_t o0, size_t x) {
-  float32x4_t a0[OB], a1[OB];
-  for (size_t j = 0; j < OB; ++j) a0[j] = a1[j] = vdupq_n_f32(t.bias ? t.bias[o0 + j] : 0.0f);
-  const float* w = t.weight + o0 * t.taps;
-  for (size_t k = 0; k < t.taps; ++k) {
-    const float32x4_t v0 = vld1q_f32(t.src[k] + x), v1 = vld1q_f32(t.src[k] + x + 4);
-    for (size_t j = 0; j < OB; ++j) {
-      const float32x4_t wj = vdupq_n_f32(w[j * t.taps + k]);
-      a0[j] = vfmaq_f32(a0[j], wj, v0);
-      a1[j] = vfmaq_f32(a1[j], wj, v1);
-    }
-  }
-  const float32x4_t zero = vdupq_n_f32(0.0f);
-  for (size_t j = 0; j < OB; ++j) {
-    float32x4_t r0 = a0[j], r1 = a1[j];
-    if (t.relu) {
-      // v <= 0 becomes +0; NaN fails the comparison and passes through, as in the scalar path.
-      r0 = vbslq_f32(vcleq_f32(r0, zero), zero, r0);
-      r1 = vbslq_f32(vcleq_f32(r1, zero), zero, r1);
-    }
-    float* out = t.out + (o0 + j) * t.out_stride + x;
-    vst1q_f32(out, r0);
-    vst1q_f32(out + 4, r1);
-  }
-}
-
-void conv_tile_f32(const ConvTile& t) {
-  size_t x = 0;
-  for (; x + 8 <= t.n; x += 8) {
-    size_t o = 0;
-    for (; o + 8 <= t.out_channels; o += 8) conv_block<8>(t, o, x);
-    if (o + 4 <= t.out_channels) conv_block<4>(t, o, x), o += 4;
-    if (o + 2 <= t.out_channels) conv_block<2>(t, o, x), o += 2;
-    if (o < t.out_channels) conv_block<1>(t, o, x);
-  }
-  // The last columns, as the scalar path computes them.
-  for (size_t o = 0; o < t.out_channels && x < t.n; ++o) {
-    const float* w = t.weight + o * t.taps;
-    float* out = t.out + o * t.out_stride;
-    for (size_t c = x; c < t.n; ++c) {
-      float acc = t.bias ? t.bias[o] : 0.0f;
-      for (size_t k = 0; k < t.taps; ++k) acc = std::fma(w[k], t.src[k][c], acc);
-      out[c] = (t.relu && acc <= 0.0f) ? 0.0f : acc;
-    }
   }
 }
 
@@ -445,28 +217,10 @@ uint8_t sweep_u8(const uint8_t* p, size_t n) {
   return r;
 }
 
-}  // namespace
+#include "kernel_table.h"
 
-const Kernels kNeonKernels = {
-    .name = "neon",
-    .onehot_f32 = onehot_f32,
-    .onehot_u8 = onehot_u8,
-    .argmax_f32 = argmax_f32,
-    .argmax_u8 = argmax_u8,
-    .sum_f32 = sum_f32,
-    .sum_u8 = sum_u8,
-    .relu_f32 = relu_f32,
-    .gauss_f32 = gauss_f32,
-    .max_scaled_f32 = max_scaled_f32,
-    .max_scaled_u8 = max_scaled_u8,
-    .conv_tile_f32 = conv_tile_f32,
-    .u8_to_f32 = u8_to_f32,
-    .fir_f32 = fir_f32,
-    .maxrows_f32 = maxrows_f32,
-    .peak_candidates_f32 = peak_candidates_f32,
-    .centroid_row_f32 = centroid_row_f32,
-    .softmax_row_f32 = softmax_row_f32,
-    .sweep_u8 = sweep_u8,
-};
+}  // namespace neon
+
+const Kernels kNeonKernels = neon::kTable;
 
 }  // namespace coordconv

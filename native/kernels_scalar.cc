@@ -1,17 +1,37 @@
 // Scalar reference kernels: the complete implementation every SIMD path is tested against.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 
-#include "exp_approx.h"
 #include "kernels.h"
 
 namespace coordconv {
-namespace {
+namespace scalar {
+
+constexpr const char* kName = "scalar";
+
+// The primitives exp_approx.h is written on, one float a "vector".
+using F = float;
+using M = bool;
+inline F splat(float v) { return v; }
+inline F add(F a, F b) { return a + b; }
+inline F sub(F a, F b) { return a - b; }
+inline F mul(F a, F b) { return a * b; }
+inline M ge(F a, F b) { return a >= b; }
+inline F zero_unless(M m, F v) { return m ? v : 0.0f; }
+inline F pow2(F n) {
+  const uint32_t bits = static_cast<uint32_t>(static_cast<int32_t>(n) + 127) << 23;
+  float r;
+  std::memcpy(&r, &bits, sizeof r);
+  return r;
+}
+
+#include "exp_approx.h"
 
 template <typename T>
-void onehot_scalar(const T* p, size_t n, OneHotScan* out) {
+void onehot(const T* p, size_t n, OneHotScan* out) {
   uint64_t nonzero = 0;
   uint64_t first = n;
   for (size_t i = 0; i < n; ++i) {
@@ -23,6 +43,8 @@ void onehot_scalar(const T* p, size_t n, OneHotScan* out) {
   out->nonzero = nonzero;
   out->first = first;
 }
+void onehot_f32(const float* p, size_t n, OneHotScan* out) { onehot(p, n, out); }
+void onehot_u8(const uint8_t* p, size_t n, OneHotScan* out) { onehot(p, n, out); }
 
 ArgMax argmax_f32(const float* p, size_t n) {
   ArgMax r{-std::numeric_limits<float>::infinity(), 0, true};
@@ -67,29 +89,6 @@ void relu_f32(const float* in, float* out, size_t n) {
     const float v = in[i];
     out[i] = (v <= 0.0f) ? 0.0f : v;  // NaN fails the comparison and passes through
   }
-}
-
-// exp for x <= 0, the operation sequence of exp_approx.h.
-float exp_approx(float x) {
-  using namespace expc;
-  if (!(x >= kExpMin)) return 0.0f;
-  const float t = x * kLog2e;
-  const float n = (t + kRound) - kRound;
-  float r = x - n * kLn2Hi;
-  r = r - n * kLn2Lo;
-  const float z = r * r;
-  float y = kP0;
-  y = y * r + kP1;
-  y = y * r + kP2;
-  y = y * r + kP3;
-  y = y * r + kP4;
-  y = y * r + kP5;
-  y = y * z + r;
-  y = y + 1.0f;
-  const uint32_t bits = static_cast<uint32_t>(static_cast<int32_t>(n) + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  return y * scale;
 }
 
 void gauss_f32(float* out, size_t n, float offset, float scale) {
@@ -172,7 +171,7 @@ void softmax_row_f32(const float* p, size_t n, float max, float beta, double* su
   double s = 0.0, sx = 0.0;
   for (size_t i = 0; i < n; ++i) {
     const float d = p[i] - max;
-    const double e = std::exp(beta * d);  // std::exp(float): the float result, widened
+    const double e = exp_approx(beta * d);  // the float result, widened
     s += e;
     sx += e * static_cast<double>(i);
   }
@@ -186,28 +185,10 @@ uint8_t sweep_u8(const uint8_t* p, size_t n) {
   return r;
 }
 
-}  // namespace
+#include "kernel_table.h"
 
-const Kernels kScalarKernels = {
-    .name = "scalar",
-    .onehot_f32 = onehot_scalar<float>,
-    .onehot_u8 = onehot_scalar<uint8_t>,
-    .argmax_f32 = argmax_f32,
-    .argmax_u8 = argmax_u8,
-    .sum_f32 = sum_f32,
-    .sum_u8 = sum_u8,
-    .relu_f32 = relu_f32,
-    .gauss_f32 = gauss_f32,
-    .max_scaled_f32 = max_scaled_f32,
-    .max_scaled_u8 = max_scaled_u8,
-    .conv_tile_f32 = conv_tile_f32,
-    .u8_to_f32 = u8_to_f32,
-    .fir_f32 = fir_f32,
-    .maxrows_f32 = maxrows_f32,
-    .peak_candidates_f32 = peak_candidates_f32,
-    .centroid_row_f32 = centroid_row_f32,
-    .softmax_row_f32 = softmax_row_f32,
-    .sweep_u8 = sweep_u8,
-};
+}  // namespace scalar
+
+const Kernels kScalarKernels = scalar::kTable;
 
 }  // namespace coordconv

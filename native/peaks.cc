@@ -83,17 +83,11 @@ void peaks_plane(const Kernels& k, const PeaksRequest& req, float threshold, siz
 
 std::string check_peaks_request(const PeaksRequest& req) {
   const PlaneBatch& in = req.input;
-  if (!in.data && in.planes != 0) return "input data is null";
-  if (in.height == 0 || in.width == 0) return "plane height and width must be positive";
-  if (in.height > kMaxSide || in.width > kMaxSide) return "plane height or width exceeds 2^24";
+  if (std::string problem = check_plane_batch(in); !problem.empty()) return problem;
   size_t total;
-  if (!checked_mul3(in.planes, in.height, in.width, &total) ||
-      !checked_mul(total, in.element_bytes(), &total)) {
-    return "input size overflows";
-  }
   if (req.k < 1 || req.k > 0xFFFFFFFFu) return "k must be 1 to 2^32 - 1";
   if (!checked_mul3(in.planes, req.k, 2 * sizeof(float), &total)) return "output size overflows";
-  if (req.window < 1 || req.window > kMaxKernel || req.window % 2 == 0) return "window must be odd, 1 to 255";
+  if (!is_odd_size(req.window)) return odd_size_rule("window");
   if (!std::isfinite(req.threshold)) return "threshold must be finite";
   if (in.planes != 0 && (!req.coords || !req.scores || !req.valid || !req.counts)) {
     return "output buffers are null";

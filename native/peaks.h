@@ -8,17 +8,20 @@
 #include <string>
 
 #include "kernels.h"
+#include "engine_limits.h"
 #include "planes.h"
 #include "thread_pool.h"
 
 namespace coordconv {
 
+// No defaults: lib/ owns them and sends every field. The initial values are the unset ones, which
+// check_peaks_request rejects.
 struct PeaksRequest {
   PlaneBatch input;
-  size_t k = 1;            // slots per plane, >= 1
-  double threshold = 0.1;  // absolute, in the input's units (lib scales 0..1 to 0..255 for Uint8)
-  size_t window = 3;       // odd, 1..kMaxKernel
-  size_t threads = 1;
+  size_t k = 0;               // slots per plane, >= 1
+  double threshold = kUnset;  // absolute, in the input's units (lib scales 0..1 to 0..255 for Uint8)
+  size_t window = 0;          // odd, 1..kMaxKernel
+  size_t threads = 0;         // >= 1
   float* coords = nullptr;    // planes * k * 2
   float* scores = nullptr;    // planes * k
   uint8_t* valid = nullptr;   // planes * k

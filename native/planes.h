@@ -3,6 +3,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+
+#include "checked.h"
+#include "engine_limits.h"
 
 namespace coordconv {
 
@@ -22,8 +26,18 @@ struct PlaneBatch {
   }
 };
 
-// Largest height or width the engine accepts: coordinates are float32 and stay exact integers
-// below 2^24.
-constexpr size_t kMaxSide = size_t(1) << 24;
+// Empty when the batch can be read (data present, sides 1 to kMaxSide, byte size within size_t),
+// else why not. The checks every request over a plane batch starts with.
+inline std::string check_plane_batch(const PlaneBatch& in) {
+  if (!in.data && in.planes != 0) return "input data is null";
+  if (in.height == 0 || in.width == 0) return "plane height and width must be positive";
+  if (in.height > kMaxSide || in.width > kMaxSide) return side_rule("plane height or width");
+  size_t total;
+  if (!checked_mul3(in.planes, in.height, in.width, &total) ||
+      !checked_mul(total, in.element_bytes(), &total)) {
+    return "input size overflows";
+  }
+  return {};
+}
 
 }  // namespace coordconv

@@ -11,9 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "../../native/decode.h"
 #include "../../native/dispatch.h"
 #include "../../native/fp_env.h"
 #include "../../native/kernels.h"
+#include "../../native/peaks.h"
 
 namespace {
 
@@ -107,9 +109,9 @@ void compare(const Kernels& k, const Kernels& ref, Tally& t) {
   }
 }
 
-// The decoder kernels (issue 3): u8_to_f32, fir_f32, maxrows_f32 and peak_candidates_f32 must
-// match scalar bit for bit; centroid_row_f32 and softmax_row_f32 sum in double in another order
-// (and softmax uses each path's exp), so they agree within a relative 1e-6.
+// The decoder kernels: u8_to_f32, fir_f32, maxrows_f32 and peak_candidates_f32 must match scalar
+// bit for bit; centroid_row_f32 and softmax_row_f32 weigh every element alike on every path but
+// add the weights in double in another order (kernels.h), so they agree within a relative 1e-6.
 void compare_decoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng, const Inputs& in,
                      size_t n, size_t offset, int flavour) {
   const std::string path = k.name;
@@ -175,7 +177,7 @@ void compare_decoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt1993
   }
 }
 
-// The encoder and CoordConv kernels (issue 4): all bit for bit, under the flush-to-zero mode the
+// The encoder and CoordConv kernels: all bit for bit, under the flush-to-zero mode the
 // encoder runs in (gauss and max_scaled) and in the default mode (conv_tile, whose fused
 // multiply-add is std::fma on the scalar path).
 void compare_encoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng, size_t n, size_t offset) {
@@ -228,6 +230,60 @@ void compare_encoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt1993
   }
 }
 
+// The request checkers: every field set gives an empty answer; each field a request forgets (left
+// at its unset value) is refused, with the message built from engine_limits.h.
+void check_requests(int* passed, int* failed) {
+  auto expect = [&](const std::string& got, const std::string& want, const char* what) {
+    const bool ok = got == want;
+    std::printf("%s request %s%s\n", ok ? "ok" : "not ok", what, ok ? "" : (": got '" + got + "'").c_str());
+    (ok ? *passed : *failed) += 1;
+  };
+  const float plane[4] = {0, 1, 2, 3};
+  float coords[2], scores[1];
+  uint8_t valid[1];
+  uint32_t counts[1];
+  coordconv::DecodeRequest d;
+  d.input = coordconv::PlaneBatch{plane, coordconv::DType::kFloat32, 1, 2, 2};
+  d.method = coordconv::DecodeMethod::kDark;
+  d.coords = coords;
+  d.scores = scores;
+  d.valid = valid;
+  d.threads = 1;
+  expect(coordconv::check_decode_request(d), "kernel must be odd, 1 to 255", "decode without kernel");
+  d.params.kernel = 11;
+  expect(coordconv::check_decode_request(d), "sigma must be finite and positive", "decode without sigma");
+  d.params.sigma = 2.0;
+  expect(coordconv::check_decode_request(d), "", "decode (dark) complete");
+  d.threads = 0;
+  expect(coordconv::check_decode_request(d), "threads must be positive", "decode without threads");
+  d.threads = 1;
+  d.method = coordconv::DecodeMethod::kCentroid;
+  expect(coordconv::check_decode_request(d), "threshold must be in [0, 1]", "decode without threshold");
+  d.params.threshold = 0.5;
+  d.method = coordconv::DecodeMethod::kSoftargmax;
+  expect(coordconv::check_decode_request(d), "beta must be finite and positive", "decode without beta");
+  d.params.beta = 1.0;
+  expect(coordconv::check_decode_request(d), "", "decode (softargmax) complete");
+  d.input.width = coordconv::kMaxSide + 1;
+  expect(coordconv::check_decode_request(d), "plane height or width exceeds 2^24", "decode too wide");
+
+  coordconv::PeaksRequest p;
+  p.input = coordconv::PlaneBatch{plane, coordconv::DType::kFloat32, 1, 2, 2};
+  p.coords = coords;
+  p.scores = scores;
+  p.valid = valid;
+  p.counts = counts;
+  expect(coordconv::check_peaks_request(p), "k must be 1 to 2^32 - 1", "peaks without k");
+  p.k = 1;
+  expect(coordconv::check_peaks_request(p), "window must be odd, 1 to 255", "peaks without window");
+  p.window = 3;
+  expect(coordconv::check_peaks_request(p), "threshold must be finite", "peaks without threshold");
+  p.threshold = 0.1;
+  expect(coordconv::check_peaks_request(p), "threads must be positive", "peaks without threads");
+  p.threads = 1;
+  expect(coordconv::check_peaks_request(p), "", "peaks complete");
+}
+
 }  // namespace
 
 int main() {
@@ -241,6 +297,7 @@ int main() {
       (failures == 0 ? passed : failed) += 1;
     }
   }
+  check_requests(&passed, &failed);
   std::printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

@@ -1,0 +1,269 @@
+// The SIMD helpers and kernels that are the same on every ISA but for the vector type and a few
+// intrinsics: written once here over a small set of per-ISA primitives, in the way simdjson
+// writes its generic code once and includes it inside each implementation's namespace.
+//
+// No #pragma once, on purpose: kernels_avx2.cc, kernels_avx512.cc and kernels_neon.cc each
+// include this file inside their own namespace (coordconv::avx2, ::avx512, ::neon), after their
+// primitives, so every function here exists once per ISA, compiled with that unit's target flags
+// and with its own mangled name. Shared inline functions would instead be merged by the linker
+// across units built for different instruction sets (an ODR violation that can run AVX-512 code
+// on the AVX2 path). Include no standard header from here: this text lands inside a namespace.
+//
+// The primitives, besides those exp_approx.h lists (F, M, splat, add, sub, mul, ge, zero_unless,
+// pow2):
+//   kLanes                      floats in F
+//   kConvRows                   output channels conv_tile_f32 keeps in registers at once
+//   iota() -> F                 lane i holds float(i)
+//   neg(F) -> F                 -v, exact (sign flip)
+//   load(p) -> F, store(p, F)   kLanes floats
+//   load_first(p, left) -> F    the first min(left, kLanes) floats, +0 in the other lanes; reads
+//                               nothing past them
+//   store_first(p, F, left)     writes the first min(left, kLanes) lanes
+//   first(left) -> M            true in the first min(left, kLanes) lanes
+//   fmadd(a, b, c) -> F         a * b + c, fused (one rounding, as std::fma)
+//   max(a, b) -> F              the ISA's max instruction: alike on every ISA for non-NaN lanes
+//                               but max(+0, -0) (x86 -0, NEON +0), which no caller asks: relu's b
+//                               is +0, max_scaled_f32's values are >= +0
+//   greater_or(v, m) -> F       v > m ? v : m, lane by lane (the scalar rule: ties and NaN keep m)
+//   eq(F, F), is_nan(F) -> M;  both(M, M) -> M (and);  select(M, a, b) -> F (a where the mask)
+//   bits(M) -> uint32_t         bit j set when lane j of the mask is
+//   D, splat_d(double) -> D     a double vector of kLanes / 2 lanes
+//   add/mul(D, D) -> D
+//   widen_lo(F), widen_hi(F) -> D   the low / high half of the lanes, converted to double
+//   index_d() -> D              lane i holds double(i)
+//   reduce(D) -> double         the sum of the lanes, in the ISA's fixed order
+
+#include "exp_approx.h"
+
+// Asks for the cache lines 2 KiB ahead of a streaming scan. The hardware prefetchers stop at page
+// boundaries and the scans leave too few loads in flight to hide memory latency on their own, so
+// without this a plane-by-plane scan of a batch larger than the caches runs at about 0.7x of a
+// plain read of the same bytes (bench/: the roofline sweep); with it, at about 1.0x. A prefetch
+// never faults and changes no result, so it may run past the end of the plane.
+constexpr size_t kPrefetchBytes = 2048;
+inline void prefetch_ahead(const void* p, size_t lines) {
+  const char* c = static_cast<const char*>(p) + kPrefetchBytes;
+  for (size_t l = 0; l < lines; ++l) __builtin_prefetch(c + 64 * l, 0, 3);  // read, keep in all levels
+}
+
+// Records the non-zero elements flagged in mask (bit j: element base + j) in a one-hot scan.
+inline void note_nonzero(uint64_t mask, size_t base, uint64_t* nonzero, uint64_t* first) {
+  if (*nonzero == 0) *first = base + static_cast<size_t>(__builtin_ctzll(mask));
+  *nonzero += static_cast<uint64_t>(__builtin_popcountll(mask));
+}
+
+// The elements p[i..end) one at a time, until two non-zero ones have been seen (NaN counts).
+template <typename T>
+inline void note_nonzero_each(const T* p, size_t i, size_t end, uint64_t* nonzero, uint64_t* first) {
+  for (; i < end && *nonzero < 2; ++i) {
+    if (p[i] != T(0)) note_nonzero(1, i, nonzero, first);
+  }
+}
+
+// Runs body(i, left) over n floats a vector at a time: the full vectors with left = kLanes, then
+// the rest once with left = n - i < kLanes. The body reads and writes through load_upto and
+// store_upto, which are plain loads and stores on full vectors (body and helpers are inlined, so
+// the test folds away) and touch no element past n on the last one.
+template <typename Body>
+inline void for_each_vector(size_t n, Body body) {
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) body(i, kLanes);
+  if (i < n) body(i, n - i);
+}
+inline F load_upto(const float* p, size_t left) { return left >= kLanes ? load(p) : load_first(p, left); }
+inline void store_upto(float* p, F v, size_t left) {
+  if (left >= kLanes) {
+    store(p, v);
+  } else {
+    store_first(p, v, left);
+  }
+}
+// The low min(left, kLanes) bits, for a bits() mask on the last vector.
+inline uint32_t low_bits(size_t left) {
+  return left >= kLanes ? static_cast<uint32_t>((uint64_t(1) << kLanes) - 1) : (uint32_t(1) << left) - 1;
+}
+
+// Four double accumulators (two vectors of floats a step) keep the adds' latency hidden.
+inline double sum_f32(const float* p, size_t n) {
+  D s0 = splat_d(0.0), s1 = s0, s2 = s0, s3 = s0;
+  size_t i = 0;
+  for (; i + 2 * kLanes <= n; i += 2 * kLanes) {
+    const F a = load(p + i), b = load(p + i + kLanes);
+    s0 = add(s0, widen_lo(a));
+    s1 = add(s1, widen_hi(a));
+    s2 = add(s2, widen_lo(b));
+    s3 = add(s3, widen_hi(b));
+  }
+  for_each_vector(n - i, [&](size_t j, size_t left) {
+    const F a = load_upto(p + i + j, left);  // +0 past n: adds nothing
+    s0 = add(s0, widen_lo(a));
+    s1 = add(s1, widen_hi(a));
+  });
+  return reduce(add(add(s0, s1), add(s2, s3)));
+}
+
+inline void relu_f32(const float* in, float* out, size_t n) {
+  const F zero = splat(0.0f);
+  for_each_vector(n, [&](size_t i, size_t left) {
+    const F v = load_upto(in + i, left);
+    // max gives +0 for v <= 0 (-0 included); NaN lanes keep v itself, bit for bit.
+    store_upto(out + i, select(is_nan(v), v, max(v, zero)), left);
+  });
+}
+
+inline void max_scaled_f32(float* out, const float* g, float s, size_t n) {
+  const F vs = splat(s);
+  for_each_vector(n, [&](size_t i, size_t left) {
+    store_upto(out + i, max(load_upto(out + i, left), mul(vs, load_upto(g + i, left))), left);
+  });
+}
+
+// A outputs vectors at once, each summing its taps in order 0..ntaps-1 as the scalar kernel does;
+// the A independent accumulators keep the adds' latency hidden.
+// (The loops over j are unrolled first, as in conv_block, so the accumulators stay in registers.)
+template <size_t A>
+inline void fir_block(const float* const* src, const float* taps, size_t ntaps, float* out, size_t i) {
+  F a[A];
+#pragma GCC unroll 8
+  for (size_t j = 0; j < A; ++j) a[j] = splat(0.0f);
+  for (size_t t = 0; t < ntaps; ++t) {
+    const F w = splat(taps[t]);
+    const float* p = src[t] + i;
+#pragma GCC unroll 8
+    for (size_t j = 0; j < A; ++j) a[j] = fmadd(w, load(p + kLanes * j), a[j]);
+  }
+#pragma GCC unroll 8
+  for (size_t j = 0; j < A; ++j) store(out + i + kLanes * j, a[j]);
+}
+
+inline void fir_f32(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n) {
+  size_t i = 0;
+  for (; i + 8 * kLanes <= n; i += 8 * kLanes) fir_block<8>(src, taps, ntaps, out, i);
+  for (; i + 2 * kLanes <= n; i += 2 * kLanes) fir_block<2>(src, taps, ntaps, out, i);
+  for_each_vector(n - i, [&](size_t j, size_t left) {
+    F a = splat(0.0f);
+    for (size_t t = 0; t < ntaps; ++t) a = fmadd(splat(taps[t]), load_upto(src[t] + i + j, left), a);
+    store_upto(out + i + j, a, left);
+  });
+}
+
+inline void maxrows_f32(const float* const* src, size_t nsrc, float* out, size_t n) {
+  for_each_vector(n, [&](size_t i, size_t left) {
+    F m = load_upto(src[0] + i, left);
+    for (size_t t = 1; t < nsrc; ++t) m = greater_or(load_upto(src[t] + i, left), m);
+    store_upto(out + i, m, left);
+  });
+}
+
+inline size_t peak_candidates_f32(const float* v, const float* pooled, size_t n, float threshold, uint32_t* idx) {
+  const F thr = splat(threshold);
+  size_t count = 0;
+  for_each_vector(n, [&](size_t i, size_t left) {
+    const F a = load_upto(v + i, left);
+    uint32_t m = bits(both(eq(a, load_upto(pooled + i, left)), ge(a, thr))) & low_bits(left);
+    for (; m != 0; m &= m - 1) idx[count++] = static_cast<uint32_t>(i + static_cast<size_t>(__builtin_ctz(m)));
+  });
+  return count;
+}
+
+// OB output channels by two vectors (2 kLanes columns) of accumulators from column x, fused
+// multiply-adds in tap order from the bias, as the scalar kernel. Full: all 2 kLanes columns;
+// otherwise only the first `left` (< 2 kLanes) are read and written.
+template <size_t OB, bool Full>
+inline void conv_block(const ConvTile& t, size_t o0, size_t x, size_t left) {
+  const size_t left1 = left > kLanes ? left - kLanes : 0;
+  // Every loop over j is unrolled before the accumulators are placed, so that each one stays in a
+  // register (a loop left rolled keeps the arrays on the stack).
+  F a0[OB], a1[OB];
+#pragma GCC unroll 8
+  for (size_t j = 0; j < OB; ++j) a0[j] = a1[j] = splat(t.bias ? t.bias[o0 + j] : 0.0f);
+  const float* w = t.weight + o0 * t.taps;
+  for (size_t k = 0; k < t.taps; ++k) {
+    const float* s = t.src[k] + x;
+    const F v0 = Full ? load(s) : load_first(s, left);
+    const F v1 = Full ? load(s + kLanes) : load_first(s + kLanes, left1);
+#pragma GCC unroll 8
+    for (size_t j = 0; j < OB; ++j) {
+      const F wj = splat(w[j * t.taps + k]);
+      a0[j] = fmadd(wj, v0, a0[j]);
+      a1[j] = fmadd(wj, v1, a1[j]);
+    }
+  }
+  const F zero = splat(0.0f);
+#pragma GCC unroll 8
+  for (size_t j = 0; j < OB; ++j) {
+    F r0 = a0[j], r1 = a1[j];
+    if (t.relu) {
+      // v <= 0 becomes +0; NaN fails the comparison and passes through, as in the scalar path.
+      r0 = select(ge(zero, r0), zero, r0);
+      r1 = select(ge(zero, r1), zero, r1);
+    }
+    float* out = t.out + (o0 + j) * t.out_stride + x;
+    if (Full) {
+      store(out, r0);
+      store(out + kLanes, r1);
+    } else {
+      store_first(out, r0, left);
+      store_first(out + kLanes, r1, left1);
+    }
+  }
+}
+
+template <bool Full>
+inline void conv_columns(const ConvTile& t, size_t x, size_t left) {
+  size_t o = 0;
+  for (; o + kConvRows <= t.out_channels; o += kConvRows) conv_block<kConvRows, Full>(t, o, x, left);
+  if constexpr (kConvRows > 4) {
+    if (o + 4 <= t.out_channels) conv_block<4, Full>(t, o, x, left), o += 4;
+  }
+  if (o + 2 <= t.out_channels) conv_block<2, Full>(t, o, x, left), o += 2;
+  if (o < t.out_channels) conv_block<1, Full>(t, o, x, left);
+}
+
+inline void conv_tile_f32(const ConvTile& t) {
+  size_t x = 0;
+  for (; x + 2 * kLanes <= t.n; x += 2 * kLanes) conv_columns<true>(t, x, 2 * kLanes);
+  if (x < t.n) conv_columns<false>(t, x, t.n - x);
+}
+
+inline void gauss_f32(float* out, size_t n, float offset, float scale) {
+  const F lane = iota(), off = splat(offset), sc = splat(scale);
+  for (size_t i = 0; i < n; i += kLanes) {
+    // float(i) + lane is exact: sides stay below 2^24.
+    const F u = mul(add(add(splat(static_cast<float>(i)), lane), off), sc);
+    store_first(out + i, exp_approx(neg(mul(u, u))), n - i);
+  }
+}
+
+// sums[0] += sum of w[i], sums[1] += sum of w[i] * i over the row, in double, with w = weight(v)
+// for each vector v of the row (the lanes past n weigh 0). Each lane keeps its own partial sums
+// (two vectors, so that the adds of one step do not wait on each other), reduced at the end.
+template <typename Weight>
+inline void weighted_sums(const float* p, size_t n, Weight weight, double* sums) {
+  const D half = splat_d(static_cast<double>(kLanes / 2));
+  D s_lo = splat_d(0.0), s_hi = s_lo, sx_lo = s_lo, sx_hi = s_lo;
+  D idx = index_d();  // the indices of the low half; the high half is idx + half
+  const auto accumulate = [&](F w) {
+    const D lo = widen_lo(w), hi = widen_hi(w), idx_hi = add(idx, half);
+    s_lo = add(s_lo, lo);
+    s_hi = add(s_hi, hi);
+    sx_lo = add(sx_lo, mul(lo, idx));
+    sx_hi = add(sx_hi, mul(hi, idx_hi));
+    idx = add(idx_hi, half);
+  };
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) accumulate(weight(load(p + i)));
+  if (i < n) accumulate(zero_unless(first(n - i), weight(load_first(p + i, n - i))));
+  sums[0] += reduce(add(s_lo, s_hi));
+  sums[1] += reduce(add(sx_lo, sx_hi));
+}
+
+inline void centroid_row_f32(const float* p, size_t n, float cut, double* sums) {
+  const F c = splat(cut);
+  weighted_sums(p, n, [c](F v) { return zero_unless(ge(v, c), v); }, sums);
+}
+
+inline void softmax_row_f32(const float* p, size_t n, float top, float beta, double* sums) {
+  const F m = splat(top), b = splat(beta);
+  weighted_sums(p, n, [m, b](F v) { return exp_approx(mul(b, sub(v, m))); }, sums);
+}
