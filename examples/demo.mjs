@@ -5,21 +5,33 @@
 import { parseArgs } from 'node:util';
 import { decode, decodeSync, simd, concurrency } from 'coordconv';
 
-const { values } = parseArgs({
-  options: {
-    planes: { type: 'string', default: '4096' },
-    height: { type: 'string', default: '64' },
-    width: { type: 'string', default: '64' },
-    dtype: { type: 'string', default: 'float32' },
-    repeat: { type: 'string', default: '20' },
-  },
-});
+const USAGE = 'usage: npm start -- [--planes N] [--height H] [--width W] [--dtype float32|uint8] [--repeat R]';
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      planes: { type: 'string', default: '4096' },
+      height: { type: 'string', default: '64' },
+      width: { type: 'string', default: '64' },
+      dtype: { type: 'string', default: 'float32' },
+      repeat: { type: 'string', default: '20' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }));
+} catch (error) {
+  console.error(`${error.message.split('. ')[0]}\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(`The main job with an embedded default: decode a batch of one-hot images with the exact CoordConv network.\n${USAGE}`);
+  process.exit(0);
+}
 const planes = Number(values.planes);
 const height = Number(values.height);
 const width = Number(values.width);
 const repeat = Number(values.repeat);
 if (![planes, height, width, repeat].every((n) => Number.isSafeInteger(n) && n > 0) || !['float32', 'uint8'].includes(values.dtype)) {
-  console.error('usage: npm start -- [--planes N] [--height H] [--width W] [--dtype float32|uint8] [--repeat R]');
+  console.error(USAGE);
   process.exit(2);
 }
 

@@ -25,7 +25,13 @@ ${Object.entries(COMMANDS)
   .map(([name, command]) => `  ${name.padEnd(10)} ${command.summary}`)
   .join('\n')}
 
-Run 'coordconv <command> --help' for a command's options.`;
+Run 'coordconv <command> --help' for a command's options, 'coordconv --version' for the version.`;
+
+// The installed package's own version: package.json sits two folders above dist/cli/.
+function version(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../../package.json') as { version: string }).version;
+}
 
 /** Runs the CLI; resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -33,6 +39,10 @@ export async function main(argv: string[]): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(USAGE);
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    console.log(version());
+    return 0;
   }
   // Own keys only: `coordconv constructor` is an unknown command, not Object's.
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
