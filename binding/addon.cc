@@ -23,7 +23,7 @@ Napi::Value Simd(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   const coordconv::Dispatch d = coordconv::select_kernels(std::getenv("COORDCONV_SIMD"));
-  if (!d.active) throw Napi::Error::New(env, d.error);
+  if (!d.active) throw Napi::RangeError::New(env, d.error);
   auto* s = new AddonState();
   s->kernels = d.active;
   s->available = d.available;

@@ -33,6 +33,25 @@ const Entry kRegistry[] = {
     {&kScalarKernels, always},
 };
 
+// Every path the library has on some CPU, with what it needs, so a forced path this build or CPU
+// cannot run is named with the reason rather than called unknown.
+struct KnownPath {
+  const char* name;
+  const char* needs;
+};
+const KnownPath kKnownPaths[] = {
+    {"avx512", "an x86-64 CPU with AVX-512 F, BW, VL and DQ"},
+    {"avx2", "an x86-64 CPU with AVX2 and FMA"},
+    {"neon", "an arm64 CPU"},
+    {"scalar", "any CPU"},
+};
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string list;
+  for (const std::string& name : names) list += (list.empty() ? "" : ", ") + name;
+  return list;
+}
+
 }  // namespace
 
 const Kernels* kernels_by_name(const std::string& name) {
@@ -54,12 +73,13 @@ Dispatch select_kernels(const char* forced) {
   }
   d.active = kernels_by_name(want);
   if (!d.active) {
-    std::string list;
-    for (const std::string& name : d.available) list += (list.empty() ? "" : ", ") + name;
-    bool known = false;
-    for (const Entry& e : kRegistry) known = known || want == e.kernels->name;
-    d.error = "COORDCONV_SIMD=" + want + (known ? " is not supported by this CPU" : " is not a known path") +
-              "; this machine runs: " + list;
+    // The library's message shape (lib/errors.ts), with what to do.
+    const std::string expected = "Expected one of " + joined(d.available) + " (the paths this CPU runs) for COORDCONV_SIMD but received \"" + want + "\"";
+    const std::string fix = "; unset COORDCONV_SIMD to run the best of them";
+    d.error = expected + ", which is not a path of coordconv (it has avx512, avx2, neon and scalar)" + fix;
+    for (const KnownPath& k : kKnownPaths) {
+      if (want == k.name) d.error = expected + ", which needs " + k.needs + fix;
+    }
   }
   return d;
 }
