@@ -70,9 +70,61 @@ void compare_decoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt1993
                      size_t n, size_t offset, int flavour);
 void compare_encoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng, size_t n, size_t offset);
 
+// argmax on the planes where a one-pass scan could pick the wrong index: ties (few distinct
+// values), a maximum in the tail or in the last element of a block, every element equal, zeros of
+// both signs (equal, so the first zero of either sign wins), a rising ramp (a new maximum in every
+// block) and large finite values whose block sums overflow. Each plane has a known answer,
+// checked on the reference too.
+void compare_argmax(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng) {
+  const std::string path = k.name;
+  const size_t sizes[] = {0, 1, 7, 8, 9, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257, 300, 511, 1024, 1031, 3072};
+  for (size_t n : sizes) {
+    for (size_t offset = 0; offset < 3; ++offset) {
+      for (int flavour = 0; flavour < 7; ++flavour) {
+        std::vector<float> fv(n + offset);
+        std::vector<uint8_t> bv(n + offset);
+        size_t want = 0;  // the first index of the maximum, where the flavour fixes it
+        bool known = n > 0;
+        for (size_t i = 0; i < n + offset; ++i) {
+          switch (flavour) {
+            case 0: fv[i] = float(rng() % 3); bv[i] = uint8_t(rng() % 3); known = false; break;  // ties
+            case 1: fv[i] = 0.5f; bv[i] = 9; break;                                                 // all equal
+            case 2: fv[i] = (rng() % 2) ? 0.0f : -0.0f; bv[i] = 0; break;                           // +-0
+            case 3: fv[i] = float(i); bv[i] = uint8_t(i < 255 ? i : 254); break;                    // ramp
+            case 4: fv[i] = (rng() % 2 ? 3e38f : -3e38f); bv[i] = uint8_t(rng() % 200); known = false; break;
+            default: fv[i] = float(rng() % 100) / 100.0f; bv[i] = uint8_t(rng() % 100); break;      // peak set below
+          }
+        }
+        float* f = fv.data() + offset;
+        uint8_t* b = bv.data() + offset;
+        if (flavour == 3 && n > 0) want = n - 1;
+        if (flavour == 3 && n + offset > 255) known = false;  // bytes stop rising at 254 there
+        if (flavour >= 5 && n > 0) {
+          // The maximum twice: in the tail (flavour 5) or at a block's last element (6), and after it.
+          want = flavour == 5 ? n - 1 - (n - 1) % 5 : std::min(n - 1, size_t(63));
+          f[want] = 2.0f;
+          b[want] = 200;
+          if (want + 1 < n) {
+            f[n - 1] = 2.0f;
+            b[n - 1] = 200;
+          }
+        }
+        const ArgMax a1 = k.argmax_f32(f, n), a2 = ref.argmax_f32(f, n);
+        t.check(a1.finite == a2.finite && a1.index == a2.index && same_bits(a1.value, a2.value) &&
+                    (!known || a2.index == want),
+                path, "argmax_f32 (ties, tails, zeros)", n, offset);
+        const ArgMax u1 = k.argmax_u8(b, n), u2 = ref.argmax_u8(b, n);
+        t.check(u1.index == u2.index && same_bits(u1.value, u2.value) && (!known || flavour == 2 || u2.index == want),
+                path, "argmax_u8 (ties, tails, zeros)", n, offset);
+      }
+    }
+  }
+}
+
 void compare(const Kernels& k, const Kernels& ref, Tally& t) {
   std::mt19937 rng(20202);
   const std::string path = k.name;
+  compare_argmax(k, ref, t, rng);
   for (size_t n = 0; n <= 300; ++n) {
     for (size_t offset = 0; offset < 4; ++offset) {
       for (int flavour = 0; flavour < 3; ++flavour) {
