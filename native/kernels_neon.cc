@@ -129,13 +129,7 @@ ArgMax argmax_u8(const uint8_t* p, size_t n) {
     while (p[j] != best) ++j;
     index = j;
   }
-  for (; i < n && best != 255; ++i) {
-    if (p[i] > best) {
-      best = p[i];
-      index = i;
-    }
-  }
-  return ArgMax{static_cast<float>(best), index, true};
+  return argmax_u8_rest(p, i, n, best, index);
 }
 
 double sum_u8(const uint8_t* p, size_t n) {

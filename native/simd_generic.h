@@ -99,6 +99,18 @@ inline bool argmax_each(const float* p, size_t i, size_t end, float* best, size_
   return true;
 }
 
+// argmax_u8 from element i on, one byte at a time, given the maximum so far and its first index:
+// the tail after the SIMD blocks. Stops at 255, which nothing passes.
+inline ArgMax argmax_u8_rest(const uint8_t* p, size_t i, size_t n, uint8_t best, size_t index) {
+  for (; i < n && best != 255; ++i) {
+    if (p[i] > best) {
+      best = p[i];
+      index = i;
+    }
+  }
+  return ArgMax{static_cast<float>(best), index, true};
+}
+
 // One pass over the plane: the running maximum and its first index stay in registers, and a
 // block of four vectors costs its loads, a max tree, one sum and one compare against the running
 // maximum. Only a block that holds a new maximum (a few per plane, since a strict increase is
