@@ -13,10 +13,21 @@ void Arrays::check_overlaps(Napi::Env env) const {
   }
 }
 
-void Arrays::stage(Staging& staging) const {
+void Arrays::stage(Staging& staging, const Napi::Value& owned) const {
+  // lib/ sends `owned` only with transfer: true, as an array of the request's own typed arrays.
+  const Napi::Array list = owned.IsArray() ? owned.As<Napi::Array>() : Napi::Array();
+  const uint32_t count = owned.IsArray() ? list.Length() : 0;
+  auto is_owned = [&](const Napi::TypedArray& array) {
+    for (uint32_t i = 0; i < count; ++i) {
+      if (list.Get(i).StrictEquals(array)) return true;
+    }
+    return false;
+  };
   for (const Entry& e : entries_) {
     // An input's block is only read by the job; the field it lands in is a pointer to const.
-    void* block = e.role == Role::kInput ? const_cast<void*>(staging.input(e.view.array)) : staging.output(e.view.array);
+    void* block = is_owned(e.view.array) ? staging.in_place(e.view.array)
+                  : e.role == Role::kInput ? const_cast<void*>(staging.input(e.view.array))
+                                           : staging.output(e.view.array);
     e.point(e.field, block);
   }
 }

@@ -41,8 +41,9 @@ class Arrays {
   // only read).
   void check_overlaps(Napi::Env env) const;
   // Re-points every field at a block of `staging` (see Staging): copies of the inputs, blocks the
-  // outputs are written to and delivered from.
-  void stage(Staging& staging) const;
+  // outputs are written to and delivered from; an array listed in `owned` (lib/ moved it into a
+  // buffer only it can reach) is used in place.
+  void stage(Staging& staging, const Napi::Value& owned) const;
 
  private:
   struct Entry {
@@ -98,7 +99,7 @@ Napi::Value call_async(const Napi::CallbackInfo& info) {
   Napi::Value promise;
   guarded(info.Env(), op.name, [&] {
     Staging staging;
-    arrays.stage(staging);
+    arrays.stage(staging, object_arg(info, 0).Get("owned"));
     promise = BatonWorker<RequestOf<op>>::Start(info.Env(), op.name, op.run, request, std::move(staging));
   });
   return promise;

@@ -25,8 +25,14 @@ namespace coordconv_binding {
 // are the exception: that memory can be neither detached nor shrunk, so the job uses it in place
 // while a reference holds the array (and so its buffer), and a server that reads request bodies
 // into shared buffers pays no copy on its event loop.
+//
+// An array lib/ moved into a buffer only it can reach (`transfer: true`, lib/call.ts) is the second
+// exception: nobody else holds that buffer, so nobody can detach or shrink it, and the job uses it
+// in place too, held by a reference until the Promise settles.
 class Staging {
  public:
+  // The array is the library's alone (see above): the job reads and writes it in place.
+  void* in_place(const Napi::TypedArray& array) { return hold(array); }
   // Copies the array's bytes now; the job reads the copy (or, when shared, the array itself).
   const void* input(const Napi::TypedArray& array) {
     if (is_shared(array)) return hold(array);

@@ -64,12 +64,26 @@ float hostile(uint8_t k) {
   return v;
 }
 
-// Data generation modes: raw bits, hostile table values, sparse (zeros with a few hot elements).
+// Data generation modes: raw bits, hostile table values, sparse (zeros with a few hot elements),
+// ties (every element one of four values, the same one once the input runs out: argmax's
+// first-index rule over repeats and long equal runs).
 template <typename T>
 void fill(Reader& in, T* p, size_t n, uint8_t mode) {
   std::memset(p, 0, n * sizeof(T));
   if (n == 0) return;
-  if (mode % 3 == 2) {  // sparse: a handful of writes at chosen positions
+  if (mode % 4 == 3) {
+    T palette[4];
+    for (T& v : palette) {
+      if constexpr (sizeof(T) == 4) {
+        v = hostile(in.u8() % 4 == 0 ? in.u8() : 2 + in.u8() % 2);  // mostly +-1, sometimes anything
+      } else {
+        v = in.u8();
+      }
+    }
+    for (size_t i = 0; i < n; ++i) p[i] = palette[in.u8() % 4];
+    return;
+  }
+  if (mode % 4 == 2) {  // sparse: a handful of writes at chosen positions
     const size_t writes = in.u8() % 5;
     for (size_t w = 0; w < writes; ++w) {
       const size_t at = static_cast<size_t>(in.u16() | (uint32_t(in.u8()) << 16)) % n;
@@ -83,7 +97,7 @@ void fill(Reader& in, T* p, size_t n, uint8_t mode) {
   }
   for (size_t i = 0; i < n && in.left() > 0; ++i) {
     if constexpr (sizeof(T) == 4) {
-      p[i] = mode % 3 == 0 ? in.f32() : hostile(in.u8());
+      p[i] = mode % 4 == 0 ? in.f32() : hostile(in.u8());
     } else {
       p[i] = in.u8();
     }

@@ -1,5 +1,26 @@
 // An operation is described once (how its arguments become a native request, the native calls,
 // how the finished request becomes the result); its sync and async entry points come from that.
+import { types } from 'node:util';
+
+import { isObject, rangeError } from './errors';
+import { readBoolean } from './validate';
+
+/** The option every async entry point takes (decode, peaks, encode, coordConv2d). */
+export interface TransferOption {
+  /**
+   * Async entry points only (the sync ones read the caller's arrays in place, and refuse it as an
+   * unknown option).
+   * `false`: the input is copied on the calling thread when the call is made. `true`: the
+   * ArrayBuffer of the input (and of any `out` arrays) is moved into the call instead, with no copy,
+   * and the job works on it in place; the caller's arrays are detached from then on (byteLength 0),
+   * and the result hands the memory back: `result.input` is the input over the moved buffer, the
+   * result's arrays are the `out` arrays'. Each such array must span its whole ArrayBuffer (offset 0,
+   * every byte), else a RangeError, and nothing moves. Arrays over a SharedArrayBuffer are used in
+   * place either way. Default false.
+   * @example { transfer: true }
+   */
+  transfer?: boolean;
+}
 
 export interface Operation<Args extends unknown[], Prepared extends { request: unknown }, Result> {
   /** Validates and defaults the arguments into the native request, allocating its outputs. */
@@ -10,6 +31,11 @@ export interface Operation<Args extends unknown[], Prepared extends { request: u
   runAsync(request: Prepared['request']): Promise<void>;
   /** The result, once the native call has filled the request's outputs. */
   finish(prepared: Prepared): Result;
+  /**
+   * The request fields `transfer: true` moves, with their public names: the caller's input first,
+   * then its `out` arrays (a field holding an array lib allocated is moved too, harmlessly).
+   */
+  moves: readonly (readonly [field: string, name: string])[];
 }
 
 export interface Entries<Args extends unknown[], Result> {
@@ -31,8 +57,18 @@ export function operation<Args extends unknown[], Prepared extends { request: un
     const site = new Error();
     Error.captureStackTrace(site, async);
     try {
-      const prepared = op.prepare(...args);
-      return atCallSite(op.runAsync(prepared.request), site).then(() => op.finish(prepared));
+      // Every entry point takes (input, options). `transfer` is read here, once for all of them, and
+      // the rest of the options go to prepare, whose key checks do not know it.
+      const [input0, options, ...rest] = args;
+      const { transfer: flag, ...others } = (isObject(options) ? options : {}) as { transfer?: unknown };
+      const transfer = readBoolean(flag, 'options.transfer', false);
+      const prepared = op.prepare(...([input0, isObject(options) && 'transfer' in options ? others : options, ...rest] as unknown as Args));
+      const request = prepared.request as Record<string, unknown>;
+      const input = transfer ? moveArrays(request, op.moves) : undefined;
+      return atCallSite(op.runAsync(prepared.request), site).then(() => {
+        const result = op.finish(prepared);
+        return input === undefined ? result : Object.assign(result as object, { input }) as Result;
+      });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -48,4 +84,45 @@ function atCallSite<T>(promise: Promise<T>, site: Error): Promise<T> {
     error.stack = `${error.name}: ${message}\n${(site.stack ?? '').split('\n').slice(1).join('\n')}`;
     throw error;
   });
+}
+
+// transfer: true. Moves the ArrayBuffer under each listed array into a new one that only this
+// call can reach (structuredClone with a transfer list moves the memory, without a copy, and
+// detaches the caller's buffer), re-points the request at views over the moved buffers and lists
+// them as `owned`, which the binding then uses in place (binding/staging.h): nobody else holds them,
+// so nobody can detach or shrink them while the job runs. Arrays over a SharedArrayBuffer are used
+// in place anyway and stay as they are. An array must span its whole buffer: moving a buffer takes
+// all of it, and a view into a larger one (a Node Buffer from the shared pool, a slice of a bigger
+// allocation) would take bytes the caller did not pass. Everything is checked before anything
+// moves, so a refusal leaves the caller's arrays as they were. Returns the input array as moved.
+function moveArrays(request: Record<string, unknown>, moves: readonly (readonly [string, string])[]): ArrayBufferView | undefined {
+  const movable: [string, ArrayBufferView, number][] = [];
+  for (const [field, name] of moves) {
+    const view = request[field];
+    if (!ArrayBuffer.isView(view) || types.isSharedArrayBuffer(view.buffer)) continue;
+    if (view.byteOffset !== 0 || view.byteLength !== view.buffer.byteLength) {
+      throw rangeError(
+        `an array spanning its whole ArrayBuffer with transfer: true (or transfer: false, which copies it)`,
+        name,
+        `a view of ${view.byteLength} bytes at byte offset ${view.byteOffset} of a ${view.buffer.byteLength}-byte ArrayBuffer`,
+      );
+    }
+    movable.push([field, view, (view as unknown as { length: number }).length]);  // before it detaches
+  }
+  const moved = new Map<ArrayBufferLike, ArrayBuffer>();
+  const owned: ArrayBufferView[] = [];
+  for (const [field, view, length] of movable) {
+    let buffer = moved.get(view.buffer);
+    if (buffer === undefined) {
+      buffer = structuredClone(view.buffer as ArrayBuffer, { transfer: [view.buffer as ArrayBuffer] });
+      moved.set(view.buffer, buffer);
+    }
+    const Type = view.constructor as new (buffer: ArrayBuffer, offset: number, length: number) => ArrayBufferView;
+    const fresh = new Type(buffer, 0, length);
+    request[field] = fresh;
+    owned.push(fresh);
+  }
+  request.owned = owned;
+  const first = moves.length > 0 ? request[moves[0][0]] : undefined;
+  return ArrayBuffer.isView(first) ? first : undefined;
 }

@@ -1,6 +1,6 @@
 // The CoordConv layer: AddCoords and coordConv2d.
 import { addon, type NativeConvRequest } from './addon';
-import { operation } from './call';
+import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { convRequest, type Activation, type ConvGeometryOptions, type ConvPadding, type Pair } from './convolution';
 import { typeError } from './errors';
@@ -41,7 +41,7 @@ export function addCoords(input: Float32Tensor, options?: AddCoordsOptions): Flo
   return { data: output, shape };
 }
 
-export interface CoordConv2dOptions extends ConvGeometryOptions {
+export interface CoordConv2dOptions extends ConvGeometryOptions, TransferOption {
   /**
    * Required. `[O, C + 2 (+1 with withR), kh, kw]` in PyTorch's Conv2d order: the input's C channels,
    * then xx, yy (and r), so trained weights load as they are. @example { data: w, shape: [8, 5, 3, 3] }
@@ -80,6 +80,7 @@ const convolving = operation({
   runSync: (request) => addon.convSync(request),
   runAsync: (request) => addon.conv(request),
   finish: ({ request, shape }): Float32Tensor => ({ data: request.output, shape }),
+  moves: [['input', 'input.data'], ['output', 'the output']],
 });
 
 /**

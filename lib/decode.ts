@@ -1,5 +1,5 @@
 import { addon, type NativeDecodeRequest, type PlaneData } from './addon';
-import { operation } from './call';
+import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { isFloat32Array, isObject, isUint8Array, typeError } from './errors';
 import { readPlanes, type PlaneInput } from './tensor';
@@ -35,7 +35,7 @@ export interface DecodeOutput {
   valid: Uint8Array;
 }
 
-interface CommonDecodeOptions {
+interface CommonDecodeOptions extends TransferOption {
   /**
    * Write the results into these arrays (exact types and lengths; none may share memory with the
    * input or with each other); the result then holds these same arrays. Default: new arrays.
@@ -87,6 +87,8 @@ export type DecodeOptions =
 
 /** One result per plane; `shape` is the input's leading dimensions ([] for a single plane). */
 export interface DecodeResult {
+  /** With `transfer: true` (async): the input's planes, over the buffer moved into the call and handed back. */
+  input?: PlaneData;
   /** `[...shape, 2]`: x (column) then y (row), pixel centres at integers; NaN where invalid. */
   coords: Float32Array;
   /** `[...shape]`: the method's score (the plane's maximum; for 'exact' the hot pixel); 0 where invalid. */
@@ -155,6 +157,7 @@ const decoding = operation({
   runSync: (request) => addon.decodeSync(request),
   runAsync: (request) => addon.decode(request),
   finish: ({ request, shape }): DecodeResult => ({ coords: request.coords, scores: request.scores, valid: request.valid, shape }),
+  moves: [['data', 'input.data'], ['coords', 'options.out.coords'], ['scores', 'options.out.scores'], ['valid', 'options.out.valid']],
 });
 
 /**

@@ -1,6 +1,6 @@
 // Coordinates to images: the inverse of decode.
 import { addon, type NativeEncodeRequest } from './addon';
-import { operation } from './call';
+import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { describe, isUint8Array, rangeError, typeError } from './errors';
 import { product, readData, readFloat32Tensor, uninitialized } from './tensor';
@@ -22,7 +22,7 @@ export const ENCODE_KINDS: readonly EncodeKind[] = ['onehot', 'square', 'gaussia
 /** The element type of the output planes. */
 export type EncodeDType = 'float32' | 'uint8';
 
-export interface EncodeOptions {
+export interface EncodeOptions extends TransferOption {
   /** Required: the output height H (rows), 1 to 2^24. @example { height: 64 } */
   height: number;
   /** Required: the output width W (columns), 1 to 2^24. @example { width: 48 } */
@@ -71,6 +71,8 @@ export interface CoordsInput {
 export interface EncodedPlanes<D extends Float32Array | Uint8Array = Float32Array | Uint8Array> {
   data: D;
   shape: number[];
+  /** With `transfer: true` (async): the coordinates, over the buffer moved into the call and handed back. */
+  input?: Float32Array;
 }
 
 const KEYS = ['height', 'width', 'kind', 'value', 'radius', 'sigma', 'unbiased', 'visible', 'dtype'];
@@ -129,6 +131,7 @@ const encoding = operation({
   runSync: (request) => addon.encodeSync(request),
   runAsync: (request) => addon.encode(request),
   finish: ({ request, shape }): EncodedPlanes => ({ data: request.output, shape }),
+  moves: [['coords', 'coords.data'], ['output', 'the output']],
 });
 
 /**

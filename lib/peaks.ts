@@ -1,11 +1,11 @@
 // Top-k local maxima per plane, for heatmaps that hold several objects (CenterNet's decode).
 import { addon, type NativePeaksRequest, type PlaneData } from './addon';
-import { operation } from './call';
+import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { product, readPlanes, type PlaneInput } from './tensor';
 import { readFraction, readInteger, readOddSize, readOptions } from './validate';
 
-export interface PeaksOptions {
+export interface PeaksOptions extends TransferOption {
   /** Slots per plane: a positive integer. Default 100 (CenterNet's K). @example { k: 17 } */
   k?: number;
   /**
@@ -24,6 +24,8 @@ export interface PeaksOptions {
 
 /** Up to k peaks per plane, strongest first; `shape` is the input's leading dimensions. */
 export interface PeaksResult {
+  /** With `transfer: true` (async): the input's planes, over the buffer moved into the call and handed back. */
+  input?: PlaneData;
   /** `[...shape, k, 2]`: x (column) then y (row) of each peak; NaN in unused slots. */
   coords: Float32Array;
   /** `[...shape, k]`: each peak's value (Uint8 input: 0 to 255); 0 in unused slots. */
@@ -77,6 +79,7 @@ const finding = operation({
     shape,
     k: request.k,
   }),
+  moves: [['data', 'input.data'], ['coords', 'coords'], ['scores', 'scores'], ['valid', 'valid'], ['counts', 'counts']],
 });
 
 /**

@@ -37,6 +37,11 @@ struct Scratch {
   std::vector<float> tmp;      // (H + 2r) x S: the horizontal pass, r zero rows above and below
   std::vector<float> blurred;  // H x S: the blurred plane (columns >= W unused)
   std::vector<const float*> src;
+  // The windowed blur: the 5 x 5 block the Newton step reads, from the (kernel + 4)^2 pixels
+  // around the argmax that it depends on (stride kernel + 4).
+  std::vector<float> window;      // (kernel + 4) rows of the zero-padded plane
+  std::vector<float> window_tmp;  // its horizontal pass
+  std::vector<float> window_out;  // 5 rows of stride kernel + 4: the blurred block
 };
 
 Scratch make_scratch(const DecodeRequest& req) {
@@ -51,6 +56,10 @@ Scratch make_scratch(const DecodeRequest& req) {
     s.tmp.assign((in.height + kernel - 1) * stride, 0.0f);
     s.blurred.resize(in.height * stride);
     s.src.resize(kernel);
+    const size_t side = kernel + 4;
+    s.window.resize(side * side);
+    s.window_tmp.assign(side * side, 0.0f);
+    s.window_out.resize(5 * side);
   }
   return s;
 }
@@ -81,26 +90,122 @@ size_t blur(const Kernels& k, const float* in, size_t height, size_t width, cons
   return stride;
 }
 
+// The derivatives of log(blurred) at the argmax from the 5 x 5 block around it, as DARK takes
+// them, and the Newton step -H^-1 g.
+struct NewtonStep {
+  double dx, dy, dxx, dyy, dxy, det, ox, oy;
+};
+
+// L(dx, dy) is the log of the block's value at (dx, dy) from the centre.
+template <typename Log>
+NewtonStep newton_step(Log L) {
+  NewtonStep n;
+  const double c = L(0, 0);
+  n.dx = 0.5 * (L(1, 0) - L(-1, 0));
+  n.dy = 0.5 * (L(0, 1) - L(0, -1));
+  n.dxx = 0.25 * (L(2, 0) - 2.0 * c + L(-2, 0));
+  n.dyy = 0.25 * (L(0, 2) - 2.0 * c + L(0, -2));
+  n.dxy = 0.25 * (L(1, 1) - L(1, -1) - L(-1, 1) + L(-1, -1));
+  n.det = n.dxx * n.dyy - n.dxy * n.dxy;
+  n.ox = n.det == 0.0 ? 0.0 : -(n.dyy * n.dx - n.dxy * n.dy) / n.det;
+  n.oy = n.det == 0.0 ? 0.0 : -(n.dxx * n.dy - n.dxy * n.dx) / n.det;
+  return n;
+}
+
 // One Newton step on log(max(blurred * scale, 1e-10)) at (px, py); false when the Hessian is
 // singular or the step is not finite, so the argmax stands.
 bool dark_step(const float* b, size_t width, size_t px, size_t py, float scale, double* x, double* y) {
-  auto L = [&](long dx, long dy) {
+  const NewtonStep n = newton_step([&](long dx, long dy) {
     const float v = b[(py + dy) * width + (px + dx)] * scale;
     return std::log(static_cast<double>(std::max(v, 1e-10f)));
-  };
-  const double c = L(0, 0);
-  const double dx = 0.5 * (L(1, 0) - L(-1, 0));
-  const double dy = 0.5 * (L(0, 1) - L(0, -1));
-  const double dxx = 0.25 * (L(2, 0) - 2.0 * c + L(-2, 0));
-  const double dyy = 0.25 * (L(0, 2) - 2.0 * c + L(0, -2));
-  const double dxy = 0.25 * (L(1, 1) - L(1, -1) - L(-1, 1) + L(-1, -1));
-  const double det = dxx * dyy - dxy * dxy;
-  if (det == 0.0) return false;
-  const double ox = -(dyy * dx - dxy * dy) / det;
-  const double oy = -(dxx * dy - dxy * dx) / det;
-  if (!std::isfinite(ox) || !std::isfinite(oy)) return false;
-  *x = static_cast<double>(px) + ox;
-  *y = static_cast<double>(py) + oy;
+  });
+  if (n.det == 0.0 || !std::isfinite(n.ox) || !std::isfinite(n.oy)) return false;
+  *x = static_cast<double>(px) + n.ox;
+  *y = static_cast<double>(py) + n.oy;
+  return true;
+}
+
+// DARK on the whole plane, as the authors' code runs it: blur, rescale to the plane's maximum,
+// one Newton step at the argmax (px, py) of the raw plane.
+void dark_full_plane(const Kernels& k, const float* f, size_t h, size_t w, const float* taps, size_t kernel,
+                     float peak, size_t px, size_t py, Scratch& s, double* x, double* y) {
+  const size_t stride = blur(k, f, h, w, taps, kernel, s);
+  // Padding columns hold 0, so this is max(blurred plane, 0): enough, as only a positive
+  // maximum lets the step run.
+  const ArgMax bm = k.argmax_f32(s.blurred.data(), h * stride);
+  if (bm.finite && bm.value > 0.0f) {
+    const float scale = peak / bm.value;  // rescale to the original maximum
+    dark_step(s.blurred.data(), stride, px, py, scale, x, y);
+  }
+}
+
+// DARK's step from the 5 x 5 blurred block around (px, py) alone, blurred by the same fir_f32
+// calls in the same order as the whole plane (zero padding included), so those 25 values are
+// bit for bit the whole-plane blur's; false when the whole plane is needed for today's answer.
+//
+// The whole plane is blurred only for its maximum M, which rescales the block to the raw
+// maximum: log(v * peak / M). In exact arithmetic the rescale adds one constant to every log and
+// cancels out of every difference the step takes, so the block alone gives the step, except:
+//  - where the floor max(v * scale, 1e-10) binds. Every blurred value is a weighted mean (taps >= 0,
+//    summing to 1 within 2^-24) of raw values <= peak and of zeros, each pass adding at most kernel
+//    fused roundings of 2^-24, so M <= peak * (1 + 2^-13) for kernel <= 255 and scale >= 1 - 2^-13:
+//    when each of the 13 values read is >= 1e-10 / (1 - 2^-12), the floor cannot bind on the whole
+//    plane either. Otherwise we fall back, as we do for a peak above 1e37, whose blur could overflow.
+//  - the float rounding of v * scale, which moves each log by e < 2^-24 (the other roundings, in
+//    double, are some 2^-29 times smaller). To first order the step o = -H^-1 g then moves by at most
+//    |H^-1| (|dg| + |dH| |o|), with |dg| <= sqrt(2) e, |dH| <= 2 e (Frobenius norms). When
+//    |H^-1| |dH| <= 0.1 the higher orders add at most 11%, so 1.25 times that bound holds; we keep the
+//    window when it is at most 5e-6 px, else fall back, as we do for a singular Hessian or a step that
+//    is not finite. Rounding the coordinate to float32 adds at most one float ulp on either side
+//    (3.8e-6 px below 64 px), so the coordinates written stay within 1e-5 px of the whole plane's.
+// On a pose model's heatmaps the peak's neighbourhood is far above the floor and the Hessian well
+// conditioned, so the fallback is rare; flat or noisy planes fall back.
+bool dark_window(const Kernels& k, const void* plane, DType dtype, size_t h, size_t w, const float* taps,
+                 size_t kernel, float peak, size_t px, size_t py, Scratch& s, double* x, double* y) {
+  if (!(peak <= 1e37f)) return false;
+  const FlushSubnormals flush;  // as blur(): the same flush gives the same values
+  const size_t r = kernel / 2, side = kernel + 4;
+  // Window row j, column c: the zero-padded plane at row py - 2 - r + j, column px - 2 - r + c.
+  for (size_t j = 0; j < side; ++j) {
+    float* row = s.window.data() + j * side;
+    const long yy = static_cast<long>(py + j) - static_cast<long>(2 + r);
+    for (size_t c = 0; c < side; ++c) {
+      const long xx = static_cast<long>(px + c) - static_cast<long>(2 + r);
+      float v = 0.0f;
+      if (yy >= 0 && yy < static_cast<long>(h) && xx >= 0 && xx < static_cast<long>(w)) {
+        const size_t at = static_cast<size_t>(yy) * w + static_cast<size_t>(xx);
+        v = dtype == DType::kFloat32 ? static_cast<const float*>(plane)[at]
+                                     : static_cast<float>(static_cast<const uint8_t*>(plane)[at]);
+      }
+      row[c] = v;
+    }
+  }
+  // Horizontal: window_tmp[j][c] for c < 5 (the other columns straddle two rows and are not read).
+  for (size_t t = 0; t < kernel; ++t) s.src[t] = s.window.data() + t;
+  k.fir_f32(s.src.data(), taps, kernel, s.window_tmp.data(), side * side - (kernel - 1));
+  // Rows outside the plane are zeros after the horizontal pass on the whole plane.
+  for (size_t j = 0; j < side; ++j) {
+    const long yy = static_cast<long>(py + j) - static_cast<long>(2 + r);
+    if (yy < 0 || yy >= static_cast<long>(h)) std::memset(s.window_tmp.data() + j * side, 0, 5 * sizeof(float));
+  }
+  // Vertical: window_out[j][c], j, c < 5, the blurred plane at (px - 2 + c, py - 2 + j).
+  for (size_t t = 0; t < kernel; ++t) s.src[t] = s.window_tmp.data() + t * side;
+  k.fir_f32(s.src.data(), taps, kernel, s.window_out.data(), 5 * side);
+  const float* b = s.window_out.data();
+  const float floor = 1e-10f / (1.0f - 0x1p-12f);
+  bool above_floor = true;
+  const NewtonStep n = newton_step([&](long dx, long dy) {
+    const float v = b[(2 + dy) * side + (2 + dx)];
+    above_floor = above_floor && v >= floor;
+    return std::log(static_cast<double>(v > 0.0f ? v : 1e-10f));
+  });
+  if (!above_floor || n.det == 0.0 || !std::isfinite(n.ox) || !std::isfinite(n.oy)) return false;
+  const double e = 0x1.01p-24;
+  const double inv = std::sqrt(n.dxx * n.dxx + n.dyy * n.dyy + 2.0 * n.dxy * n.dxy) / std::fabs(n.det);
+  const double bound = 1.25 * inv * e * (std::sqrt(2.0) + 2.0 * std::hypot(n.ox, n.oy));
+  if (!(inv * 2.0 * e <= 0.1 && bound <= 5e-6)) return false;
+  *x = static_cast<double>(px) + n.ox;
+  *y = static_cast<double>(py) + n.oy;
   return true;
 }
 
@@ -131,7 +236,7 @@ void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
   } else {
     const uint8_t* u = static_cast<const uint8_t*>(in.plane(i));
     am = k.argmax_u8(u, n);
-    if (needs_float_plane(req.method)) {
+    if (needs_float_plane(req.method) && req.method != DecodeMethod::kDark) {  // 'dark' widens only when it needs the plane
       k.u8_to_f32(u, s.plane.data(), n);
       f = s.plane.data();
     }
@@ -165,15 +270,13 @@ void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
       break;
     }
     case DecodeMethod::kDark: {
-      if (px >= 2 && px + 2 < w && py >= 2 && py + 2 < h) {
-        const size_t stride = blur(k, f, h, w, ctx.taps, req.params.kernel, s);
-        // Padding columns hold 0, so this is max(blurred plane, 0): enough, as only a positive
-        // maximum lets the step run.
-        const ArgMax bm = k.argmax_f32(s.blurred.data(), h * stride);
-        if (bm.finite && bm.value > 0.0f) {
-          const float scale = am.value / bm.value;  // rescale to the original maximum
-          dark_step(s.blurred.data(), stride, px, py, scale, &x, &y);
+      if (px >= 2 && px + 2 < w && py >= 2 && py + 2 < h &&
+          !dark_window(k, in.plane(i), in.dtype, h, w, ctx.taps, req.params.kernel, am.value, px, py, s, &x, &y)) {
+        if (in.dtype == DType::kUint8) {
+          k.u8_to_f32(static_cast<const uint8_t*>(in.plane(i)), s.plane.data(), n);
+          f = s.plane.data();
         }
+        dark_full_plane(k, f, h, w, ctx.taps, req.params.kernel, am.value, px, py, s, &x, &y);
       }
       break;
     }
@@ -275,6 +378,28 @@ float float_at_least(double v) {
   float f = static_cast<float>(v);
   if (static_cast<double>(f) < v) f = std::nextafter(f, std::numeric_limits<float>::infinity());
   return f;
+}
+
+bool decode_dark_full_plane(const Kernels& k, const float* plane, size_t height, size_t width, size_t kernel,
+                            double sigma, double* x, double* y) {
+  DecodeRequest req;
+  req.input.height = height;
+  req.input.width = width;
+  req.input.dtype = DType::kFloat32;
+  req.method = DecodeMethod::kDark;
+  req.params.kernel = kernel;
+  Scratch s = make_scratch(req);
+  std::vector<float> taps(kernel);
+  gaussian_taps(kernel, sigma, taps.data());
+  const ArgMax am = k.argmax_f32(plane, height * width);
+  if (!am.finite || !(am.value > 0.0f)) return false;
+  const size_t px = am.index % width, py = am.index / width;
+  *x = static_cast<double>(px);
+  *y = static_cast<double>(py);
+  if (px >= 2 && px + 2 < width && py >= 2 && py + 2 < height) {
+    dark_full_plane(k, plane, height, width, taps.data(), kernel, am.value, px, py, s, x, y);
+  }
+  return true;
 }
 
 size_t split_parts(const ThreadPool& pool, size_t planes, size_t threads) {

@@ -48,6 +48,13 @@ void decode(const Kernels& k, ThreadPool& pool, const DecodeRequest& req);
 void decode_exact_plane(const Kernels& k, const void* plane, DType dtype, size_t height,
                         size_t width, float* xy, float* score, uint8_t* valid);
 
+// 'dark' on one Float32 plane through the whole-plane blur, as the authors' code runs it and as
+// decode() falls back to when the windowed blur cannot give the same answer (decode.cc gives the
+// rule); the native tests compare decode() with it. False when the plane has no answer, else
+// (x, y) as decode() would write them.
+bool decode_dark_full_plane(const Kernels& k, const float* plane, size_t height, size_t width, size_t kernel,
+                            double sigma, double* x, double* y);
+
 // The normalised Gaussian taps exp(-(i - r)^2 / (2 sigma^2)) / sum, r = (n - 1) / 2, computed in
 // double and rounded to float (as OpenCV's getGaussianKernel does for float images).
 void gaussian_taps(size_t n, double sigma, float* taps);

@@ -51,6 +51,14 @@ inline M is_nan(F v) { return _mm256_cmp_ps(v, v, _CMP_UNORD_Q); }
 inline M both(M a, M b) { return _mm256_and_ps(a, b); }
 inline F select(M m, F a, F b) { return _mm256_blendv_ps(b, a, m); }
 inline uint32_t bits(M m) { return static_cast<uint32_t>(_mm256_movemask_ps(m)); }
+inline M gt(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_GT_OQ); }
+inline M either(M a, M b) { return _mm256_or_ps(a, b); }
+inline float hmax(F v) {
+  __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+  m = _mm_max_ss(m, _mm_shuffle_ps(m, m, 1));
+  return _mm_cvtss_f32(m);
+}
 inline D splat_d(double v) { return _mm256_set1_pd(v); }
 inline D add(D a, D b) { return _mm256_add_pd(a, b); }
 inline D mul(D a, D b) { return _mm256_mul_pd(a, b); }
@@ -109,89 +117,43 @@ void onehot_u8(const uint8_t* p, size_t n, OneHotScan* out) {
   out->first = first;
 }
 
-inline float hmax(__m256 v) {
-  __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  m = _mm_max_ps(m, _mm_movehl_ps(m, m));
-  m = _mm_max_ss(m, _mm_shuffle_ps(m, m, 1));
-  return _mm_cvtss_f32(m);
-}
-
-ArgMax argmax_f32(const float* p, size_t n) {
-  const ArgMax bad{std::numeric_limits<float>::quiet_NaN(), 0, false};
-  if (n == 0) return ArgMax{-std::numeric_limits<float>::infinity(), 0, true};
-  // Pass 1: the maximum, and whether any element is non-finite (v - v is NaN exactly then).
-  __m256 m0 = _mm256_set1_ps(-std::numeric_limits<float>::infinity()), m1 = m0;
-  __m256 nf = _mm256_setzero_ps();
-  size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    prefetch_ahead(p + i, 1);
-    const __m256 a = _mm256_loadu_ps(p + i), b = _mm256_loadu_ps(p + i + 8);
-    m0 = _mm256_max_ps(m0, a);
-    m1 = _mm256_max_ps(m1, b);
-    nf = _mm256_or_ps(nf, _mm256_or_ps(_mm256_cmp_ps(_mm256_sub_ps(a, a), _mm256_sub_ps(a, a),
-                                                     _CMP_UNORD_Q),
-                                       _mm256_cmp_ps(_mm256_sub_ps(b, b), _mm256_sub_ps(b, b),
-                                                     _CMP_UNORD_Q)));
-  }
-  for (; i + 8 <= n; i += 8) {
-    const __m256 a = _mm256_loadu_ps(p + i);
-    m0 = _mm256_max_ps(m0, a);
-    nf = _mm256_or_ps(nf, _mm256_cmp_ps(_mm256_sub_ps(a, a), _mm256_sub_ps(a, a), _CMP_UNORD_Q));
-  }
-  if (!_mm256_testz_ps(nf, nf)) return bad;
-  float best = hmax(_mm256_max_ps(m0, m1));
-  for (; i < n; ++i) {
-    if (!std::isfinite(p[i])) return bad;
-    if (p[i] > best) best = p[i];
-  }
-  // Pass 2: the first index equal to the maximum; the plane is hot in cache from pass 1.
-  const __m256 target = _mm256_set1_ps(best);
-  size_t j = 0;
-  for (; j + 8 <= n; j += 8) {
-    const uint32_t m = static_cast<uint32_t>(
-        _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(p + j), target, _CMP_EQ_OQ)));
-    if (m) {
-      const size_t k = j + static_cast<size_t>(__builtin_ctz(m));
-      return ArgMax{p[k], k, true};
-    }
-  }
-  for (; j < n; ++j) {
-    if (p[j] == best) return ArgMax{p[j], j, true};
-  }
-  return bad;  // unreachable: the maximum is an element
-}
-
-ArgMax argmax_u8(const uint8_t* p, size_t n) {
-  if (n == 0) return ArgMax{0.0f, 0, true};
-  __m256i m = _mm256_setzero_si256();
-  size_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    if ((i & 63) == 0) prefetch_ahead(p + i, 1);
-    m = _mm256_max_epu8(m, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)));
-  }
-  __m128i h = _mm_max_epu8(_mm256_castsi256_si128(m), _mm256_extracti128_si256(m, 1));
+// The largest byte of v.
+inline uint8_t hmax_u8(__m256i v) {
+  __m128i h = _mm_max_epu8(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
   h = _mm_max_epu8(h, _mm_srli_si128(h, 8));
   h = _mm_max_epu8(h, _mm_srli_si128(h, 4));
   h = _mm_max_epu8(h, _mm_srli_si128(h, 2));
   h = _mm_max_epu8(h, _mm_srli_si128(h, 1));
-  uint8_t best = static_cast<uint8_t>(_mm_cvtsi128_si32(h));
-  for (; i < n; ++i) {
-    if (p[i] > best) best = p[i];
-  }
-  const __m256i target = _mm256_set1_epi8(static_cast<char>(best));
-  size_t j = 0;
-  for (; j + 32 <= n; j += 32) {
-    const uint32_t mask = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(
-        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + j)), target)));
-    if (mask) {
-      const size_t k = j + static_cast<size_t>(__builtin_ctz(mask));
-      return ArgMax{static_cast<float>(best), k, true};
+  return static_cast<uint8_t>(_mm_cvtsi128_si32(h));
+}
+
+// One pass, as argmax_f32 (simd_generic.h): a block of four vectors costs a max tree and one
+// saturating subtraction of the running maximum, non-zero only when the block holds a larger byte.
+// Once the maximum is 255 nothing can pass it, so the scan stops there.
+ArgMax argmax_u8(const uint8_t* p, size_t n) {
+  uint8_t best = 0;
+  size_t index = 0;
+  size_t i = 0;
+  for (; i + 128 <= n && best != 255; i += 128) {
+    prefetch_ahead(p + i, 2);
+    const __m256i v[4] = {_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)),
+                          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 32)),
+                          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 64)),
+                          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 96))};
+    const __m256i top = _mm256_max_epu8(_mm256_max_epu8(v[0], v[1]), _mm256_max_epu8(v[2], v[3]));
+    const __m256i above = _mm256_subs_epu8(top, _mm256_set1_epi8(static_cast<char>(best)));
+    if (_mm256_testz_si256(above, above)) continue;
+    best = hmax_u8(top);
+    const __m256i target = _mm256_set1_epi8(static_cast<char>(best));
+    for (size_t k = 0;; ++k) {  // best is a byte of the block, so one of the four holds it
+      const uint32_t hits = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v[k], target)));
+      if (hits) {
+        index = i + 32 * k + static_cast<size_t>(__builtin_ctz(hits));
+        break;
+      }
     }
   }
-  for (; j < n; ++j) {
-    if (p[j] == best) return ArgMax{static_cast<float>(best), j, true};
-  }
-  return ArgMax{static_cast<float>(best), 0, true};  // unreachable
+  return argmax_u8_rest(p, i, n, best, index);
 }
 
 double sum_u8(const uint8_t* p, size_t n) {

@@ -51,6 +51,9 @@ inline M is_nan(F v) { return _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q); }
 inline M both(M a, M b) { return static_cast<M>(a & b); }
 inline F select(M m, F a, F b) { return _mm512_mask_mov_ps(b, m, a); }
 inline uint32_t bits(M m) { return m; }
+inline M gt(F a, F b) { return _mm512_cmp_ps_mask(a, b, _CMP_GT_OQ); }
+inline M either(M a, M b) { return static_cast<M>(a | b); }
+inline float hmax(F v) { return _mm512_reduce_max_ps(v); }
 inline D splat_d(double v) { return _mm512_set1_pd(v); }
 inline D add(D a, D b) { return _mm512_add_pd(a, b); }
 inline D mul(D a, D b) { return _mm512_mul_pd(a, b); }
@@ -109,73 +112,35 @@ void onehot_u8(const uint8_t* p, size_t n, OneHotScan* out) {
   out->first = first;
 }
 
-inline __mmask16 nonfinite(__m512 v) {
-  // fpclass 0x99: quiet NaN, signalling NaN, +Inf, -Inf.
-  return _mm512_fpclass_ps_mask(v, 0x99);
-}
-
-ArgMax argmax_f32(const float* p, size_t n) {
-  const ArgMax bad{std::numeric_limits<float>::quiet_NaN(), 0, false};
-  if (n == 0) return ArgMax{-std::numeric_limits<float>::infinity(), 0, true};
-  const __m512 lowest = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
-  __m512 m0 = lowest, m1 = lowest;
-  __mmask16 nf = 0;
-  size_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    prefetch_ahead(p + i, 2);
-    const __m512 a = _mm512_loadu_ps(p + i), b = _mm512_loadu_ps(p + i + 16);
-    m0 = _mm512_max_ps(m0, a);
-    m1 = _mm512_max_ps(m1, b);
-    nf |= nonfinite(a) | nonfinite(b);
-  }
-  for (; i < n; i += 16) {
-    const __mmask16 t = tail16(n - i);
-    const __m512 a = _mm512_mask_loadu_ps(lowest, t, p + i);
-    m0 = _mm512_max_ps(m0, a);
-    nf |= _mm512_mask_fpclass_ps_mask(t, a, 0x99);
-  }
-  if (nf) return bad;
-  const float best = _mm512_reduce_max_ps(_mm512_max_ps(m0, m1));
-  const __m512 target = _mm512_set1_ps(best);
-  for (size_t j = 0; j < n; j += 16) {
-    const __mmask16 t = tail16(n - j);
-    const __mmask16 m =
-        _mm512_mask_cmp_ps_mask(t, _mm512_maskz_loadu_ps(t, p + j), target, _CMP_EQ_OQ);
-    if (m) {
-      const size_t k = j + static_cast<size_t>(__builtin_ctz(m));
-      return ArgMax{p[k], k, true};
-    }
-  }
-  return bad;  // unreachable: the maximum is an element
-}
-
+// One pass, as argmax_f32 (simd_generic.h): a block of four vectors costs a max tree and one
+// unsigned compare with the running maximum. Once the maximum is 255 the scan stops.
 ArgMax argmax_u8(const uint8_t* p, size_t n) {
-  if (n == 0) return ArgMax{0.0f, 0, true};
-  __m512i m0 = _mm512_setzero_si512(), m1 = m0;
+  uint8_t best = 0;
+  size_t index = 0;
   size_t i = 0;
-  for (; i + 128 <= n; i += 128) {
-    prefetch_ahead(p + i, 2);
-    m0 = _mm512_max_epu8(m0, _mm512_loadu_si512(p + i));
-    m1 = _mm512_max_epu8(m1, _mm512_loadu_si512(p + i + 64));
-  }
-  for (; i < n; i += 64) m0 = _mm512_max_epu8(m0, _mm512_maskz_loadu_epi8(tail64(n - i), p + i));
-  const __m512i m = _mm512_max_epu8(m0, m1);
-  __m256i h = _mm256_max_epu8(_mm512_castsi512_si256(m), _mm512_extracti64x4_epi64(m, 1));
-  __m128i q = _mm_max_epu8(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
-  q = _mm_max_epu8(q, _mm_srli_si128(q, 8));
-  q = _mm_max_epu8(q, _mm_srli_si128(q, 4));
-  q = _mm_max_epu8(q, _mm_srli_si128(q, 2));
-  q = _mm_max_epu8(q, _mm_srli_si128(q, 1));
-  const uint8_t best = static_cast<uint8_t>(_mm_cvtsi128_si32(q));
-  const __m512i target = _mm512_set1_epi8(static_cast<char>(best));
-  for (size_t j = 0; j < n; j += 64) {
-    const __mmask64 t = tail64(n - j);
-    const __mmask64 eq = _mm512_mask_cmpeq_epi8_mask(t, _mm512_maskz_loadu_epi8(t, p + j), target);
-    if (eq) {
-      return ArgMax{static_cast<float>(best), j + static_cast<size_t>(__builtin_ctzll(eq)), true};
+  for (; i + 256 <= n && best != 255; i += 256) {
+    prefetch_ahead(p + i, 4);
+    const __m512i v[4] = {_mm512_loadu_si512(p + i), _mm512_loadu_si512(p + i + 64),
+                          _mm512_loadu_si512(p + i + 128), _mm512_loadu_si512(p + i + 192)};
+    const __m512i top = _mm512_max_epu8(_mm512_max_epu8(v[0], v[1]), _mm512_max_epu8(v[2], v[3]));
+    if (_mm512_cmpgt_epu8_mask(top, _mm512_set1_epi8(static_cast<char>(best))) == 0) continue;
+    __m256i h = _mm256_max_epu8(_mm512_castsi512_si256(top), _mm512_extracti64x4_epi64(top, 1));
+    __m128i q = _mm_max_epu8(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+    q = _mm_max_epu8(q, _mm_srli_si128(q, 8));
+    q = _mm_max_epu8(q, _mm_srli_si128(q, 4));
+    q = _mm_max_epu8(q, _mm_srli_si128(q, 2));
+    q = _mm_max_epu8(q, _mm_srli_si128(q, 1));
+    best = static_cast<uint8_t>(_mm_cvtsi128_si32(q));
+    const __m512i target = _mm512_set1_epi8(static_cast<char>(best));
+    for (size_t k = 0;; ++k) {  // best is a byte of the block, so one of the four holds it
+      const __mmask64 hits = _mm512_cmpeq_epi8_mask(v[k], target);
+      if (hits) {
+        index = i + 64 * k + static_cast<size_t>(__builtin_ctzll(hits));
+        break;
+      }
     }
   }
-  return ArgMax{static_cast<float>(best), 0, true};  // unreachable
+  return argmax_u8_rest(p, i, n, best, index);
 }
 
 double sum_u8(const uint8_t* p, size_t n) {

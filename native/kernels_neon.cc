@@ -66,6 +66,9 @@ inline uint32_t bits(M m) {
   const uint32_t weights[4] = {1, 2, 4, 8};
   return vaddvq_u32(vandq_u32(m, vld1q_u32(weights)));
 }
+inline M gt(F a, F b) { return vcgtq_f32(a, b); }
+inline M either(M a, M b) { return vorrq_u32(a, b); }
+inline float hmax(F v) { return vmaxvq_f32(v); }
 inline D splat_d(double v) { return vdupq_n_f64(v); }
 inline D add(D a, D b) { return vaddq_f64(a, b); }
 inline D mul(D a, D b) { return vmulq_f64(a, b); }
@@ -108,54 +111,25 @@ void onehot_u8(const uint8_t* p, size_t n, OneHotScan* out) {
   out->first = first;
 }
 
-ArgMax argmax_f32(const float* p, size_t n) {
-  const ArgMax bad{std::numeric_limits<float>::quiet_NaN(), 0, false};
-  if (n == 0) return ArgMax{-std::numeric_limits<float>::infinity(), 0, true};
-  float32x4_t m0 = vdupq_n_f32(-std::numeric_limits<float>::infinity()), m1 = m0;
-  uint32x4_t finite = vdupq_n_u32(~0u);  // v - v equals itself only when v is finite
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const float32x4_t a = vld1q_f32(p + i), b = vld1q_f32(p + i + 4);
-    m0 = vmaxq_f32(m0, a);
-    m1 = vmaxq_f32(m1, b);
-    const float32x4_t da = vsubq_f32(a, a), db = vsubq_f32(b, b);
-    finite = vandq_u32(finite, vandq_u32(vceqq_f32(da, da), vceqq_f32(db, db)));
-  }
-  if (vminvq_u32(finite) == 0) return bad;
-  float best = vmaxvq_f32(vmaxq_f32(m0, m1));
-  for (; i < n; ++i) {
-    if (!std::isfinite(p[i])) return bad;
-    if (p[i] > best) best = p[i];
-  }
-  const float32x4_t target = vdupq_n_f32(best);
-  size_t j = 0;
-  for (; j + 4 <= n; j += 4) {
-    if (vmaxvq_u32(vceqq_f32(vld1q_f32(p + j), target)) != 0) break;
-  }
-  for (; j < n; ++j) {
-    if (p[j] == best) return ArgMax{p[j], j, true};
-  }
-  return bad;  // unreachable: the maximum is an element
-}
-
+// One pass, as argmax_f32 (simd_generic.h): a block of four vectors costs a max tree and one
+// across-lanes max compared with the running maximum. Once the maximum is 255 the scan stops.
 ArgMax argmax_u8(const uint8_t* p, size_t n) {
-  if (n == 0) return ArgMax{0.0f, 0, true};
-  uint8x16_t m = vdupq_n_u8(0);
+  uint8_t best = 0;
+  size_t index = 0;
   size_t i = 0;
-  for (; i + 16 <= n; i += 16) m = vmaxq_u8(m, vld1q_u8(p + i));
-  uint8_t best = vmaxvq_u8(m);
-  for (; i < n; ++i) {
-    if (p[i] > best) best = p[i];
+  for (; i + 64 <= n && best != 255; i += 64) {
+    const uint8x16_t v[4] = {vld1q_u8(p + i), vld1q_u8(p + i + 16), vld1q_u8(p + i + 32), vld1q_u8(p + i + 48)};
+    const uint8_t top = vmaxvq_u8(vmaxq_u8(vmaxq_u8(v[0], v[1]), vmaxq_u8(v[2], v[3])));
+    if (top <= best) continue;
+    best = top;
+    const uint8x16_t target = vdupq_n_u8(best);
+    size_t k = 0;
+    while (vmaxvq_u8(vceqq_u8(v[k], target)) == 0) ++k;  // best is a byte of the block
+    size_t j = i + 16 * k;
+    while (p[j] != best) ++j;
+    index = j;
   }
-  const uint8x16_t target = vdupq_n_u8(best);
-  size_t j = 0;
-  for (; j + 16 <= n; j += 16) {
-    if (vmaxvq_u8(vceqq_u8(vld1q_u8(p + j), target)) != 0) break;
-  }
-  for (; j < n; ++j) {
-    if (p[j] == best) return ArgMax{static_cast<float>(best), j, true};
-  }
-  return ArgMax{static_cast<float>(best), 0, true};  // unreachable
+  return argmax_u8_rest(p, i, n, best, index);
 }
 
 double sum_u8(const uint8_t* p, size_t n) {

@@ -32,6 +32,9 @@
 //   widen_lo(F), widen_hi(F) -> D   the low / high half of the lanes, converted to double
 //   index_d() -> D              lane i holds double(i)
 //   reduce(D) -> double         the sum of the lanes, in the ISA's fixed order
+//   gt(F, F) -> M               a > b, ordered (false when either is NaN)
+//   either(M, M) -> M           a or b
+//   hmax(F) -> float            the largest lane (lanes not NaN)
 
 #include "exp_approx.h"
 
@@ -81,6 +84,68 @@ inline void store_upto(float* p, F v, size_t left) {
 // The low min(left, kLanes) bits, for a bits() mask on the last vector.
 inline uint32_t low_bits(size_t left) {
   return left >= kLanes ? static_cast<uint32_t>((uint64_t(1) << kLanes) - 1) : (uint32_t(1) << left) - 1;
+}
+
+// argmax_f32's rule (kernels.h) on p[i..end), one element at a time: false on a non-finite one.
+inline bool argmax_each(const float* p, size_t i, size_t end, float* best, size_t* index) {
+  for (; i < end; ++i) {
+    const float v = p[i];
+    if (!__builtin_isfinite(v)) return false;
+    if (v > *best) {
+      *best = v;
+      *index = i;
+    }
+  }
+  return true;
+}
+
+// argmax_u8 from element i on, one byte at a time, given the maximum so far and its first index:
+// the tail after the SIMD blocks. Stops at 255, which nothing passes.
+inline ArgMax argmax_u8_rest(const uint8_t* p, size_t i, size_t n, uint8_t best, size_t index) {
+  for (; i < n && best != 255; ++i) {
+    if (p[i] > best) {
+      best = p[i];
+      index = i;
+    }
+  }
+  return ArgMax{static_cast<float>(best), index, true};
+}
+
+// One pass over the plane: the running maximum and its first index stay in registers, and a
+// block of four vectors costs its loads, a max tree, one sum and one compare against the running
+// maximum. Only a block that holds a new maximum (a few per plane, since a strict increase is
+// needed) or a sum that is not finite is looked at again, from L1. Taking the first element equal
+// to the block's maximum, and updating only on a strict increase, gives the scalar loop's answer:
+// the first index of the maximum, -0 and +0 counted equal. The sum of a block is not finite when an
+// element is NaN or infinite, or when finite elements overflow it: argmax_each tells which.
+ArgMax argmax_f32(const float* p, size_t n) {
+  constexpr size_t kBlock = 4 * kLanes;
+  const ArgMax bad{std::numeric_limits<float>::quiet_NaN(), 0, false};
+  if (n == 0) return ArgMax{-std::numeric_limits<float>::infinity(), 0, true};
+  float best = -std::numeric_limits<float>::infinity();
+  size_t index = 0;
+  const F zero = splat(0.0f);
+  size_t i = 0;
+  for (; i + kBlock <= n; i += kBlock) {
+    prefetch_ahead(p + i, kBlock * sizeof(float) / 64);
+    const F a = load(p + i), b = load(p + i + kLanes), c = load(p + i + 2 * kLanes), d = load(p + i + 3 * kLanes);
+    const F top = max(max(a, b), max(c, d));
+    const M odd = is_nan(mul(add(add(a, b), add(c, d)), zero));  // x * 0 is NaN only for x not finite
+    if (bits(either(gt(top, splat(best)), odd)) == 0) continue;
+    if (bits(odd) != 0) {
+      if (!argmax_each(p, i, i + kBlock, &best, &index)) return bad;
+      continue;
+    }
+    const float m = hmax(top);
+    const F target = splat(m);
+    const uint64_t hits = uint64_t(bits(eq(a, target))) | uint64_t(bits(eq(b, target))) << kLanes |
+                          uint64_t(bits(eq(c, target))) << (2 * kLanes) |
+                          uint64_t(bits(eq(d, target))) << (3 * kLanes);
+    best = m;
+    index = i + static_cast<size_t>(__builtin_ctzll(hits));  // m is an element, so hits != 0
+  }
+  if (!argmax_each(p, i, n, &best, &index)) return bad;
+  return ArgMax{p[index], index, true};
 }
 
 // Four double accumulators (two vectors of floats a step) keep the adds' latency hidden.

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { decodeSync } from 'coordconv';
+import { concurrency, decode, decodeSync } from 'coordconv';
 import { decodeBatchRef, decodeDarkRef, gaussianPlane } from './helpers/decode-ref.mjs';
 import { closeToRef } from './helpers/compare.mjs';
 import { misalignedCopy, rng } from './helpers/inputs.mjs';
@@ -55,6 +55,36 @@ test('matches the double-precision JS reference on noisy Gaussians, Float32 and 
     }
   }
   t.log(`largest difference from the reference: ${worst} px`);
+});
+
+// 'dark' blurs only the window its Newton step reads, falling back to the whole plane where that
+// could change the answer (docs/decoder.md): on a batch of pose-like heatmaps with centres anywhere,
+// at and beyond every border, split over the threads, it stays with the whole-plane reference.
+test('the windowed blur matches the whole-plane reference on 400 random heatmaps, borders included, on 2 threads', async (t) => {
+  const random = rng(23);
+  const h = 64;
+  const w = 48;
+  const count = 400;
+  const data = new Float32Array(count * h * w);
+  for (let i = 0; i < count; i++) {
+    const edge = i % 4 === 0;  // a quarter of the peaks within 3 px of a border, or just past it
+    const cx = edge ? (random() < 0.5 ? -1 + 4 * random() : w - 3 + 4 * random()) : random() * w;
+    const cy = edge && i % 8 === 0 ? (random() < 0.5 ? -1 + 4 * random() : h - 3 + 4 * random()) : random() * h;
+    const g = gaussianPlane(h, w, cx, cy, 1.5 + 1.5 * random());
+    for (let j = 0; j < h * w; j++) data[i * h * w + j] = g[j] + 0.01 * random();
+  }
+  const ref = decodeBatchRef('dark', data, h, w);
+  const previous = concurrency();
+  concurrency(2);
+  try {
+    const sync = decodeSync({ data, shape: [count, h, w] }, { method: 'dark' });
+    const worst = closeToRef(t, sync, ref, TOL, 'sync');
+    const u8 = Uint8Array.from(data, (v) => Math.round(v * 250));
+    closeToRef(t, await decode({ data: u8, shape: [count, h, w] }, { method: 'dark' }), decodeBatchRef('dark', u8, h, w), TOL, 'async u8');
+    t.log(`largest difference from the reference: ${worst} px`);
+  } finally {
+    concurrency(previous);
+  }
 });
 
 test('the argmax stands near the border and where the Hessian is singular', (t) => {

@@ -16,6 +16,7 @@
 #include "../../native/fp_env.h"
 #include "../../native/kernels.h"
 #include "../../native/peaks.h"
+#include "../../native/thread_pool.h"
 
 namespace {
 
@@ -70,9 +71,116 @@ void compare_decoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt1993
                      size_t n, size_t offset, int flavour);
 void compare_encoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng, size_t n, size_t offset);
 
+// argmax on the planes where a one-pass scan could pick the wrong index: ties (few distinct
+// values), a maximum in the tail or in the last element of a block, every element equal, zeros of
+// both signs (equal, so the first zero of either sign wins), a rising ramp (a new maximum in every
+// block) and large finite values whose block sums overflow. Each plane has a known answer,
+// checked on the reference too.
+void compare_argmax(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng) {
+  const std::string path = k.name;
+  const size_t sizes[] = {0, 1, 7, 8, 9, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257, 300, 511, 1024, 1031, 3072};
+  for (size_t n : sizes) {
+    for (size_t offset = 0; offset < 3; ++offset) {
+      for (int flavour = 0; flavour < 7; ++flavour) {
+        std::vector<float> fv(n + offset);
+        std::vector<uint8_t> bv(n + offset);
+        size_t want = 0;  // the first index of the maximum, where the flavour fixes it
+        bool known = n > 0;
+        for (size_t i = 0; i < n + offset; ++i) {
+          switch (flavour) {
+            case 0: fv[i] = float(rng() % 3); bv[i] = uint8_t(rng() % 3); known = false; break;  // ties
+            case 1: fv[i] = 0.5f; bv[i] = 9; break;                                                 // all equal
+            case 2: fv[i] = (rng() % 2) ? 0.0f : -0.0f; bv[i] = 0; break;                           // +-0
+            case 3: fv[i] = float(i); bv[i] = uint8_t(i < 255 ? i : 254); break;                    // ramp
+            case 4: fv[i] = (rng() % 2 ? 3e38f : -3e38f); bv[i] = uint8_t(rng() % 200); known = false; break;
+            default: fv[i] = float(rng() % 100) / 100.0f; bv[i] = uint8_t(rng() % 100); break;      // peak set below
+          }
+        }
+        float* f = fv.data() + offset;
+        uint8_t* b = bv.data() + offset;
+        if (flavour == 3 && n > 0) want = n - 1;
+        if (flavour == 3 && n + offset > 255) known = false;  // bytes stop rising at 254 there
+        if (flavour >= 5 && n > 0) {
+          // The maximum twice: in the tail (flavour 5) or at a block's last element (6), and after it.
+          want = flavour == 5 ? n - 1 - (n - 1) % 5 : std::min(n - 1, size_t(63));
+          f[want] = 2.0f;
+          b[want] = 200;
+          if (want + 1 < n) {
+            f[n - 1] = 2.0f;
+            b[n - 1] = 200;
+          }
+        }
+        const ArgMax a1 = k.argmax_f32(f, n), a2 = ref.argmax_f32(f, n);
+        t.check(a1.finite == a2.finite && a1.index == a2.index && same_bits(a1.value, a2.value) &&
+                    (!known || a2.index == want),
+                path, "argmax_f32 (ties, tails, zeros)", n, offset);
+        const ArgMax u1 = k.argmax_u8(b, n), u2 = ref.argmax_u8(b, n);
+        t.check(u1.index == u2.index && same_bits(u1.value, u2.value) && (!known || flavour == 2 || u2.index == want),
+                path, "argmax_u8 (ties, tails, zeros)", n, offset);
+      }
+    }
+  }
+}
+
+// 'dark' blurs only the window around the argmax where that gives the whole-plane blur's answer
+// (decode.cc): on every path its coordinates stay within 1e-5 px of the whole-plane algorithm's,
+// on Gaussians with noise, peaks at and near every border, flat and tiny planes, plateaus, Float32
+// and Uint8, kernel sizes 1 to 25. The whole-plane result is the same path's (their blurs agree bit
+// for bit across paths, kernels.h).
+void compare_dark_window(const Kernels& k, Tally& t, std::mt19937& rng) {
+  const std::string path = k.name;
+  coordconv::ThreadPool pool(1);
+  std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+  const size_t kernels[] = {1, 3, 5, 11, 25};
+  for (int trial = 0; trial < 1500; ++trial) {
+    const size_t h = 5 + rng() % 60, w = 5 + rng() % 60, n = h * w;
+    const size_t kernel = kernels[rng() % 5];
+    const double sigma = 0.5 + 3.0 * unit(rng);
+    const int flavour = trial % 5;
+    // Centres anywhere, borders included (-1 to side), sigma 0.7 to 4, noise 0 to 5%.
+    const float cx = -1.0f + unit(rng) * float(w + 1), cy = -1.0f + unit(rng) * float(h + 1);
+    const float s = 0.7f + 3.3f * unit(rng), noise = flavour == 1 ? 0.05f * unit(rng) : 0.0f;
+    const float amplitude = flavour == 2 ? 1e-9f : (flavour == 3 ? 250.0f : 1.0f);
+    std::vector<float> f(n);
+    for (size_t y = 0; y < h; ++y) {
+      for (size_t x = 0; x < w; ++x) {
+        const float d2 = (float(x) - cx) * (float(x) - cx) + (float(y) - cy) * (float(y) - cy);
+        f[y * w + x] = amplitude * std::exp(-d2 / (2 * s * s)) + noise * unit(rng);
+      }
+    }
+    if (flavour == 4) std::fill(f.begin() + n / 3, f.begin() + n / 2, 0.75f);  // a plateau
+    std::vector<uint8_t> u(n);
+    for (size_t i = 0; i < n; ++i) u[i] = uint8_t(std::min(255.0f, std::round(f[i] * (flavour == 3 ? 1.0f : 250.0f))));
+    for (int dtype = 0; dtype < 2; ++dtype) {
+      std::vector<float> widened(u.begin(), u.end());
+      const float* plane = dtype == 0 ? f.data() : widened.data();
+      coordconv::DecodeRequest d;
+      d.input = coordconv::PlaneBatch{dtype == 0 ? static_cast<const void*>(f.data()) : u.data(),
+                                      dtype == 0 ? coordconv::DType::kFloat32 : coordconv::DType::kUint8, 1, h, w};
+      d.method = coordconv::DecodeMethod::kDark;
+      d.params.kernel = kernel;
+      d.params.sigma = sigma;
+      d.threads = 1;
+      float xy[2], score;
+      uint8_t valid;
+      d.coords = xy;
+      d.scores = &score;
+      d.valid = &valid;
+      coordconv::decode(k, pool, d);
+      double x = 0, y = 0;
+      const bool ok = coordconv::decode_dark_full_plane(k, plane, h, w, kernel, sigma, &x, &y);
+      const bool same = ok == (valid == 1) &&
+                        (!ok || (std::fabs(double(xy[0]) - double(float(x))) <= 1e-5 && std::fabs(double(xy[1]) - double(float(y))) <= 1e-5));
+      t.check(same, path, dtype == 0 ? "dark window vs whole plane (f32)" : "dark window vs whole plane (u8)", n, kernel);
+    }
+  }
+}
+
 void compare(const Kernels& k, const Kernels& ref, Tally& t) {
   std::mt19937 rng(20202);
+  compare_dark_window(k, t, rng);
   const std::string path = k.name;
+  compare_argmax(k, ref, t, rng);
   for (size_t n = 0; n <= 300; ++n) {
     for (size_t offset = 0; offset < 4; ++offset) {
       for (int flavour = 0; flavour < 3; ++flavour) {
