@@ -167,7 +167,7 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser([...BODY_TYPES], async (request: FastifyRequest, payload: IncomingMessage) => {
     const ticket = admission.ticketOf(request);
-    if (!ticket) throw new Error('coordconv/fastify: request was not admitted');
+    if (!ticket) throw new Error('coordconv/fastify: request has no ticket from onRequest');
     try {
       const deadlines = { total: uploadTimeout, idle: uploadIdleTimeout, startedAt: ticket.startedAt };
       const { bytes, pooled } = await readBody(payload, request.headers['content-length'], bodyLimit, pool, budget, { deadlines, grow: admission.grower(ticket) });
@@ -187,7 +187,7 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
     onRequest: admission.onRequest,
     handler: async (request, reply) => {
       const ticket = admission.ticketOf(request);
-      if (!ticket) throw new Error('coordconv/fastify: request was not admitted');
+      if (!ticket) throw new Error('coordconv/fastify: request has no ticket from onRequest');
       // A request without a body never reached the parser: its upload ends here.
       ticket.uploaded();
       const type = mediaType(request.headers['content-type']);
