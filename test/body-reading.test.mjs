@@ -111,11 +111,11 @@ test('bodies with a content-length reach the decoder in a SharedArrayBuffer; chu
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const MiB = 2 ** 20;
 
-test('a body that stops for the idle deadline is refused with 408 and connection: close, and its pooled buffer goes back to the pool', async (t) => {
-  const pool = new BodyPool(MiB);
+test('a body that stops for the idle deadline is refused with 408 and connection: close; a buffer it was given goes back to the pool', async (t) => {
+  const pool = new BodyPool(4 * MiB);
   const stream = new PassThrough();
   const start = performance.now();
-  const reading = readBody(stream, '4096', 8192, pool, new ReadBudget(MiB), { deadlines: { total: 0, idle: 120, startedAt: start } });
+  const reading = readBody(stream, '4096', MiB, pool, new ReadBudget(MiB), { deadlines: { total: 0, idle: 120, startedAt: start } });
   stream.write(Buffer.alloc(100));
   await sleep(60);
   stream.write(Buffer.alloc(50)); // the idle clock starts again here
@@ -124,7 +124,34 @@ test('a body that stops for the idle deadline is refused with 408 and connection
   t.deepEqual(error.headers, { connection: 'close' });
   t.is(error.message, 'The request body stalled: no bytes for 120 ms (150 of 4096 bytes received)');
   t.true(performance.now() - start >= 180, `refused after ${performance.now() - start} ms`);
-  t.is(pool.idleBytes, 4096);
+  t.is(pool.idleBytes, 0, 'a body that sent too little of itself was never given a buffer');
+  // 100 KB of a 200 KB body: past the first 64 KiB it has its buffer, which the pool gets back.
+  const big = new PassThrough();
+  const reading2 = readBody(big, String(200000), MiB, pool, new ReadBudget(MiB), { deadlines: { total: 0, idle: 100, startedAt: performance.now() } });
+  big.write(Buffer.alloc(100000, 5));
+  const error2 = await t.throwsAsync(reading2);
+  t.is(error2.message, 'The request body stalled: no bytes for 100 ms (100000 of 200000 bytes received)');
+  t.is(pool.idleBytes, 200000);
+});
+
+test('a sized body is staged until 64 KiB of it have come, then read into one pooled buffer: the bytes arrive whole and in order', async (t) => {
+  const pool = new BodyPool(4 * MiB);
+  for (const [length, cuts] of [[10, [3, 7]], [65536, [1, 65535]], [70000, [100, 65535, 65537, 69999]], [300000, [65536, 131072]]]) {
+    const bytes = Uint8Array.from({ length }, (_, i) => (i * 7 + 3) & 255);
+    const stream = new PassThrough();
+    const reading = readBody(stream, String(length), MiB, pool, new ReadBudget(MiB));
+    let at = 0;
+    for (const cut of [...cuts, length]) {
+      stream.write(Buffer.from(bytes.subarray(at, cut)));
+      at = cut;
+    }
+    stream.end();
+    const { bytes: got, pooled } = await reading;
+    t.true(pooled);
+    t.true(got.buffer instanceof SharedArrayBuffer);
+    t.true(Buffer.from(bytes).equals(got), `${length} bytes cut at ${cuts}`);
+    pool.give(got);
+  }
 });
 
 test('a body that keeps coming but takes longer than the total deadline is refused with 408; bytes within both deadlines are read', async (t) => {

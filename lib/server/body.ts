@@ -117,6 +117,9 @@ export interface ReadBounds {
   grow?: (bytes: number) => Error | undefined;
 }
 
+/** Bytes of a sized body read before its buffer is taken. */
+const STAGED_BYTES = 64 * 1024;
+
 // A client past a deadline gets its answer and loses its connection: the rest of its body is not
 // worth waiting for.
 const CLOSE = { connection: 'close' };
@@ -135,11 +138,22 @@ export function readBody(stream: Readable, contentLength: string | undefined, li
       return;
     }
     const known = declared !== undefined && Number.isSafeInteger(declared);
-    const target = known ? pool.take(declared) : undefined;
+    // A sized body's buffer is taken only once STAGED_BYTES of it (or all of it) have come: a
+    // client that sends its headers and a little and then stalls holds those bytes, not a
+    // 13 MB buffer, and never takes one the pool would give a client that sends its body.
+    let target: Buffer | undefined;
     const chunks: Buffer[] = [];
     let received = 0;
     let timer: NodeJS.Timeout | undefined;
     let last = performance.now();
+    const takeTarget = () => {
+      target = pool.take(declared as number);
+      let at = 0;
+      for (const chunk of chunks.splice(0)) {
+        addon.copyBytes(target, at, chunk);
+        at += chunk.length;
+      }
+    };
     const finish = (error: Error | null) => {
       stream.off('data', onData);
       stream.off('end', onEnd);
@@ -151,10 +165,11 @@ export function readBody(stream: Readable, contentLength: string | undefined, li
         reject(error);
         return;
       }
+      if (known && !target) takeTarget();
       if (target) resolve({ bytes: target, pooled: true });
       else resolve({ bytes: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received), pooled: false });
     };
-    const progress = () => `(${received}${target ? ` of ${target.length}` : ''} bytes received)`;
+    const progress = () => `(${received}${known ? ` of ${declared}` : ''} bytes received)`;
     // One timer per body, set for the nearer deadline and checked again when it fires: a chunk
     // only records its time, so a fast body costs no timer calls per chunk.
     const { total = 0, idle = 0, startedAt = last } = bounds.deadlines ?? {};
@@ -168,12 +183,17 @@ export function readBody(stream: Readable, contentLength: string | undefined, li
     };
     const onData = (chunk: Buffer) => {
       last = performance.now();
-      if (target) {
-        if (received + chunk.length > target.length) {
-          finish(httpError(400, `Expected ${target.length} bytes (the content-length) for the request body but received more`));
+      if (known) {
+        const length = declared as number;
+        if (received + chunk.length > length) {
+          finish(httpError(400, `Expected ${length} bytes (the content-length) for the request body but received more`));
           return;
         }
-        addon.copyBytes(target, received, chunk);
+        if (target) addon.copyBytes(target, received, chunk);
+        else {
+          chunks.push(chunk);
+          if (received + chunk.length >= Math.min(length, STAGED_BYTES)) takeTarget();
+        }
       } else {
         if (received + chunk.length > limit) {
           finish(tooLarge(limit, 'more'));
@@ -190,8 +210,8 @@ export function readBody(stream: Readable, contentLength: string | undefined, li
       budget.spend(stream, chunk.length);
     };
     const onEnd = () => {
-      if (target && received !== target.length) {
-        finish(httpError(400, `Expected ${target.length} bytes (the content-length) for the request body but received ${received}`));
+      if (known && received !== declared) {
+        finish(httpError(400, `Expected ${declared} bytes (the content-length) for the request body but received ${received}`));
         return;
       }
       finish(null);
