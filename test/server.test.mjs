@@ -1,6 +1,7 @@
 // coordconv/fastify over real HTTP on loopback: results per content type and method against plain
 // JavaScript answers, every error status with its message, load, back-pressure, timeouts, /health
-// during a decode, and shutdown with requests in flight.
+// during a decode, shutdown with requests in flight, and the bounds and deadlines of the bodies
+// being received (test/server-slow-clients.test.mjs has the hostile clients at scale).
 import test from 'ava';
 import net from 'node:net';
 import Fastify from 'fastify';
