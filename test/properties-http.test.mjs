@@ -51,17 +51,19 @@ const SLOW_REFUSALS = [
 
 // /deadline: short body deadlines for the slow clients among the corruptions, and the server's
 // headers timeout (Node's, with Fastify's 408 "Client Timeout").
-const IDLE_DEADLINE = 100;
-const TOTAL_DEADLINE = 250;
-const HEADERS_TIMEOUT = 300;
+// Under the sanitizers (test/run.mjs --asan) the server runs several times slower: longer deadlines.
+const SCALE = process.env.LD_PRELOAD?.includes('asan') ? 4 : 1;
+const IDLE_DEADLINE = 100 * SCALE;
+const TOTAL_DEADLINE = 250 * SCALE;
+const HEADERS_TIMEOUT = 300 * SCALE;
 const SLOW_KINDS = ['slowBody', 'slowHeaders'];
 
 let server;
+let headersServer;
 test.before(async () => {
   // Clients that give up may leave fetch's pool a connection that never sent a request, which
   // Node does not count as idle: close() ends every connection once the tests are done.
-  // A short headers timeout, checked often, for the clients that send their headers too slowly.
-  const app = Fastify({ forceCloseConnections: true, http: { headersTimeout: HEADERS_TIMEOUT, connectionsCheckingInterval: 20 } });
+  const app = Fastify({ forceCloseConnections: true });
   await app.register(coordconv, { prefix: '/plain' });
   await app.register(coordconv, { prefix: '/defaults', defaults: DEFAULTS });
   await app.register(coordconv, { prefix: '/small', bodyLimit: LIMIT });
@@ -70,8 +72,18 @@ test.before(async () => {
   await app.register(coordconv, { prefix: '/deadline', bodyLimit: LIMIT, uploadIdleTimeout: IDLE_DEADLINE, uploadTimeout: TOTAL_DEADLINE });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   server = { app, url, port: Number(new URL(url).port) };
+  // Its own app for the clients that send their headers too slowly: a short headers timeout,
+  // checked often, that would also cut off the fresh connections of the other tests on a loaded
+  // machine (the clock starts when the connection is accepted).
+  const headersApp = Fastify({ forceCloseConnections: true, http: { headersTimeout: HEADERS_TIMEOUT, connectionsCheckingInterval: 20 } });
+  await headersApp.register(coordconv, { prefix: '/deadline', bodyLimit: LIMIT });
+  const headersUrl = await headersApp.listen({ port: 0, host: '127.0.0.1' });
+  headersServer = { app: headersApp, url: headersUrl, port: Number(new URL(headersUrl).port) };
 });
-test.after.always(() => server?.app.close());
+test.after.always(() => Promise.all([server?.app.close(), headersServer?.app.close()]));
+
+// A prefix of the main app ('/plain'), or a whole base URL (the headers app's).
+const base = (prefix) => (prefix.startsWith('http') ? prefix : `${server.url}${prefix}`);
 
 // ---- requests and answers ----------------------------------------------------------------------
 
@@ -84,7 +96,7 @@ async function send(prefix, { body, headers, query = '' }, abortAfter) {
   const giveUp = abortAfter === undefined ? undefined : setTimeout(() => client.abort(), abortAfter);
   try {
     const signal = AbortSignal.any([AbortSignal.timeout(TIMEOUT), client.signal]);
-    const response = await fetch(`${server.url}${prefix}/decode${query}`, { method: 'POST', body, headers, duplex: 'half', signal });
+    const response = await fetch(`${base(prefix)}/decode${query}`, { method: 'POST', body, headers, duplex: 'half', signal });
     return { status: response.status, header: (name) => response.headers.get(name), bytes: Buffer.from(await response.arrayBuffer()) };
   } catch (error) {
     return { error };
@@ -188,7 +200,7 @@ async function idle(prefix) {
   const deadline = Date.now() + 3000;
   let health;
   while (Date.now() < deadline) {
-    health = await (await fetch(`${server.url}${prefix}/health`, { signal: AbortSignal.timeout(TIMEOUT) })).json();
+    health = await (await fetch(`${base(prefix)}/health`, { signal: AbortSignal.timeout(TIMEOUT) })).json();
     if (health.running === 0 && health.queued === 0 && health.admitted === 0) return { ok: true };
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
@@ -481,11 +493,11 @@ function corruptRequest(batch, c, path) {
       if (c.fast) {
         // Each byte of the headers in its own write, as soon as the last is out; then the body.
         const pieces = Array.from({ length: headLength }, (_, i) => [0, bytes.subarray(i, i + 1)]);
-        return { socket: [...pieces, [0, bytes.subarray(headLength)]], responses: 'ok', want: [validAnswer()] };
+        return { socket: [...pieces, [0, bytes.subarray(headLength)]], port: headersServer.port, responses: 'ok', want: [validAnswer()] };
       }
       // A byte every 50 ms: the headers would take seconds.
       const pieces = Array.from({ length: headLength }, (_, i) => [50, bytes.subarray(i, i + 1)]);
-      return { socket: pieces, responses: 'one', want: { status: 408, message: 'Client Timeout' }, cut: { since: 'sinceCreate', deadline: HEADERS_TIMEOUT } };
+      return { socket: pieces, port: headersServer.port, responses: 'one', want: { status: 408, message: 'Client Timeout' }, cut: { since: 'sinceCreate', deadline: HEADERS_TIMEOUT } };
     }
     default:
       throw new Error(`unknown corruption ${c.kind}`);
@@ -503,7 +515,7 @@ async function checkSocket(t, spec, label) {
     t.log(`${label}: ${why}`);
     return false;
   };
-  const got = await exchange(server.port, spec.socket, { endAfter: spec.endAfter ?? 0, destroy: spec.responses === 'cut', timeout: TIMEOUT });
+  const got = await exchange(spec.port ?? server.port, spec.socket, { endAfter: spec.endAfter ?? 0, destroy: spec.responses === 'cut', timeout: TIMEOUT });
   if (got.hang) return fail(`the connection was still open after ${TIMEOUT} ms: ${got.bytes.toString('latin1').slice(0, 200)}`);
   // A slow client is cut off at its deadline, never before (its clock started after `since`).
   if (spec.cut && !(got[spec.cut.since] >= spec.cut.deadline)) return fail(`cut off ${got[spec.cut.since].toFixed(0)} ms after (${spec.cut.since}), before its ${spec.cut.deadline} ms deadline`);
@@ -524,7 +536,7 @@ async function checkSocket(t, spec, label) {
 }
 
 async function sendCorrupt(t, prefix, batch, c) {
-  const spec = corruptRequest(batch, c, `${prefix}/decode`);
+  const spec = corruptRequest(batch, c, `${prefix.startsWith('http') ? new URL(prefix).pathname : prefix}/decode`);
   const label = `${prefix} ${c.kind} ${JSON.stringify(c).slice(0, 200)} [${batch.shape}] ${dtypeOf(batch.data)}`;
   if (spec.socket) return checkSocket(t, spec, label);
   return check(t, await send(prefix, spec.fetch), spec.want, label);
@@ -536,7 +548,7 @@ test('corrupt requests: each gets its documented 4xx with a JSON { statusCode, e
   await fc.assert(
     fc.asyncProperty(planeBatch(2000), corruption, async (batch, c) => {
       kinds.add(c.kind);
-      const prefix = SLOW_KINDS.includes(c.kind) ? '/deadline' : '/small';
+      const prefix = c.kind === 'slowBody' ? '/deadline' : c.kind === 'slowHeaders' ? `${headersServer.url}/deadline` : '/small';
       return (await sendCorrupt(t, prefix, batch, c)) && stillServes(t, prefix);
     }),
     settings,
