@@ -1,5 +1,6 @@
 // Property-based tests of coordconv/fastify over real HTTP on loopback (one app, one ephemeral port,
-// the plugin registered under five prefixes with different options). For any request:
+// the plugin registered under six prefixes with different options; a second app with a short
+// headers timeout for headers sent too slowly). For any request:
 //   - a valid one (rank 2-4, float32 / uint8, hostile values, .npy or raw bytes, any method and
 //     options in the query, JSON or .npz asked for) is answered 200 with exactly what decodeSync
 //     gives for the same input and options;
