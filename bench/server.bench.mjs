@@ -7,11 +7,16 @@
 // Two ceilings run in the same session, decoding nothing: the same plugin answering without a
 // decode, and node:http reading bodies into nothing. They bound what any decoder could reach
 // here: the load generator shares the machine's cores with the server.
+// Slow clients: the 'argmax' coordconv run again right after itself with 100 slow clients
+// alongside (half send the headers of a 13.4 MB body and 1,000 bytes of it, then stall; half
+// trickle a chunked body a byte every 500 ms; each connects again once the server cuts it off).
+// Target: requests/s and p99 latency within 2x of the run without them.
 //
 // Writes bench/results/server.json (server.quick.json with BENCH_QUICK=1). Options: --duration <s> (default 10), --connections <n> (default 8).
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +39,8 @@ const SHAPE = [64, 17, 64, 48];
 const METHODS = ['argmax', 'dark'];
 const TARGET_RATIO = 5;
 const TARGET_LOOP_P99_MS = 20;
+const SLOW_CLIENTS = 100;
+const TARGET_SLOW_FACTOR = 2;
 
 // Pose-model-like heatmaps: one Gaussian peak (sigma 2 px) per plane at a random sub-pixel spot,
 // over low noise.
@@ -100,6 +107,52 @@ function load(url, method, seconds) {
   });
 }
 
+/**
+ * Clients that hold uploads open without finishing them: half stall after the headers of a
+ * 13.4 MB body and 1,000 bytes of it, half send a chunked body a byte every 500 ms. One that the
+ * server cuts off (408 at a deadline, or a refusal) connects again 100 ms later.
+ */
+function slowClients(url, count) {
+  const port = Number(new URL(url).port);
+  const sized = `POST /decode?method=argmax HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/octet-stream\r\nx-dtype: float32\r\nx-shape: ${SHAPE.join(',')}\r\ncontent-length: ${body.length}\r\n\r\n`;
+  const chunked = `POST /decode?method=argmax HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/octet-stream\r\nx-dtype: float32\r\nx-shape: ${SHAPE.join(',')}\r\ntransfer-encoding: chunked\r\n\r\n`;
+  const trickling = new Set();
+  const all = new Set();
+  let stopped = false;
+  let reconnects = 0;
+  const open = (stall) => {
+    const socket = net.connect(port, '127.0.0.1');
+    all.add(socket);
+    socket.on('error', () => {});
+    socket.on('connect', () => {
+      if (stall) socket.write(sized + '\0'.repeat(1000));
+      else {
+        socket.write(chunked);
+        trickling.add(socket);
+      }
+    });
+    socket.on('close', () => {
+      all.delete(socket);
+      trickling.delete(socket);
+      if (stopped) return;
+      reconnects++;
+      setTimeout(() => open(stall), 100);
+    });
+  };
+  for (let i = 0; i < count; i++) open(i % 2 === 0);
+  const timer = setInterval(() => {
+    for (const socket of trickling) socket.write('1\r\nx\r\n');
+  }, 500);
+  return {
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+      for (const socket of all) socket.destroy();
+      return { reconnects };
+    },
+  };
+}
+
 const loadAtStart = os.loadavg();
 console.log(`# load average at start: ${loadAtStart.map((l) => l.toFixed(2)).join(', ')} (${os.cpus().length} cores)`);
 const SERVER_NAMES = {
@@ -113,8 +166,13 @@ const SERVER_NAMES = {
 // takes the flag only on its command line, so it is a deployment choice (`coordconv serve` makes
 // it); the plain rows run with Node's defaults and carry the targets.
 const TUNED = ['--initial-old-space-size=64'];
+// [method, server, Node flags, slow clients alongside]
 const RUNS = [
-  ...METHODS.flatMap((method) => [[method, 'coordconv'], [method, 'js']]),
+  ['argmax', 'coordconv'],
+  ['argmax', 'coordconv', [], SLOW_CLIENTS],
+  ['argmax', 'js'],
+  ['dark', 'coordconv'],
+  ['dark', 'js'],
   ['argmax', 'none'],
   ['argmax', 'drain'],
   ['argmax', 'coordconv', TUNED],
@@ -122,8 +180,9 @@ const RUNS = [
   ['dark', 'coordconv', TUNED],
 ];
 const rows = [];
-for (const [method, impl, execArgv = []] of RUNS) {
+for (const [method, impl, execArgv = [], slow = 0] of RUNS) {
   const server = await startServer(impl, execArgv);
+  const slowLoad = slow ? slowClients(server.url, slow) : undefined;
   if (impl === 'coordconv' || impl === 'js') {
     // One request checked over HTTP: the server answers what the library answers.
     const check = await (await fetch(`${server.url}/decode?method=${method}`, { method: 'POST', body, headers })).json();
@@ -136,13 +195,16 @@ for (const [method, impl, execArgv = []] of RUNS) {
   await server.ask('reset', 'reset');
   const result = await load(server.url, method, duration);
   const loop = await server.ask('stats', 'stats');
+  const slowStats = slowLoad?.stop();
   server.child.send('stop');
   await once(server.child, 'exit');
   const row = {
     method: impl === 'none' || impl === 'drain' ? '-' : method,
-    server: SERVER_NAMES[impl] + (execArgv.length ? `, ${execArgv.join(' ')}` : ''),
+    server: SERVER_NAMES[impl] + (execArgv.length ? `, ${execArgv.join(' ')}` : '') + (slow ? `, ${slow} slow clients alongside` : ''),
     impl,
     nodeFlags: execArgv,
+    slowClients: slow,
+    ...(slowStats ? { slowClientReconnects: slowStats.reconnects } : {}),
     requestsPerSec: result.requests.average,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
@@ -163,9 +225,10 @@ for (const [method, impl, execArgv = []] of RUNS) {
   );
 }
 
+const plainRow = (method, impl) => rows.find((r) => r.method === method && r.impl === impl && r.nodeFlags.length === 0 && r.slowClients === 0);
 const targets = METHODS.map((method) => {
-  const native = rows.find((r) => r.method === method && r.impl === 'coordconv' && r.nodeFlags.length === 0);
-  const js = rows.find((r) => r.method === method && r.impl === 'js' && r.nodeFlags.length === 0);
+  const native = plainRow(method, 'coordconv');
+  const js = plainRow(method, 'js');
   const ratio = native.requestsPerSec / js.requestsPerSec;
   return {
     method,
@@ -203,6 +266,26 @@ for (const c of ceilings) {
   );
 }
 
+// The fast clients' service with slow clients alongside, against the run just before without them.
+const slowClientsComparison = (() => {
+  const without = plainRow('argmax', 'coordconv');
+  const withSlow = rows.find((r) => r.slowClients > 0);
+  const rateFactor = without.requestsPerSec / withSlow.requestsPerSec;
+  const p99Factor = withSlow.latencyP99Ms / without.latencyP99Ms;
+  return {
+    slowClients: withSlow.slowClients,
+    requestsPerSec: { without: without.requestsPerSec, with: withSlow.requestsPerSec, factor: rateFactor },
+    latencyP99Ms: { without: without.latencyP99Ms, with: withSlow.latencyP99Ms, factor: p99Factor },
+    target: TARGET_SLOW_FACTOR,
+    met: rateFactor <= TARGET_SLOW_FACTOR && p99Factor <= TARGET_SLOW_FACTOR,
+    slowClientReconnects: withSlow.slowClientReconnects,
+  };
+})();
+console.log(
+  `argmax with ${slowClientsComparison.slowClients} slow clients alongside: ${slowClientsComparison.requestsPerSec.with.toFixed(1)} req/s against ${slowClientsComparison.requestsPerSec.without.toFixed(1)} without (without / with ${slowClientsComparison.requestsPerSec.factor.toFixed(2)}), ` +
+    `p99 ${slowClientsComparison.latencyP99Ms.with} ms against ${slowClientsComparison.latencyP99Ms.without} (with / without ${slowClientsComparison.latencyP99Ms.factor.toFixed(2)}); target: both at most ${TARGET_SLOW_FACTOR}: ${slowClientsComparison.met ? 'MET' : 'MISSED'}`,
+);
+
 // The same comparison with V8's bigger initial old generation (TUNED) for both servers.
 const tuned = METHODS.map((method) => {
   const native = rows.find((r) => r.method === method && r.impl === 'coordconv' && r.nodeFlags.length > 0);
@@ -235,5 +318,6 @@ const file = writeResults('server', {
   targets,
   ceilings,
   tuned,
+  slowClientsComparison,
 });
 console.log(`\n# ${environment.cpu}, ${environment.cores} cores, Node ${environment.node}, SIMD ${environment.simd}, load average ${environment.loadAverageAtEnd.map((l) => l.toFixed(2)).join(', ')}; ${path.relative(process.cwd(), file)} written`);

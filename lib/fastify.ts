@@ -11,15 +11,16 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import { totalmem } from 'node:os';
 
 import { decode, decodeSync, type DecodeOptions } from './decode';
 import { isObject, typeError } from './errors';
 import { readBoolean, readInteger, readOptions } from './validate';
 import { Admission } from './server/admission';
-import { BodyPool, ReadBudget, readBody } from './server/body';
+import { BodyPool, ReadBudget, readBody, UPLOAD_IDLE_TIMEOUT, UPLOAD_TIMEOUT } from './server/body';
 import { errorHandler, unsupportedType } from './server/error-reply';
 import { asBadRequest, BODY_TYPES, httpError, mediaType, negotiate, NPZ_TYPE, RAW_TYPE, readNpyBody, readQuery, readRawBody, toJson, toNpz } from './server/http';
-import { Limiter } from './server/limiter';
+import { defaultMaxUploadBytes, defaultMaxUploads, Limiter, UploadLimiter } from './server/limiter';
 import { Scheduler, type Decoder } from './server/schedule';
 import { concurrency } from './concurrency';
 import { simd } from './simd';
@@ -43,11 +44,36 @@ interface PluginOptions {
    */
   maxInFlight?: number;
   /**
-   * Requests admitted beyond those decoding: reading their body or waiting for a slot. Past
-   * `maxInFlight + maxQueue` admitted requests, a new one gets 503 with Retry-After at once, before
-   * its body is read; so at most that many bodies are held. Default 32. @example { maxQueue: 0 }
+   * Requests admitted beyond those decoding: their body complete, waiting for a slot. Past
+   * `maxInFlight + maxQueue` admitted requests, a new one gets 503 with Retry-After once its body
+   * has arrived; so at most that many complete bodies are held. Default 32. @example { maxQueue: 0 }
    */
   maxQueue?: number;
+  /**
+   * Request bodies being received at once. Past it, a new request gets 503 with Retry-After before
+   * any of its body is read. Default one per MiB of `maxUploadBytes`, from 16 to 1024 (1024 unless
+   * the machine has less than 4 GiB). @example { maxUploads: 256 }
+   */
+  maxUploads?: number;
+  /**
+   * Bytes the bodies being received may hold in all: a body with a Content-Length reserves it at
+   * the door (past this, 503 with Retry-After before its body is read); a chunked one reserves its
+   * chunks as they come (past this, 503 and its connection closed). At least `bodyLimit`. Default
+   * a quarter of the memory (os.totalmem(), or the process's cgroup limit if lower), and at least
+   * twice `bodyLimit`. @example { maxUploadBytes: 2 ** 30 }
+   */
+  maxUploadBytes?: number;
+  /**
+   * Milliseconds for a whole request body to arrive, from its headers: past it, 408 and the
+   * connection closed. 0 disables it. Default 120000: a 13.4 MB body (64 x 17 heatmaps of
+   * 64 x 48, float32) meets it on a link of 1 Mbit/s (107 s). @example { uploadTimeout: 30000 }
+   */
+  uploadTimeout?: number;
+  /**
+   * Milliseconds a request body may go without a byte: past it, 408 and the connection closed.
+   * 0 disables it. Default 10000 (a stall of a few TCP retransmissions). @example { uploadIdleTimeout: 5000 }
+   */
+  uploadIdleTimeout?: number;
   /**
    * Milliseconds from the body being read to the answer: past it, 503 (with Retry-After) if the
    * decode had not started, 504 if it was running (it then finishes and frees its slot, unseen).
@@ -79,12 +105,22 @@ interface PluginOptions {
 }
 
 const READ_BYTES_PER_TURN = 2 * 2 ** 20;
-const KNOWN = ['prefix', 'logLevel', 'logSerializers', 'bodyLimit', 'maxInFlight', 'maxQueue', 'requestTimeout', 'retryAfter', 'bodyPool', 'defaults', 'health', 'decoder'];
+const KNOWN = [
+  'prefix', 'logLevel', 'logSerializers', 'bodyLimit', 'maxInFlight', 'maxQueue', 'maxUploads', 'maxUploadBytes', 'uploadTimeout', 'uploadIdleTimeout',
+  'requestTimeout', 'retryAfter', 'bodyPool', 'defaults', 'health', 'decoder',
+];
 const NAME = 'coordconv/fastify options';
 
 // A plugin option counted in whole units, unbounded above.
 const atLeast = (value: unknown, key: string, fallback: number, min: number): number =>
   readInteger(value, `${NAME}.${key}`, fallback, min, Number.MAX_SAFE_INTEGER, `an integer >= ${min}`);
+
+// The memory the process may use: the machine's, or its cgroup's limit when lower.
+function memory(): number {
+  const constrained = process.constrainedMemory?.() ?? 0;
+  const total = totalmem();
+  return constrained > 0 && constrained < total ? constrained : total;
+}
 
 // The library judges decode options; a one-pixel decode runs every check it makes, with no
 // duplicate of its rules here, and costs about a microsecond.
@@ -98,6 +134,10 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
   const bodyLimit = atLeast(opts.bodyLimit, 'bodyLimit', 64 * 2 ** 20, 1);
   const maxInFlight = atLeast(opts.maxInFlight, 'maxInFlight', concurrency(), 1);
   const maxQueue = atLeast(opts.maxQueue, 'maxQueue', 32, 0);
+  const maxUploadBytes = readInteger(opts.maxUploadBytes, `${NAME}.maxUploadBytes`, defaultMaxUploadBytes(bodyLimit, memory()), bodyLimit, Number.MAX_SAFE_INTEGER, `an integer >= bodyLimit (${bodyLimit})`);
+  const maxUploads = atLeast(opts.maxUploads, 'maxUploads', defaultMaxUploads(maxUploadBytes), 1);
+  const uploadTimeout = atLeast(opts.uploadTimeout, 'uploadTimeout', UPLOAD_TIMEOUT, 0);
+  const uploadIdleTimeout = atLeast(opts.uploadIdleTimeout, 'uploadIdleTimeout', UPLOAD_IDLE_TIMEOUT, 0);
   const requestTimeout = atLeast(opts.requestTimeout, 'requestTimeout', 30000, 0);
   const retryAfter = String(atLeast(opts.retryAfter, 'retryAfter', 1, 0));
   const bodyPool = atLeast(opts.bodyPool, 'bodyPool', 256 * 2 ** 20, 0);
@@ -110,7 +150,8 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
   const decoder: Decoder = opts.decoder ?? decode;
 
   const limiter = new Limiter(maxInFlight, maxQueue);
-  const admission = new Admission(limiter, retryAfter);
+  const uploads = new UploadLimiter(maxUploads, maxUploadBytes);
+  const admission = new Admission(limiter, uploads, bodyLimit, retryAfter);
   const scheduler = new Scheduler(limiter, decoder, requestTimeout, retryAfter);
   // Once the app closes, answers still on their way end their connection, so close() resolves as
   // the last one is sent rather than when the keep-alive timeout passes.
@@ -125,10 +166,16 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
   const budget = new ReadBudget(READ_BYTES_PER_TURN);
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser([...BODY_TYPES], async (request: FastifyRequest, payload: IncomingMessage) => {
-    const { bytes, pooled } = await readBody(payload, request.headers['content-length'], bodyLimit, pool, budget);
     const ticket = admission.ticketOf(request);
-    if (pooled && ticket) ticket.onRelease(() => pool.give(bytes));
-    return bytes;
+    if (!ticket) throw new Error('coordconv/fastify: request has no ticket from onRequest');
+    try {
+      const deadlines = { total: uploadTimeout, idle: uploadIdleTimeout, startedAt: ticket.startedAt };
+      const { bytes, pooled } = await readBody(payload, request.headers['content-length'], bodyLimit, pool, budget, { deadlines, grow: admission.grower(ticket) });
+      if (pooled) ticket.onRelease(() => pool.give(bytes));
+      return bytes;
+    } finally {
+      ticket.uploaded();
+    }
   });
 
   fastify.setErrorHandler(errorHandler(bodyLimit, () => closing));
@@ -140,7 +187,9 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
     onRequest: admission.onRequest,
     handler: async (request, reply) => {
       const ticket = admission.ticketOf(request);
-      if (!ticket) throw new Error('coordconv/fastify: request was not admitted');
+      if (!ticket) throw new Error('coordconv/fastify: request has no ticket from onRequest');
+      // A request without a body never reached the parser: its upload ends here.
+      ticket.uploaded();
       const type = mediaType(request.headers['content-type']);
       if (type === undefined || !(BODY_TYPES as readonly string[]).includes(type)) throw httpError(415, unsupportedType(request.headers['content-type']));
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -155,6 +204,7 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
         throw asBadRequest(error);
       }
       const format = negotiate(request.headers.accept);
+      admission.admit(ticket);
       const result = await scheduler.schedule(request, reply, ticket, input, options as DecodeOptions);
       if (closing) void reply.header('connection', 'close');
       if (format === 'npz') return reply.type(NPZ_TYPE).send(toNpz(result));
@@ -170,6 +220,11 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
       admitted: limiter.admitted,
       maxInFlight,
       maxQueue,
+      uploads: uploads.count,
+      uploadBytes: uploads.bytes,
+      maxUploads,
+      maxUploadBytes,
+      pooledBytes: pool.idleBytes,
       simd: simd().active,
     }));
   }

@@ -1,11 +1,15 @@
 // How the HTTP plugin reads request bodies: into SharedArrayBuffers the async decoder uses in place
 // (copied with the addon's internal copyBytes), a bounded number of bytes per turn of the event
-// loop (ReadBudget). Internals are reached through lib's compiled modules, like sweep.test.mjs.
+// loop (ReadBudget), within a total and an idle deadline, and counted against the bound of uploads
+// in progress (UploadLimiter). Internals are reached through lib's compiled modules, like
+// sweep.test.mjs.
 import test from 'ava';
 import { PassThrough, Readable } from 'node:stream';
 import { decode } from 'coordconv';
 import { addon } from '../dist/addon.js';
-import { ReadBudget } from '../dist/server/body.js';
+import { performance } from 'node:perf_hooks';
+import { BodyPool, ReadBudget, readBody } from '../dist/server/body.js';
+import { defaultMaxUploadBytes, defaultMaxUploads, UploadLimiter } from '../dist/server/limiter.js';
 import { decodeArgmaxRef } from './helpers/decode-ref.mjs';
 import { planesOf, rng } from './helpers/inputs.mjs';
 import { expectedJson, listen, oneHot, post, raw } from './helpers/server.mjs';
@@ -102,4 +106,129 @@ test('bodies with a content-length reach the decoder in a SharedArrayBuffer; chu
   t.is(chunked.status, 200);
   t.deepEqual(await chunked.json(), expected);
   t.deepEqual(seen, ['SharedArrayBuffer', 'ArrayBuffer']);
+});
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const MiB = 2 ** 20;
+
+test('a body that stops for the idle deadline is refused with 408 and connection: close; a buffer it was given goes back to the pool', async (t) => {
+  const pool = new BodyPool(4 * MiB);
+  const stream = new PassThrough();
+  const start = performance.now();
+  const reading = readBody(stream, '4096', MiB, pool, new ReadBudget(MiB), { deadlines: { total: 0, idle: 120, startedAt: start } });
+  stream.write(Buffer.alloc(100));
+  await sleep(60);
+  stream.write(Buffer.alloc(50)); // the idle clock starts again here
+  const error = await t.throwsAsync(reading);
+  t.is(error.statusCode, 408);
+  t.deepEqual(error.headers, { connection: 'close' });
+  t.is(error.message, 'The request body stalled: no bytes for 120 ms (150 of 4096 bytes received)');
+  t.true(performance.now() - start >= 180, `refused after ${performance.now() - start} ms`);
+  t.is(pool.idleBytes, 0, 'a body that sent too little of itself was never given a buffer');
+  // 100 KB of a 200 KB body: past the first 64 KiB it has its buffer, which the pool gets back.
+  const big = new PassThrough();
+  const reading2 = readBody(big, String(200000), MiB, pool, new ReadBudget(MiB), { deadlines: { total: 0, idle: 100, startedAt: performance.now() } });
+  big.write(Buffer.alloc(100000, 5));
+  const error2 = await t.throwsAsync(reading2);
+  t.is(error2.message, 'The request body stalled: no bytes for 100 ms (100000 of 200000 bytes received)');
+  t.is(pool.idleBytes, 200000);
+});
+
+test('a sized body is staged until 64 KiB of it have come, then read into one pooled buffer: the bytes arrive whole and in order', async (t) => {
+  const pool = new BodyPool(4 * MiB);
+  for (const [length, cuts] of [[10, [3, 7]], [65536, [1, 65535]], [70000, [100, 65535, 65537, 69999]], [300000, [65536, 131072]]]) {
+    const bytes = Uint8Array.from({ length }, (_, i) => (i * 7 + 3) & 255);
+    const stream = new PassThrough();
+    const reading = readBody(stream, String(length), MiB, pool, new ReadBudget(MiB));
+    let at = 0;
+    for (const cut of [...cuts, length]) {
+      stream.write(Buffer.from(bytes.subarray(at, cut)));
+      at = cut;
+    }
+    stream.end();
+    const { bytes: got, pooled } = await reading;
+    t.true(pooled);
+    t.true(got.buffer instanceof SharedArrayBuffer);
+    t.true(Buffer.from(bytes).equals(got), `${length} bytes cut at ${cuts}`);
+    pool.give(got);
+  }
+});
+
+test('a body that keeps coming but takes longer than the total deadline is refused with 408; bytes within both deadlines are read', async (t) => {
+  const pool = new BodyPool(0);
+  const trickle = async (stream, pieces, gap) => {
+    for (let i = 0; i < pieces && !stream.destroyed; i++) {
+      stream.write(Buffer.from([i]));
+      await sleep(gap);
+    }
+    stream.end();
+  };
+  // The total deadline counts from startedAt, the request's arrival, not from the read.
+  const slow = new PassThrough();
+  const reading = readBody(slow, undefined, 1000, pool, new ReadBudget(MiB), { deadlines: { total: 150, idle: 1000, startedAt: performance.now() - 50 } });
+  const writing = trickle(slow, 20, 20);
+  const error = await t.throwsAsync(reading);
+  t.is(error.statusCode, 408);
+  t.regex(error.message, /^The request body did not arrive within 150 ms \(\d bytes received\)$/);
+  t.true(Number(/\((\d+) bytes/.exec(error.message)[1]) <= 6, error.message);
+  slow.destroy();
+  await writing;
+  // Chunks 40 ms apart for 600 ms under a 300 ms idle deadline, within the total one: read whole.
+  const steady = new PassThrough();
+  const read = readBody(steady, '15', 1000, pool, new ReadBudget(MiB), { deadlines: { total: 5000, idle: 300, startedAt: performance.now() } });
+  await trickle(steady, 15, 40);
+  t.deepEqual([...(await read).bytes], Array.from({ length: 15 }, (_, i) => i));
+});
+
+test('a chunked body asks before keeping each chunk, and a refusal ends the read with that error', async (t) => {
+  const asked = [];
+  const refusal = Object.assign(new Error('full'), { statusCode: 503 });
+  const stream = new PassThrough();
+  const reading = readBody(stream, undefined, 1000, new BodyPool(0), new ReadBudget(MiB), {
+    grow: (bytes) => {
+      asked.push(bytes);
+      return asked.length === 3 ? refusal : undefined;
+    },
+  });
+  for (const n of [10, 20, 30, 40]) stream.write(Buffer.alloc(n));
+  t.is(await t.throwsAsync(reading), refusal);
+  t.deepEqual(asked, [10, 20, 30]);
+  // A body with a Content-Length reserved it at the door: nothing to ask.
+  const sized = new PassThrough();
+  const read = readBody(sized, '3', 1000, new BodyPool(0), new ReadBudget(MiB), { grow: () => t.fail('asked for a sized body') });
+  sized.end(Buffer.from([1, 2, 3]));
+  t.deepEqual([...(await read).bytes], [1, 2, 3]);
+});
+
+test('UploadLimiter bounds the uploads in progress by count and by bytes, and gives both back once', (t) => {
+  const uploads = new UploadLimiter(2, 100);
+  const a = uploads.start(60);
+  t.truthy(a);
+  t.false(uploads.fits(41), 'past the bytes');
+  t.is(uploads.start(41), null);
+  const b = uploads.start(0);
+  t.deepEqual([uploads.count, uploads.bytes], [2, 60]);
+  t.is(uploads.start(0), null, 'past the count');
+  t.true(b.grow(40));
+  t.false(b.grow(1), 'a chunk past the bytes is refused, and nothing reserved');
+  t.deepEqual([uploads.count, uploads.bytes, b.bytes], [2, 100, 40]);
+  a.end();
+  a.end();
+  t.deepEqual([uploads.count, uploads.bytes], [1, 40]);
+  b.end();
+  t.false(b.grow(1), 'an ended upload reserves nothing');
+  t.deepEqual([uploads.count, uploads.bytes], [0, 0]);
+});
+
+test('the default upload bounds follow the documented rule: a quarter of the memory, at least two bodies; one upload per MiB, from 16 to 1024', (t) => {
+  const GiB = 2 ** 30;
+  t.is(defaultMaxUploadBytes(64 * MiB, 8 * GiB), 2 * GiB);
+  t.is(defaultMaxUploadBytes(64 * MiB, 256 * MiB), 128 * MiB);
+  t.is(defaultMaxUploadBytes(MiB, 16 * MiB), 4 * MiB);
+  t.is(defaultMaxUploadBytes(MiB, 16 * MiB + 3), 4 * MiB, 'whole bytes');
+  t.is(defaultMaxUploads(2 * GiB), 1024);
+  t.is(defaultMaxUploads(GiB), 1024);
+  t.is(defaultMaxUploads(GiB - 1), 1023);
+  t.is(defaultMaxUploads(128 * MiB), 128);
+  t.is(defaultMaxUploads(4 * MiB), 16);
 });

@@ -1,12 +1,15 @@
 // Property-based tests of coordconv/fastify over real HTTP on loopback (one app, one ephemeral port,
-// the plugin registered under five prefixes with different options). For any request:
+// the plugin registered under six prefixes with different options; a second app with a short
+// headers timeout for headers sent too slowly). For any request:
 //   - a valid one (rank 2-4, float32 / uint8, hostile values, .npy or raw bytes, any method and
 //     options in the query, JSON or .npz asked for) is answered 200 with exactly what decodeSync
 //     gives for the same input and options;
 //   - a corrupt one (random or damaged bodies, lying or malformed headers, other content types,
 //     bad query strings, bodies past the limit, lying content-lengths, hand-made chunked framing,
-//     garbage HTTP, connections cut mid-pipeline) gets a 4xx whose JSON body is
-//     { statusCode, error, message } with the documented message, never a 5xx, never a hang;
+//     garbage HTTP, connections cut mid-pipeline, bodies that stall or trickle past their
+//     deadlines, headers sent a byte at a time) gets a 4xx whose JSON body is
+//     { statusCode, error, message } with the documented message, never a 5xx, never a hang, and
+//     a slow client is cut off no sooner than its deadline;
 //   - fired together past maxInFlight + maxQueue, or under a short requestTimeout with slow
 //     decodes and clients that give up, each gets one of the above or the documented 503 / 504;
 //   - and afterwards the server answers a valid request correctly and /health shows nothing
@@ -47,7 +50,17 @@ const SLOW_REFUSALS = [
   { status: 504, message: `The decode did not finish within ${SLOW_TIMEOUT} ms` },
 ];
 
+// /deadline: short body deadlines for the slow clients among the corruptions, and the server's
+// headers timeout (Node's, with Fastify's 408 "Client Timeout").
+// Under the sanitizers (test/run.mjs --asan) the server runs several times slower: longer deadlines.
+const SCALE = process.env.LD_PRELOAD?.includes('asan') ? 4 : 1;
+const IDLE_DEADLINE = 100 * SCALE;
+const TOTAL_DEADLINE = 250 * SCALE;
+const HEADERS_TIMEOUT = 300 * SCALE;
+const SLOW_KINDS = ['slowBody', 'slowHeaders'];
+
 let server;
+let headersServer;
 test.before(async () => {
   // Clients that give up may leave fetch's pool a connection that never sent a request, which
   // Node does not count as idle: close() ends every connection once the tests are done.
@@ -57,10 +70,21 @@ test.before(async () => {
   await app.register(coordconv, { prefix: '/small', bodyLimit: LIMIT });
   await app.register(coordconv, { prefix: '/tight', bodyLimit: LIMIT, maxInFlight: 1, maxQueue: 3 });
   await app.register(coordconv, { prefix: '/slow', bodyLimit: LIMIT, maxInFlight: 2, maxQueue: 4, requestTimeout: SLOW_TIMEOUT, retryAfter: 2, decoder: slowDecoder });
+  await app.register(coordconv, { prefix: '/deadline', bodyLimit: LIMIT, uploadIdleTimeout: IDLE_DEADLINE, uploadTimeout: TOTAL_DEADLINE });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   server = { app, url, port: Number(new URL(url).port) };
+  // Its own app for the clients that send their headers too slowly: a short headers timeout,
+  // checked often, that would also cut off the fresh connections of the other tests on a loaded
+  // machine (the clock starts when the connection is accepted).
+  const headersApp = Fastify({ forceCloseConnections: true, http: { headersTimeout: HEADERS_TIMEOUT, connectionsCheckingInterval: 20 } });
+  await headersApp.register(coordconv, { prefix: '/deadline', bodyLimit: LIMIT });
+  const headersUrl = await headersApp.listen({ port: 0, host: '127.0.0.1' });
+  headersServer = { app: headersApp, url: headersUrl, port: Number(new URL(headersUrl).port) };
 });
-test.after.always(() => server?.app.close());
+test.after.always(() => Promise.all([server?.app.close(), headersServer?.app.close()]));
+
+// A prefix of the main app ('/plain'), or a whole base URL (the headers app's).
+const base = (prefix) => (prefix.startsWith('http') ? prefix : `${server.url}${prefix}`);
 
 // ---- requests and answers ----------------------------------------------------------------------
 
@@ -73,7 +97,7 @@ async function send(prefix, { body, headers, query = '' }, abortAfter) {
   const giveUp = abortAfter === undefined ? undefined : setTimeout(() => client.abort(), abortAfter);
   try {
     const signal = AbortSignal.any([AbortSignal.timeout(TIMEOUT), client.signal]);
-    const response = await fetch(`${server.url}${prefix}/decode${query}`, { method: 'POST', body, headers, duplex: 'half', signal });
+    const response = await fetch(`${base(prefix)}/decode${query}`, { method: 'POST', body, headers, duplex: 'half', signal });
     return { status: response.status, header: (name) => response.headers.get(name), bytes: Buffer.from(await response.arrayBuffer()) };
   } catch (error) {
     return { error };
@@ -177,7 +201,7 @@ async function idle(prefix) {
   const deadline = Date.now() + 3000;
   let health;
   while (Date.now() < deadline) {
-    health = await (await fetch(`${server.url}${prefix}/health`, { signal: AbortSignal.timeout(TIMEOUT) })).json();
+    health = await (await fetch(`${base(prefix)}/health`, { signal: AbortSignal.timeout(TIMEOUT) })).json();
     if (health.running === 0 && health.queued === 0 && health.admitted === 0) return { ok: true };
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
@@ -305,6 +329,10 @@ const corruption = fc.oneof(
   fc.record({ kind: fc.constant('garbage'), bytes: fc.uint8Array({ minLength: 1, maxLength: 200 }), ctl: fc.option(fc.tuple(unit, fc.constantFrom(0, 1, 7, 8, 11, 12, 14, 27, 31, 127)), { nil: undefined }) }),
   fc.record({ kind: fc.constant('pipelineAbort'), complete: fc.integer({ min: 1, max: 4 }), partial: unit }),
   fc.record({ kind: fc.constant('pipelined'), count: fc.integer({ min: 2, max: 4 }) }),
+  // A body that stops (part of it sent, then nothing) or trickles a byte at a time, with a
+  // Content-Length or chunked; headers sent a byte at a time, in time or far too slowly.
+  fc.record({ kind: fc.constant('slowBody'), sized: fc.boolean(), trickle: fc.boolean(), sent: unit }),
+  fc.record({ kind: fc.constant('slowHeaders'), fast: fc.boolean() }),
 );
 
 const http = (head, body) => Buffer.concat([Buffer.from(head, 'latin1'), body]);
@@ -436,6 +464,42 @@ function corruptRequest(batch, c, path) {
       const last = http(requestHead(path, [['content-type', NPY], ['connection', 'close']], good.length), good);
       return { socket: Buffer.concat([...Array.from({ length: c.count - 1 }, () => one), last]), responses: 'ok', want: Array.from({ length: c.count }, validAnswer), endAfter: TIMEOUT };
     }
+    case 'slowBody': {
+      const framing = c.sized ? [['content-length', good.length]] : [['transfer-encoding', 'chunked']];
+      const headBytes = Buffer.from(requestHead(path, [['content-type', NPY], ...framing]), 'latin1');
+      const piece = (bytes) => (c.sized || bytes.length === 0 ? bytes : Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from('\r\n')]));
+      const of = c.sized ? ` of ${good.length}` : '';
+      if (!c.trickle) {
+        const sent = Math.floor(c.sent * good.length);
+        return {
+          socket: [[0, Buffer.concat([headBytes, piece(good.subarray(0, sent))])]],
+          responses: 'one',
+          want: { status: 408, message: `The request body stalled: no bytes for ${IDLE_DEADLINE} ms (${sent}${of} bytes received)` },
+          cut: { since: 'sinceLastWrite', deadline: IDLE_DEADLINE },
+        };
+      }
+      // A byte every 20 ms, never the whole body: the total deadline passes first.
+      const count = Math.min(good.length - 1, 60);
+      const pieces = Array.from({ length: count }, (_, i) => [20, piece(good.subarray(i, i + 1))]);
+      return {
+        socket: [[0, headBytes], ...pieces],
+        responses: 'one',
+        want: { status: 408, message: new RegExp(`^The request body did not arrive within ${TOTAL_DEADLINE} ms \\(\\d+${of} bytes received\\)$`) },
+        cut: { since: 'sinceConnect', deadline: TOTAL_DEADLINE },
+      };
+    }
+    case 'slowHeaders': {
+      const bytes = http(requestHead(path, [['content-type', NPY], ['connection', 'close']], good.length), good);
+      const headLength = bytes.indexOf('\r\n\r\n') + 4;
+      if (c.fast) {
+        // Each byte of the headers in its own write, as soon as the last is out; then the body.
+        const pieces = Array.from({ length: headLength }, (_, i) => [0, bytes.subarray(i, i + 1)]);
+        return { socket: [...pieces, [0, bytes.subarray(headLength)]], port: headersServer.port, responses: 'ok', want: [validAnswer()] };
+      }
+      // A byte every 50 ms: the headers would take seconds.
+      const pieces = Array.from({ length: headLength }, (_, i) => [50, bytes.subarray(i, i + 1)]);
+      return { socket: pieces, port: headersServer.port, responses: 'one', want: { status: 408, message: 'Client Timeout' }, cut: { since: 'sinceCreate', deadline: HEADERS_TIMEOUT } };
+    }
     default:
       throw new Error(`unknown corruption ${c.kind}`);
   }
@@ -452,8 +516,10 @@ async function checkSocket(t, spec, label) {
     t.log(`${label}: ${why}`);
     return false;
   };
-  const got = await exchange(server.port, spec.socket, { endAfter: spec.endAfter ?? 0, destroy: spec.responses === 'cut', timeout: TIMEOUT });
+  const got = await exchange(spec.port ?? server.port, spec.socket, { endAfter: spec.endAfter ?? 0, destroy: spec.responses === 'cut', timeout: TIMEOUT });
   if (got.hang) return fail(`the connection was still open after ${TIMEOUT} ms: ${got.bytes.toString('latin1').slice(0, 200)}`);
+  // A slow client is cut off at its deadline, never before (its clock started after `since`).
+  if (spec.cut && !(got[spec.cut.since] >= spec.cut.deadline)) return fail(`cut off ${got[spec.cut.since].toFixed(0)} ms after (${spec.cut.since}), before its ${spec.cut.deadline} ms deadline`);
   if (spec.responses === 'cut') return true;
   const { responses, rest } = readResponses(got.bytes);
   if (rest.length) return fail(`bytes that are not a whole response: ${JSON.stringify(rest.toString('latin1').slice(0, 200))}`);
@@ -471,7 +537,7 @@ async function checkSocket(t, spec, label) {
 }
 
 async function sendCorrupt(t, prefix, batch, c) {
-  const spec = corruptRequest(batch, c, `${prefix}/decode`);
+  const spec = corruptRequest(batch, c, `${prefix.startsWith('http') ? new URL(prefix).pathname : prefix}/decode`);
   const label = `${prefix} ${c.kind} ${JSON.stringify(c).slice(0, 200)} [${batch.shape}] ${dtypeOf(batch.data)}`;
   if (spec.socket) return checkSocket(t, spec, label);
   return check(t, await send(prefix, spec.fetch), spec.want, label);
@@ -483,12 +549,13 @@ test('corrupt requests: each gets its documented 4xx with a JSON { statusCode, e
   await fc.assert(
     fc.asyncProperty(planeBatch(2000), corruption, async (batch, c) => {
       kinds.add(c.kind);
-      return (await sendCorrupt(t, '/small', batch, c)) && stillServes(t, '/small');
+      const prefix = c.kind === 'slowBody' ? '/deadline' : c.kind === 'slowHeaders' ? `${headersServer.url}/deadline` : '/small';
+      return (await sendCorrupt(t, prefix, batch, c)) && stillServes(t, prefix);
     }),
     settings,
   );
   // The fixed seed reaches every kind of corruption at the default count and above.
-  if (settings.numRuns >= 150) t.is(kinds.size, 13, [...kinds].join(', '));
+  if (settings.numRuns >= 150) t.is(kinds.size, 15, [...kinds].join(', '));
 });
 
 test('a mix of valid and corrupt requests fired together past maxInFlight + maxQueue: 200 with the right answer or 503 + Retry-After, 4xx for the corrupt; no slot leaks', async (t) => {
@@ -496,7 +563,7 @@ test('a mix of valid and corrupt requests fired together past maxInFlight + maxQ
     { weight: 2, arbitrary: validRequest(1500).map((spec) => ({ spec })) },
     // The corruptions fetch can send; a corrupt request may also be refused with 503 before its
     // body is read, which the plugin documents for every request past the limit.
-    { weight: 1, arbitrary: fc.tuple(planeBatch(1500), corruption.filter((c) => !['lieLength', 'chunked', 'garbage', 'pipelineAbort', 'pipelined'].includes(c.kind))).map(([batch, c]) => ({ batch, c })) },
+    { weight: 1, arbitrary: fc.tuple(planeBatch(1500), corruption.filter((c) => !['lieLength', 'chunked', 'garbage', 'pipelineAbort', 'pipelined', ...SLOW_KINDS].includes(c.kind))).map(([batch, c]) => ({ batch, c })) },
   );
   const statuses = new Map();
   const seen = (response) => {

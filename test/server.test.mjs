@@ -1,6 +1,7 @@
 // coordconv/fastify over real HTTP on loopback: results per content type and method against plain
 // JavaScript answers, every error status with its message, load, back-pressure, timeouts, /health
-// during a decode, and shutdown with requests in flight.
+// during a decode, shutdown with requests in flight, and the bounds and deadlines of the bodies
+// being received (test/server-slow-clients.test.mjs has the hostile clients at scale).
 import test from 'ava';
 import net from 'node:net';
 import Fastify from 'fastify';
@@ -16,6 +17,7 @@ import {
   oneHot,
   post,
   raw,
+  rawConnection,
   readNpz,
   waitForHealth,
 } from './helpers/server.mjs';
@@ -422,4 +424,111 @@ test('pooled body buffers: a reused buffer carries only the new request, and non
   t.true(seen[3].first);
   // And once free, the buffers serve later requests correctly.
   for (const job of jobs) t.deepEqual(await (await send(job.data)).json(), answer(job));
+});
+
+// ---- uploads in progress ------------------------------------------------------------------------
+
+const stalledHead = (length, path = '/decode') =>
+  `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: ${RAW}\r\nx-dtype: uint8\r\nx-shape: 1,${length}\r\ncontent-length: ${length}\r\n\r\n`;
+
+test('a stalled upload holds no decode place: with one slot and no queue, a valid request is still answered', async (t) => {
+  const { app, url } = await listen({ maxInFlight: 1, maxQueue: 0, uploadIdleTimeout: 5000 });
+  t.teardown(() => app.close());
+  const stalled = rawConnection(new URL(url).port);
+  t.teardown(() => stalled.socket.destroy());
+  await stalled.connected;
+  stalled.write(stalledHead(4096));
+  stalled.write(Buffer.alloc(100));
+  t.like(await waitForHealth(url, (h) => h.uploads === 1, 5000), { uploadBytes: 4096, admitted: 0, running: 0, queued: 0 });
+  const plane = new Float32Array([0, 0, 0, 7]);
+  t.deepEqual(await (await post(url, raw(plane), rawHeaders('float32', [2, 2]))).json(), { shape: [], coords: [1, 1], scores: [7], valid: [1] });
+  // The client going away gives its upload place back.
+  stalled.socket.destroy();
+  t.like(await waitForHealth(url, (h) => h.uploads === 0, 5000), { uploadBytes: 0, admitted: 0 });
+});
+
+test('past maxUploads a request gets 503 with Retry-After before its body is read; past its idle deadline a stalled one gets 408, its connection closed', async (t) => {
+  // Long enough for the refused request to arrive first while the other tests of this file run.
+  const { app, url } = await listen({ maxUploads: 2, uploadIdleTimeout: 1500, retryAfter: 4 });
+  t.teardown(() => app.close());
+  const port = new URL(url).port;
+  const stalled = [rawConnection(port), rawConnection(port)];
+  await Promise.all(stalled.map((c) => c.connected));
+  for (const c of stalled) {
+    c.write(stalledHead(5000));
+    c.write(Buffer.alloc(10));
+  }
+  await waitForHealth(url, (h) => h.uploads === 2, 5000);
+  // Its body never ends (fetch sends the headers with the first chunk): the answer cannot have waited for it.
+  const never = new ReadableStream({ start: (controller) => controller.enqueue(new Uint8Array(10)), pull: () => new Promise(() => {}) });
+  const refused = await post(url, never, rawHeaders('uint8', [1, 5000]), '', { duplex: 'half' });
+  t.is(refused.status, 503);
+  t.is(refused.headers.get('retry-after'), '4');
+  t.deepEqual(await refused.json(), { statusCode: 503, error: 'Service Unavailable', message: '2 request bodies are being received: retry later' });
+  for (const c of stalled) {
+    const { at, bytes } = await c.closed;
+    const text = bytes.toString('latin1');
+    t.regex(text, /^HTTP\/1\.1 408 Request Timeout\r\n/);
+    t.regex(text, /\r\nconnection: close\r\n/i);
+    t.true(text.endsWith('\r\n\r\n{"statusCode":408,"error":"Request Timeout","message":"The request body stalled: no bytes for 1500 ms (10 of 5000 bytes received)"}'), text);
+    t.true(at - c.lastWrite >= 1500, `cut off ${at - c.lastWrite} ms after the last byte`);
+  }
+  t.like(await waitForHealth(url, (h) => h.uploads === 0, 5000), { uploadBytes: 0, admitted: 0, maxUploads: 2 });
+  t.is((await post(url, raw(new Uint8Array([0, 3])), rawHeaders('uint8', [1, 2]))).status, 200);
+});
+
+test('a chunked body reserves its bytes as they come: past maxUploadBytes, 503 with Retry-After and the connection closed', async (t) => {
+  const { app, url } = await listen({ bodyLimit: 1024, maxUploadBytes: 1024 });
+  t.teardown(() => app.close());
+  const port = new URL(url).port;
+  const sized = rawConnection(port);
+  t.teardown(() => sized.socket.destroy());
+  await sized.connected;
+  sized.write(stalledHead(1000));
+  await waitForHealth(url, (h) => h.uploadBytes === 1000, 5000);
+  const chunked = rawConnection(port);
+  await chunked.connected;
+  chunked.write(`POST /decode HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: ${RAW}\r\nx-dtype: uint8\r\nx-shape: 1,30\r\ntransfer-encoding: chunked\r\n\r\n`);
+  chunked.write('a\r\n0123456789\r\n');
+  await waitForHealth(url, (h) => h.uploadBytes === 1010, 5000);
+  chunked.write('14\r\n01234567890123456789\r\n');
+  const { bytes } = await chunked.closed;
+  const text = bytes.toString('latin1');
+  t.regex(text, /^HTTP\/1\.1 503 Service Unavailable\r\n/);
+  t.regex(text, /\r\nretry-after: 1\r\n/i);
+  t.regex(text, /\r\nconnection: close\r\n/i);
+  t.true(text.endsWith('{"statusCode":503,"error":"Service Unavailable","message":"Request bodies of 1010 bytes in all are being received and 20 more would pass 1024: retry later"}'), text);
+  t.like(await waitForHealth(url, (h) => h.uploads === 1, 5000), { uploadBytes: 1000 });
+});
+
+test('uploadTimeout and uploadIdleTimeout 0 set no deadline: a body sent in two parts with a pause is read', async (t) => {
+  const { app, url } = await listen({ uploadTimeout: 0, uploadIdleTimeout: 0 });
+  t.teardown(() => app.close());
+  const c = rawConnection(new URL(url).port);
+  await c.connected;
+  c.write(stalledHead(4).replace('content-length', 'connection: close\r\ncontent-length'));
+  c.write(Buffer.from([0, 0]));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  c.write(Buffer.from([9, 0]));
+  const text = (await c.closed).bytes.toString('latin1');
+  t.regex(text, /^HTTP\/1\.1 200 OK\r\n/);
+  t.true(text.endsWith('{"shape":[],"coords":[2,0],"scores":[9],"valid":[1]}'), text);
+});
+
+test('bad upload options fail at register with the library\'s messages', async (t) => {
+  const cases = [
+    [{ maxUploads: 0 }, RangeError, 'Expected an integer >= 1 for coordconv/fastify options.maxUploads but received 0'],
+    [{ maxUploads: 1.5 }, RangeError, 'Expected an integer >= 1 for coordconv/fastify options.maxUploads but received 1.5'],
+    [{ bodyLimit: 1000, maxUploadBytes: 999 }, RangeError, 'Expected an integer >= bodyLimit (1000) for coordconv/fastify options.maxUploadBytes but received 999'],
+    [{ maxUploadBytes: '1' }, TypeError, 'Expected an integer >= bodyLimit (67108864) for coordconv/fastify options.maxUploadBytes but received "1"'],
+    [{ uploadTimeout: -1 }, RangeError, 'Expected an integer >= 0 for coordconv/fastify options.uploadTimeout but received -1'],
+    [{ uploadIdleTimeout: null }, TypeError, 'Expected an integer >= 0 for coordconv/fastify options.uploadIdleTimeout but received null'],
+  ];
+  for (const [options, type, message] of cases) {
+    const app = Fastify();
+    app.register(coordconv, options);
+    const error = await t.throwsAsync(app.ready(), { instanceOf: type });
+    t.is(error.message, message);
+    await app.close();
+  }
 });

@@ -7,10 +7,13 @@
  * coordconv serve --host 0.0.0.0 --port 8080 --method dark --sigma 2 --max-queue 64
  */
 import type { FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import { rangeError, typeError } from '../errors';
+import { UPLOAD_TIMEOUT } from '../server/body';
 import { queryValue } from '../server/http';
+import { readInteger } from '../validate';
 import { HELP_FLAG, METHOD_FLAGS, readCount, stringFlags } from './flags';
 import { hasNodeFlag, respawnWith, stopWithParent } from './respawn';
 
@@ -24,14 +27,87 @@ Serves POST /decode and GET /health over HTTP (stop with Ctrl-C: requests in fli
   --host <address>        address to listen on (default 127.0.0.1, loopback only)
   --body-limit <bytes>    largest request body (default 67108864, 64 MiB)
   --max-in-flight <n>     decodes running at once (default: the number of cores)
-  --max-queue <n>         requests admitted beyond those (default 32); past it, 503
-  --request-timeout <ms>  per-request time limit, 0 for none (default 30000)
+  --max-queue <n>         requests with their body waiting beyond those (default 32); past it, 503
+  --request-timeout <ms>  from the body read to the answer, 0 for none (default 30000)
   --method <name>         default decode method (default argmax); the query string overrides
   --kernel <n> --sigma <x> --threshold <x> --beta <x>
                           default options of that method
   --log                   log every request (Fastify's JSON logger)
   -h, --help              this text
+
+Slow and hostile clients (docs/server.md):
+  --max-uploads <n>           bodies being received at once (default: one per MiB of
+                              --max-upload-bytes, 16 to 1024); past it, 503 before the body
+  --max-upload-bytes <bytes>  bytes they may hold in all (default: a quarter of the memory,
+                              at least twice --body-limit); past it, 503 before the body
+  --upload-timeout <ms>       a whole body must arrive within it, else 408 and the connection
+                              closed; 0 for none (default 120000: 13.4 MB at 1 Mbit/s)
+  --upload-idle-timeout <ms>  a body may go this long without a byte, else 408 (default 10000)
+  --headers-timeout <ms>      a request's headers must arrive within it, and a new connection's
+                              first request must start, else 408 (default 10000)
+  --http-request-timeout <ms> Node's limit on a whole request, behind the two above; 0 for none
+                              (default: --headers-timeout + --upload-timeout + 1000)
+  --keep-alive-timeout <ms>   an idle kept-alive connection closes after it (default 5000)
+  --max-connections <n>       connections open at once; past it, new ones are closed at once
+                              (default 4096, or the open-file limit less 64 if lower)
 `;
+
+/** serve's defaults for Node's server limits, in ms. */
+const HEADERS_TIMEOUT = 10000;
+const KEEP_ALIVE_TIMEOUT = 5000;
+const MAX_CONNECTIONS = 4096;
+// File descriptors kept for the process's own files beside its connections.
+const OWN_FILES = 64;
+
+// The soft open-file limit (Node raises it to the hard limit at start), where the system says it.
+function openFileLimit(): number | undefined {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const soft = Number(line?.slice('Max open files'.length).trim().split(/\s+/)[0]);
+    return Number.isSafeInteger(soft) && soft > 0 ? soft : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The limits serve sets on Node's HTTP server, from its flags and their defaults. */
+export interface ServerLimits {
+  headersTimeout: number;
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  maxConnections: number;
+  /** How often Node looks for connections past headersTimeout or requestTimeout, in ms. */
+  connectionsCheckingInterval: number;
+}
+
+const MAX = Number.MAX_SAFE_INTEGER;
+
+/** Reads serve's server-limit flags (already numbers or undefined) into the limits to set. */
+export function serverLimits(flags: {
+  headersTimeout?: number;
+  requestTimeout?: number;
+  keepAliveTimeout?: number;
+  maxConnections?: number;
+  uploadTimeout?: number;
+}): ServerLimits {
+  const files = openFileLimit();
+  const maxConnections = readInteger(flags.maxConnections, '--max-connections', files === undefined ? MAX_CONNECTIONS : Math.max(1, Math.min(MAX_CONNECTIONS, files - OWN_FILES)), 1, MAX, 'an integer >= 1');
+  const keepAliveTimeout = readInteger(flags.keepAliveTimeout, '--keep-alive-timeout', KEEP_ALIVE_TIMEOUT, 1, MAX, 'an integer >= 1');
+  const headers = flags.headersTimeout ?? HEADERS_TIMEOUT;
+  const upload = flags.uploadTimeout ?? UPLOAD_TIMEOUT;
+  // Node's own limit stays behind the plugin's deadlines, so a slow body gets the plugin's 408
+  // with its message; it still covers what the plugin does not see (other routes' bodies).
+  const requestTimeout = readInteger(flags.requestTimeout, '--http-request-timeout', upload === 0 ? 0 : headers + upload + 1000, 0, MAX, 'an integer >= 0');
+  // Node refuses a headers timeout longer than its request timeout.
+  const headersTimeout = requestTimeout === 0
+    ? readInteger(headers, '--headers-timeout', undefined, 0, MAX, 'an integer >= 0')
+    : readInteger(headers, '--headers-timeout', undefined, 0, requestTimeout, `an integer from 0 to --http-request-timeout (${requestTimeout})`);
+  // Node checks its two timeouts only this often (30 s by default): a tenth of the shorter one,
+  // from 50 ms to 1 s, so a client is cut off close to its deadline.
+  const shortest = Math.min(...[headersTimeout, requestTimeout].filter((t) => t > 0), 10000);
+  const connectionsCheckingInterval = Math.min(1000, Math.max(50, Math.floor(shortest / 10)));
+  return { headersTimeout, requestTimeout, keepAliveTimeout, maxConnections, connectionsCheckingInterval };
+}
 
 /**
  * Starts the server and resolves once it listens; SIGINT and SIGTERM close it (waiting for the
@@ -43,6 +119,8 @@ export async function serve(argv: readonly string[], log: (line: string) => void
     strict: true,
     options: {
       ...stringFlags('port', 'host', 'body-limit', 'max-in-flight', 'max-queue', 'request-timeout'),
+      ...stringFlags('max-uploads', 'max-upload-bytes', 'upload-timeout', 'upload-idle-timeout'),
+      ...stringFlags('headers-timeout', 'http-request-timeout', 'keep-alive-timeout', 'max-connections'),
       ...METHOD_FLAGS,
       log: { type: 'boolean' },
       ...HELP_FLAG,
@@ -70,11 +148,31 @@ export async function serve(argv: readonly string[], log: (line: string) => void
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const plugin = require('../fastify') as typeof import('../fastify');
-  const app = Fastify({ logger: values.log === true });
+  const uploadTimeout = readCount(values['upload-timeout'], '--upload-timeout');
+  const limits = serverLimits({
+    headersTimeout: readCount(values['headers-timeout'], '--headers-timeout'),
+    requestTimeout: readCount(values['http-request-timeout'], '--http-request-timeout'),
+    keepAliveTimeout: readCount(values['keep-alive-timeout'], '--keep-alive-timeout'),
+    maxConnections: readCount(values['max-connections'], '--max-connections'),
+    uploadTimeout,
+  });
+  const { headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval } = limits;
+  const app = Fastify({
+    logger: values.log === true,
+    // Fastify sets these two on the server itself once created, over what `http` says.
+    requestTimeout,
+    keepAliveTimeout,
+    http: { headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval },
+  });
+  app.server.maxConnections = limits.maxConnections;
   await app.register(plugin, {
     bodyLimit: readCount(values['body-limit'], '--body-limit'),
     maxInFlight: readCount(values['max-in-flight'], '--max-in-flight'),
     maxQueue: readCount(values['max-queue'], '--max-queue'),
+    maxUploads: readCount(values['max-uploads'], '--max-uploads'),
+    maxUploadBytes: readCount(values['max-upload-bytes'], '--max-upload-bytes'),
+    uploadTimeout,
+    uploadIdleTimeout: readCount(values['upload-idle-timeout'], '--upload-idle-timeout'),
     requestTimeout: readCount(values['request-timeout'], '--request-timeout'),
     defaults: defaults as import('../fastify').DefaultOptions,
   });

@@ -1,6 +1,7 @@
-// Bounds the work an HTTP front end may hold: at most `maxInFlight` decodes running and at most
-// `maxQueue` requests waiting for one. Plain bookkeeping, no timers and no I/O: the caller decides
-// what a refusal or a timeout means.
+// Bounds the work an HTTP front end may hold: request bodies being received (UploadLimiter: how
+// many, and how many bytes), and once a body is complete, at most `maxInFlight` decodes running and
+// at most `maxQueue` requests waiting for one (Limiter). Plain bookkeeping, no timers and no I/O:
+// the caller decides what a refusal or a timeout means.
 
 /** A place in the queue: resolves with the slot once a running decode hands it over. */
 export interface Waiter {
@@ -13,7 +14,7 @@ export interface Waiter {
 export class Limiter {
   readonly maxInFlight: number;
   readonly maxQueue: number;
-  /** Requests admitted and not yet finished: reading their body, waiting, or decoding. */
+  /** Requests admitted (their body complete) and not yet finished: waiting or decoding. */
   private admittedCount = 0;
   private runningCount = 0;
   private readonly queue: { start: () => void; done: boolean }[] = [];
@@ -36,8 +37,9 @@ export class Limiter {
   }
 
   /**
-   * Admits a request when fewer than maxInFlight + maxQueue are admitted, so the bytes held by
-   * admitted requests stay below that many bodies. Pair every true with one {@link leave}.
+   * Admits a request whose body is complete when fewer than maxInFlight + maxQueue are admitted,
+   * so the bytes held by admitted requests stay below that many bodies. Pair every true with one
+   * {@link leave}.
    */
   admit(): boolean {
     if (this.admittedCount >= this.maxInFlight + this.maxQueue) return false;
@@ -87,5 +89,87 @@ export class Limiter {
     }
     if (this.runningCount === 0) throw new Error('Limiter.release without acquire');
     this.runningCount--;
+  }
+}
+
+/**
+ * The default of `maxUploadBytes`: a quarter of the memory, and at least two of the largest bodies.
+ * With the bodies admitted to decode (at most maxInFlight + maxQueue of them) and the idle pool,
+ * that keeps what request bodies hold to about half the memory by default.
+ */
+export const defaultMaxUploadBytes = (bodyLimit: number, memoryBytes: number): number =>
+  Math.min(Number.MAX_SAFE_INTEGER, Math.max(2 * bodyLimit, Math.floor(memoryBytes / 4)));
+
+/**
+ * The default of `maxUploads`: one per MiB of `maxUploadBytes`, from 16 to 1024. An upload in
+ * progress costs a socket, its kernel buffers and a timer whatever it declares, so their number is
+ * bounded apart from their bytes; 1024 stays well within a common open-file limit.
+ */
+export const defaultMaxUploads = (maxUploadBytes: number): number => Math.min(1024, Math.max(16, Math.floor(maxUploadBytes / 2 ** 20)));
+
+/** A body's place among those being received: the bytes it holds against the bound. */
+export interface Upload {
+  /** Bytes reserved: the declared Content-Length, or what a chunked body has received so far. */
+  readonly bytes: number;
+  /** Reserves `bytes` more (a chunk of a body of unknown length); false, and nothing reserved, past the bound. */
+  grow(bytes: number): boolean;
+  /** Gives the place and its bytes back (body complete, refused or abandoned); later calls do nothing. */
+  end(): void;
+}
+
+/**
+ * Bounds the request bodies being received, apart from the decodes: at most `maxUploads` of them
+ * and `maxBytes` reserved in all. A body with a Content-Length reserves it at the door; a chunked
+ * one reserves its chunks as they come.
+ */
+export class UploadLimiter {
+  private countNow = 0;
+  private bytesNow = 0;
+
+  constructor(
+    readonly maxUploads: number,
+    readonly maxBytes: number,
+  ) {}
+
+  /** Uploads in progress. */
+  get count(): number {
+    return this.countNow;
+  }
+
+  /** Bytes reserved by the uploads in progress. */
+  get bytes(): number {
+    return this.bytesNow;
+  }
+
+  /** Whether an upload reserving `bytes` fits now. */
+  fits(bytes: number): boolean {
+    return this.countNow < this.maxUploads && this.bytesNow + bytes <= this.maxBytes;
+  }
+
+  /** Starts an upload reserving `bytes` (0 for a chunked body), or null when it does not fit. */
+  start(bytes: number): Upload | null {
+    if (!this.fits(bytes)) return null;
+    this.countNow++;
+    this.bytesNow += bytes;
+    let held = bytes;
+    let open = true;
+    return {
+      get bytes() {
+        return held;
+      },
+      grow: (more: number): boolean => {
+        if (!open) return false;
+        if (this.bytesNow + more > this.maxBytes) return false;
+        this.bytesNow += more;
+        held += more;
+        return true;
+      },
+      end: () => {
+        if (!open) return;
+        open = false;
+        this.countNow--;
+        this.bytesNow -= held;
+      },
+    };
   }
 }

@@ -2,26 +2,35 @@
 // content-lengths, hand-made chunked bodies, garbage), a reader for the HTTP/1.1 responses that
 // come back, the expected JSON of a decode, and the option / query-string generators.
 import net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 
 /**
  * Writes `bytes` to host:port, half-closes after `endAfter` ms (or destroys, with `destroy`), and
  * resolves with everything the server sent once it closes the connection; `{ hang: true }` if it
- * has not closed within `timeout` ms (the socket is then destroyed).
+ * has not closed within `timeout` ms (the socket is then destroyed). `bytes` may also be a slow
+ * client's schedule, `[[delayMs, bytes], ...]`: each piece written that long after the previous
+ * one, and then nothing more (no half-close), until the server closes the connection. The answer
+ * also says when that was: `sinceCreate` (the socket), `sinceConnect` and `sinceLastWrite`, in ms.
  */
 export function exchange(port, bytes, { endAfter = 0, destroy = false, timeout = 4000 } = {}) {
   return new Promise((resolve) => {
+    const createdAt = performance.now();
     const socket = net.connect(port, '127.0.0.1');
+    socket.setNoDelay(true);
     const chunks = [];
     let done = false;
     let ending;
+    let connectedAt;
+    let lastWrite;
     const finish = (value) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       clearTimeout(ending);
       socket.destroy();
-      resolve(value);
+      const now = performance.now();
+      resolve({ ...value, sinceCreate: now - createdAt, sinceConnect: now - connectedAt, sinceLastWrite: now - lastWrite });
     };
     const timer = setTimeout(() => finish({ hang: true, bytes: Buffer.concat(chunks) }), timeout);
     socket.on('data', (chunk) => chunks.push(chunk));
@@ -29,6 +38,20 @@ export function exchange(port, bytes, { endAfter = 0, destroy = false, timeout =
     socket.on('error', () => {});
     socket.on('close', () => finish({ hang: false, bytes: Buffer.concat(chunks) }));
     socket.on('connect', () => {
+      connectedAt = performance.now();
+      lastWrite = connectedAt;
+      if (Array.isArray(bytes)) {
+        const next = (i) => {
+          if (i === bytes.length || done) return;
+          ending = setTimeout(() => {
+            lastWrite = performance.now();
+            socket.write(bytes[i][1]);
+            next(i + 1);
+          }, bytes[i][0]);
+        };
+        next(0);
+        return;
+      }
       socket.write(bytes);
       ending = setTimeout(() => {
         if (destroy) finish({ hang: false, destroyed: true, bytes: Buffer.concat(chunks) });

@@ -1,6 +1,12 @@
-// Helpers for the HTTP tests: a server on an ephemeral loopback port, request bodies built here
+// Helpers for the HTTP tests: a server on an ephemeral loopback port (in process, or `coordconv
+// serve` as a child), raw connections that record when the server cuts them off, request bodies built here
 // (a .npy writer written from the format's spec, so it can also lie), a stored-zip and .npy reader
 // for .npz answers, plain JavaScript decoders, and a gate that holds decodes until released.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import coordconv from 'coordconv/fastify';
 
@@ -129,3 +135,82 @@ export async function waitForHealth(url, until, timeout = Infinity) {
 
 /** POST {url}/decode{query} with a body and headers. */
 export const post = (url, body, headers = {}, query = '', init = {}) => fetch(`${url}/decode${query}`, { method: 'POST', body, headers, ...init });
+
+// ---- slow and hostile clients ----------------------------------------------------------------
+
+/**
+ * Starts `coordconv serve --port 0 ...flags` as a user runs it (its own entry, with the heap flag
+ * it would respawn itself with, so the server is this child); resolves once it listens.
+ */
+export async function startServe(flags) {
+  const entry = fileURLToPath(new URL('../../dist/cli/serve.js', import.meta.url));
+  const child = spawn(process.execPath, ['--initial-old-space-size=64', entry, '--port', '0', ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => {
+    out += chunk;
+  });
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`coordconv serve exited with ${code} before listening: ${out}`)));
+  });
+  return { child, url, port: Number(new URL(url).port), output: () => out };
+}
+
+/** A process's resident and peak resident memory in bytes (Linux: /proc/<pid>/status), or undefined elsewhere. */
+export function memoryOf(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)[1]) * 1024;
+    return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** This process's open-file limit (Linux: /proc/self/limits; Node raises it to the hard limit at start), or undefined. */
+export function openFileLimit() {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const soft = Number(line.slice('Max open files'.length).trim().split(/\s+/)[0]);
+    return Number.isSafeInteger(soft) ? soft : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A raw connection to 127.0.0.1:port that records what the server sends and when it closes the
+ * connection: `write(bytes)` notes the time of the client's last byte (`lastWrite`, taken before
+ * the write), `closed` resolves with `{ at, bytes }`, `connected` on connect (`connectedAt`; the
+ * server may have accepted it since `createdAt`, before this process saw it). performance.now() times.
+ */
+export function rawConnection(port) {
+  const createdAt = performance.now();
+  const socket = net.connect(port, '127.0.0.1');
+  socket.setNoDelay(true);
+  const chunks = [];
+  const conn = { socket, createdAt, lastWrite: undefined, connectedAt: undefined, firstByteAt: undefined };
+  socket.on('error', () => {});
+  socket.on('data', (chunk) => {
+    conn.firstByteAt ??= performance.now();
+    chunks.push(chunk);
+  });
+  conn.connected = new Promise((resolve) => socket.once('connect', () => {
+    conn.connectedAt = performance.now();
+    resolve();
+  }));
+  conn.closed = new Promise((resolve) => socket.once('close', () => resolve({ at: performance.now(), bytes: Buffer.concat(chunks) })));
+  conn.received = () => Buffer.concat(chunks);
+  conn.write = (bytes) => {
+    if (socket.destroyed) return;
+    conn.lastWrite = performance.now();
+    socket.write(bytes);
+  };
+  return conn;
+}

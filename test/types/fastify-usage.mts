@@ -8,6 +8,7 @@ const app = Fastify();
 await app.register(coordconv, { prefix: '/coordconv', maxQueue: 64, bodyLimit: 2 ** 20, requestTimeout: 5000 });
 await app.register(coordconv, { defaults: { method: 'dark', sigma: 2, kernel: 7 } });
 await app.register(coordconv);
+await app.register(coordconv, { maxUploads: 256, maxUploadBytes: 2 ** 30, uploadTimeout: 30000, uploadIdleTimeout: 5000 });
 const options: Options = { maxInFlight: 2, retryAfter: 5, health: false };
 const defaults: DefaultOptions = { method: 'centroid', threshold: 0.25 };
 void options;
@@ -15,6 +16,8 @@ void defaults;
 
 // @ts-expect-error maxQueue is a number
 await app.register(coordconv, { maxQueue: '64' });
+// @ts-expect-error uploadTimeout is a number of milliseconds
+await app.register(coordconv, { uploadTimeout: '30s' });
 // @ts-expect-error 'magic' is not a method
 await app.register(coordconv, { defaults: { method: 'magic' } });
 // @ts-expect-error sigma belongs to 'dark'
