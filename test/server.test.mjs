@@ -147,6 +147,7 @@ test('bad requests get 400 with the library\'s message', async (t) => {
     [raw(f32), rawHeaders('float32', [6, 4]), '?method=centroid&threshold=NaN', 'Expected a number from 0 to 1 for options.threshold but received NaN'],
     [raw(f32), rawHeaders('float32', [6, 4]), '?method=dark&kernel=3&kernel=5', 'Expected an odd integer from 1 to 255 for options.kernel but received an Array(2)'],
     [raw(f32), rawHeaders('float32', [6, 4]), '?out=x', 'Expected no key "out" for the query string but received key "out"'],
+    [raw(f32), rawHeaders('float32', [6, 4]), '?transfer=true', 'Expected no key "transfer" for the query string but received key "transfer"'],
     // Not dropped unseen (found by test/properties-http.test.mjs): an assignment set the prototype.
     [raw(f32), rawHeaders('float32', [6, 4]), '?__proto__=x', "Expected only the keys method, out for options (method 'argmax') but received key \"__proto__\""],
     [raw(f32), rawHeaders('float32', [6, 4]), '?method=dark&__proto__=1&__proto__=2', "Expected only the keys method, out, kernel, sigma for options (method 'dark') but received key \"__proto__\""],

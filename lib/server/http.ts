@@ -99,8 +99,11 @@ export function queryValue(value: string): number | string {
   return value;
 }
 
-/** Options the query string may not set: `out` names caller-owned memory, which HTTP has none of. */
-const QUERY_FORBIDDEN = ['out'];
+/**
+ * Options the query string may not set: `out` names caller-owned memory, which HTTP has none of;
+ * `transfer` would move the plugin's own buffers (its bodies are shared memory, read in place).
+ */
+const QUERY_FORBIDDEN = ['out', 'transfer'];
 
 /**
  * The decode options of one request: the query's over the defaults, key by key; when the query
