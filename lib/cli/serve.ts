@@ -11,13 +11,18 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import { rangeError, typeError } from '../errors';
-import { UPLOAD_TIMEOUT } from '../server/body';
+import { UPLOAD_IDLE_TIMEOUT, UPLOAD_TIMEOUT } from '../server/body';
 import { queryValue } from '../server/http';
 import { readInteger } from '../validate';
 import { HELP_FLAG, METHOD_FLAGS, readCount, stringFlags } from './flags';
 import { hasNodeFlag, respawnWith, stopWithParent } from './respawn';
 
 export const summary = 'answer POST /decode over HTTP (Fastify, loopback by default)';
+
+/** serve's defaults for Node's server limits, in ms. */
+const HEADERS_TIMEOUT = 10000;
+const KEEP_ALIVE_TIMEOUT = 5000;
+const MAX_CONNECTIONS = 4096;
 
 export const USAGE = `Usage: coordconv serve [options]
 
@@ -41,21 +46,17 @@ Slow and hostile clients (docs/server.md):
   --max-upload-bytes <bytes>  bytes they may hold in all (default: a quarter of the memory,
                               at least twice --body-limit); past it, 503 before the body
   --upload-timeout <ms>       a whole body must arrive within it, else 408 and the connection
-                              closed; 0 for none (default 120000: 13.4 MB at 1 Mbit/s)
-  --upload-idle-timeout <ms>  a body may go this long without a byte, else 408 (default 10000)
+                              closed; 0 for none (default ${UPLOAD_TIMEOUT}: 13.4 MB at 1 Mbit/s)
+  --upload-idle-timeout <ms>  a body may go this long without a byte, else 408 (default ${UPLOAD_IDLE_TIMEOUT})
   --headers-timeout <ms>      a request's headers must arrive within it, and a new connection's
-                              first request must start, else 408 (default 10000)
+                              first request must start, else 408 (default ${HEADERS_TIMEOUT})
   --http-request-timeout <ms> Node's limit on a whole request, behind the two above; 0 for none
                               (default: --headers-timeout + --upload-timeout + 1000)
-  --keep-alive-timeout <ms>   an idle kept-alive connection closes after it (default 5000)
+  --keep-alive-timeout <ms>   an idle kept-alive connection closes after it (default ${KEEP_ALIVE_TIMEOUT})
   --max-connections <n>       connections open at once; past it, new ones are closed at once
-                              (default 4096, or the open-file limit less 64 if lower)
+                              (default ${MAX_CONNECTIONS}, or the open-file limit less 64 if lower)
 `;
 
-/** serve's defaults for Node's server limits, in ms. */
-const HEADERS_TIMEOUT = 10000;
-const KEEP_ALIVE_TIMEOUT = 5000;
-const MAX_CONNECTIONS = 4096;
 // File descriptors kept for the process's own files beside its connections.
 const OWN_FILES = 64;
 
