@@ -10,10 +10,12 @@ using coordconv::EncodeKind;
 void unpack_encode(const Napi::Object& obj, coordconv::EncodeRequest& r, Arrays& arrays) {
   const Napi::Env env = obj.Env();
   size_fields(obj, {{"planes", &r.planes}, {"points", &r.points}, {"height", &r.height}, {"width", &r.width},
-                    {"threads", &r.threads}});
+                    {"threads", &r.threads}, {"channels", &r.channels}});
   r.kind = enum_field<EncodeKind>(obj, "kind", "encode kind",
                                   {{"onehot", EncodeKind::kOneHot}, {"square", EncodeKind::kSquare},
                                    {"gaussian", EncodeKind::kGaussian}});
+  r.layout = enum_field<coordconv::Layout>(obj, "layout", "layout",
+                                          {{"nchw", coordconv::Layout::kNchw}, {"nhwc", coordconv::Layout::kNhwc}});
   r.radius = size_field(obj, "radius");
   r.sigma = number_field(obj, "sigma");
   r.unbiased = bool_field(obj, "unbiased");

@@ -68,6 +68,8 @@ export interface NativeEncodeRequest {
   height: number;
   width: number;
   kind: 'onehot' | 'square' | 'gaussian';
+  layout: 'nchw' | 'nhwc';
+  channels: number;
   radius: number;
   sigma: number;
   unbiased: boolean;

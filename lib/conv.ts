@@ -5,10 +5,7 @@ import { concurrency } from './concurrency';
 import { convRequest, type Activation, type ConvGeometryOptions, type ConvPadding, type Pair } from './convolution';
 import { typeError } from './errors';
 import { checkSides, product, readFloat32Tensor, uninitialized, type Float32Tensor } from './tensor';
-import { readBoolean, readEnum, readOptions } from './validate';
-
-/** Layout of an AddCoords input: channels second (`'nchw'`, PyTorch) or last (`'nhwc'`, TensorFlow). */
-export type Layout = 'nchw' | 'nhwc';
+import { LAYOUTS, readBoolean, readEnum, readOptions, type Layout } from './validate';
 
 export interface AddCoordsOptions {
   /** `'nchw'` (default): input `[N, C, H, W]`; `'nhwc'`: input `[N, H, W, C]`. @example { layout: 'nhwc' } */
@@ -29,7 +26,7 @@ export interface AddCoordsOptions {
 export function addCoords(input: Float32Tensor, options?: AddCoordsOptions): Float32Tensor {
   const x = readFloat32Tensor(input, 'input', 4, 4, 'rank 4 ([N, C, H, W] or [N, H, W, C])');
   const opts = readOptions(options, 'options', ['layout', 'withR']);
-  const layout = readEnum(opts.layout, 'options.layout', ['nchw', 'nhwc'] as const, 'nchw');
+  const layout = readEnum(opts.layout, 'options.layout', LAYOUTS, 'nchw');
   const withR = readBoolean(opts.withR, 'options.withR', false);
   const [n, a, b, d] = x.shape;
   const [c, h, w] = layout === 'nchw' ? [a, b, d] : [d, a, b];

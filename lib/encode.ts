@@ -4,7 +4,7 @@ import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { describe, isUint8Array, rangeError, typeError } from './errors';
 import { product, readData, readFloat32Tensor, uninitialized } from './tensor';
-import { formatShape, MAX_SIDE, readBoolean, readDrawnValue, readEnum, readInteger, readNumber, readOptions, readPositive } from './validate';
+import { formatShape, LAYOUTS, MAX_SIDE, type Layout, readBoolean, readDrawnValue, readEnum, readInteger, readNumber, readOptions, readPositive } from './validate';
 
 /**
  * What each point draws (x the column, y the row, pixel centres at integers; a coordinate is
@@ -58,6 +58,12 @@ export interface EncodeOptions extends TransferOption {
    * @example { dtype: 'uint8' }
    */
   dtype?: EncodeDType;
+  /**
+   * `'nchw'` (default) writes `[N, C, H, W]`; `'nhwc'` writes the same values channels-last,
+   * `[N, H, W, C]`, as tfjs and TFLite models take them (C = 1 for `[N, 2]` coordinates).
+   * @example { layout: 'nhwc' }
+   */
+  layout?: Layout;
 }
 
 /** Coordinates: `[N, 2]`, `[N, C, 2]` or `[N, C, P, 2]` (x then y), as `{ data, shape }` or `{ data, dims }`. */
@@ -67,7 +73,7 @@ export interface CoordsInput {
   dims?: readonly number[];
 }
 
-/** The encoded planes, `[N, C, H, W]`. */
+/** The encoded planes, `[N, C, H, W]`, or `[N, H, W, C]` with `layout: 'nhwc'`. */
 export interface EncodedPlanes<D extends Float32Array | Uint8Array = Float32Array | Uint8Array> {
   data: D;
   shape: number[];
@@ -75,7 +81,7 @@ export interface EncodedPlanes<D extends Float32Array | Uint8Array = Float32Arra
   input?: Float32Array;
 }
 
-const KEYS = ['height', 'width', 'kind', 'value', 'radius', 'sigma', 'unbiased', 'visible', 'dtype'];
+const KEYS = ['height', 'width', 'kind', 'value', 'radius', 'sigma', 'unbiased', 'visible', 'dtype', 'layout'];
 
 function prepare(coords: unknown, options: unknown): { request: NativeEncodeRequest; shape: number[] } {
   const { data, shape } = readFloat32Tensor(coords, 'coords', 2, 4, 'rank 2 to 4 ([N, 2], [N, C, 2] or [N, C, P, 2])', (dims, name) => {
@@ -96,6 +102,7 @@ function prepare(coords: unknown, options: unknown): { request: NativeEncodeRequ
   const radius = readNumber(opts.radius, 'options.radius', 4, 'a non-negative integer', (v) => Number.isSafeInteger(v) && v >= 0);
   const sigma = readPositive(opts.sigma, 'options.sigma', 2);
   const unbiased = readBoolean(opts.unbiased, 'options.unbiased', true);
+  const layout = readEnum(opts.layout, 'options.layout', LAYOUTS, 'nchw');
   let visible: Uint8Array | null = null;
   if (opts.visible !== undefined) {
     if (!isUint8Array(opts.visible)) throw typeError('a Uint8Array', 'options.visible', opts.visible);
@@ -116,11 +123,11 @@ function prepare(coords: unknown, options: unknown): { request: NativeEncodeRequ
       }
     }
   }
-  const outShape = [n, c, height, width];
+  const outShape = layout === 'nhwc' ? [n, height, width, c] : [n, c, height, width];
   const total = product(outShape, 'the output shape');
   const output = dtype === 'uint8' ? uninitialized('uint8', total) : uninitialized('float32', total);
   const request: NativeEncodeRequest = {
-    coords: data, visible, planes: n * c, points: p, height, width, kind, radius, sigma, unbiased, value,
+    coords: data, visible, planes: n * c, points: p, height, width, kind, layout, channels: c, radius, sigma, unbiased, value,
     threads: concurrency(), output,
   };
   return { request, shape: outShape };
@@ -135,7 +142,7 @@ const encoding = operation({
 });
 
 /**
- * Draws coordinates into planes `[N, C, H, W]` (C = 1 for `[N, 2]` input; the P points of a
+ * Draws coordinates into planes `[N, C, H, W]` (or `[N, H, W, C]` with `layout: 'nhwc'`; C = 1 for `[N, 2]` input; the P points of a
  * `[N, C, P, 2]` input are merged into their plane by maximum), on the calling thread. Points outside
  * the canvas draw only what falls inside it. A non-finite coordinate of a drawn point is a RangeError
  * naming its index. `decodeSync(encodeSync(c, { kind: 'onehot', ... }))` gives back integer `c` exactly.

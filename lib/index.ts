@@ -22,11 +22,12 @@ export type { Activation, ConvPadding, Pair } from './convolution';
 export { encode, encodeSync, ENCODE_KINDS } from './encode';
 export type { CoordsInput, EncodeDType, EncodeKind, EncodeOptions, EncodedPlanes } from './encode';
 export { addCoords, coordConv2d, coordConv2dSync } from './conv';
-export type { AddCoordsOptions, CoordConv2dOptions, Layout } from './conv';
+export type { AddCoordsOptions, CoordConv2dOptions } from './conv';
 export { simd } from './simd';
 export type { SimdInfo } from './simd';
 export { concurrency, maxConcurrency } from './concurrency';
-export { MAX_SIDE } from './validate';
+export { LAYOUTS, MAX_SIDE } from './validate';
+export type { Layout } from './validate';
 export type { Float32Tensor, PlaneInput, PlaneTensor, DimsTensor } from './tensor';
 // Dataset generation: NumPy-legacy random numbers, Not-so-CLEVR, streamed datasets, files.
 export { LegacyRandom } from './random/mt19937';

@@ -8,6 +8,14 @@ export const MAX_SIDE = 2 ** 24;
 /** The largest odd kernel: the 'dark' blur and the 'peaks' window. */
 export const MAX_KERNEL = 255;
 
+/**
+ * Where a batch's channels sit: `'nchw'`, each plane's H x W values after one another
+ * (`[N, C, H, W]`, PyTorch and ONNX models); `'nhwc'`, the C values of each pixel together
+ * (`[N, H, W, C]`, tfjs and TFLite models).
+ */
+export type Layout = 'nchw' | 'nhwc';
+export const LAYOUTS: readonly Layout[] = ['nchw', 'nhwc'];
+
 export const formatShape = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 
 // Rejects keys the function does not know, so a typo is an error rather than a silent default.

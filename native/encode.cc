@@ -25,6 +25,7 @@ std::string check_encode_request(const EncodeRequest& req) {
   }
   if (req.planes != 0 && (!req.coords || !req.output)) return "a buffer is null";
   if (req.threads == 0) return "threads must be positive";
+  if (req.channels == 0 || req.planes % req.channels != 0) return "channels must be positive and divide planes";
   if (!std::isfinite(req.value) || !(req.value > 0.0f)) return "value must be finite and positive";
   if (req.dtype == DType::kUint8 && !(req.value <= 255.0f)) return "a uint8 value must be at most 255";
   if (req.dtype == DType::kUint8 && req.kind != EncodeKind::kGaussian &&
@@ -118,9 +119,11 @@ void draw_gaussian(const Kernels& k, const EncodeRequest& r, GaussScratch& s, vo
   }
 }
 
-void encode_plane(const Kernels& k, const EncodeRequest& r, GaussScratch& s, size_t i) {
-  const size_t bytes = r.dtype == DType::kFloat32 ? 4 : 1;
-  void* plane = static_cast<uint8_t*>(r.output) + i * r.height * r.width * bytes;
+size_t element_bytes(const EncodeRequest& r) { return r.dtype == DType::kFloat32 ? 4 : 1; }
+
+// Draws plane i of the request into `plane` (height x width, row-major).
+void encode_plane(const Kernels& k, const EncodeRequest& r, GaussScratch& s, size_t i, void* plane) {
+  const size_t bytes = element_bytes(r);
   bool fresh = true;  // the output is not zero-filled: the plane is cleared or covered first
   for (size_t p = 0; p < r.points; ++p) {
     const size_t at = i * r.points + p;
@@ -147,11 +150,23 @@ void encode_plane(const Kernels& k, const EncodeRequest& r, GaussScratch& s, siz
   if (fresh) std::memset(plane, 0, r.height * r.width * bytes);  // no visible point
 }
 
+// Stores a drawn plane as channel c of a channels-last image of `channels` channels.
+template <typename T>
+void interleave(const T* plane, size_t pixels, size_t channels, size_t c, T* image) {
+  for (size_t p = 0; p < pixels; ++p) image[p * channels + c] = plane[p];
+}
+
 }  // namespace
 
 void encode(const Kernels& k, ThreadPool& pool, const EncodeRequest& req) {
+  const size_t pixels = req.height * req.width, bytes = element_bytes(req);
+  // Channels-last planes are drawn into a per-thread plane and interleaved from there, so every
+  // value is the one the planar layout gets. Threads then take whole images where there are enough
+  // to go round: two threads writing one image's interleaved cache lines would only contend.
+  const bool nhwc = req.layout == Layout::kNhwc && req.channels > 1;
+  const size_t per_unit = nhwc && req.planes / req.channels >= req.threads ? req.channels : 1;
   std::atomic<bool> failed{false};
-  pool.parallel_for(req.planes, req.threads, [&](size_t begin, size_t end) {
+  pool.parallel_for(req.planes / per_unit, req.threads, [&](size_t begin, size_t end) {
     try {
       const FlushSubnormals ftz;  // the gaussian tails: no subnormal results, on every path alike
       GaussScratch s;
@@ -159,7 +174,21 @@ void encode(const Kernels& k, ThreadPool& pool, const EncodeRequest& req) {
         s.gx.resize(req.width);
         s.gy.resize(req.height);
       }
-      for (size_t i = begin; i < end; ++i) encode_plane(k, req, s, i);
+      std::vector<float> staged(nhwc ? (pixels * bytes + 3) / 4 : 0);
+      for (size_t i = begin * per_unit; i < end * per_unit; ++i) {
+        if (!nhwc) {
+          encode_plane(k, req, s, i, static_cast<uint8_t*>(req.output) + i * pixels * bytes);
+          continue;
+        }
+        encode_plane(k, req, s, i, staged.data());
+        const size_t image = i / req.channels, c = i % req.channels;
+        if (req.dtype == DType::kFloat32) {
+          interleave(staged.data(), pixels, req.channels, c, static_cast<float*>(req.output) + image * pixels * req.channels);
+        } else {
+          interleave(reinterpret_cast<const uint8_t*>(staged.data()), pixels, req.channels, c,
+                     static_cast<uint8_t*>(req.output) + image * pixels * req.channels);
+        }
+      }
     } catch (const std::bad_alloc&) {
       failed = true;
     }

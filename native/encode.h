@@ -34,6 +34,10 @@ struct EncodeRequest {
   bool unbiased = true;
   float value = 1.0f;
   DType dtype = DType::kFloat32;
+  // kNhwc writes the planes of each image interleaved, [N, H, W, C] with planes = N * channels;
+  // every value is the one kNchw would write to the same (image, channel, pixel).
+  Layout layout = Layout::kNchw;
+  size_t channels = 0;                // >= 1, divides planes (kNchw ignores it)
   void* output = nullptr;             // planes * height * width of dtype
   size_t threads = 1;
 };

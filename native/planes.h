@@ -12,6 +12,10 @@ namespace coordconv {
 
 enum class DType { kFloat32, kUint8 };
 
+// Where a batch's channels sit: kNchw, planes after one another ([N, C, H, W]); kNhwc, channels
+// interleaved per pixel ([N, H, W, C]), as tfjs and TFLite models give them.
+enum class Layout { kNchw, kNhwc };
+
 struct PlaneBatch {
   const void* data = nullptr;
   DType dtype = DType::kFloat32;

@@ -189,7 +189,7 @@ test('bad options and shapes are clear errors', (t) => {
   bad({ data, shape: [2, 2] }, { height: 4, width: 4, visible: new Uint8Array(3) }, RangeError, 'Expected 2 elements (one per point, [2]) for options.visible but received 3');
   bad({ data, shape: [2, 2] }, { height: 4, width: 4, unbiased: 1 }, TypeError, 'Expected a boolean for options.unbiased but received 1');
   bad({ data, shape: [2, 2] }, { height: 4, width: 4, colour: 1 }, TypeError,
-    'Expected only the keys height, width, kind, value, radius, sigma, unbiased, visible, dtype for options but received key "colour"');
+    'Expected only the keys height, width, kind, value, radius, sigma, unbiased, visible, dtype, layout for options but received key "colour"');
   bad({ data: new Uint8Array(4), shape: [2, 2] }, { height: 4, width: 4 }, TypeError, 'Expected a Float32Array for coords.data but received Uint8Array(4)');
 });
 
