@@ -27,6 +27,8 @@ export interface PreviewOptions {
 }
 
 const GAP = 2;
+/** The planes a preview shows when `count` is not given. */
+export const PREVIEW_COUNT = 16;
 
 /**
  * Renders planes (`[H, W]`, `[N, H, W]` or `[N, C, H, W]`; every plane a tile) to PNG bytes.
@@ -36,7 +38,7 @@ const GAP = 2;
 export function previewPng(input: { data: Float32Array | Uint8Array; shape: readonly number[] }, options: PreviewOptions = {}): { png: Buffer; shown: number } {
   const planes = readPlanes(input);
   const { height, width } = planes;
-  const count = Math.min(planes.planes, readInteger(options.count, 'options.count', 16, 1, 4096));
+  const count = Math.min(planes.planes, readInteger(options.count, 'options.count', PREVIEW_COUNT, 1, 4096));
   const columns = Math.min(count, readInteger(options.columns, 'options.columns', 4, 1, 4096));
   const scale = readInteger(options.scale, 'options.scale', 2, 1, 64);
   const rows = Math.ceil(count / columns);

@@ -1,5 +1,6 @@
 // Reads `{ data, shape }` (or an onnxruntime-node Tensor's `{ data, dims }`) as a batch of planes or
 // a Float32 tensor, and allocates the outputs the native code fills.
+import { constants as bufferConstants } from 'node:buffer';
 import type { PlaneData } from './addon';
 import { describe, isDetached, isFloat32Array, isObject, isUint8Array, rangeError, typeError } from './errors';
 import { formatShape, MAX_SIDE } from './validate';
@@ -132,7 +133,13 @@ export function readPlanes(input: unknown, name = 'input'): Planes {
 export function uninitialized(type: 'float32', n: number): Float32Array;
 export function uninitialized(type: 'uint8', n: number): Uint8Array;
 export function uninitialized(type: 'float32' | 'uint8', n: number): Float32Array | Uint8Array {
-  const bytes = type === 'float32' ? 4 : 1;
-  const buffer = Buffer.allocUnsafeSlow(n * bytes);
-  return type === 'float32' ? new Float32Array(buffer.buffer, buffer.byteOffset, n) : new Uint8Array(buffer.buffer, buffer.byteOffset, n);
+  const Type = type === 'float32' ? Float32Array : Uint8Array;
+  if (n > bufferConstants.MAX_LENGTH) {
+    throw rangeError(`at most ${bufferConstants.MAX_LENGTH} elements (the longest typed array this Node.js makes)`, 'the output', `${n} elements`);
+  }
+  // Buffers stop at MAX_LENGTH bytes; past that, a plain ArrayBuffer (zero-filled, so slower).
+  const bytes = n * Type.BYTES_PER_ELEMENT;
+  if (bytes > bufferConstants.MAX_LENGTH) return new Type(new ArrayBuffer(bytes), 0, n);
+  const buffer = Buffer.allocUnsafeSlow(bytes);
+  return new Type(buffer.buffer, buffer.byteOffset, n);
 }

@@ -1,11 +1,11 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { encodeNpy, readNpySync } from 'coordconv';
+import { encodeNpy, npyHeader, readNpySync } from 'coordconv';
 import { hasH5py, runPython } from './helpers/python.mjs';
 
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli', 'main.js');
@@ -150,4 +150,29 @@ test.serial('bad arguments and unreadable files: one line on stderr, exit code 2
     console.error = error;
     process.chdir(cwd);
   }
+});
+
+// The preview reads only the planes it draws: a sparse 4 GiB .npy, and a child whose peak memory
+// stays far below the file's size. Plain JS: once per suite.
+const once = !process.env.COORDCONV_ADDON && [undefined, '', 'avx2', 'neon'].includes(process.env.COORDCONV_SIMD);
+(once ? test : test.skip)('preview of a 4 GiB .npy reads only its first planes', (t) => {
+  const file = path.join(dir, 'huge.npy');
+  const shape = [2 ** 18, 64, 64];
+  const header = npyHeader('<f4', shape);
+  const fd = openSync(file, 'w');
+  writeSync(fd, header, 0, header.length, 0);
+  ftruncateSync(fd, header.length + 4 * 2 ** 30);
+  writeSync(fd, new Uint8Array(new Float32Array([1]).buffer), 0, 4, header.length + 4 * (3 * 64 * 64 + 5 * 64 + 7));
+  closeSync(fd);
+  const main = path.resolve(cli, '..', 'main.js');
+  const script = `require(${JSON.stringify(main)}).main(process.argv.slice(1)).then((code) => { console.log(JSON.stringify({ code, rss: process.resourceUsage().maxRSS })); })`;
+  const r = spawnSync(process.execPath, ['-e', script, 'preview', file, '--scale', '1', '--out', 'huge.png'], { cwd: dir, encoding: 'utf8' });
+  t.is(r.status, 0, r.stderr);
+  const { code, rss } = JSON.parse(r.stdout.trim().split('\n').pop());
+  t.is(code, 0);
+  t.true(rss < 512 * 1024, `peak RSS ${rss} KiB`);
+  t.regex(r.stdout, /huge\.png: 16 planes/);
+  const png = readFileSync(path.join(dir, 'huge.png'));
+  t.is(png.readUInt32BE(16), 4 * 64 + 5 * 2);
+  rmSync(file);
 });

@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { readH5 } from '../io/h5';
-import { readNpy, type NpyArray } from '../io/npy';
+import { readNpyLeading, type NpyArray } from '../io/npy';
 import { readNpz } from '../io/npz';
 import { fail, UsageError } from './flags';
 
@@ -30,17 +30,30 @@ export async function readInput(
   values: { out?: string; array?: string; 'channels-last'?: boolean },
   stem: string,
   outputs: readonly string[],
+  planesWanted?: number,
 ): Promise<{ out: string; ext: string; planes: Planes }> {
   if (positionals.length !== 1) fail(`${command} needs exactly one input FILE`);
   if (!values.out) fail(`${command} needs --out ${outputs.map((ext) => `${stem}${ext}`).join('|')}`);
   const ext = path.extname(values.out).toLowerCase();
   if (!outputs.includes(ext)) fail(`--out must end in ${oneOf(outputs)}, got "${values.out}"`);
-  const planes = toPlanes(await readArray(positionals[0], values.array), values['channels-last'] ?? false);
+  const channelsLast = values['channels-last'] ?? false;
+  const planes = toPlanes(await readArray(positionals[0], values.array, planesWanted === undefined ? undefined : leadingFor(planesWanted, channelsLast)), channelsLast);
   return { out: values.out, ext, planes };
 }
 
-/** Reads one array from .npy, .npz or .h5; unreadable or ambiguous input is a UsageError. */
-async function readArray(file: string, name: string | undefined): Promise<NpyArray> {
+// How many entries of a .npy file's first axis hold its first `planes` planes.
+function leadingFor(planes: number, channelsLast: boolean): (shape: readonly number[]) => number {
+  return (shape) => {
+    const perEntry = channelsLast ? (shape.length === 4 ? shape[3] : Infinity) : shape.length >= 3 ? shape.slice(1, -2).reduce((a, b) => a * b, 1) : Infinity;
+    return perEntry === Infinity || perEntry === 0 ? shape[0] : Math.ceil(planes / perEntry);
+  };
+}
+
+/**
+ * Reads one array from .npy, .npz or .h5; unreadable or ambiguous input is a UsageError. With
+ * `leading`, a .npy file is read only as far as it says (the other formats are read whole).
+ */
+async function readArray(file: string, name: string | undefined, leading?: (shape: readonly number[]) => number): Promise<NpyArray> {
   try {
     await fs.access(file);
   } catch {
@@ -51,7 +64,7 @@ async function readArray(file: string, name: string | undefined): Promise<NpyArr
   try {
     if (ext === '.npy') {
       if (name !== undefined) fail('--array applies to .npz and .h5 files only');
-      return await readNpy(file);
+      return await readNpyLeading(file, leading);
     }
     if (ext === '.npz') arrays = await readNpz(file);
     else if (ext === '.h5' || ext === '.hdf5') arrays = await readH5(file, name === undefined ? undefined : [name]);

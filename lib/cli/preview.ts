@@ -1,6 +1,6 @@
 // `coordconv preview FILE --out sheet.png`: a contact sheet of planes with their decoded coordinates.
 import { parseArgs } from 'node:util';
-import { writePreview } from '../preview';
+import { PREVIEW_COUNT, writePreview } from '../preview';
 import { HELP_FLAG, METHOD_FLAG, OUT_FLAG, readInt, stringFlags } from './flags';
 import { INPUT_FLAGS, readInput } from './input';
 
@@ -19,9 +19,12 @@ export async function run(argv: string[]): Promise<void> {
     options: { ...HELP_FLAG, ...OUT_FLAG, ...INPUT_FLAGS, ...METHOD_FLAG, ...stringFlags('count', 'columns', 'scale') },
   });
   if (values.help) return void console.log(USAGE);
-  const { out, planes } = await readInput('preview', positionals, values, 'sheet', ['.png']);
+  const count = readInt(values.count, '--count');
+  // A .npy file is read only as far as its first planes: a preview of a 4 GB file reads kilobytes.
+  const wanted = count === undefined ? PREVIEW_COUNT : Number.isSafeInteger(count) && count > 0 ? count : undefined;
+  const { out, planes } = await readInput('preview', positionals, values, 'sheet', ['.png'], wanted);
   const shown = await writePreview(out, planes, {
-    count: readInt(values.count, '--count'),
+    count,
     columns: readInt(values.columns, '--columns'),
     scale: readInt(values.scale, '--scale'),
     method: (values.method ?? 'argmax') as 'argmax',

@@ -1,6 +1,7 @@
 // NumPy's .npy format (versions 1.0, 2.0 and 3.0 read; 1.0, or 2.0 when the header needs it, written).
 // C order only. https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
-import { promises as fs, readFileSync } from 'node:fs';
+import { constants as bufferConstants } from 'node:buffer';
+import { closeSync, fstatSync, openSync, promises as fs, readSync } from 'node:fs';
 import { describe, rangeError, typeError } from '../errors';
 import { formatShape } from '../validate';
 import { AtomicFile } from './atomic';
@@ -332,14 +333,112 @@ export function encodeNpy(array: NpyInput): Uint8Array {
   return out;
 }
 
-/** Reads a .npy file. @example const a = await readNpy('heatmaps.npy'); */
-export async function readNpy(file: string): Promise<NpyArray> {
-  return parseNpy(await fs.readFile(file), file);
+// One read the file reader needs: fill `target` from byte `position` on; the driver answers with
+// the bytes it read (0 at the end of the file).
+interface ReadRequest {
+  target: Uint8Array;
+  position: number;
 }
 
-/** Reads a .npy file on the calling thread. */
+// Node reads at most 2 GiB - 1 bytes per call; the data arrives in pieces of this size.
+const READ_CHUNK = 2 ** 30;
+// V8's typed-array length limit (2^32 on Node 20), which Node exports as the Buffer limit.
+const MAX_TYPED_LENGTH = bufferConstants.MAX_LENGTH;
+
+/**
+ * The reads that turn a .npy file of `size` bytes into an array, written once for the sync and
+ * async drivers: the header first, then the data straight into an ArrayBuffer of its own, chunk
+ * by chunk, so no 2 GiB readFile limit applies and the data is never copied. With `leading`, only
+ * the first leading(shape) entries along the first axis are read (a preview of a large file).
+ */
+function* npyReads(size: number, name: string, leading?: (shape: readonly number[]) => number): Generator<ReadRequest, NpyArray, number> {
+  // Fills `length` bytes of `buffer` from `offset` with the file's bytes from `position`, in views
+  // of at most READ_CHUNK bytes (a Uint8Array over a whole buffer past 4 GiB cannot be made);
+  // returns how many bytes the file had.
+  const fill = function* (buffer: ArrayBuffer, length: number, position: number): Generator<ReadRequest, number, number> {
+    let done = 0;
+    while (done < length) {
+      const n = yield { target: new Uint8Array(buffer, done, Math.min(length - done, READ_CHUNK)), position: position + done };
+      if (n === 0) break;
+      done += n;
+    }
+    return done;
+  };
+  const prefix = new Uint8Array(Math.min(size, 12));
+  const got = yield* fill(prefix.buffer, prefix.length, 0);
+  // Not a .npy prefix (bad magic or version, too short): parseHeader says which.
+  const major = prefix[6];
+  if (got < 12 || MAGIC.some((b, i) => prefix[i] !== b) || !(major >= 1 && major <= 3)) parseHeader(prefix.subarray(0, got), name);
+  const headerLength = major === 1 ? 10 + (prefix[8] | (prefix[9] << 8)) : 12 + new DataView(prefix.buffer).getUint32(8, true);
+  const head = new Uint8Array(Math.min(size, headerLength));
+  const headBytes = yield* fill(head.buffer, head.length, 0);
+  const header = parseHeader(head.subarray(0, headBytes), name);
+  const info = DTYPES[header.dtype];
+  const count = elementCount(header.shape, name);
+  const expected = count * info.size;
+  const available = size - header.dataOffset;
+  if (available !== expected) {
+    throw rangeError(`${expected} data bytes (shape ${formatShape(header.shape)} of '${header.dtype}')`, name, `${available}${available < expected ? ' (truncated)' : ''}`);
+  }
+  let shape = header.shape;
+  const first = leading?.(shape);
+  if (first !== undefined && shape.length > 0 && first >= 0 && first < shape[0]) shape = [first, ...shape.slice(1)];
+  const elements = elementCount(shape, name);
+  if (elements > MAX_TYPED_LENGTH) {
+    throw rangeError(`at most ${MAX_TYPED_LENGTH} elements (the longest typed array this Node.js makes)`, name, `shape ${formatShape(shape)} (${elements} elements)`);
+  }
+  const wanted = elements * info.size;
+  const buffer = new ArrayBuffer(wanted);
+  const read = yield* fill(buffer, wanted, header.dataOffset);
+  if (read !== wanted) throw rangeError(`${wanted} data bytes`, name, `${read} (the file shrank while it was read)`);
+  if (header.bigEndian) {
+    for (let start = 0; start < wanted; start += READ_CHUNK) {
+      const bytes = new Uint8Array(buffer, start, Math.min(READ_CHUNK, wanted - start));
+      for (let i = 0; i < bytes.length; i += info.size) bytes.subarray(i, i + info.size).reverse();
+    }
+  }
+  return { dtype: header.dtype, shape, data: info.make(buffer, 0, elements) };
+}
+
+/**
+ * Reads a .npy file of any size (the data is read straight into the array, in pieces, so files
+ * over 2 GiB read too). Malformed files throw the RangeErrors parseNpy throws.
+ * @example const a = await readNpy('heatmaps.npy');
+ */
+export async function readNpy(file: string): Promise<NpyArray> {
+  return readNpyLeading(file);
+}
+
+/** Like readNpy; `leading`, given the file's shape, says how many entries of the first axis to read. */
+export async function readNpyLeading(file: string, leading?: (shape: readonly number[]) => number): Promise<NpyArray> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const reads = npyReads((await handle.stat()).size, file, leading);
+    let step = reads.next();
+    while (!step.done) {
+      const { target, position } = step.value;
+      step = reads.next((await handle.read(target, 0, target.byteLength, position)).bytesRead);
+    }
+    return step.value;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads a .npy file on the calling thread (any size, as readNpy). */
 export function readNpySync(file: string): NpyArray {
-  return parseNpy(readFileSync(file), file);
+  const fd = openSync(file, 'r');
+  try {
+    const reads = npyReads(fstatSync(fd).size, file);
+    let step = reads.next();
+    while (!step.done) {
+      const { target, position } = step.value;
+      step = reads.next(readSync(fd, target, 0, target.byteLength, position));
+    }
+    return step.value;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
