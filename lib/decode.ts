@@ -100,7 +100,8 @@ export interface DecodeResult {
 }
 
 const COMMON_KEYS = ['method', 'out'] as const;
-const METHOD_KEYS: Record<DecodeMethod, readonly string[]> = {
+/** The option keys each method takes (internal: the CLI words its flags from it). */
+export const METHOD_KEYS: Record<DecodeMethod, readonly string[]> = {
   argmax: COMMON_KEYS,
   quarter: COMMON_KEYS,
   exact: COMMON_KEYS,

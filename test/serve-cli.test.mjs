@@ -58,7 +58,7 @@ test('serve --help prints the usage; a bad option exits 2 with a message', (t) =
   t.regex(bad.stderr, /^coordconv serve: Expected a non-negative integer for --port but received "http"$/m);
   const option = spawnSync(process.execPath, [cli, 'serve', '--method', 'magic', '--port', '0'], { encoding: 'utf8' });
   t.is(option.status, 2);
-  t.regex(option.stderr, /Expected one of 'argmax', .* for options.method but received "magic"/);
+  t.regex(option.stderr, /Expected one of 'argmax', .* for --method but received "magic"/);
 });
 
 // Linux only: reads the server's command line from /proc.

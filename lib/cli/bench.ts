@@ -3,12 +3,11 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { decodeSync } from '../decode';
 import { generate } from '../dataset/generate';
 import { writeGenerated } from '../dataset/generate-files';
 import { simd } from '../simd';
-import { fail, HELP_FLAG, readInt, stringFlags } from './flags';
+import { fail, HELP_FLAG, parseFlags, readInt, stringFlags } from './flags';
 
 export const summary = "measure coordconv's own speed on this machine";
 
@@ -18,7 +17,7 @@ Measures generation, .npy writing and decoding of 64 x 64 uint8 one-hot samples 
 zero-filling and plain writes of the same bytes, on this machine. Default N = 100000.`;
 
 export async function run(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...HELP_FLAG, ...stringFlags('samples') } });
+  const { values, positionals } = parseFlags({ args: argv, allowPositionals: true, options: { ...HELP_FLAG, ...stringFlags('samples') } });
   if (values.help) return void console.log(USAGE);
   if (positionals.length) fail(`bench takes no positional arguments, got "${positionals[0]}"`);
   const samples = readInt(values.samples, '--samples') ?? 100000;

@@ -1,7 +1,6 @@
 // `coordconv decode FILE --out coords.npy|.csv|.json`: the heatmaps of a file to coordinates.
-import { parseArgs } from 'node:util';
 import { decodeSync, DECODE_METHODS, type DecodeOptions } from '../decode';
-import { HELP_FLAG, METHOD_FLAGS, METHOD_OPTIONS, OUT_FLAG, readFloat } from './flags';
+import { checkMethodFlags, HELP_FLAG, METHOD_FLAGS, METHOD_OPTIONS, OUT_FLAG, parseFlags, readFloat, type MethodFlagValues } from './flags';
 import { INPUT_FLAGS, readInput } from './input';
 import { COORDS_FILES, writeCoords } from './output';
 
@@ -16,8 +15,9 @@ reads [N, H, W, C]. float64 and integer data are converted to float32.
 Methods: ${DECODE_METHODS.join(', ')} (default argmax).
 The output holds x, y per plane (NaN where invalid); .csv and .json also hold score and valid.`;
 
-// The library checks which options the method takes and their ranges.
-function decodeOptions(values: Partial<Record<'method' | (typeof METHOD_OPTIONS)[number], string>>): DecodeOptions {
+// The library checks the options' ranges.
+function decodeOptions(values: MethodFlagValues): DecodeOptions {
+  checkMethodFlags(values);
   const opts: Record<string, unknown> = { method: values.method ?? 'argmax' };
   for (const key of METHOD_OPTIONS) {
     if (values[key] !== undefined) opts[key] = readFloat(values[key], `--${key}`);
@@ -26,7 +26,7 @@ function decodeOptions(values: Partial<Record<'method' | (typeof METHOD_OPTIONS)
 }
 
 export async function run(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args: argv,
     allowPositionals: true,
     options: { ...HELP_FLAG, ...OUT_FLAG, ...INPUT_FLAGS, ...METHOD_FLAGS },

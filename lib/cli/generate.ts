@@ -1,8 +1,7 @@
 // `coordconv generate`: the paper's Not-so-CLEVR data set, or large synthetic sets, as .npy/.npz/.h5.
-import { parseArgs } from 'node:util';
 import { writeGenerated } from '../dataset/generate-files';
 import { writeNotSoClevr } from '../dataset/not-so-clevr-files';
-import { fail, HELP_FLAG, OUT_FLAG, readFloat, readInt, stringFlags } from './flags';
+import { fail, HELP_FLAG, OUT_FLAG, parseFlags, readFloat, readInt, stringFlags } from './flags';
 import { progressBar } from './progress';
 
 export const summary = "make a data set (the paper's Not-so-CLEVR, or large synthetic sets) as .npy/.npz/.h5";
@@ -41,7 +40,7 @@ function readShard(value: string | undefined): { index: number; count: number } 
 }
 
 export async function run(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args: argv,
     allowPositionals: true,
     options: { ...HELP_FLAG, ...OUT_FLAG, ...stringFlags('preset', 'split', 'format', 'dtype', ...SYNTHETIC) },

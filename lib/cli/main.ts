@@ -4,7 +4,7 @@
 // Bad arguments or unreadable input print one line on stderr and exit with code 2.
 import * as bench from './bench';
 import * as decode from './decode';
-import { fail, UsageError } from './flags';
+import { fail, inFlags, UsageError } from './flags';
 import * as generate from './generate';
 import * as preview from './preview';
 import * as serve from './serve';
@@ -57,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
       error instanceof TypeError ||
       error instanceof RangeError ||
       (typeof e?.code === 'string' && (e.code.startsWith('ERR_PARSE_ARGS') || ['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EEXIST'].includes(e.code)));
-    const message = (e?.message ?? String(error)).split('\n')[0].replace(/\. To specify a positional argument.*$/, '');
+    const message = inFlags((e?.message ?? String(error)).split('\n')[0].replace(/\. To specify a positional argument.*$/, ''));
     console.error(`coordconv ${name}: ${message}`);
     return usage ? 2 : 1;
   }

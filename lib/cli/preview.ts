@@ -1,7 +1,6 @@
 // `coordconv preview FILE --out sheet.png`: a contact sheet of planes with their decoded coordinates.
-import { parseArgs } from 'node:util';
 import { PREVIEW_COUNT, writePreview } from '../preview';
-import { HELP_FLAG, METHOD_FLAG, OUT_FLAG, readInt, stringFlags } from './flags';
+import { HELP_FLAG, METHOD_FLAG, OUT_FLAG, parseFlags, readInt, stringFlags } from './flags';
 import { INPUT_FLAGS, readInput } from './input';
 
 export const summary = 'draw a PNG contact sheet of planes with their decoded coordinates marked';
@@ -13,7 +12,7 @@ Draws the first N planes (default 16) in C columns (default 4), each scaled to 0
 enlarged S times (default 2), with the decoded coordinate marked by a red cross.`;
 
 export async function run(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags({
     args: argv,
     allowPositionals: true,
     options: { ...HELP_FLAG, ...OUT_FLAG, ...INPUT_FLAGS, ...METHOD_FLAG, ...stringFlags('count', 'columns', 'scale') },

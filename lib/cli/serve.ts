@@ -8,13 +8,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 
 import { rangeError, typeError } from '../errors';
 import { UPLOAD_IDLE_TIMEOUT, UPLOAD_TIMEOUT } from '../server/body';
 import { queryValue } from '../server/http';
 import { readInteger } from '../validate';
-import { HELP_FLAG, METHOD_FLAGS, readCount, stringFlags } from './flags';
+import { checkMethodFlags, HELP_FLAG, METHOD_FLAGS, parseFlags, readCount, stringFlags } from './flags';
 import { hasNodeFlag, respawnWith, stopWithParent } from './respawn';
 
 export const summary = 'answer POST /decode over HTTP (Fastify, loopback by default)';
@@ -115,7 +114,7 @@ export function serverLimits(flags: {
  * requests in flight) and let the process exit.
  */
 export async function serve(argv: readonly string[], log: (line: string) => void = console.log): Promise<FastifyInstance | undefined> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     args: [...argv],
     strict: true,
     options: {
@@ -134,6 +133,7 @@ export async function serve(argv: readonly string[], log: (line: string) => void
   const port = readCount(values.port, '--port') ?? 8080;
   if (port > 65535) throw rangeError('a port from 0 to 65535', '--port', String(port));
   const host = values.host ?? '127.0.0.1';
+  checkMethodFlags(values);
   const defaults: Record<string, unknown> = {};
   for (const key of Object.keys(METHOD_FLAGS) as (keyof typeof METHOD_FLAGS)[]) {
     const value = values[key];

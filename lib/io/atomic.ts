@@ -10,6 +10,29 @@ export function temporarySibling(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
+// The error of creating the temporary file, told about the file the caller named: the temporary
+// name is ours, not theirs. The errno code stays, so callers can still tell the cause.
+function cannotWrite(target: string, error: unknown): unknown {
+  const e = error as NodeJS.ErrnoException;
+  if (typeof e?.code !== 'string') return error;
+  const folder = path.dirname(target);
+  const why: Record<string, string> = {
+    ENOENT: `the folder ${folder} does not exist`,
+    ENOTDIR: `${folder} is not a folder`,
+    EACCES: `no permission to create files in ${folder}`,
+    EPERM: `no permission to create files in ${folder}`,
+    EROFS: `${folder} is on a read-only file system`,
+    ENOSPC: 'no space left on the device',
+  };
+  const named = Object.assign(new Error(`${e.code}: cannot write ${target}: ${why[e.code] ?? e.message}`, { cause: error }), {
+    code: e.code,
+    errno: e.errno,
+    syscall: e.syscall,
+    path: target,
+  });
+  return named;
+}
+
 /** Closes the temporary file and renames it to `target`; on any failure the temporary file is removed. */
 export async function renameIntoPlace(temp: string, target: string, close: () => Promise<void> | void): Promise<void> {
   try {
@@ -34,8 +57,11 @@ export class AtomicFile {
 
   static async open(target: string): Promise<AtomicFile> {
     const temp = temporarySibling(target);
-    const handle = await fs.open(temp, 'wx');
-    return new AtomicFile(target, temp, handle);
+    try {
+      return new AtomicFile(target, temp, await fs.open(temp, 'wx'));
+    } catch (error) {
+      throw cannotWrite(target, error);
+    }
   }
 
   /** Appends all of `bytes` at the current end. */
