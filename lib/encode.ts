@@ -2,7 +2,7 @@
 import { addon, type NativeEncodeRequest } from './addon';
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
-import { describe, isUint8Array, rangeError, typeError } from './errors';
+import { describe, isObject, isUint8Array, rangeError, typeError } from './errors';
 import { product, readData, readFloat32Tensor, uninitialized } from './tensor';
 import { formatShape, LAYOUTS, MAX_SIDE, type Layout, readBoolean, readDrawnValue, readEnum, readInteger, readNumber, readOptions, readPositive } from './validate';
 
@@ -22,30 +22,17 @@ export const ENCODE_KINDS: readonly EncodeKind[] = ['onehot', 'square', 'gaussia
 /** The element type of the output planes. */
 export type EncodeDType = 'float32' | 'uint8';
 
-export interface EncodeOptions extends TransferOption {
+interface CommonEncodeOptions extends TransferOption {
   /** Required: the output height H (rows), 1 to 2^24. @example { height: 64 } */
   height: number;
   /** Required: the output width W (columns), 1 to 2^24. @example { width: 48 } */
   width: number;
-  /** What a point draws. Default `'onehot'`. @example { kind: 'gaussian', sigma: 2 } */
-  kind?: EncodeKind;
   /**
    * The drawn value (the gaussian's peak), finite and > 0. Default 1 for 'float32' and 255 for
    * 'uint8', where it must be at most 255 (and an integer for 'onehot' and 'square').
    * @example { value: 0.5 }
    */
   value?: number;
-  /** 'square': the half-side, a non-negative integer. Default 4 (a 9 x 9 square). @example { radius: 2 } */
-  radius?: number;
-  /** 'gaussian': the standard deviation in pixels, finite and > 0. Default 2. @example { sigma: 1.5 } */
-  sigma?: number;
-  /**
-   * 'gaussian': `true` (default) centres it at the exact sub-pixel coordinate over the whole plane;
-   * `false` centres it at the rounded coordinate and draws only within floor(3 sigma) pixels of it
-   * (a (6 sigma + 1)-wide window for integer sigma), as the classic keypoint heatmap encoders do.
-   * @example { unbiased: false }
-   */
-  unbiased?: boolean;
   /**
    * Which points to draw: `[N, C]` or `[N, C, P]` flattened (N * C * P bytes), non-zero = drawn.
    * Hidden points are skipped and their coordinates may be NaN. Default: every point.
@@ -66,6 +53,47 @@ export interface EncodeOptions extends TransferOption {
   layout?: Layout;
 }
 
+export interface OneHotEncodeOptions extends CommonEncodeOptions {
+  /** What a point draws. Default `'onehot'`. @example { kind: 'onehot' } */
+  kind?: 'onehot';
+  /** 'square' only. */
+  radius?: never;
+  /** 'gaussian' only. */
+  sigma?: never;
+  /** 'gaussian' only. */
+  unbiased?: never;
+}
+
+export interface SquareEncodeOptions extends CommonEncodeOptions {
+  /** @example { kind: 'square', radius: 4 } */
+  kind: 'square';
+  /** The half-side, a non-negative integer. Default 4 (a 9 x 9 square). @example { radius: 2 } */
+  radius?: number;
+  /** 'gaussian' only. */
+  sigma?: never;
+  /** 'gaussian' only. */
+  unbiased?: never;
+}
+
+export interface GaussianEncodeOptions extends CommonEncodeOptions {
+  /** @example { kind: 'gaussian', sigma: 2 } */
+  kind: 'gaussian';
+  /** The standard deviation in pixels, finite and > 0. Default 2. @example { sigma: 1.5 } */
+  sigma?: number;
+  /**
+   * `true` (default) centres it at the exact sub-pixel coordinate over the whole plane; `false`
+   * centres it at the rounded coordinate and draws only within floor(3 sigma) pixels of it (a
+   * (6 sigma + 1)-wide window for integer sigma), as the classic keypoint heatmap encoders do.
+   * @example { unbiased: false }
+   */
+  unbiased?: boolean;
+  /** 'square' only. */
+  radius?: never;
+}
+
+/** The options of each kind: a key another kind takes (radius with 'gaussian', ...) is a TypeError. */
+export type EncodeOptions = OneHotEncodeOptions | SquareEncodeOptions | GaussianEncodeOptions;
+
 /** Coordinates: `[N, 2]`, `[N, C, 2]` or `[N, C, P, 2]` (x then y), as `{ data, shape }` or `{ data, dims }`. */
 export interface CoordsInput {
   data: Float32Array;
@@ -81,7 +109,12 @@ export interface EncodedPlanes<D extends Float32Array | Uint8Array = Float32Arra
   input?: Float32Array;
 }
 
-const KEYS = ['height', 'width', 'kind', 'value', 'radius', 'sigma', 'unbiased', 'visible', 'dtype', 'layout'];
+const COMMON_KEYS = ['height', 'width', 'kind', 'value', 'visible', 'dtype', 'layout'];
+const KIND_KEYS: Record<EncodeKind, readonly string[]> = {
+  onehot: COMMON_KEYS,
+  square: [...COMMON_KEYS, 'radius'],
+  gaussian: [...COMMON_KEYS, 'sigma', 'unbiased'],
+};
 
 function prepare(coords: unknown, options: unknown): { request: NativeEncodeRequest; shape: number[] } {
   const { data, shape } = readFloat32Tensor(coords, 'coords', 2, 4, 'rank 2 to 4 ([N, 2], [N, C, 2] or [N, C, P, 2])', (dims, name) => {
@@ -92,11 +125,12 @@ function prepare(coords: unknown, options: unknown): { request: NativeEncodeRequ
   const p = shape.length === 4 ? shape[2] : 1;
 
   if (options === undefined) throw typeError('an options object with height and width', 'options', options);
-  const opts = readOptions(options, 'options', KEYS);
+  if (!isObject(options) || Array.isArray(options)) throw typeError('an options object', 'options', options);
+  const kind = readEnum(options.kind, 'options.kind', ENCODE_KINDS, 'onehot');
+  const opts = readOptions(options, `options (kind '${kind}')`, KIND_KEYS[kind]);
   const side = `a positive integer up to ${MAX_SIDE}`;
   const height = readInteger(opts.height, 'options.height', undefined, 1, MAX_SIDE, side);
   const width = readInteger(opts.width, 'options.width', undefined, 1, MAX_SIDE, side);
-  const kind = readEnum(opts.kind, 'options.kind', ENCODE_KINDS, 'onehot');
   const dtype = readEnum(opts.dtype, 'options.dtype', ['float32', 'uint8'] as const, 'float32');
   const value = readDrawnValue(opts.value, 'options.value', dtype, kind === 'gaussian');
   const radius = readNumber(opts.radius, 'options.radius', 4, 'a non-negative integer', (v) => Number.isSafeInteger(v) && v >= 0);

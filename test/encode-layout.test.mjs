@@ -34,7 +34,8 @@ test('nhwc holds, bit for bit, the planar output interleaved: every kind and dty
     const { shape, coords, n, c, h, w } = randomCase(random);
     for (const kind of ['onehot', 'square', 'gaussian']) {
       for (const dtype of ['float32', 'uint8']) {
-        const options = { height: h, width: w, kind, dtype, radius: 1, sigma: 1.5, unbiased: trial % 2 === 0 };
+        const extra = { onehot: {}, square: { radius: 1 }, gaussian: { sigma: 1.5, unbiased: trial % 2 === 0 } }[kind];
+        const options = { height: h, width: w, kind, dtype, ...extra };
         const planar = encodeSync({ data: coords, shape }, options);
         const last = encodeSync({ data: coords, shape }, { ...options, layout: 'nhwc' });
         t.deepEqual(last.shape, [n, h, w, c]);
@@ -51,7 +52,7 @@ test('nhwc onehot and square equal the closed-form reference, channels last', (t
     const { shape, coords, n, c, h, w } = randomCase(random);
     for (const kind of ['onehot', 'square']) {
       const ref = channelsLast(encodeBatchRef(coords, shape, h, w, { kind, radius: 2 }), n, c, h, w);
-      const got = encodeSync({ data: coords, shape }, { height: h, width: w, kind, radius: 2, layout: 'nhwc' });
+      const got = encodeSync({ data: coords, shape }, { height: h, width: w, kind, ...(kind === 'square' ? { radius: 2 } : {}), layout: 'nhwc' });
       t.deepEqual(Array.from(got.data), Array.from(ref), `${kind} ${shape}`);
     }
   }

@@ -40,7 +40,7 @@ test('onehot and square match the closed form over sizes, values, P points merge
       for (const kind of ['onehot', 'square']) {
         const n = 2, c = 3, p = 3;
         const coords = new Float32Array(n * c * p * 2).map((_, i) => (i % 2 ? -3 + random() * (h + 6) : -3 + random() * (w + 6)));
-        const options = { kind, value: 0.75, radius: kind === 'square' ? 1 + Math.floor(random() * 3) : undefined };
+        const options = { kind, value: 0.75, ...(kind === 'square' ? { radius: 1 + Math.floor(random() * 3) } : {}) };
         const r = encodeSync({ data: coords, shape: [n, c, p, 2] }, { height: h, width: w, ...options });
         t.deepEqual(r.shape, [n, c, h, w]);
         const ref = encodeBatchRef(coords, [n, c, p, 2], h, w, { ...options, radius: options.radius ?? 4 });
@@ -138,7 +138,7 @@ test('uint8: value defaults to 255; gaussian is floor(v + 0.5) of the float valu
 
 test('a point far outside the canvas draws nothing; huge finite coordinates are fine', (t) => {
   for (const kind of ['onehot', 'square', 'gaussian']) {
-    const r = encodeSync({ data: new Float32Array([1e30, -1e30, -50, 3]), shape: [2, 2] }, { height: 6, width: 7, kind, unbiased: false });
+    const r = encodeSync({ data: new Float32Array([1e30, -1e30, -50, 3]), shape: [2, 2] }, { height: 6, width: 7, kind, ...(kind === 'gaussian' ? { unbiased: false } : {}) });
     t.true(r.data.every((v) => v === 0), kind);
   }
   const r = encodeSync({ data: new Float32Array([3e38, 1]), shape: [1, 2] }, { height: 4, width: 4, kind: 'gaussian' });
@@ -185,11 +185,19 @@ test('bad options and shapes are clear errors', (t) => {
   bad({ data, shape: [2, 2] }, { height: 4, width: 4, value: -1 }, RangeError, 'Expected a finite number > 0 for options.value but received -1');
   bad({ data, shape: [2, 2] }, { height: 4, width: 4, value: 256, dtype: 'uint8' }, RangeError, 'Expected an integer from 1 to 255 for options.value but received 256');
   bad({ data, shape: [2, 2] }, { height: 4, width: 4, value: 300, dtype: 'uint8', kind: 'gaussian' }, RangeError, 'Expected a number in (0, 255] for options.value but received 300');
-  bad({ data, shape: [2, 2] }, { height: 4, width: 4, radius: 1.5 }, RangeError, 'Expected a non-negative integer for options.radius but received 1.5');
+  bad({ data, shape: [2, 2] }, { height: 4, width: 4, kind: 'square', radius: 1.5 }, RangeError, 'Expected a non-negative integer for options.radius but received 1.5');
   bad({ data, shape: [2, 2] }, { height: 4, width: 4, visible: new Uint8Array(3) }, RangeError, 'Expected 2 elements (one per point, [2]) for options.visible but received 3');
-  bad({ data, shape: [2, 2] }, { height: 4, width: 4, unbiased: 1 }, TypeError, 'Expected a boolean for options.unbiased but received 1');
+  bad({ data, shape: [2, 2] }, { height: 4, width: 4, kind: 'gaussian', unbiased: 1 }, TypeError, 'Expected a boolean for options.unbiased but received 1');
   bad({ data, shape: [2, 2] }, { height: 4, width: 4, colour: 1 }, TypeError,
-    'Expected only the keys height, width, kind, value, radius, sigma, unbiased, visible, dtype, layout for options but received key "colour"');
+    'Expected only the keys height, width, kind, value, visible, dtype, layout for options (kind \'onehot\') but received key "colour"');
+  // Each kind takes its own keys: a key of another kind is a mistake, not silently ignored.
+  bad({ data, shape: [2, 2] }, { height: 4, width: 4, sigma: 2 }, TypeError,
+    'Expected only the keys height, width, kind, value, visible, dtype, layout for options (kind \'onehot\') but received key "sigma"');
+  bad({ data, shape: [2, 2] }, { height: 4, width: 4, kind: 'gaussian', radius: 2 }, TypeError,
+    'Expected only the keys height, width, kind, value, visible, dtype, layout, sigma, unbiased for options (kind \'gaussian\') but received key "radius"');
+  bad({ data, shape: [2, 2] }, { height: 4, width: 4, kind: 'square', unbiased: false }, TypeError,
+    'Expected only the keys height, width, kind, value, visible, dtype, layout, radius for options (kind \'square\') but received key "unbiased"');
+  bad({ data, shape: [2, 2] }, [4, 4], TypeError, 'Expected an options object for options but received [4, 4]');
   bad({ data: new Uint8Array(4), shape: [2, 2] }, { height: 4, width: 4 }, TypeError, 'Expected a Float32Array for coords.data but received Uint8Array(4)');
 });
 

@@ -41,6 +41,11 @@ const laterHeat: Promise<{ data: Float32Array; shape: number[] }> = encode({ dat
 encodeSync({ data: f32, shape: [2, 2] }, { width: 4 });
 // @ts-expect-error kind is 'onehot', 'square' or 'gaussian'
 encodeSync({ data: f32, shape: [2, 2] }, { height: 4, width: 4, kind: 'disc' });
+// @ts-expect-error sigma belongs to 'gaussian', not to the default 'onehot'
+encodeSync({ data: f32, shape: [2, 2] }, { height: 4, width: 4, sigma: 2 });
+// @ts-expect-error radius belongs to 'square'
+encodeSync({ data: f32, shape: [2, 2] }, { height: 4, width: 4, kind: 'gaussian', radius: 2 });
+const channelsLast: Float32Array = encodeSync({ data: f32, shape: [2, 2] }, { height: 4, width: 4, kind: 'square', radius: 1, layout: 'nhwc' }).data;
 const withCoords = addCoords({ data: f32, shape: [1, 1, 2, 2] }, { layout: 'nchw', withR: true });
 const layer = coordConv2dSync(withCoords, { weight: { data: f32, shape: [1, 6, 1, 1] }, padding: 'same', activation: 'relu' });
 const laterLayer: Promise<{ data: Float32Array; shape: number[] }> = coordConv2d(withCoords, { weight: { data: f32, shape: [1, 6, 1, 1] } });
