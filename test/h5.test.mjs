@@ -60,9 +60,9 @@ test('misuse is a clear error and leaves no file', async (t) => {
   const file = path.join(dir, 'bad.h5');
   const h5 = await H5Writer.open(file);
   const d = await h5.begin('x', { dtype: '<f4', shape: [3, 2] });
-  await t.throwsAsync(d.write(new Float32Array(3)), { instanceOf: RangeError, message: 'Expected a whole number of rows of 2 elements for data but received 3' });
-  await t.throwsAsync(d.write(new Float32Array(8)), { instanceOf: RangeError, message: 'Expected at most 3 more rows for x for data but received 4 rows' });
-  await t.throwsAsync(d.write(new Float64Array(2)), { instanceOf: TypeError, message: "Expected a typed array of dtype '<f4' for data but received Float64Array(2)" });
+  await t.throwsAsync(d.write(new Float32Array(3)), { instanceOf: RangeError, message: 'Expected a whole number of rows of 2 elements for chunk.data but received 3' });
+  await t.throwsAsync(d.write(new Float32Array(8)), { instanceOf: RangeError, message: 'Expected at most 3 more rows for x for chunk.data but received 4 rows' });
+  await t.throwsAsync(d.write(new Float64Array(2)), { instanceOf: TypeError, message: "Expected a typed array of dtype '<f4' for chunk.data but received Float64Array(2)" });
   await d.write(new Float32Array(2));
   await t.throwsAsync(d.end(), { instanceOf: RangeError, message: 'Expected 3 rows for x for the written data but received 1' });
   await t.throwsAsync(h5.close(), { message: 'A dataset was begun but not ended; the file was discarded' });

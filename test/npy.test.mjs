@@ -185,7 +185,7 @@ test('writer input errors; a failed stream leaves no file behind', async (t) => 
   await w.write(new Float32Array(3));
   await t.throwsAsync(w.close(), { instanceOf: RangeError, message: 'Expected 4 elements (shape [4]) for the written data but received 3' });
   const w2 = await NpyWriter.open(file, { dtype: '<f4', shape: [2] });
-  await t.throwsAsync(w2.write(new Float32Array(3)), { instanceOf: RangeError, message: 'Expected at most 2 more elements (shape [2]) for data but received 3' });
+  await t.throwsAsync(w2.write(new Float32Array(3)), { instanceOf: RangeError, message: 'Expected at most 2 more elements (shape [2]) for chunk.data but received 3' });
   t.false(existsSync(file));
   t.deepEqual(readdirSync(dir).filter((f) => f.includes('short')), [], 'no temporary file left');
   await t.throwsAsync(readNpy(path.join(dir, 'missing.npy')), { code: 'ENOENT' });

@@ -102,7 +102,7 @@ test('writer misuse: duplicate names, unfinished arrays, wrong dtypes', async (t
   await t.throwsAsync(npz.add('a', { data: new Float32Array(2), shape: [2] }), { instanceOf: RangeError, message: 'Expected a name not yet in the archive for name but received "a"' });
   await t.throwsAsync(npz.begin('x/y', { dtype: '<f4', shape: [1] }), { instanceOf: TypeError, message: 'Expected a non-empty array name without "/" for name but received "x/y"' });
   const e = await npz.begin('b', { dtype: '<f4', shape: [2] });
-  await t.throwsAsync(e.write(new Uint8Array(2)), { instanceOf: TypeError, message: "Expected a typed array of dtype '<f4' for data but received Uint8Array(2)" });
+  await t.throwsAsync(e.write(new Uint8Array(2)), { instanceOf: TypeError, message: "Expected a typed array of dtype '<f4' for chunk.data but received Uint8Array(2)" });
   await e.write(new Float32Array(1));
   await t.throwsAsync(e.end(), { instanceOf: RangeError, message: 'Expected 8 data bytes for b for the written data but received 4' });
   await t.throwsAsync(npz.close(), { message: 'An array was begun but not ended; the archive was discarded' });

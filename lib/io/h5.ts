@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, rangeError, typeError } from '../errors';
 import { formatShape } from '../validate';
 import { renameIntoPlace, temporarySibling } from './atomic';
-import { emptyArray, npyDtypeOf, npyItemSize, writeWhole, NPY_DTYPES, type NpyArray, type NpyData, type NpyDtype, type NpyInput } from './npy';
+import { chunkElements, emptyArray, npyDtypeOf, npyItemSize, writeWhole, NPY_DTYPES, type NpyArray, type NpyData, type NpyDtype, type NpyInput } from './npy';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 // h5wasm ships ES modules only; TypeScript's CommonJS output would turn `import()` into `require()`,
@@ -39,8 +39,8 @@ const H5_DTYPE: Record<NpyDtype, string> = {
 
 /** One dataset being filled by an {@link H5Writer}, whole rows (first-axis slices) at a time. */
 export interface H5DatasetWriter {
-  /** Appends whole rows of the dataset's dtype, in C order. */
-  write(data: NpyData): Promise<void>;
+  /** Appends whole rows of the dataset's dtype: `{ data, shape: [k, ...rest] }`, or bare elements in C order. */
+  write(chunk: NpyData | NpyInput): Promise<void>;
   /** Ends the dataset; throws when fewer rows than its shape holds were written. */
   end(): Promise<void>;
 }
@@ -109,13 +109,14 @@ export class H5Writer {
     this.active = true;
     let row = 0;
     return {
-      write: async (data: NpyData) => {
-        if (npyDtypeOf(data) !== natural) throw typeError(`a typed array of dtype '${spec.dtype}'`, 'data', data);
+      write: async (chunk: NpyData | NpyInput) => {
+        const data = chunkElements(chunk, shape);
+        if (npyDtypeOf(data) !== natural) throw typeError(`a typed array of dtype '${spec.dtype}'`, 'chunk.data', data);
         if (rowSize === 0 || data.length % rowSize !== 0) {
-          throw rangeError(`a whole number of rows of ${rowSize} elements`, 'data', String(data.length));
+          throw rangeError(`a whole number of rows of ${rowSize} elements`, 'chunk.data', String(data.length));
         }
         const n = data.length / rowSize;
-        if (row + n > rows) throw rangeError(`at most ${rows - row} more rows for ${name}`, 'data', `${n} rows`);
+        if (row + n > rows) throw rangeError(`at most ${rows - row} more rows for ${name}`, 'chunk.data', `${n} rows`);
         if (n > 0) dataset.write_slice([[row, row + n]], data);
         row += n;
       },

@@ -318,6 +318,29 @@ function checkInput(array: unknown, name: string): { dtype: NpyDtype; shape: num
   return { dtype: chosen, shape: shape.slice(), data };
 }
 
+/**
+ * A chunk of rows for the streaming writers (NpyWriter, NpzWriter entries, H5Writer datasets): `{ data,
+ * shape }` with shape [k, ...the array's other dimensions], as every other call takes arrays, or the
+ * bare elements (a whole number of them, in C order). Returns the elements; a chunk whose rows are
+ * not the array's is a RangeError naming both shapes.
+ */
+export function chunkElements(chunk: NpyData | NpyInput, arrayShape: readonly number[], name = 'chunk'): NpyData {
+  if (ArrayBuffer.isView(chunk) || typeof chunk !== 'object' || chunk === null) return chunk as NpyData;
+  const { data, shape } = chunk;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw typeError('an array of non-negative integers', `${name}.shape`, shape);
+  }
+  const rows = arrayShape.slice(1);
+  if (shape.length !== arrayShape.length || shape.slice(1).some((d, i) => d !== rows[i])) {
+    throw rangeError(`rows of the array's shape, [k${rows.map((d) => `, ${d}`).join('')}]`, `${name}.shape`, formatShape(shape));
+  }
+  const count = elementCount(shape, `${name}.shape`);
+  if (!ArrayBuffer.isView(data) || (data as NpyData).length !== count) {
+    throw rangeError(`${count} elements (the product of shape ${formatShape(shape)})`, `${name}.data`, describe((data as NpyData | undefined)?.length ?? data));
+  }
+  return data;
+}
+
 const bytesOf = (data: NpyData): Uint8Array => new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 
 /**
@@ -492,15 +515,25 @@ export class NpyWriter {
     return new NpyWriter(out, spec.dtype, spec.shape.slice(), count);
   }
 
-  /** Appends elements (any whole number of them, in C order) of the writer's dtype. */
-  async write(data: NpyData): Promise<void> {
+  /**
+   * Appends rows of the writer's dtype: `{ data, shape: [k, ...rest] }` (rest the file's other
+   * dimensions), or bare elements (any whole number of them, in C order).
+   */
+  async write(chunk: NpyData | NpyInput): Promise<void> {
+    let data: NpyData;
+    try {
+      data = chunkElements(chunk, this.shape);
+    } catch (error) {
+      await this.abort();
+      throw error;
+    }
     if (DTYPES[this.dtype].ctor !== data?.constructor?.name) {
       await this.abort();
-      throw typeError(`a ${DTYPES[this.dtype].ctor} for dtype '${this.dtype}'`, 'data', data);
+      throw typeError(`a ${DTYPES[this.dtype].ctor} for dtype '${this.dtype}'`, 'chunk.data', data);
     }
     if (this.written + data.length > this.count) {
       await this.abort();
-      throw rangeError(`at most ${this.count - this.written} more elements (shape ${formatShape(this.shape)})`, 'data', String(data.length));
+      throw rangeError(`at most ${this.count - this.written} more elements (shape ${formatShape(this.shape)})`, 'chunk.data', String(data.length));
     }
     try {
       await this.file.write(bytesOf(data));

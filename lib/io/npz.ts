@@ -6,7 +6,7 @@ import { crc32, inflateRawSync } from 'node:zlib';
 import { describe, rangeError, typeError } from '../errors';
 import { formatShape } from '../validate';
 import { AtomicFile } from './atomic';
-import { encodeNpy, npyHeader, npyItemSize, npyDtypeOf, parseNpy, writeWhole, NPY_DTYPES, type NpyArray, type NpyData, type NpyDtype, type NpyInput } from './npy';
+import { chunkElements, encodeNpy, npyHeader, npyItemSize, npyDtypeOf, parseNpy, writeWhole, NPY_DTYPES, type NpyArray, type NpyData, type NpyDtype, type NpyInput } from './npy';
 
 const LOCAL = 0x04034b50;
 const CENTRAL = 0x02014b50;
@@ -137,8 +137,8 @@ function endRecords(count: number, cdOffset: number, cdSize: number, force: bool
 
 /** One array being streamed into an {@link NpzWriter}. */
 export interface NpzEntryWriter {
-  /** Appends elements of the entry's dtype, in C order. */
-  write(data: NpyData): Promise<void>;
+  /** Appends rows of the entry's dtype: `{ data, shape: [k, ...rest] }`, or bare elements in C order. */
+  write(chunk: NpyData | NpyInput): Promise<void>;
   /** Ends the entry; throws when fewer elements than its shape holds were written. */
   end(): Promise<void>;
 }
@@ -199,13 +199,14 @@ export class NpzWriter {
     const file = this.file;
     const dtype = spec.dtype;
     return {
-      write: async (data: NpyData) => {
+      write: async (chunk: NpyData | NpyInput) => {
+        const data = chunkElements(chunk, spec.shape);
         if (npyDtypeOf(data) !== (dtype === '|b1' ? '|u1' : dtype)) {
-          throw typeError(`a typed array of dtype '${dtype}'`, 'data', data);
+          throw typeError(`a typed array of dtype '${dtype}'`, 'chunk.data', data);
         }
         const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
         if (file.position - dataStart + bytes.byteLength > expectedBytes) {
-          throw rangeError(`at most ${expectedBytes - (file.position - dataStart)} more bytes for ${name}`, 'data', String(bytes.byteLength));
+          throw rangeError(`at most ${expectedBytes - (file.position - dataStart)} more bytes for ${name}`, 'chunk.data', String(bytes.byteLength));
         }
         // zlib.crc32 returns 0 for an empty view of an empty buffer (Node 20): skip empty chunks.
         if (bytes.byteLength > 0) entry.crc = crc32(bytes, entry.crc);
