@@ -110,3 +110,17 @@ test('the process exits cleanly with async calls still in flight (process.exit a
   t.is(natural.status, 0, `signal ${natural.signal}\n${natural.stderr}`);
   t.deepEqual(JSON.parse(natural.stdout), { settled: 64 });
 });
+
+test('concurrency reports the threads calls will use: a value above the cores is capped at maxConcurrency', (t) => {
+  const before = concurrency();
+  try {
+    t.is(concurrency(maxConcurrency + 62), maxConcurrency);
+    t.is(concurrency(), maxConcurrency);
+    t.is(concurrency(1), 1);
+    t.is(concurrency(Number.MAX_SAFE_INTEGER), maxConcurrency);
+    t.throws(() => concurrency(0), { instanceOf: RangeError });
+    t.is(concurrency(), maxConcurrency, 'a refused value changes nothing');
+  } finally {
+    concurrency(before);
+  }
+});
