@@ -45,7 +45,11 @@ export type {
   NotSoClevrDtype,
   NotSoClevrField,
   NotSoClevrOptions,
+  NotSoClevrData,
+  NotSoClevrImageField,
+  NotSoClevrImages,
   NotSoClevrPart,
+  NotSoClevrRows,
   NotSoClevrSplit,
 } from './dataset/not-so-clevr';
 export { parseNpy, encodeNpy, readNpy, readNpySync, writeNpy, npyHeader, NpyWriter, NPY_DTYPES } from './io/npy';

@@ -51,37 +51,54 @@ export interface NotSoClevrOptions {
    * Which image fields to render; `locations` and `normalized_locations` are always present (small).
    * Default all three of `'image'`, `'imagegray'`, `'onehots'`. @example { fields: ['onehots'] }
    */
-  fields?: readonly ('image' | 'imagegray' | 'onehots')[];
+  fields?: readonly NotSoClevrImageField[];
 }
+
+/** The image fields, rendered on request (`fields`). */
+export type NotSoClevrImageField = 'image' | 'imagegray' | 'onehots';
 
 export interface Tensor<D> {
   data: D;
   shape: number[];
 }
 
-/** One part (train or val), rows in the reference file's order. */
-export interface NotSoClevrPart<D extends ImageData = ImageData> {
+/** The image fields of a part (channels-last, as the reference stores them). */
+export interface NotSoClevrImages<D extends ImageData = ImageData> {
+  /** `[N, 64, 64, 3]`: 128 inside the square, 0 elsewhere. */
+  image: Tensor<D>;
+  /** `[N, 64, 64, 1]`: the channel mean of image. */
+  imagegray: Tensor<D>;
+  /** `[N, 64, 64, 1]`: 1 at row y, column x. */
+  onehots: Tensor<D>;
+}
+
+/** The fields every part has. */
+export interface NotSoClevrRows {
   /** Number of rows. */
   count: number;
   /** `[N]`: each row's index in generation order, `(x - 4) * 56 + (y - 4)`. */
   index: Uint32Array;
-  /** `[N, 64, 64, 3]`: 128 inside the square, 0 elsewhere (absent unless requested). */
-  image?: Tensor<D>;
-  /** `[N, 64, 64, 1]`: the channel mean of image. */
-  imagegray?: Tensor<D>;
-  /** `[N, 64, 64, 1]`: 1 at row y, column x. */
-  onehots?: Tensor<D>;
   /** `[N, 2]`: x (column) then y (row), integers 4..59. The reference stores int64. */
   locations: Tensor<Int32Array>;
   /** `[N, 2]`: locations / 64. */
   normalized_locations: Tensor<Float64Array | Float32Array>;
 }
 
-export interface NotSoClevr<D extends ImageData = ImageData> {
+/**
+ * One part (train or val), rows in the reference file's order: the image fields `F` that were
+ * requested (all three by default), and the locations.
+ */
+export type NotSoClevrPart<D extends ImageData = ImageData, F extends NotSoClevrImageField = NotSoClevrImageField> = NotSoClevrRows &
+  Pick<NotSoClevrImages<D>, F>;
+
+export interface NotSoClevr<D extends ImageData = ImageData, F extends NotSoClevrImageField = NotSoClevrImageField> {
   split: NotSoClevrSplit;
-  train: NotSoClevrPart<D>;
-  val: NotSoClevrPart<D>;
+  train: NotSoClevrPart<D, F>;
+  val: NotSoClevrPart<D, F>;
 }
+
+/** The image array type of a dtype: Float32Array by default. */
+export type NotSoClevrData<T extends NotSoClevrDtype> = T extends 'float64' ? Float64Array : T extends 'uint8' ? Uint8Array : Float32Array;
 
 /** The centre (x, y) of the sample with generation index g: x is the outer loop, y the inner. */
 export function notSoClevrLocation(g: number): [number, number] {
@@ -165,10 +182,11 @@ function makeImage(dtype: NotSoClevrDtype, length: number): ImageData {
   return new Uint8Array(length);
 }
 
-function buildPart(index: Uint32Array, dtype: NotSoClevrDtype, fields: readonly string[]): NotSoClevrPart {
+// Holds the requested image fields only: the caller's F says which.
+function buildPart(index: Uint32Array, dtype: NotSoClevrDtype, fields: readonly string[]): NotSoClevrRows & Partial<NotSoClevrImages> {
   const n = index.length;
   const side = NOT_SO_CLEVR_SIDE;
-  const part: NotSoClevrPart = {
+  const part: NotSoClevrRows & Partial<NotSoClevrImages> = {
     count: n,
     index,
     locations: { data: new Int32Array(n * 2), shape: [n, 2] },
@@ -196,10 +214,9 @@ function buildPart(index: Uint32Array, dtype: NotSoClevrDtype, fields: readonly 
  * const { train, val } = notSoClevr({ split: 'quadrant', dtype: 'float32' });
  * train.onehots.shape; // [2407, 64, 64, 1]
  */
-export function notSoClevr(options?: NotSoClevrOptions & { dtype?: 'float32' }): NotSoClevr<Float32Array>;
-export function notSoClevr(options: NotSoClevrOptions & { dtype: 'float64' }): NotSoClevr<Float64Array>;
-export function notSoClevr(options: NotSoClevrOptions & { dtype: 'uint8' }): NotSoClevr<Uint8Array>;
-export function notSoClevr(options?: NotSoClevrOptions): NotSoClevr;
+export function notSoClevr<T extends NotSoClevrDtype = 'float32', F extends NotSoClevrImageField = NotSoClevrImageField>(
+  options?: NotSoClevrOptions & { dtype?: T; fields?: readonly F[] },
+): NotSoClevr<NotSoClevrData<T>, F>;
 export function notSoClevr(options?: NotSoClevrOptions): NotSoClevr {
   const opts = readOptions(options, 'options', ['split', 'dtype', 'fields']);
   const split = readEnum(opts.split, 'options.split', NOT_SO_CLEVR_SPLITS, 'uniform');
@@ -216,5 +233,5 @@ export function notSoClevr(options?: NotSoClevrOptions): NotSoClevr {
     fields = opts.fields as string[];
   }
   const index = notSoClevrIndex(split);
-  return { split, train: buildPart(index.train, dtype, fields), val: buildPart(index.val, dtype, fields) };
+  return { split, train: buildPart(index.train, dtype, fields) as NotSoClevrPart, val: buildPart(index.val, dtype, fields) as NotSoClevrPart };
 }

@@ -1,6 +1,6 @@
 // Compiled by test/types.test.mjs with `tsc --noEmit`: the public types accept what the docs show and
 // reject what they forbid (each @ts-expect-error must be an error, or tsc fails).
-import { addCoords, argmax, concurrency, conv2d, coordConv2d, coordConv2dSync, decode, decodeSync, encode, encodeSync, relu, simd, sum } from 'coordconv';
+import { notSoClevr, addCoords, argmax, concurrency, conv2d, coordConv2d, coordConv2dSync, decode, decodeSync, encode, encodeSync, relu, simd, sum } from 'coordconv';
 import type { DecodeResult, SimdInfo } from 'coordconv';
 
 const f32 = new Float32Array(4);
@@ -53,3 +53,15 @@ const laterLayer: Promise<{ data: Float32Array; shape: number[] }> = coordConv2d
 coordConv2dSync(withCoords, { padding: 1 });
 
 export { coords, valid, lead, later, info, n, sums, indices, heat, bytes, laterHeat, layer, laterLayer };
+
+// notSoClevr is typed by its options: the requested image fields are present, the others absent.
+const clevr = notSoClevr({ split: 'quadrant', dtype: 'float32' });
+const onehotShape: number[] = clevr.train.onehots.shape;
+const clevrImage: Float32Array = clevr.val.image.data;
+const onlyOnehots = notSoClevr({ fields: ['onehots'], dtype: 'uint8' });
+const onehotBytes: Uint8Array = onlyOnehots.train.onehots.data;
+const locations: Int32Array = onlyOnehots.train.locations.data;
+// @ts-expect-error image was not requested
+void onlyOnehots.train.image.data;
+const doubles: Float64Array = notSoClevr({ dtype: 'float64', fields: ['image', 'imagegray'] }).train.imagegray.data;
+void [onehotShape, clevrImage, onehotBytes, locations, doubles];
