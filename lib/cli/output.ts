@@ -1,11 +1,9 @@
 // The coordinate files of decode: .npy holds x, y per plane (NaN where invalid); .csv and .json
-// also hold score and valid.
+// also hold score and valid (.json in the HTTP plugin's shape: flat arrays, null for NaN).
 import type { DecodeResult } from '../decode';
+import { toJsonText } from '../decode-json';
 import { writeFileAtomic } from '../io/atomic';
 import { encodeNpy } from '../io/npy';
-
-// JSON has no NaN: invalid planes are null.
-const num = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 function toCsv(result: DecodeResult): string {
   const lead = result.shape;
@@ -23,16 +21,10 @@ function toCsv(result: DecodeResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-function toJson(result: DecodeResult): string {
-  const coords = [];
-  for (let i = 0; i < result.valid.length; i++) coords.push([num(result.coords[2 * i]), num(result.coords[2 * i + 1])]);
-  return `${JSON.stringify({ shape: result.shape, coords, scores: Array.from(result.scores, num), valid: Array.from(result.valid) })}\n`;
-}
-
 const ENCODERS: Record<string, (result: DecodeResult) => Uint8Array> = {
   '.npy': (result) => encodeNpy({ data: result.coords, shape: [...result.shape, 2] }),
   '.csv': (result) => Buffer.from(toCsv(result)),
-  '.json': (result) => Buffer.from(toJson(result)),
+  '.json': (result) => Buffer.from(toJsonText(result)),
 };
 
 /** The extensions decode's --out may end in. */

@@ -158,25 +158,6 @@ export function negotiate(accept: string | undefined): ResponseFormat {
   return best;
 }
 
-/** The JSON response: flat arrays as in the library, with NaN (an invalid plane's coordinates) as null. */
-export interface DecodeJson {
-  shape: number[];
-  coords: (number | null)[];
-  scores: (number | null)[];
-  valid: number[];
-}
-
-const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
-
-export function toJson(result: DecodeResult): DecodeJson {
-  return {
-    shape: result.shape,
-    coords: Array.from(result.coords, orNull),
-    scores: Array.from(result.scores, orNull),
-    valid: Array.from(result.valid),
-  };
-}
-
 /** The .npz response: coords.npy `[...shape, 2]` float32, scores.npy `[...shape]` float32, valid.npy `[...shape]` uint8. */
 export function toNpz(result: DecodeResult): Buffer {
   const bytes = encodeNpz({
