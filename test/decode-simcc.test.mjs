@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import test from 'ava';
 import fc from 'fast-check';
 import { decodeSimcc, decodeSimccSync, simccBlurKernel } from 'coordconv';
@@ -285,3 +286,74 @@ test('property: dark stays within tolerance of the reference on random Gaussian 
   );
   t.pass();
 });
+
+test('errors: the exact messages, and nothing is written on failure', (t) => {
+  const x = new Float32Array(2 * 3 * 4);
+  const y = new Float32Array(2 * 3 * 5);
+  const X = { data: x, shape: [2, 3, 4] };
+  const Y = { data: y, shape: [2, 3, 5] };
+  const cases = [
+    [[undefined], TypeError, 'Expected an object { x, y } for input but received undefined'],
+    [[{ x: X }], TypeError, 'Expected an object { data, shape } for input.y but received undefined'],
+    [[{ x: X, y: { data: y, shape: [6, 5] } }], RangeError, 'Expected the rank of input.x [2, 3, 4] for input.y.shape but received rank 2 [6, 5]'],
+    [[{ x: X, y: { data: y, dims: [3, 2, 5] } }], RangeError, 'Expected the N and K of input.x [2, 3, 4] for input.y.dims but received [3, 2, 5]'],
+    [[{ x: { data: x, shape: [6, 4] }, y: { data: y, shape: [5, 6] } }], RangeError, 'Expected the K of input.x [6, 4] for input.y.shape but received [5, 6]'],
+    [[{ x: { data: x, shape: [24] }, y: Y }], RangeError, 'Expected rank 2 or 3 ([K, W] or [N, K, W]) for input.x.shape but received rank 1 [24]'],
+    [[{ x: { data: x, shape: [1, 2, 3, 4] }, y: Y }], RangeError, 'Expected rank 2 or 3 ([K, W] or [N, K, W]) for input.x.shape but received rank 4 [1, 2, 3, 4]'],
+    [[{ x: { data: x, shape: [2, 3, 5] }, y: Y }], RangeError, 'Expected 30 elements (the product of shape [2, 3, 5]) for input.x.data but received 24'],
+    [[{ x: { data: new Float64Array(24), shape: [2, 3, 4] }, y: Y }], TypeError, 'Expected a Float32Array or Uint8Array for input.x.data but received Float64Array(24)'],
+    [[{ x: X, y: Y }, { splitRatio: 0 }], RangeError, 'Expected a finite number > 0 (as float32) for options.splitRatio but received 0'],
+    [[{ x: X, y: Y }, { splitRatio: 1e39 }], RangeError, 'Expected a finite number > 0 (as float32) for options.splitRatio but received 1e+39'],
+    [[{ x: X, y: Y }, { splitRatio: '2' }], TypeError, 'Expected a finite number > 0 (as float32) for options.splitRatio but received "2"'],
+    [[{ x: X, y: Y }, { minScore: NaN }], RangeError, 'Expected a number (not NaN) for options.minScore but received NaN'],
+    [[{ x: X, y: Y }, { method: 'quarter' }], TypeError, "Expected one of 'argmax', 'dark' for options.method but received \"quarter\""],
+    [[{ x: X, y: Y }, { sigma: 2 }], TypeError, "Expected only the keys splitRatio, method, minScore, out for options (method 'argmax') but received key \"sigma\""],
+    [[{ x: X, y: Y }, { method: 'dark', sigma: 0.3 }], RangeError, 'Expected a sigma whose blur kernel int((sigma * 20 - 7) // 3), made odd, is from 1 to 255 for options.sigma but received 0.3 (kernel -1)'],
+    [[{ x: X, y: Y }, { method: 'dark', sigma: [2, 40] }], RangeError, 'Expected a sigma whose blur kernel int((sigma * 20 - 7) // 3), made odd, is from 1 to 255 for options.sigma[1] but received 40 (kernel 263)'],
+    [[{ x: X, y: Y }, { method: 'dark', sigma: [2] }], RangeError, 'Expected one number or a pair [x, y] for options.sigma but received [2]'],
+    [[{ x: X, y: Y }, { method: 'dark', kernel: [3, 257] }], RangeError, 'Expected an odd integer from 1 to 255 for options.kernel[1] but received 257'],
+    [[{ x: X, y: Y }, { method: 'dark', kernel: 3, sigma: 2 }], TypeError, "Expected either options.sigma or options.kernel for options (method 'dark') but received both"],
+    [[{ x: X, y: Y }, { out: { coords: new Float32Array(12), scores: new Float32Array(6), valid: new Uint8Array(5) } }], RangeError, 'Expected a Uint8Array of 6 elements for options.out.valid but received Uint8Array(5)'],
+    [[{ x: X, y: Y }, { out: { coords: new Float32Array(y.buffer, 0, 12), scores: new Float32Array(6), valid: new Uint8Array(6) } }], RangeError, 'Expected an array that does not share memory with the input for options.out.coords but received Float32Array(12)'],
+  ];
+  for (const [args, instanceOf, message] of cases) {
+    t.throws(() => decodeSimccSync(...args), { instanceOf, message });
+  }
+  const out = { coords: new Float32Array(12).fill(5), scores: new Float32Array(6).fill(5), valid: new Uint8Array(6).fill(5) };
+  t.throws(() => decodeSimccSync({ x: X, y: Y }, { out, method: 'dark', kernel: 4 }), { instanceOf: RangeError });
+  t.true(out.coords.every((v) => v === 5) && out.valid.every((v) => v === 5));
+});
+
+test('errors reject the async entry point with the caller\'s stack', async (t) => {
+  const error = await t.throwsAsync(decodeSimcc({ x: { data: new Float32Array(4), shape: [1, 4] }, y: { data: new Float32Array(4), shape: [2, 2] } }), {
+    instanceOf: RangeError,
+    message: 'Expected the K of input.x [1, 4] for input.y.shape but received [2, 2]',
+  });
+  t.regex(error.stack, /decode-simcc\.test\.mjs/);
+});
+
+// test/fixtures/make_simcc.py: mmpose's decode re-implemented in NumPy (float32, the blur by
+// np.correlate). Where mmpose writes -1 (score <= 0) this library reports invalid.
+const fixtures = JSON.parse(readFileSync(new URL('./fixtures/simcc.json', import.meta.url), 'utf8'));
+for (const c of fixtures.cases) {
+  test(`NumPy fixture: ${c.name}`, (t) => {
+    const x = Float32Array.from(c.x.data);
+    const y = Float32Array.from(c.y.data);
+    const options = c.sigma ? { splitRatio: c.splitRatio, method: 'dark', sigma: c.sigma } : { splitRatio: c.splitRatio };
+    const r = decodeSimccSync({ x: { data: x, shape: c.x.shape }, y: { data: y, shape: c.y.shape } }, options);
+    let worst = 0;
+    c.scores.forEach((score, i) => {
+      const invalid = score <= 0;
+      t.is(r.valid[i], invalid ? 0 : 1, `keypoint ${i}`);
+      if (invalid) return;
+      t.is(r.scores[i], Math.fround(score));
+      for (const axis of [0, 1]) {
+        const want = Math.fround(c.keypoints[2 * i + axis]);
+        if (!c.sigma) t.is(r.coords[2 * i + axis], want);
+        worst = Math.max(worst, Math.abs(r.coords[2 * i + axis] - want));
+      }
+    });
+    t.log(`largest difference ${worst} px`);
+    t.true(worst <= DARK_TOL, `${worst}`);
+  });
+}
