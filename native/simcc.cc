@@ -82,15 +82,19 @@ float refine_dark(const Kernels& k, const PlaneBatch& b, size_t i, const ArgMax&
   return std::isfinite(refined) ? refined : static_cast<float>(am.index);
 }
 
+void mark_invalid(float* xy, float* score, uint8_t* valid) {
+  xy[0] = xy[1] = std::numeric_limits<float>::quiet_NaN();
+  *score = 0.0f;
+  *valid = 0;
+}
+
 void decode_keypoint(const Kernels& k, const SimccRequest& req, size_t i, Scratch* s) {
   float* xy = req.coords + 2 * i;
   const ArgMax ax = vector_argmax(k, req.x, i), ay = vector_argmax(k, req.y, i);
   // get_simcc_maximum's score: the smaller of the two maxima.
   const float score = std::min(ax.value, ay.value);
   if (!ax.finite || !ay.finite || !(static_cast<double>(score) > req.min_score)) {
-    xy[0] = xy[1] = std::numeric_limits<float>::quiet_NaN();
-    req.scores[i] = 0.0f;
-    req.valid[i] = 0;
+    mark_invalid(xy, req.scores + i, req.valid + i);
     return;
   }
   float px = static_cast<float>(ax.index), py = static_cast<float>(ay.index);
@@ -100,8 +104,13 @@ void decode_keypoint(const Kernels& k, const SimccRequest& req, size_t i, Scratc
   }
   // keypoints /= simcc_split_ratio on a float32 array: the ratio is rounded to float32 first.
   const float ratio = static_cast<float>(req.split_ratio);
-  xy[0] = px / ratio;
-  xy[1] = py / ratio;
+  const float x = px / ratio, y = py / ratio;
+  if (!std::isfinite(x) || !std::isfinite(y)) {  // a tiny ratio overflowed float32: no answer
+    mark_invalid(xy, req.scores + i, req.valid + i);
+    return;
+  }
+  xy[0] = x;
+  xy[1] = y;
   req.scores[i] = score;
   req.valid[i] = 1;
 }

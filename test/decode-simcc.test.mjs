@@ -357,3 +357,15 @@ for (const c of fixtures.cases) {
     t.true(worst <= DARK_TOL, `${worst}`);
   });
 }
+
+test('a coordinate that overflows float32 (a tiny splitRatio) makes the keypoint invalid', (t) => {
+  const x = simccVector(400, 399, 3);
+  const y = simccVector(400, 1, 3);
+  const r = decodeSimccSync({ x: { data: x, shape: [1, 400] }, y: { data: y, shape: [1, 400] } }, { splitRatio: 1e-37 });
+  t.deepEqual(Array.from(r.valid), [0]);
+  t.true(Number.isNaN(r.coords[0]));
+  t.is(r.scores[0], 0);
+  const ok = decodeSimccSync({ x: { data: x, shape: [1, 400] }, y: { data: y, shape: [1, 400] } }, { splitRatio: 1e-35 });
+  t.deepEqual(Array.from(ok.valid), [1]);
+  t.is(ok.coords[0], Math.fround(399 / Math.fround(1e-35)));
+});

@@ -106,6 +106,10 @@ export function decodeSimccRef(x, y, n, { splitRatio = 2, minScore = 0, method =
     }
     coords[2 * i] = f(px / ratio);
     coords[2 * i + 1] = f(py / ratio);
+    if (!Number.isFinite(coords[2 * i]) || !Number.isFinite(coords[2 * i + 1])) {  // overflowed float32: no answer
+      coords[2 * i] = coords[2 * i + 1] = NaN;
+      continue;
+    }
     scores[i] = score;
     valid[i] = 1;
   }
