@@ -164,7 +164,11 @@ function readKernels(opts: Record<string, unknown>): [number, number] {
   }) as [number, number];
 }
 
-function prepare(input: unknown, options: unknown): { request: NativeSimccRequest; shape: number[] } {
+/**
+ * Reads `{ x, y }`: both of rank 2 or 3 with the same leading dimensions. Internal (the HTTP
+ * plugin checks a body with it before the request takes a decode slot).
+ */
+export function readSimccInput(input: unknown): { x: Vectors; y: Vectors; lead: number[] } {
   if (!isObject(input) || Array.isArray(input) || ArrayBuffer.isView(input)) throw typeError('an object { x, y }', 'input', input);
   const x = readVectors(input.x, 'input.x');
   const y = readVectors(input.y, 'input.y');
@@ -176,6 +180,11 @@ function prepare(input: unknown, options: unknown): { request: NativeSimccReques
   if (formatShape(y.shape.slice(0, -1)) !== formatShape(lead)) {
     throw rangeError(`the ${lead.length === 2 ? 'N and K' : 'K'} of input.x ${formatShape(x.shape)}`, yName, formatShape(y.shape));
   }
+  return { x, y, lead };
+}
+
+function prepare(input: unknown, options: unknown): { request: NativeSimccRequest; shape: number[] } {
+  const { x, y, lead } = readSimccInput(input);
   if (options !== undefined && (!isObject(options) || Array.isArray(options))) throw typeError('an options object', 'options', options);
   const method = readEnum((options as Record<string, unknown> | undefined)?.method, 'options.method', SIMCC_METHODS, 'argmax');
   const opts = readOptions(options, `options (method '${method}')`, METHOD_KEYS[method]);

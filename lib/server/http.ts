@@ -168,7 +168,10 @@ export interface DecodeJson {
 
 const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
-export function toJson(result: DecodeResult): DecodeJson {
+/** What the responses carry: a DecodeResult's, or a SimccResult's, arrays. */
+type Results = Pick<DecodeResult, 'coords' | 'scores' | 'valid' | 'shape'>;
+
+export function toJson(result: Results): DecodeJson {
   return {
     shape: result.shape,
     coords: Array.from(result.coords, orNull),
@@ -178,7 +181,7 @@ export function toJson(result: DecodeResult): DecodeJson {
 }
 
 /** The .npz response: coords.npy `[...shape, 2]` float32, scores.npy `[...shape]` float32, valid.npy `[...shape]` uint8. */
-export function toNpz(result: DecodeResult): Buffer {
+export function toNpz(result: Results): Buffer {
   const bytes = encodeNpz({
     coords: { data: result.coords, shape: [...result.shape, 2] },
     scores: { data: result.scores, shape: result.shape },
