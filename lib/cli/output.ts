@@ -1,8 +1,11 @@
 // The coordinate files of decode: .npy holds x, y per plane (NaN where invalid); .csv and .json
 // also hold score and valid.
-import type { DecodeResult } from '../decode';
+import type { DecodeResult as FullResult } from '../decode';
 import { writeFileAtomic } from '../io/atomic';
 import { encodeNpy } from '../io/npy';
+
+/** What is written: a DecodeResult's arrays (or a SimccResult's, which has the same). */
+type DecodeResult = Pick<FullResult, 'coords' | 'scores' | 'valid' | 'shape'>;
 
 // JSON has no NaN: invalid planes are null.
 const num = (v: number): number | null => (Number.isFinite(v) ? v : null);
