@@ -38,15 +38,37 @@ export interface SimccOutput {
   valid: Uint8Array;
 }
 
-export interface SimccOptions extends TransferOption {
+interface CommonSimccOptions extends TransferOption {
   /**
    * Bins per input pixel (SimCCLabel's simcc_split_ratio): coordinates are bin / splitRatio, both in
    * float32 as mmpose divides. Finite and > 0. Default 2 (SimCCLabel's default and RTMPose's).
    * @example { splitRatio: 2 }
    */
   splitRatio?: number;
-  /** Default `'argmax'`. @example { method: 'dark' } */
-  method?: SimccMethod;
+  /**
+   * A keypoint is valid when its score is > minScore (mmpose's rule is score > 0, the default).
+   * `-Infinity` makes every keypoint with finite vectors valid (for models whose outputs are logits).
+   * Any number but NaN. Default 0.
+   * @example { minScore: 0.3 }
+   */
+  minScore?: number;
+  /**
+   * Write the results into these arrays (exact types and lengths; none may share memory with the
+   * inputs or with each other); the result then holds these same arrays. Default: new arrays.
+   * @example { out: { coords: new Float32Array(n * k * 2), scores: new Float32Array(n * k), valid: new Uint8Array(n * k) } }
+   */
+  out?: SimccOutput;
+}
+
+export interface ArgmaxSimccOptions extends CommonSimccOptions {
+  /** Default `'argmax'`. @example { method: 'argmax' } */
+  method?: 'argmax';
+}
+
+/** 'dark': the label sigma (or its default), or the blur sizes themselves (not both). */
+export interface DarkSimccOptions extends CommonSimccOptions {
+  /** @example { method: 'dark', sigma: [4.9, 5.66] } */
+  method: 'dark';
   /**
    * `'dark'` only: the SimCC label sigma the model was trained with (SimCCLabel's `sigma`), one
    * number for both axes or `[sigmaX, sigmaY]`. It sets each axis's blur kernel as SimCCLabel.decode
@@ -62,20 +84,9 @@ export interface SimccOptions extends TransferOption {
    * @example { method: 'dark', kernel: [29, 35] }
    */
   kernel?: number | readonly [number, number];
-  /**
-   * A keypoint is valid when its score is > minScore (mmpose's rule is score > 0, the default).
-   * `-Infinity` makes every keypoint with finite vectors valid (for models whose outputs are logits).
-   * Any number but NaN. Default 0.
-   * @example { minScore: 0.3 }
-   */
-  minScore?: number;
-  /**
-   * Write the results into these arrays (exact types and lengths; none may share memory with the
-   * inputs or with each other); the result then holds these same arrays. Default: new arrays.
-   * @example { out: { coords: new Float32Array(n * k * 2), scores: new Float32Array(n * k), valid: new Uint8Array(n * k) } }
-   */
-  out?: SimccOutput;
 }
+
+export type SimccOptions = ArgmaxSimccOptions | DarkSimccOptions;
 
 /** One result per keypoint; `shape` is `[N, K]` (`[K]` for rank-2 input). */
 export interface SimccResult {
