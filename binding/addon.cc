@@ -36,6 +36,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("simd", Napi::Function::New(env, Simd, "simd"));
   export_operation<kDecode>(env, exports);
   export_operation<kPeaks>(env, exports);
+  export_operation<kSimcc>(env, exports);
   export_operation<kEncode>(env, exports);
   export_operation<kConv>(env, exports);
   // lib/ offers AddCoords synchronously only.

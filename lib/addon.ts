@@ -33,6 +33,26 @@ export interface NativePeaksRequest extends PlaneRequest {
   counts: Uint32Array;
 }
 
+/** SimCC: `vectors` keypoints, each an x vector of xWidth and a y vector of yWidth elements. */
+export interface NativeSimccRequest {
+  xData: PlaneData;
+  yData: PlaneData;
+  vectors: number;
+  xWidth: number;
+  yWidth: number;
+  method: 'argmax' | 'dark';
+  splitRatio: number;
+  /** Any number but NaN (-Infinity included). */
+  minScore: number;
+  /** 'dark': the blur sizes, odd, 1 to 255 (0 otherwise). */
+  kernelX: number;
+  kernelY: number;
+  threads: number;
+  coords: Float32Array;
+  scores: Float32Array;
+  valid: Uint8Array;
+}
+
 /** The convolution engine's request (conv2d and coordConv2d); pads are explicit numbers. */
 export interface NativeConvRequest {
   input: Float32Array;
@@ -101,6 +121,8 @@ export interface NativeAddon {
   addCoords(request: NativeAddCoordsRequest): void;
   peaksSync(request: NativePeaksRequest): void;
   peaks(request: NativePeaksRequest): Promise<void>;
+  decodeSimccSync(request: NativeSimccRequest): void;
+  decodeSimcc(request: NativeSimccRequest): Promise<void>;
   relu(request: { input: Float32Array; output: Float32Array; threads: number }): void;
   sum(request: PlaneRequest & { output: Float64Array }): void;
   argmax(request: PlaneRequest & { values: Float32Array; indices: Float64Array; finite: Uint8Array }): void;

@@ -36,6 +36,11 @@ export interface Operation<Args extends unknown[], Prepared extends { request: u
    * then its `out` arrays (a field holding an array lib allocated is moved too, harmlessly).
    */
   moves: readonly (readonly [field: string, name: string])[];
+  /**
+   * With `transfer: true`, what the result's `input` holds, from the request with its fields
+   * re-pointed at the moved arrays. Default: the first move's array (an operation with one input).
+   */
+  handBack?(request: Prepared['request']): unknown;
 }
 
 export interface Entries<Args extends unknown[], Result> {
@@ -64,7 +69,8 @@ export function operation<Args extends unknown[], Prepared extends { request: un
       const transfer = readBoolean(flag, 'options.transfer', false);
       const prepared = op.prepare(...([input0, isObject(options) && 'transfer' in options ? others : options, ...rest] as unknown as Args));
       const request = prepared.request as Record<string, unknown>;
-      const input = transfer ? moveArrays(request, op.moves) : undefined;
+      const moved = transfer ? moveArrays(request, op.moves) : undefined;
+      const input = transfer && op.handBack ? op.handBack(prepared.request) : moved;
       return atCallSite(op.runAsync(prepared.request), site).then(() => {
         const result = op.finish(prepared);
         return input === undefined ? result : Object.assign(result as object, { input }) as Result;

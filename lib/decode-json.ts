@@ -11,7 +11,10 @@ export interface DecodeJson {
 
 const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
-export function toJson(result: DecodeResult): DecodeJson {
+/** What a result carries: a DecodeResult's, or a SimccResult's, arrays. */
+export type JsonResults = Pick<DecodeResult, 'coords' | 'scores' | 'valid' | 'shape'>;
+
+export function toJson(result: JsonResults): DecodeJson {
   return {
     shape: result.shape,
     coords: Array.from(result.coords, orNull),
@@ -21,4 +24,4 @@ export function toJson(result: DecodeResult): DecodeJson {
 }
 
 /** The JSON text of a result, ending in a newline. */
-export const toJsonText = (result: DecodeResult): string => `${JSON.stringify(toJson(result))}\n`;
+export const toJsonText = (result: JsonResults): string => `${JSON.stringify(toJson(result))}\n`;

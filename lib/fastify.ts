@@ -1,6 +1,6 @@
 /**
- * `coordconv/fastify`: a Fastify plugin that adds `POST /decode` and `GET /health` to an existing
- * Fastify app (Fastify 5, a peer dependency: the app brings its own).
+ * `coordconv/fastify`: a Fastify plugin that adds `POST /decode`, `POST /decode-simcc` and
+ * `GET /health` to an existing Fastify app (Fastify 5, a peer dependency: the app brings its own).
  *
  * @example
  * import Fastify from 'fastify';
@@ -14,6 +14,7 @@ import type { IncomingMessage } from 'node:http';
 import { totalmem } from 'node:os';
 
 import { decode, decodeSync, type DecodeOptions } from './decode';
+import { decodeSimcc, decodeSimccSync, readSimccInput, type SimccInput, type SimccOptions } from './simcc';
 import { isObject, typeError } from './errors';
 import { readBoolean, readInteger, readOptions } from './validate';
 import { Admission } from './server/admission';
@@ -23,6 +24,7 @@ import { asBadRequest, BODY_TYPES, httpError, mediaType, negotiate, NPZ_TYPE, RA
 import { toJson } from './decode-json';
 import { defaultMaxUploadBytes, defaultMaxUploads, Limiter, UploadLimiter } from './server/limiter';
 import { Scheduler, type Decoder } from './server/schedule';
+import { readSimccBody, readSimccPairs } from './server/simcc-body';
 import { concurrency } from './concurrency';
 import { simd } from './simd';
 import { readPlanes, type PlaneTensor } from './tensor';
@@ -129,6 +131,8 @@ const PROBE = { data: new Float32Array(1), shape: [1, 1] };
 function checkOptions(options: Record<string, unknown>): void {
   decodeSync(PROBE, options as DecodeOptions);
 }
+// Likewise for SimCC options (the vectors' own checks are readSimccInput's).
+const SIMCC_PROBE = { x: PROBE, y: PROBE };
 
 async function coordconvFastify(fastify: FastifyInstance, options: coordconvFastify.Options): Promise<void> {
   const opts = readOptions(options ?? {}, NAME, KNOWN) as coordconvFastify.Options;
@@ -166,7 +170,7 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
   // About a millisecond of reading per turn of the event loop (see ReadBudget).
   const budget = new ReadBudget(READ_BYTES_PER_TURN);
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser([...BODY_TYPES], async (request: FastifyRequest, payload: IncomingMessage) => {
+  fastify.addContentTypeParser([...BODY_TYPES, NPZ_TYPE], async (request: FastifyRequest, payload: IncomingMessage) => {
     const ticket = admission.ticketOf(request);
     if (!ticket) throw new Error('coordconv/fastify: request has no ticket from onRequest');
     try {
@@ -207,6 +211,38 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
       const format = negotiate(request.headers.accept);
       admission.admit(ticket);
       const result = await scheduler.schedule(request, reply, ticket, input, options as DecodeOptions);
+      if (closing) void reply.header('connection', 'close');
+      if (format === 'npz') return reply.type(NPZ_TYPE).send(toNpz(result));
+      return reply.type('application/json; charset=utf-8').send(toJson(result));
+    },
+  });
+
+  // SimCC (RTMPose and kin): the two outputs in one .npz body, options in the query string, the
+  // same admission, slots, deadlines and responses as /decode.
+  fastify.route({
+    method: 'POST',
+    url: '/decode-simcc',
+    bodyLimit,
+    onRequest: admission.onRequest,
+    handler: async (request, reply) => {
+      const ticket = admission.ticketOf(request);
+      if (!ticket) throw new Error('coordconv/fastify: request has no ticket from onRequest');
+      ticket.uploaded();
+      if (mediaType(request.headers['content-type']) !== NPZ_TYPE) throw httpError(415, unsupportedType(request.headers['content-type'], [NPZ_TYPE]));
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      let input: SimccInput;
+      let options: SimccOptions;
+      try {
+        input = readSimccBody(body);
+        readSimccInput(input);
+        options = readSimccPairs(readQuery(request.query, {})) as SimccOptions;
+        decodeSimccSync(SIMCC_PROBE, options);
+      } catch (error) {
+        throw asBadRequest(error);
+      }
+      const format = negotiate(request.headers.accept);
+      admission.admit(ticket);
+      const result = await scheduler.run(request, reply, ticket, () => decodeSimcc(input, options));
       if (closing) void reply.header('connection', 'close');
       if (format === 'npz') return reply.type(NPZ_TYPE).send(toNpz(result));
       return reply.type('application/json; charset=utf-8').send(toJson(result));

@@ -13,6 +13,8 @@ export type {
   CentroidDecodeOptions,
   SoftargmaxDecodeOptions,
 } from './decode';
+export { decodeSimcc, decodeSimccSync, simccBlurKernel, SIMCC_METHODS } from './simcc';
+export type { ArgmaxSimccOptions, DarkSimccOptions, SimccInput, SimccMethod, SimccOptions, SimccOutput, SimccResult } from './simcc';
 export { peaks, peaksSync } from './peaks';
 export type { PeaksOptions, PeaksResult } from './peaks';
 export { conv2d, relu, sum, argmax } from './ops';

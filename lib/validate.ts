@@ -75,7 +75,7 @@ export function readFraction(value: unknown, name: string, fallback: number, wha
   return readNumber(value, name, fallback, what, (v) => v >= 0 && v <= 1);
 }
 
-export function readOddSize(value: unknown, name: string, fallback: number): number {
+export function readOddSize(value: unknown, name: string, fallback: number | undefined): number {
   return readNumber(value, name, fallback, `an odd integer from 1 to ${MAX_KERNEL}`, (v) => Number.isInteger(v) && v >= 1 && v <= MAX_KERNEL && v % 2 === 1);
 }
 
@@ -99,13 +99,13 @@ function sharesMemory(a: ArrayBufferView, b: ArrayBufferView): boolean {
 
 /**
  * Reads an `out` option: every named array present, of its exact type and length, attached, and
- * sharing no memory with the input or with each other.
+ * sharing no memory with the input (or any of the inputs) or with each other.
  */
 export function readOut<T extends Record<string, View>>(
   value: unknown,
   name: string,
   spec: { [K in keyof T]: { is: (v: unknown) => boolean; type: string; length: number } },
-  input: ArrayBufferView,
+  input: ArrayBufferView | readonly ArrayBufferView[],
 ): T | undefined {
   if (value === undefined) return undefined;
   const keys = Object.keys(spec);
@@ -121,7 +121,7 @@ export function readOut<T extends Record<string, View>>(
     if (!is(v)) throw typeError(`a ${type}`, field, v);
     const view = v as View;
     if (view.length !== length) throw rangeError(`a ${type} of ${length} elements`, field, describe(view));
-    if (sharesMemory(view, input)) throw rangeError('an array that does not share memory with the input', field, describe(view));
+    if ((ArrayBuffer.isView(input) ? [input] : input).some((i) => sharesMemory(view, i))) throw rangeError('an array that does not share memory with the input', field, describe(view));
     for (const [other, o] of seen) {
       if (sharesMemory(view, o)) throw rangeError(`an array that does not share memory with ${other}`, field, describe(view));
     }

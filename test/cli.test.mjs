@@ -111,7 +111,7 @@ test.serial('bad arguments and unreadable files: one line on stderr, exit code 2
   writeFileSync(path.join(dir, 'junk.npy'), 'not numpy at all');
   writeFileSync(path.join(dir, 'planes.npy'), encodeNpy({ data: new Float32Array(2 * 3 * 4), shape: [2, 3, 4] }));
   const cases = [
-    [['frob'], 'coordconv frob: unknown command "frob" (commands: generate, decode, preview, bench, serve)'],
+    [['frob'], 'coordconv frob: unknown command "frob" (commands: generate, decode, decode-simcc, preview, bench, serve)'],
     [['generate', '--count', '10'], 'coordconv generate: generate needs --out DIR'],
     [['generate', '--count', '10', '--bogus', '--out', 'x'], "coordconv generate: Unknown option '--bogus'"],
     [['generate', '--count', 'ten', '--out', 'x'], 'coordconv generate: --count expects a non-negative integer, got "ten"'],

@@ -4,6 +4,7 @@
 // Bad arguments or unreadable input print one line on stderr and exit with code 2.
 import * as bench from './bench';
 import * as decode from './decode';
+import * as decodeSimcc from './decode-simcc';
 import { fail, inFlags, UsageError } from './flags';
 import * as generate from './generate';
 import * as preview from './preview';
@@ -16,7 +17,7 @@ interface Command {
   run(argv: string[]): Promise<void | number | undefined>;
 }
 
-const COMMANDS: Record<string, Command> = { generate, decode, preview, bench, serve };
+const COMMANDS: Record<string, Command> = { generate, decode, 'decode-simcc': decodeSimcc, preview, bench, serve };
 
 const USAGE = `Usage: coordconv <command> [options]
 

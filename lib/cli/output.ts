@@ -1,9 +1,12 @@
 // The coordinate files of decode: .npy holds x, y per plane (NaN where invalid); .csv and .json
 // also hold score and valid (.json in the HTTP plugin's shape: flat arrays, null for NaN).
-import type { DecodeResult } from '../decode';
+import type { DecodeResult as FullResult } from '../decode';
 import { toJsonText } from '../decode-json';
 import { writeFileAtomic } from '../io/atomic';
 import { encodeNpy } from '../io/npy';
+
+/** What is written: a DecodeResult's arrays (or a SimccResult's, which has the same). */
+type DecodeResult = Pick<FullResult, 'coords' | 'scores' | 'valid' | 'shape'>;
 
 function toCsv(result: DecodeResult): string {
   const lead = result.shape;

@@ -178,7 +178,7 @@ export async function serve(argv: readonly string[], log: (line: string) => void
     defaults: defaults as import('../fastify').DefaultOptions,
   });
   const address = await app.listen({ port, host });
-  log(`coordconv serve: listening on ${address} (POST /decode, GET /health)`);
+  log(`coordconv serve: listening on ${address} (POST /decode, POST /decode-simcc, GET /health)`);
   const stop = (signal: string) => {
     log(`coordconv serve: ${signal}, finishing requests in flight`);
     process.off('SIGINT', stop);

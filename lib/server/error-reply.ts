@@ -13,8 +13,8 @@ const reasonOf = (status: number): string => STATUS_CODES[status] ?? (status ===
 export const errorBody = (status: number, message: string) => ({ statusCode: status, error: reasonOf(status), message });
 
 /** The message of a 415, for a request whose content-type header is `header`. */
-export const unsupportedType = (header: string | undefined): string =>
-  `Expected a content-type of ${BODY_TYPES.join(' or ')} for the request but received ${describe(header)}`;
+export const unsupportedType = (header: string | undefined, types: readonly string[] = BODY_TYPES): string =>
+  `Expected a content-type of ${types.join(' or ')} for the request but received ${describe(header)}`;
 
 /**
  * The routes' error handler: Fastify's own body errors reworded in the library's message shape,

@@ -158,8 +158,11 @@ export function negotiate(accept: string | undefined): ResponseFormat {
   return best;
 }
 
+/** What the responses carry: a DecodeResult's, or a SimccResult's, arrays. */
+type Results = Pick<DecodeResult, 'coords' | 'scores' | 'valid' | 'shape'>;
+
 /** The .npz response: coords.npy `[...shape, 2]` float32, scores.npy `[...shape]` float32, valid.npy `[...shape]` uint8. */
-export function toNpz(result: DecodeResult): Buffer {
+export function toNpz(result: Results): Buffer {
   const bytes = encodeNpz({
     coords: { data: result.coords, shape: [...result.shape, 2] },
     scores: { data: result.scores, shape: result.shape },

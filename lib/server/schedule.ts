@@ -27,7 +27,12 @@ export class Scheduler {
    * with 499 when the client is gone while it waits. Settles once, on every path.
    */
   schedule(request: FastifyRequest, reply: FastifyReply, ticket: Ticket, input: PlaneTensor, options: DecodeOptions): Promise<DecodeResult> {
-    const { limiter, decoder, requestTimeout, retryAfter } = this;
+    return this.run(request, reply, ticket, () => this.decoder(input, options));
+  }
+
+  /** Like {@link schedule}, for any job on the same slots (the SimCC route's). */
+  run<R>(request: FastifyRequest, reply: FastifyReply, ticket: Ticket, work: () => Promise<R> | R): Promise<R> {
+    const { limiter, requestTimeout, retryAfter } = this;
     return new Promise((resolve, reject) => {
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
@@ -51,9 +56,9 @@ export class Scheduler {
         if (!reply.raw.writableFinished) leaveQueue(httpError(499, 'The client closed the connection'));
       };
       const run = () => {
-        let pending: Promise<DecodeResult>;
+        let pending: Promise<R>;
         try {
-          pending = Promise.resolve(decoder(input, options));
+          pending = Promise.resolve(work());
         } catch (error) {
           pending = Promise.reject(error);
         }

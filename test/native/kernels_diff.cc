@@ -16,6 +16,7 @@
 #include "../../native/fp_env.h"
 #include "../../native/kernels.h"
 #include "../../native/peaks.h"
+#include "../../native/simcc.h"
 #include "../../native/thread_pool.h"
 
 namespace {
@@ -176,9 +177,62 @@ void compare_dark_window(const Kernels& k, Tally& t, std::mt19937& rng) {
   }
 }
 
+// decode_simcc, argmax and dark, bit for bit against scalar: vector widths around every vector
+// size, misaligned, Float32 and Uint8 on each axis, Gaussians with noise and the awkward values.
+void compare_simcc(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng) {
+  const std::string path = k.name;
+  coordconv::ThreadPool pool(1);
+  const size_t widths[] = {1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 192, 257, 384, 512};
+  for (size_t wx : widths) {
+    for (size_t offset = 0; offset < 3; ++offset) {
+      for (int flavour = 0; flavour < 3; ++flavour) {
+        const size_t n = 3, wy = widths[rng() % 18];
+        Inputs xs = make_inputs(rng, n * wx + offset, flavour), ys = make_inputs(rng, n * wy + offset, flavour);
+        if (flavour == 1) {  // Gaussian peaks with noise, as a model gives
+          for (size_t i = 0; i < n * wx; ++i) xs.floats[offset + i] = std::exp(-std::pow((float(i % wx) - float(wx) / 3) / 4.0f, 2.0f)) + float(rng() % 100) * 1e-4f;
+          for (size_t i = 0; i < n * wy; ++i) ys.floats[offset + i] = std::exp(-std::pow((float(i % wy) - float(wy) / 2) / 5.0f, 2.0f));
+        }
+        for (int method = 0; method < 2; ++method) {
+          for (int dtypes = 0; dtypes < 4; ++dtypes) {
+            coordconv::SimccRequest r;
+            const bool xu = dtypes & 1, yu = dtypes & 2;
+            r.x = coordconv::PlaneBatch{xu ? static_cast<const void*>(xs.bytes.data() + offset) : xs.floats.data() + offset,
+                                        xu ? coordconv::DType::kUint8 : coordconv::DType::kFloat32, n, 1, wx};
+            r.y = coordconv::PlaneBatch{yu ? static_cast<const void*>(ys.bytes.data() + offset) : ys.floats.data() + offset,
+                                        yu ? coordconv::DType::kUint8 : coordconv::DType::kFloat32, n, 1, wy};
+            r.method = method ? coordconv::SimccMethod::kDark : coordconv::SimccMethod::kArgmax;
+            r.kernel_x = 1 + 2 * (rng() % 20);
+            r.kernel_y = 29;
+            r.split_ratio = 2.0;
+            r.min_score = flavour == 2 ? -std::numeric_limits<double>::infinity() : 0.0;
+            r.threads = 1;
+            float c1[2 * n], c2[2 * n], s1[n], s2[n];
+            uint8_t v1[n], v2[n];
+            auto run = [&](const Kernels& kk, float* c, float* sc, uint8_t* v) {
+              coordconv::SimccRequest q = r;
+              q.coords = c;
+              q.scores = sc;
+              q.valid = v;
+              coordconv::decode_simcc(kk, pool, q);
+            };
+            run(k, c1, s1, v1);
+            run(ref, c2, s2, v2);
+            bool same = coordconv::check_simcc_request([&] { auto q = r; q.coords = c1; q.scores = s1; q.valid = v1; return q; }()).empty();
+            for (size_t i = 0; i < n; ++i) {
+              same = same && v1[i] == v2[i] && same_bits(s1[i], s2[i]) && same_bits(c1[2 * i], c2[2 * i]) && same_bits(c1[2 * i + 1], c2[2 * i + 1]);
+            }
+            t.check(same, path, method ? "decode_simcc (dark)" : "decode_simcc (argmax)", wx, offset);
+          }
+        }
+      }
+    }
+  }
+}
+
 void compare(const Kernels& k, const Kernels& ref, Tally& t) {
   std::mt19937 rng(20202);
   compare_dark_window(k, t, rng);
+  compare_simcc(k, ref, t, rng);
   const std::string path = k.name;
   compare_argmax(k, ref, t, rng);
   for (size_t n = 0; n <= 300; ++n) {
@@ -390,6 +444,32 @@ void check_requests(int* passed, int* failed) {
   expect(coordconv::check_peaks_request(p), "threads must be positive", "peaks without threads");
   p.threads = 1;
   expect(coordconv::check_peaks_request(p), "", "peaks complete");
+
+  coordconv::SimccRequest q;
+  q.x = coordconv::PlaneBatch{plane, coordconv::DType::kFloat32, 1, 1, 4};
+  q.y = coordconv::PlaneBatch{plane, coordconv::DType::kFloat32, 2, 1, 2};
+  q.coords = coords;
+  q.scores = scores;
+  q.valid = valid;
+  q.method = coordconv::SimccMethod::kDark;
+  expect(coordconv::check_simcc_request(q), "x and y must hold the same number of vectors", "SimCC with unequal counts");
+  q.y.planes = 1;
+  expect(coordconv::check_simcc_request(q), "threads must be positive", "SimCC without threads");
+  q.threads = 1;
+  expect(coordconv::check_simcc_request(q), "split ratio must be finite and positive", "SimCC without split ratio");
+  q.split_ratio = 1e300;
+  expect(coordconv::check_simcc_request(q), "split ratio must be a positive finite float32", "SimCC with a double-only ratio");
+  q.split_ratio = 2.0;
+  expect(coordconv::check_simcc_request(q), "min score must not be NaN", "SimCC without min score");
+  q.min_score = -std::numeric_limits<double>::infinity();
+  expect(coordconv::check_simcc_request(q), "kernel must be odd, 1 to 255", "SimCC (dark) without kernels");
+  q.kernel_x = q.kernel_y = 29;
+  expect(coordconv::check_simcc_request(q), "", "SimCC (dark) complete");
+  q.y.height = 2;
+  expect(coordconv::check_simcc_request(q), "y vectors must have height 1", "SimCC with 2-D y");
+  q.y.height = 1;
+  q.x.width = coordconv::kMaxSide + 1;
+  expect(coordconv::check_simcc_request(q), "x: plane height or width exceeds 2^24", "SimCC too wide");
 }
 
 }  // namespace

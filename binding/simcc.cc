@@ -1,0 +1,57 @@
+// The SimCC operation: decodeSimccSync and decodeSimcc.
+#include <cmath>
+
+#include "../native/checked.h"
+#include "args.h"
+#include "register.h"
+
+namespace coordconv_binding {
+namespace {
+
+using coordconv::SimccMethod;
+
+// One axis's vectors: <prefix>Data of `vectors` * <prefix>Width elements, as a batch of planes of
+// height 1.
+TypedView vector_fields(const Napi::Object& obj, const char* data, const char* width, size_t vectors,
+                        coordconv::PlaneBatch* batch) {
+  const TypedView view = plane_data_field(obj, data, &batch->dtype);
+  batch->data = view.data;
+  batch->planes = vectors;
+  batch->height = 1;
+  batch->width = size_field(obj, width);
+  size_t count = 0;
+  if (!coordconv::checked_mul(vectors, batch->width, &count) || view.length != count) {
+    throw Napi::RangeError::New(obj.Env(), std::string("internal: ") + data + " length does not match its shape");
+  }
+  return view;
+}
+
+// minScore may be -Infinity (every finite keypoint is valid), so it is not a number_field.
+double min_score_field(const Napi::Object& obj) {
+  const Napi::Value v = obj.Get("minScore");
+  if (!v.IsNumber() || std::isnan(v.As<Napi::Number>().DoubleValue())) {
+    throw Napi::TypeError::New(obj.Env(), "internal: minScore is not a number");
+  }
+  return v.As<Napi::Number>().DoubleValue();
+}
+
+void unpack_simcc(const Napi::Object& obj, coordconv::SimccRequest& r, Arrays& arrays) {
+  const size_t vectors = size_field(obj, "vectors");
+  arrays.input(vector_fields(obj, "xData", "xWidth", vectors, &r.x), &r.x.data);
+  arrays.input(vector_fields(obj, "yData", "yWidth", vectors, &r.y), &r.y.data);
+  size_fields(obj, {{"threads", &r.threads}, {"kernelX", &r.kernel_x}, {"kernelY", &r.kernel_y}});
+  r.method = enum_field<SimccMethod>(obj, "method", "SimCC method",
+                                     {{"argmax", SimccMethod::kArgmax}, {"dark", SimccMethod::kDark}});
+  r.split_ratio = number_field(obj, "splitRatio");
+  r.min_score = min_score_field(obj);
+  arrays.output(typed_field(obj, "coords", napi_float32_array, checked_product(obj.Env(), {vectors, 2})), &r.coords);
+  arrays.output(typed_field(obj, "scores", napi_float32_array, vectors), &r.scores);
+  arrays.output(typed_field(obj, "valid", napi_uint8_array, vectors), &r.valid);
+  require_well_formed(obj.Env(), coordconv::check_simcc_request(r));
+}
+
+}  // namespace
+
+const Operation<coordconv::SimccRequest> kSimcc{"decodeSimcc", unpack_simcc, coordconv::decode_simcc};
+
+}  // namespace coordconv_binding
