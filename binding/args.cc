@@ -136,8 +136,29 @@ TypedView plane_data_field(const Napi::Object& obj, const char* name, coordconv:
   return view;
 }
 
+namespace {
+
+// A Uint16Array is read as binary16 bits only when the request names that dtype: no other
+// Uint16Array is taken as halves. Without the field, data's own type tells.
+TypedView plane_data_with_dtype(const Napi::Object& obj, coordconv::DType* dtype) {
+  const Napi::Value tag = obj.Get("dtype");
+  if (tag.IsUndefined()) return plane_data_field(obj, "data", dtype);
+  const coordconv::DType named = enum_field<coordconv::DType>(
+      obj, "dtype", "dtype",
+      {{"float32", coordconv::DType::kFloat32}, {"uint8", coordconv::DType::kUint8}, {"float16", coordconv::DType::kFloat16}});
+  if (named == coordconv::DType::kFloat16) {
+    *dtype = named;
+    return typed_field(obj, "data", napi_uint16_array, 0);
+  }
+  const TypedView data = plane_data_field(obj, "data", dtype);
+  if (*dtype != named) throw Napi::TypeError::New(obj.Env(), "internal: data does not hold the dtype named");
+  return data;
+}
+
+}  // namespace
+
 TypedView plane_batch_fields(const Napi::Object& obj, coordconv::PlaneBatch* batch) {
-  const TypedView data = plane_data_field(obj, "data", &batch->dtype);
+  const TypedView data = plane_data_with_dtype(obj, &batch->dtype);
   batch->data = data.data;
   batch->planes = size_field(obj, "planes");
   batch->height = size_field(obj, "height");

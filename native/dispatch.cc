@@ -16,7 +16,7 @@ bool has_avx512() {
 }
 bool has_avx2() {
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
 }
 #endif
 bool always() { return true; }
@@ -41,7 +41,7 @@ struct KnownPath {
 };
 const KnownPath kKnownPaths[] = {
     {"avx512", "an x86-64 CPU with AVX-512 F, BW, VL and DQ"},
-    {"avx2", "an x86-64 CPU with AVX2 and FMA"},
+    {"avx2", "an x86-64 CPU with AVX2, FMA and F16C"},
     {"neon", "an arm64 CPU"},
     {"scalar", "any CPU"},
 };
