@@ -166,9 +166,12 @@ const decoding = operation({
 
 /**
  * Decodes every plane of a batch to (x, y), score and validity, on the calling thread (split over
- * {@link concurrency} native threads).
+ * {@link concurrency} native threads). Takes Float32Array, Uint8Array and float16 planes (a
+ * Uint16Array of half bits tagged `type: 'float16'`, as onnxruntime-node gives a float16 output, or
+ * a Float16Array): a half decodes bit for bit as its float32 value would.
  * @example
  * const { coords, valid } = decodeSync({ data: heatmaps, shape: [N, K, H, W] }, { method: 'dark' });
+ * const half = decodeSync({ data: halfBits, shape: [N, K, H, W], type: 'float16' });
  */
 export function decodeSync(input: PlaneInput<PlaneData> | Float16PlaneInput, options?: DecodeOptions): DecodeResult {
   return decoding.sync(input, options);

@@ -32,7 +32,7 @@ export interface PeaksResult {
   input?: PlaneArray;
   /** `[...shape, k, 2]`: x (column) then y (row) of each peak; NaN in unused slots. */
   coords: Float32Array;
-  /** `[...shape, k]`: each peak's value (Uint8 input: 0 to 255); 0 in unused slots. */
+  /** `[...shape, k]`: each peak's value (Uint8 input: 0 to 255; float16: the half's float32); 0 in unused slots. */
   scores: Float32Array;
   /** `[...shape, k]`: 1 for a found peak, 0 for an unused slot. */
   valid: Uint8Array;
@@ -90,7 +90,8 @@ const finding = operation({
 /**
  * Finds the top-k local maxima of every plane on the calling thread: peaks are pixels equal to the
  * window x window maximum around them and >= threshold, ordered by value descending, then by
- * row-major index ascending. A plane holding NaN or +-Inf has no peaks.
+ * row-major index ascending. A plane holding NaN or +-Inf has no peaks. Takes float16 planes as
+ * decode does (`{ data: Uint16Array, shape, type: 'float16' }`).
  * @example
  * const { coords, counts } = peaksSync({ data: centres, shape: [N, C, H, W] }, { k: 20, threshold: 0.3 });
  */

@@ -193,16 +193,21 @@ bool dark_window(const Kernels& k, const void* plane, DType dtype, size_t h, siz
   const FlushSubnormals flush;  // as blur(): the same flush gives the same values
   const size_t r = kernel / 2, side = kernel + 4;
   // Window row j, column c: the zero-padded plane at row py - 2 - r + j, column px - 2 - r + c.
+  // Each row's in-plane run is converted by the row kernels (a half per element costs more than the
+  // blur of the window), the rest left at zero.
+  const long left = static_cast<long>(px) - static_cast<long>(2 + r);
+  const size_t c0 = left < 0 ? static_cast<size_t>(-left) : 0;
+  const size_t c1 = std::min(side, static_cast<size_t>(static_cast<long>(w) - left));
   for (size_t j = 0; j < side; ++j) {
     float* row = s.window.data() + j * side;
     const long yy = static_cast<long>(py + j) - static_cast<long>(2 + r);
-    for (size_t c = 0; c < side; ++c) {
-      const long xx = static_cast<long>(px + c) - static_cast<long>(2 + r);
-      float v = 0.0f;
-      if (yy >= 0 && yy < static_cast<long>(h) && xx >= 0 && xx < static_cast<long>(w)) {
-        v = element_at(plane, dtype, static_cast<size_t>(yy) * w + static_cast<size_t>(xx));
-      }
-      row[c] = v;
+    std::fill(row, row + side, 0.0f);
+    if (yy < 0 || yy >= static_cast<long>(h)) continue;
+    const size_t at = static_cast<size_t>(yy) * w + static_cast<size_t>(left + static_cast<long>(c0));
+    switch (dtype) {
+      case DType::kFloat32: std::memcpy(row + c0, static_cast<const float*>(plane) + at, (c1 - c0) * sizeof(float)); break;
+      case DType::kFloat16: k.f16_to_f32(static_cast<const uint16_t*>(plane) + at, row + c0, c1 - c0); break;
+      case DType::kUint8: k.u8_to_f32(static_cast<const uint8_t*>(plane) + at, row + c0, c1 - c0); break;
     }
   }
   // Horizontal: window_tmp[j][c] for c < 5 (the other columns straddle two rows and are not read).

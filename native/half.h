@@ -1,5 +1,6 @@
-// IEEE 754 binary16 (half) to binary32, in integer arithmetic, so the result does not depend on
-// the floating-point environment (FlushSubnormals' FTZ/DAZ, fp_env.h, never touches it). Every
+// IEEE 754 binary16 (half) to binary32, exactly, in integer arithmetic but for one product of
+// normal floats, so the result does not depend on the floating-point environment (FlushSubnormals'
+// FTZ/DAZ, fp_env.h, never touches it). Every
 // half is exactly a float; a subnormal half (magnitude below 2^-14) is a normal float. The
 // conversion is the one F16C's VCVTPH2PS and NEON's FCVT perform, NaNs included, so every path
 // gives the same bits:
@@ -14,7 +15,7 @@
 inline float half_to_float(uint16_t h) {
   const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
   const uint32_t exponent = (h >> 10) & 0x1Fu;
-  uint32_t mantissa = h & 0x3FFu;
+  const uint32_t mantissa = h & 0x3FFu;
   uint32_t bits;
   if (exponent == 0x1Fu) {
     bits = sign | 0x7F800000u | (mantissa != 0 ? 0x00400000u | (mantissa << 13) : 0u);
@@ -23,13 +24,11 @@ inline float half_to_float(uint16_t h) {
   } else if (mantissa == 0) {
     bits = sign;
   } else {
-    // m * 2^-24 with m < 2^10: shift the leading one up to bit 10, one exponent step per place.
-    uint32_t e = 113;  // the exponent of 2^-14, the subnormals' scale, biased for float
-    while ((mantissa & 0x400u) == 0) {
-      mantissa <<= 1;
-      --e;
-    }
-    bits = sign | (e << 23) | ((mantissa & 0x3FFu) << 13);
+    // m * 2^-24, 1 <= m < 2^10: both factors and the product are normal floats (>= 2^-24), and the
+    // product is exact, so neither FTZ nor DAZ can change it (they act on subnormal floats only).
+    const float v = static_cast<float>(mantissa) * 0x1p-24f;
+    __builtin_memcpy(&bits, &v, sizeof bits);
+    bits |= sign;
   }
   float f;
   __builtin_memcpy(&f, &bits, sizeof f);

@@ -70,6 +70,7 @@ struct Tally {
 void compare_decoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng, const Inputs& in,
                      size_t n, size_t offset, int flavour);
 void compare_f16(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng);
+float half_reference(uint16_t h);
 void compare_encoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng, size_t n, size_t offset);
 
 // argmax on the planes where a one-pass scan could pick the wrong index: ties (few distinct
@@ -123,10 +124,19 @@ void compare_argmax(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937
   }
 }
 
+// The binary16 bits of the half nearest f toward zero, for f in [0, 65504] (enough to put test
+// planes in float16; which half is taken does not matter, only that both sides read the same).
+uint16_t half_toward_zero(float f) {
+  if (!(f >= 0x1p-14f)) return static_cast<uint16_t>(f > 0 ? f * 0x1p24f : 0.0f);  // subnormal halves
+  int e = 0;
+  const float m = std::frexp(f, &e);  // f = m 2^e, m in [0.5, 1)
+  return static_cast<uint16_t>(((e + 14) << 10) | (static_cast<uint32_t>(m * 2048.0f) & 0x3FF));
+}
+
 // 'dark' blurs only the window around the argmax where that gives the whole-plane blur's answer
 // (decode.cc): on every path its coordinates stay within 1e-5 px of the whole-plane algorithm's,
 // on Gaussians with noise, peaks at and near every border, flat and tiny planes, plateaus, Float32
-// and Uint8, kernel sizes 1 to 25. The whole-plane result is the same path's (their blurs agree bit
+// Uint8 and float16, kernel sizes 1 to 25. The whole-plane result is the same path's (their blurs agree bit
 // for bit across paths, kernels.h).
 void compare_dark_window(const Kernels& k, Tally& t, std::mt19937& rng) {
   const std::string path = k.name;
@@ -152,12 +162,16 @@ void compare_dark_window(const Kernels& k, Tally& t, std::mt19937& rng) {
     if (flavour == 4) std::fill(f.begin() + n / 3, f.begin() + n / 2, 0.75f);  // a plateau
     std::vector<uint8_t> u(n);
     for (size_t i = 0; i < n; ++i) u[i] = uint8_t(std::min(255.0f, std::round(f[i] * (flavour == 3 ? 1.0f : 250.0f))));
-    for (int dtype = 0; dtype < 2; ++dtype) {
-      std::vector<float> widened(u.begin(), u.end());
+    std::vector<uint16_t> half(n);
+    for (size_t i = 0; i < n; ++i) half[i] = half_toward_zero(f[i]);
+    for (int dtype = 0; dtype < 3; ++dtype) {
+      std::vector<float> widened(n);
+      for (size_t i = 0; i < n; ++i) widened[i] = dtype == 1 ? float(u[i]) : half_reference(half[i]);
       const float* plane = dtype == 0 ? f.data() : widened.data();
+      const void* data[] = {f.data(), u.data(), half.data()};
+      const coordconv::DType dtypes[] = {coordconv::DType::kFloat32, coordconv::DType::kUint8, coordconv::DType::kFloat16};
       coordconv::DecodeRequest d;
-      d.input = coordconv::PlaneBatch{dtype == 0 ? static_cast<const void*>(f.data()) : u.data(),
-                                      dtype == 0 ? coordconv::DType::kFloat32 : coordconv::DType::kUint8, 1, h, w};
+      d.input = coordconv::PlaneBatch{data[dtype], dtypes[dtype], 1, h, w};
       d.method = coordconv::DecodeMethod::kDark;
       d.params.kernel = kernel;
       d.params.sigma = sigma;
@@ -172,7 +186,8 @@ void compare_dark_window(const Kernels& k, Tally& t, std::mt19937& rng) {
       const bool ok = coordconv::decode_dark_full_plane(k, plane, h, w, kernel, sigma, &x, &y);
       const bool same = ok == (valid == 1) &&
                         (!ok || (std::fabs(double(xy[0]) - double(float(x))) <= 1e-5 && std::fabs(double(xy[1]) - double(float(y))) <= 1e-5));
-      t.check(same, path, dtype == 0 ? "dark window vs whole plane (f32)" : "dark window vs whole plane (u8)", n, kernel);
+      const char* names[] = {"dark window vs whole plane (f32)", "dark window vs whole plane (u8)", "dark window vs whole plane (f16)"};
+      t.check(same, path, names[dtype], n, kernel);
     }
   }
 }
