@@ -170,13 +170,17 @@ export function readPlanes(input: unknown, name = 'input'): Planes {
   return { data, dtype, planes: count / (height * width), height, width, lead: shape.slice(0, -2) };
 }
 
-/** The planes of `readPlanes` for an operation that reads Float32 and Uint8 planes only. */
+/**
+ * The planes of `readPlanes` for an operation that reads Float32 and Uint8 planes only: float16
+ * input (tagged, or a Float16Array) is refused by name, and an untagged Uint16Array as any other
+ * unsupported array is.
+ */
 export function readFloat32OrUint8Planes(input: unknown, operation: string, name = 'input'): Planes & { data: PlaneData } {
-  const planes = readPlanes(input, name);
-  if (planes.dtype === 'float16') {
-    throw typeError(`Float32Array or Uint8Array data (${operation} does not read float16)`, `${name}.data`, (input as { data: unknown }).data);
+  if (isObject(input) && (input.type === 'float16' || input.dtype === 'float16' || isFloat16Array(input.data))) {
+    throw typeError(`Float32Array or Uint8Array data (${operation} does not read float16)`, `${name}.data`, input.data);
   }
-  return planes as Planes & { data: PlaneData };
+  if (isObject(input) && types.isUint16Array(input.data)) throw typeError('a Float32Array or Uint8Array', `${name}.data`, input.data);
+  return readPlanes(input, name) as Planes & { data: PlaneData };
 }
 
 /**

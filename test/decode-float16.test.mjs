@@ -300,12 +300,16 @@ test('a wrong type or dtype tag is a TypeError naming the field', (t) => {
   });
 });
 
-test('sum and argmax do not read float16, and say so', (t) => {
+test('sum and argmax do not read float16, and say so; an untagged Uint16Array is refused as before', (t) => {
   const input = { data: new Uint16Array(12), shape: [3, 4], type: 'float16' };
   for (const [name, call] of [['sum', sum], ['argmax', argmax]]) {
     t.throws(() => call(input), {
       instanceOf: TypeError,
       message: `Expected Float32Array or Uint8Array data (${name} does not read float16) for input.data but received Uint16Array(12)`,
+    });
+    t.throws(() => call({ data: new Uint16Array(12), shape: [3, 4] }), {
+      instanceOf: TypeError,
+      message: 'Expected a Float32Array or Uint8Array for input.data but received Uint16Array(12)',
     });
   }
 });
