@@ -1,7 +1,8 @@
 // Decoding throughput: coordconv against its peers, on the same inputs, in one run.
 //
 // Workloads: 4096 one-hot planes of 64 x 64 in Float32 and in Uint8, methods 'argmax'
-// and 'exact'; 64 x 17 heatmaps of 64 x 48 (Float32), methods 'argmax' and 'dark'.
+// and 'exact'; 64 x 17 heatmaps of 64 x 48 (Float32), methods 'argmax' and 'dark'; the one-hot
+// batch and the heatmaps as float16 against Float32 on the same values, 'argmax' and 'dark'.
 // Peers: coordconv itself (sync and async, 1 thread and all cores), a plain JavaScript loop,
 // tfjs (cpu and wasm backends), onnxruntime-node running an ArgMax model (all threads and 1),
 // NumPy vectorised over the batch (timed inside Python), the DARK algorithm in NumPy/SciPy for
@@ -17,6 +18,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 import { argmaxModel } from './onnx-model.mjs';
+import { halfToFloat, toHalfBits } from './lib/half.mjs';
 import { barChartSvg, benchDir, builtLibrary, environment, formatNumber, measureInterleaved, printTable, writeResults, writeSvg } from './lib/harness.mjs';
 import { NumpyPeers, python } from './lib/numpy-peers.mjs';
 import { random } from './lib/random.mjs';
@@ -445,6 +447,46 @@ printTable(loopRows, [
   { key: 'loopMaxMs', title: 'loop delay max ms', format: (v) => v.toFixed(2) },
 ]);
 
+// --- float16 against Float32 on the same values ----------------------------------------------------
+//
+// A half-precision model's outputs come from onnxruntime-node as { type: 'float16', data:
+// Uint16Array }. The one-hot batch and the heatmaps above, rounded to halves, as float16 bits and
+// as Float32 (the same values: each half is exactly a float32), decoded sync on all cores in
+// interleaved rounds, after checking that both give the same bits. Target: float16 at >= 0.9x
+// Float32's planes/s ('argmax' converts in registers in one pass; 'dark' converts the 9 x 9
+// window it reads, or widens the plane when it needs all of it).
+const halfRows = [];
+for (const workload of workloads.filter((w) => w.id === 'onehot-f32' || w.id === 'heatmaps-f32')) {
+  const bits = Uint16Array.from(workload.make(), toHalfBits);
+  const floats = Float32Array.from(bits, halfToFloat);
+  const half = { data: bits, shape: workload.shape, type: 'float16' };
+  const full = { data: floats, shape: workload.shape };
+  const planes = workload.shape.slice(0, -2).reduce((a, b) => a * b, 1);
+  coordconv.concurrency(cores);
+  for (const method of ['argmax', 'dark']) {
+    const same = sameResult(coordconv.decodeSync(full, { method }), coordconv.decodeSync(half, { method }));
+    if (!check({ id: `${workload.id} as float16` }, `coordconv ${method} float16`, `coordconv ${method} Float32`, same ? null : 'results differ')) continue;
+    const impls = [
+      { impl: 'Float32', fn: () => coordconv.decodeSync(full, { method }) },
+      { impl: 'float16', fn: () => coordconv.decodeSync(half, { method }) },
+    ];
+    const times = await measureInterleaved(impls);
+    for (const [i, im] of impls.entries()) {
+      const data = im.impl === 'float16' ? bits : floats;
+      halfRows.push({ workload: workload.id, shape: workload.shape, method, dtype: im.impl, ...times[i], planesPerSec: planes / (times[i].medianMs / 1e3), gbPerSec: data.byteLength / (times[i].medianMs / 1e3) / 1e9 });
+    }
+  }
+}
+console.log(`\n## float16 against Float32 on the same values: decodeSync, ${cores} threads`);
+printTable(halfRows, [
+  { key: 'workload', title: 'workload', align: 'left' },
+  { key: 'method', title: 'method', align: 'left' },
+  { key: 'dtype', title: 'input', align: 'left' },
+  { key: 'medianMs', title: 'median ms', format: (v) => v.toFixed(2) },
+  { key: 'planesPerSec', title: 'planes/s', format: (v) => formatNumber(v) },
+  { key: 'gbPerSec', title: 'GB/s', format: (v) => v.toFixed(2) },
+]);
+
 // --- ratios and targets ---------------------------------------------------------------------------
 
 // The headline coordconv row of a (workload, method): sync on all cores.
@@ -502,6 +544,11 @@ for (const where of ['in cache', 'DRAM']) {
     ratios.push({ workload: `onehot-f32 ${where}`, method: 'argmax', coordconv: 'decode, transfer: true', peer: 'call holds the loop, max (ms, target <= 0.5)', ratio: loop.heldMaxMs, target: null, verdict: loop.heldMaxMs <= 0.5 ? 'PASS' : 'MISS' });
   }
 }
+for (const f16 of halfRows.filter((r) => r.dtype === 'float16')) {
+  const f32 = halfRows.find((r) => r.workload === f16.workload && r.method === f16.method && r.dtype === 'Float32');
+  const ratio = f32.medianMs / f16.medianMs;
+  ratios.push({ workload: `${f16.workload} as float16`, method: f16.method, coordconv: 'decodeSync, float16', peer: 'decodeSync, Float32 (same values)', ratio, target: 0.9, verdict: ratio >= 0.9 ? 'PASS' : 'MISS' });
+}
 const argmaxRow = rows.find((r) => r.workload === 'heatmaps-f32' && r.method === 'argmax' && r.kind === 'coordconv' && r.mode === 'sync' && r.threads === cores);
 const darkRow = headline('heatmaps-f32', 'dark');
 if (argmaxRow && darkRow) {
@@ -552,6 +599,7 @@ const file = writeResults(NAME, {
   rows,
   asyncRows,
   loopRows,
+  halfRows,
   ratios,
   checks,
   summary,

@@ -136,8 +136,25 @@ TypedView plane_data_field(const Napi::Object& obj, const char* name, coordconv:
   return view;
 }
 
+// A Uint16Array is read as binary16 bits only when the request names that dtype: no other
+// Uint16Array is taken as halves. Without the field, data's own type tells.
+TypedView plane_data_with_dtype(const Napi::Object& obj, const char* name, const char* dtype_name, coordconv::DType* dtype) {
+  const Napi::Value tag = obj.Get(dtype_name);
+  if (tag.IsUndefined()) return plane_data_field(obj, name, dtype);
+  const coordconv::DType named = enum_field<coordconv::DType>(
+      obj, dtype_name, "dtype",
+      {{"float32", coordconv::DType::kFloat32}, {"uint8", coordconv::DType::kUint8}, {"float16", coordconv::DType::kFloat16}});
+  if (named == coordconv::DType::kFloat16) {
+    *dtype = named;
+    return typed_field(obj, name, napi_uint16_array, 0);
+  }
+  const TypedView data = plane_data_field(obj, name, dtype);
+  if (*dtype != named) throw Napi::TypeError::New(obj.Env(), std::string("internal: ") + name + " does not hold the dtype named");
+  return data;
+}
+
 TypedView plane_batch_fields(const Napi::Object& obj, coordconv::PlaneBatch* batch) {
-  const TypedView data = plane_data_field(obj, "data", &batch->dtype);
+  const TypedView data = plane_data_with_dtype(obj, "data", "dtype", &batch->dtype);
   batch->data = data.data;
   batch->planes = size_field(obj, "planes");
   batch->height = size_field(obj, "height");

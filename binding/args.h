@@ -52,8 +52,12 @@ TypedView typed_field(const Napi::Object& obj, const char* name, napi_typedarray
                       size_t min_length);
 // A Float32Array or Uint8Array field, its dtype returned in `dtype`.
 TypedView plane_data_field(const Napi::Object& obj, const char* name, coordconv::DType* dtype);
+// plane_data_field, or float16 bits in a Uint16Array when the field `dtype_name` says 'float16'.
+TypedView plane_data_with_dtype(const Napi::Object& obj, const char* name, const char* dtype_name, coordconv::DType* dtype);
 // The batch of planes in the fields data, planes, height and width, data's length checked against
-// their product; returns the view of data.
+// their product; returns the view of data. An optional field dtype ('float32', 'uint8' or
+// 'float16') names data's dtype: 'float16' takes a Uint16Array of binary16 bits, the only way a
+// Uint16Array is accepted.
 TypedView plane_batch_fields(const Napi::Object& obj, coordconv::PlaneBatch* batch);
 
 // The product of the sizes, which must not overflow.

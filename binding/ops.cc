@@ -20,10 +20,17 @@ Napi::Value Relu(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value Sum(const Napi::CallbackInfo& info) {
-  const Napi::Object obj = object_arg(info, 0);
+// sum and argmax read Float32 and Uint8 planes only (lib/ops.ts refuses float16 first).
+coordconv::PlaneBatch float32_or_uint8_batch(const Napi::Object& obj) {
   coordconv::PlaneBatch b;
   plane_batch_fields(obj, &b);
+  if (b.dtype == DType::kFloat16) throw Napi::TypeError::New(obj.Env(), "internal: float16 planes are not supported here");
+  return b;
+}
+
+Napi::Value Sum(const Napi::CallbackInfo& info) {
+  const Napi::Object obj = object_arg(info, 0);
+  const coordconv::PlaneBatch b = float32_or_uint8_batch(obj);
   const TypedView out = typed_field(obj, "output", napi_float64_array, b.planes);
   AddonState& s = state(info.Env());
   coordconv::sum_planes(*s.kernels, *s.pool, b, size_field(obj, "threads"),
@@ -33,8 +40,7 @@ Napi::Value Sum(const Napi::CallbackInfo& info) {
 
 Napi::Value Argmax(const Napi::CallbackInfo& info) {
   const Napi::Object obj = object_arg(info, 0);
-  coordconv::PlaneBatch b;
-  plane_batch_fields(obj, &b);
+  const coordconv::PlaneBatch b = float32_or_uint8_batch(obj);
   const TypedView values = typed_field(obj, "values", napi_float32_array, b.planes);
   const TypedView indices = typed_field(obj, "indices", napi_float64_array, b.planes);
   const TypedView finite = typed_field(obj, "finite", napi_uint8_array, b.planes);

@@ -10,11 +10,11 @@ namespace {
 
 using coordconv::SimccMethod;
 
-// One axis's vectors: <prefix>Data of `vectors` * <prefix>Width elements, as a batch of planes of
-// height 1.
-TypedView vector_fields(const Napi::Object& obj, const char* data, const char* width, size_t vectors,
+// One axis's vectors: <prefix>Data of `vectors` * <prefix>Width elements (dtype <prefix>Dtype when
+// given), as a batch of planes of height 1.
+TypedView vector_fields(const Napi::Object& obj, const char* data, const char* dtype, const char* width, size_t vectors,
                         coordconv::PlaneBatch* batch) {
-  const TypedView view = plane_data_field(obj, data, &batch->dtype);
+  const TypedView view = plane_data_with_dtype(obj, data, dtype, &batch->dtype);
   batch->data = view.data;
   batch->planes = vectors;
   batch->height = 1;
@@ -37,8 +37,8 @@ double min_score_field(const Napi::Object& obj) {
 
 void unpack_simcc(const Napi::Object& obj, coordconv::SimccRequest& r, Arrays& arrays) {
   const size_t vectors = size_field(obj, "vectors");
-  arrays.input(vector_fields(obj, "xData", "xWidth", vectors, &r.x), &r.x.data);
-  arrays.input(vector_fields(obj, "yData", "yWidth", vectors, &r.y), &r.y.data);
+  arrays.input(vector_fields(obj, "xData", "xDtype", "xWidth", vectors, &r.x), &r.x.data);
+  arrays.input(vector_fields(obj, "yData", "yDtype", "yWidth", vectors, &r.y), &r.y.data);
   size_fields(obj, {{"threads", &r.threads}, {"kernelX", &r.kernel_x}, {"kernelY", &r.kernel_y}});
   r.method = enum_field<SimccMethod>(obj, "method", "SimCC method",
                                      {{"argmax", SimccMethod::kArgmax}, {"dark", SimccMethod::kDark}});

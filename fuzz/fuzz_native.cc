@@ -65,6 +65,14 @@ float hostile(uint8_t k) {
   return v;
 }
 
+// The binary16 counterparts: zeros, +-1, NaNs (quiet, signalling, negative), infinities,
+// subnormals, the largest finite halves.
+uint16_t hostile_half(uint8_t k) {
+  static const uint16_t kBits[] = {0x0000, 0x8000, 0x3C00, 0xBC00, 0x7E00, 0xFE00, 0x7C01, 0x7C00,
+                                   0xFC00, 0x0001, 0x8001, 0x03FF, 0x0400, 0x7BFF, 0xFBFF, 0x5BF8};
+  return kBits[k % 16];
+}
+
 // Data generation modes: raw bits, hostile table values, sparse (zeros with a few hot elements),
 // ties (every element one of four values, the same one once the input runs out: argmax's
 // first-index rule over repeats and long equal runs).
@@ -77,6 +85,8 @@ void fill(Reader& in, T* p, size_t n, uint8_t mode) {
     for (T& v : palette) {
       if constexpr (sizeof(T) == 4) {
         v = hostile(in.u8() % 4 == 0 ? in.u8() : 2 + in.u8() % 2);  // mostly +-1, sometimes anything
+      } else if constexpr (sizeof(T) == 2) {
+        v = hostile_half(in.u8() % 4 == 0 ? in.u8() : 2 + in.u8() % 2);
       } else {
         v = in.u8();
       }
@@ -90,6 +100,8 @@ void fill(Reader& in, T* p, size_t n, uint8_t mode) {
       const size_t at = static_cast<size_t>(in.u16() | (uint32_t(in.u8()) << 16)) % n;
       if constexpr (sizeof(T) == 4) {
         p[at] = (in.u8() & 1) ? hostile(in.u8()) : in.f32();
+      } else if constexpr (sizeof(T) == 2) {
+        p[at] = (in.u8() & 1) ? hostile_half(in.u8()) : in.u16();
       } else {
         p[at] = in.u8();
       }
@@ -99,6 +111,8 @@ void fill(Reader& in, T* p, size_t n, uint8_t mode) {
   for (size_t i = 0; i < n && in.left() > 0; ++i) {
     if constexpr (sizeof(T) == 4) {
       p[i] = mode % 4 == 0 ? in.f32() : hostile(in.u8());
+    } else if constexpr (sizeof(T) == 2) {
+      p[i] = mode % 4 == 0 ? in.u16() : hostile_half(in.u8());
     } else {
       p[i] = in.u8();
     }
@@ -213,19 +227,23 @@ void set_argmax(DecodeRequest* r, size_t threads) {
   r->threads = threads;
 }
 
-void fuzz_decode(Reader& in, uint8_t mode, bool u8) {
+void fuzz_decode(Reader& in, uint8_t mode, DType dtype) {
   DecodeRequest r;
-  r.input.dtype = u8 ? DType::kUint8 : DType::kFloat32;
+  r.input.dtype = dtype;
   r.input.planes = 1 + in.u8() % 4;
   r.input.height = 1 + in.u8() % 48;
   r.input.width = 1 + in.u8() % 150;
   set_argmax(&r, 1 + in.u8() % 3);
   const size_t n = r.input.planes * r.input.height * r.input.width;
   const size_t misalign = in.u8() % 4;
-  Block<float> f(u8 ? 0 : n, misalign);
-  Block<uint8_t> b(u8 ? n : 0, misalign);
-  if (u8) fill(in, b.p, n, mode); else fill(in, f.p, n, mode);
-  r.input.data = u8 ? static_cast<const void*>(b.p) : f.p;
+  Block<float> f(dtype == DType::kFloat32 ? n : 0, misalign);
+  Block<uint8_t> b(dtype == DType::kUint8 ? n : 0, misalign);
+  Block<uint16_t> h(dtype == DType::kFloat16 ? n : 0, misalign);
+  switch (dtype) {
+    case DType::kFloat32: fill(in, f.p, n, mode); r.input.data = f.p; break;
+    case DType::kUint8: fill(in, b.p, n, mode); r.input.data = b.p; break;
+    case DType::kFloat16: fill(in, h.p, n, mode); r.input.data = h.p; break;
+  }
   {
     DecodeRequest probe = r;
     probe.coords = probe.scores = reinterpret_cast<float*>(16);
@@ -388,7 +406,7 @@ void fuzz_checks(Reader& in) {
   d.input.planes = in.u64() >> (in.u8() % 64);
   d.input.height = in.u64() >> (in.u8() % 64);
   d.input.width = in.u64() >> (in.u8() % 64);
-  d.input.dtype = (in.u8() & 1) ? DType::kUint8 : DType::kFloat32;
+  d.input.dtype = std::array<DType, 3>{DType::kFloat32, DType::kUint8, DType::kFloat16}[in.u8() % 3];
   set_argmax(&d, in.u8());
   d.coords = d.scores = reinterpret_cast<float*>(16);
   d.valid = reinterpret_cast<uint8_t*>(16);
@@ -466,6 +484,19 @@ void fuzz_decoder_kernels(Reader& in, size_t n, uint8_t mode) {
     k->centroid_row_f32(src[0], n, threshold, sums);
     if (!close_rel(sums[0], ref_sums[0], 1e-6) || !close_rel(sums[1], ref_sums[1], 1e-6)) mismatch("centroid_row_f32", *k, "n=" + std::to_string(n));
   }
+  // f16_to_f32 exactly (NaN bits too) and argmax_f16 on binary16 bits.
+  Block<uint16_t> halves(n, in.u8() % 4);
+  fill(in, halves.p, n, mode);
+  s.f16_to_f32(halves.p, ref.p, n);
+  const ArgMax ref_half = s.argmax_f16(halves.p, n);
+  for (const Kernels* k : simd_paths()) {
+    k->f16_to_f32(halves.p, got.p, n);
+    if (n != 0 && std::memcmp(got.p, ref.p, n * sizeof(float)) != 0) mismatch("f16_to_f32", *k, "n=" + std::to_string(n));
+    const ArgMax a = k->argmax_f16(halves.p, n);
+    if (!same_float(a.value, ref_half.value) || a.index != ref_half.index || a.finite != ref_half.finite) {
+      mismatch("argmax_f16", *k, "index " + std::to_string(a.index) + " vs " + std::to_string(ref_half.index));
+    }
+  }
   // softmax_row_f32: finite values, max their maximum.
   std::vector<float> p(n);
   float mx = -std::numeric_limits<float>::infinity();
@@ -530,7 +561,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 0: fuzz_reductions<float>(in, in.u16() % 1100, in.u8() % 4, mode); break;
     case 1: fuzz_reductions<uint8_t>(in, in.u16() % 4200, in.u8() % 4, mode); break;
     case 2: fuzz_elementwise(in, in.u16() % 700, in.u8() % 4, mode); break;
-    case 3: fuzz_decode(in, mode, mode & 4); break;
+    case 3: fuzz_decode(in, mode, (mode & 4) ? DType::kUint8 : (mode & 8) ? DType::kFloat16 : DType::kFloat32); break;
     case 4: fuzz_conv2d(in, mode); break;
     case 5: fuzz_checks(in); break;
     case 6: fuzz_decoder_kernels(in, in.u16() % 700, mode); break;

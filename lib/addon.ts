@@ -3,9 +3,14 @@
 import * as path from 'node:path';
 
 export type PlaneData = Float32Array | Uint8Array;
+/** Plane data of any dtype: a Uint16Array holds float16 bits (the tagged inputs only). */
+export type PlaneArray = PlaneData | Uint16Array;
+export type PlaneDtype = 'float32' | 'uint8' | 'float16';
 
 export interface PlaneRequest {
-  data: PlaneData;
+  data: PlaneArray;
+  /** Names data's dtype; required for float16 (the only way the binding takes a Uint16Array). */
+  dtype?: PlaneDtype;
   planes: number;
   height: number;
   width: number;
@@ -35,8 +40,11 @@ export interface NativePeaksRequest extends PlaneRequest {
 
 /** SimCC: `vectors` keypoints, each an x vector of xWidth and a y vector of yWidth elements. */
 export interface NativeSimccRequest {
-  xData: PlaneData;
-  yData: PlaneData;
+  xData: PlaneArray;
+  yData: PlaneArray;
+  /** 'float16' makes a Uint16Array's bits halves; otherwise the data's own type tells. */
+  xDtype: PlaneDtype;
+  yDtype: PlaneDtype;
   vectors: number;
   xWidth: number;
   yWidth: number;
@@ -124,8 +132,8 @@ export interface NativeAddon {
   decodeSimccSync(request: NativeSimccRequest): void;
   decodeSimcc(request: NativeSimccRequest): Promise<void>;
   relu(request: { input: Float32Array; output: Float32Array; threads: number }): void;
-  sum(request: PlaneRequest & { output: Float64Array }): void;
-  argmax(request: PlaneRequest & { values: Float32Array; indices: Float64Array; finite: Uint8Array }): void;
+  sum(request: PlaneRequest & { data: PlaneData; output: Float64Array }): void;
+  argmax(request: PlaneRequest & { data: PlaneData; values: Float32Array; indices: Float64Array; finite: Uint8Array }): void;
   /** Internal, for the HTTP plugin: `source` into `target` from byte `offset` on, at memcpy speed (also into shared memory). */
   copyBytes(target: Uint8Array, offset: number, source: Uint8Array): void;
   /** Internal, for bench/ only: the OR of every byte of `data`, read once (the memory roofline). */

@@ -1,8 +1,8 @@
-import { addon, type NativeDecodeRequest, type PlaneData } from './addon';
+import { addon, type NativeDecodeRequest, type PlaneArray, type PlaneData } from './addon';
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { isFloat32Array, isObject, isUint8Array, typeError } from './errors';
-import { readPlanes, type PlaneInput } from './tensor';
+import { readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
 import { readEnum, readFraction, readOddSize, readOptions, readOut, readPositive } from './validate';
 
 /**
@@ -87,8 +87,11 @@ export type DecodeOptions =
 
 /** One result per plane; `shape` is the input's leading dimensions ([] for a single plane). */
 export interface DecodeResult {
-  /** With `transfer: true` (async): the input's planes, over the buffer moved into the call and handed back. */
-  input?: PlaneData;
+  /**
+   * With `transfer: true` (async): the input's planes, over the buffer moved into the call and
+   * handed back (float16 input: a Uint16Array of the bits, also for a Float16Array).
+   */
+  input?: PlaneArray;
   /** `[...shape, 2]`: x (column) then y (row), pixel centres at integers; NaN where invalid. */
   coords: Float32Array;
   /** `[...shape]`: the method's score (the plane's maximum; for 'exact' the hot pixel); 0 where invalid. */
@@ -137,6 +140,7 @@ function prepare(input: unknown, options: unknown): { request: NativeDecodeReque
   );
   const request: NativeDecodeRequest = {
     data: planes.data,
+    dtype: planes.dtype,
     planes: n,
     height: planes.height,
     width: planes.width,
@@ -163,11 +167,14 @@ const decoding = operation({
 
 /**
  * Decodes every plane of a batch to (x, y), score and validity, on the calling thread (split over
- * {@link concurrency} native threads).
+ * {@link concurrency} native threads). Takes Float32Array, Uint8Array and float16 planes (a
+ * Uint16Array of half bits tagged `type: 'float16'`, as onnxruntime-node gives a float16 output, or
+ * a Float16Array): a half decodes bit for bit as its float32 value would.
  * @example
  * const { coords, valid } = decodeSync({ data: heatmaps, shape: [N, K, H, W] }, { method: 'dark' });
+ * const half = decodeSync({ data: halfBits, shape: [N, K, H, W], type: 'float16' });
  */
-export function decodeSync(input: PlaneInput<PlaneData>, options?: DecodeOptions): DecodeResult {
+export function decodeSync(input: PlaneInput<PlaneData> | Float16PlaneInput, options?: DecodeOptions): DecodeResult {
   return decoding.sync(input, options);
 }
 
@@ -183,6 +190,6 @@ export function decodeSync(input: PlaneInput<PlaneData>, options?: DecodeOptions
  * @example
  * const { coords } = await decode(session_output, { method: 'argmax' });
  */
-export function decode(input: PlaneInput<PlaneData>, options?: DecodeOptions): Promise<DecodeResult> {
+export function decode(input: PlaneInput<PlaneData> | Float16PlaneInput, options?: DecodeOptions): Promise<DecodeResult> {
   return decoding.async(input, options);
 }

@@ -30,7 +30,7 @@ export type { SimdInfo } from './simd';
 export { concurrency, maxConcurrency } from './concurrency';
 export { LAYOUTS, MAX_SIDE } from './validate';
 export type { Layout } from './validate';
-export type { Float32Tensor, PlaneInput, PlaneTensor, DimsTensor } from './tensor';
+export type { Float16PlaneInput, Float32Tensor, PlaneInput, PlaneTensor, DimsTensor } from './tensor';
 // Dataset generation: NumPy-legacy random numbers, Not-so-CLEVR, streamed datasets, files.
 export { LegacyRandom } from './random/mt19937';
 export type { LegacySeed } from './random/mt19937';

@@ -3,7 +3,7 @@
 import { addon, type PlaneData } from './addon';
 import { concurrency } from './concurrency';
 import { convRequest, type Activation, type ConvPadding, type Pair } from './convolution';
-import { readFloat32Tensor, readPlanes, type Float32Tensor, type PlaneInput } from './tensor';
+import { readFloat32OrUint8Planes, readFloat32Tensor, type Float32Tensor, type PlaneInput } from './tensor';
 import { formatShape, readOptions } from './validate';
 
 export interface Conv2dOptions {
@@ -63,7 +63,7 @@ export interface PlaneSums {
  * @example sum({ data, shape: [4, 64, 64] }).data // 4 sums
  */
 export function sum(input: PlaneInput<PlaneData>): PlaneSums {
-  const p = readPlanes(input);
+  const p = readFloat32OrUint8Planes(input, 'sum');
   const output = new Float64Array(p.planes);
   addon.sum({ data: p.data, planes: p.planes, height: p.height, width: p.width, threads: concurrency(), output });
   return { data: output, shape: p.lead };
@@ -84,7 +84,7 @@ export interface PlaneArgmax {
  * @example argmax({ data, shape: [2, 3, 3] }).indices // one index per plane
  */
 export function argmax(input: PlaneInput<PlaneData>): PlaneArgmax {
-  const p = readPlanes(input);
+  const p = readFloat32OrUint8Planes(input, 'argmax');
   const values = new Float32Array(p.planes);
   const indices = new Float64Array(p.planes);
   const finite = new Uint8Array(p.planes);

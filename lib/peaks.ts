@@ -1,16 +1,17 @@
 // Top-k local maxima per plane, for heatmaps that hold several objects (CenterNet's decode).
-import { addon, type NativePeaksRequest, type PlaneData } from './addon';
+import { addon, type NativePeaksRequest, type PlaneArray, type PlaneData } from './addon';
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
-import { product, readPlanes, type PlaneInput } from './tensor';
+import { product, readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
 import { readFraction, readInteger, readOddSize, readOptions } from './validate';
 
 export interface PeaksOptions extends TransferOption {
   /** Slots per plane: a positive integer. Default 100 (CenterNet's K). @example { k: 17 } */
   k?: number;
   /**
-   * The least value a peak may have, from 0 to 1. For Float32 input it is compared with the values
-   * as they are; for Uint8 input with value / 255 (0.1 admits 26 and up). Default 0.1.
+   * The least value a peak may have, from 0 to 1. For Float32 and float16 input it is compared with
+   * the values as they are (a half as its float32); for Uint8 input with value / 255 (0.1 admits 26
+   * and up). Default 0.1.
    * @example { threshold: 0.3 }
    */
   threshold?: number;
@@ -24,11 +25,14 @@ export interface PeaksOptions extends TransferOption {
 
 /** Up to k peaks per plane, strongest first; `shape` is the input's leading dimensions. */
 export interface PeaksResult {
-  /** With `transfer: true` (async): the input's planes, over the buffer moved into the call and handed back. */
-  input?: PlaneData;
+  /**
+   * With `transfer: true` (async): the input's planes, over the buffer moved into the call and
+   * handed back (float16 input: a Uint16Array of the bits, also for a Float16Array).
+   */
+  input?: PlaneArray;
   /** `[...shape, k, 2]`: x (column) then y (row) of each peak; NaN in unused slots. */
   coords: Float32Array;
-  /** `[...shape, k]`: each peak's value (Uint8 input: 0 to 255); 0 in unused slots. */
+  /** `[...shape, k]`: each peak's value (Uint8 input: 0 to 255; float16: the half's float32); 0 in unused slots. */
   scores: Float32Array;
   /** `[...shape, k]`: 1 for a found peak, 0 for an unused slot. */
   valid: Uint8Array;
@@ -52,12 +56,13 @@ function prepare(input: unknown, options: unknown): { request: NativePeaksReques
   const slots = product([planes.planes, k, 2], 'the peaks output');
   const request: NativePeaksRequest = {
     data: planes.data,
+    dtype: planes.dtype,
     planes: planes.planes,
     height: planes.height,
     width: planes.width,
     threads: concurrency(),
     k,
-    threshold: planes.data instanceof Uint8Array ? threshold * 255 : threshold,
+    threshold: planes.dtype === 'uint8' ? threshold * 255 : threshold,
     window,
     coords: new Float32Array(slots),
     scores: new Float32Array(slots / 2),
@@ -85,11 +90,12 @@ const finding = operation({
 /**
  * Finds the top-k local maxima of every plane on the calling thread: peaks are pixels equal to the
  * window x window maximum around them and >= threshold, ordered by value descending, then by
- * row-major index ascending. A plane holding NaN or +-Inf has no peaks.
+ * row-major index ascending. A plane holding NaN or +-Inf has no peaks. Takes float16 planes as
+ * decode does (`{ data: Uint16Array, shape, type: 'float16' }`).
  * @example
  * const { coords, counts } = peaksSync({ data: centres, shape: [N, C, H, W] }, { k: 20, threshold: 0.3 });
  */
-export function peaksSync(input: PlaneInput<PlaneData>, options?: PeaksOptions): PeaksResult {
+export function peaksSync(input: PlaneInput<PlaneData> | Float16PlaneInput, options?: PeaksOptions): PeaksResult {
   return finding.sync(input, options);
 }
 
@@ -99,6 +105,6 @@ export function peaksSync(input: PlaneInput<PlaneData>, options?: PeaksOptions):
  * @example
  * const { coords, scores, counts } = await peaks({ data, shape: [1, 80, 128, 128] }, { k: 100 });
  */
-export function peaks(input: PlaneInput<PlaneData>, options?: PeaksOptions): Promise<PeaksResult> {
+export function peaks(input: PlaneInput<PlaneData> | Float16PlaneInput, options?: PeaksOptions): Promise<PeaksResult> {
   return finding.async(input, options);
 }

@@ -3,7 +3,7 @@
 import { decodeSync, type DecodeMethod, type DecodeOptions } from './decode';
 import { rangeError } from './errors';
 import { writeFileAtomic } from './io/atomic';
-import { readPlanes } from './tensor';
+import { readFloat32OrUint8Planes } from './tensor';
 import { readInteger } from './validate';
 
 interface PngLike {
@@ -36,7 +36,7 @@ export const PREVIEW_COUNT = 16;
  * @example const { png, shown } = previewPng({ data, shape: [N, 64, 64] }, { count: 8 });
  */
 export function previewPng(input: { data: Float32Array | Uint8Array; shape: readonly number[] }, options: PreviewOptions = {}): { png: Buffer; shown: number } {
-  const planes = readPlanes(input);
+  const planes = readFloat32OrUint8Planes(input, 'previewPng');
   const { height, width } = planes;
   const count = Math.min(planes.planes, readInteger(options.count, 'options.count', PREVIEW_COUNT, 1, 4096));
   const columns = Math.min(count, readInteger(options.columns, 'options.columns', 4, 1, 4096));

@@ -2,11 +2,11 @@
 // one y vector of H * splitRatio bins, read as mmpose 1.x's SimCCLabel.decode reads them
 // (mmpose/codecs/simcc_label.py, codecs/utils/post_processing.py get_simcc_maximum and
 // codecs/utils/refinement.py refine_simcc_dark).
-import { addon, type NativeSimccRequest, type PlaneData } from './addon';
+import { addon, type NativeSimccRequest, type PlaneArray, type PlaneData, type PlaneDtype } from './addon';
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { describe, isFloat32Array, isObject, isUint8Array, rangeError, typeError } from './errors';
-import { checkLength, product, readData, readShape, type PlaneInput } from './tensor';
+import { checkLength, product, readPlaneData, readShape, type Float16PlaneInput, type PlaneInput } from './tensor';
 import { formatShape, MAX_KERNEL, MAX_SIDE, readEnum, readNumber, readOddSize, readOptions, readOut } from './validate';
 
 /**
@@ -22,10 +22,14 @@ export const SIMCC_METHODS: readonly SimccMethod[] = ['argmax', 'dark'];
 
 /** `{ x, y }`: the model's two outputs. Each is `{ data, shape }` or an onnxruntime Tensor `{ data, dims }`. */
 export interface SimccInput<D extends PlaneData = PlaneData> {
-  /** `[N, K, Wx]` (or `[K, Wx]` for one instance), Float32 or Uint8, Wx = input width * splitRatio. */
-  x: PlaneInput<D>;
-  /** `[N, K, Wy]` (or `[K, Wy]`), the same N and K (and rank) as x. */
-  y: PlaneInput<D>;
+  /**
+   * `[N, K, Wx]` (or `[K, Wx]` for one instance), Float32, Uint8 or float16 (a Uint16Array of
+   * binary16 bits with `type: 'float16'`, as onnxruntime-node gives it, or a Float16Array),
+   * Wx = input width * splitRatio.
+   */
+  x: PlaneInput<D> | Float16PlaneInput;
+  /** `[N, K, Wy]` (or `[K, Wy]`), the same N and K (and rank) as x; its own dtype. */
+  y: PlaneInput<D> | Float16PlaneInput;
 }
 
 /** Caller-owned arrays the results are written into, so a hot path allocates nothing. */
@@ -91,7 +95,7 @@ export type SimccOptions = ArgmaxSimccOptions | DarkSimccOptions;
 /** One result per keypoint; `shape` is `[N, K]` (`[K]` for rank-2 input). */
 export interface SimccResult {
   /** With `transfer: true` (async): the x and y data over the buffers moved into the call and handed back. */
-  input?: { x: PlaneData; y: PlaneData };
+  input?: { x: PlaneArray; y: PlaneArray };
   /** `[...shape, 2]`: x then y in input pixels (bin / splitRatio); NaN where invalid. */
   coords: Float32Array;
   /** `[...shape]`: min(max of x vector, max of y vector), as get_simcc_maximum; 0 where invalid. */
@@ -111,21 +115,22 @@ const METHOD_KEYS: Record<SimccMethod, readonly string[]> = {
 };
 
 interface Vectors {
-  data: PlaneData;
+  data: PlaneArray;
+  dtype: PlaneDtype;
   shape: number[];
   width: number;
 }
 
 function readVectors(value: unknown, name: string): Vectors {
   if (!isObject(value)) throw typeError('an object { data, shape }', name, value);
-  const data = readData(value.data, `${name}.data`);
+  const { data, dtype } = readPlaneData(value, name);
   const key = value.shape === undefined && value.dims !== undefined ? 'dims' : 'shape';
   const shapeName = `${name}.${key}`;
   const shape = readShape(value[key], shapeName, 2, 3, 'rank 2 or 3 ([K, W] or [N, K, W])');
   const width = shape[shape.length - 1];
   if (width > MAX_SIDE) throw rangeError(`a vector length at most ${MAX_SIDE}`, shapeName, formatShape(shape));
   checkLength(data, product(shape, shapeName), shape, `${name}.data`);
-  return { data, shape, width };
+  return { data, dtype, shape, width };
 }
 
 // Python's float floor division, as CPython computes it (Objects/floatobject.c, float_floor_div):
@@ -219,6 +224,8 @@ function prepare(input: unknown, options: unknown): { request: NativeSimccReques
   const request: NativeSimccRequest = {
     xData: x.data,
     yData: y.data,
+    xDtype: x.dtype,
+    yDtype: y.dtype,
     vectors: n,
     xWidth: x.width,
     yWidth: y.width,

@@ -1,23 +1,34 @@
 // Reads `{ data, shape }` (or an onnxruntime-node Tensor's `{ data, dims }`) as a batch of planes or
 // a Float32 tensor, and allocates the outputs the native code fills.
 import { constants as bufferConstants } from 'node:buffer';
-import type { PlaneData } from './addon';
+import { types } from 'node:util';
+import type { PlaneArray, PlaneData, PlaneDtype } from './addon';
 import { describe, isDetached, isFloat32Array, isObject, isUint8Array, rangeError, typeError } from './errors';
 import { formatShape, MAX_SIDE } from './validate';
 
 /** Planes as `{ data, shape }`: shape `[H, W]`, `[N, H, W]` or `[N, C, H, W]`, row-major. */
-export interface PlaneTensor<D extends PlaneData = PlaneData> {
+export interface PlaneTensor<D extends PlaneArray = PlaneData> {
   data: D;
   shape: readonly number[];
 }
 
 /** An onnxruntime-node Tensor, or anything with `data` and `dims`. */
-export interface DimsTensor<D extends PlaneData = PlaneData> {
+export interface DimsTensor<D extends PlaneArray = PlaneData> {
   data: D;
   dims: readonly number[];
 }
 
-export type PlaneInput<D extends PlaneData = PlaneData> = PlaneTensor<D> | DimsTensor<D>;
+export type PlaneInput<D extends PlaneArray = PlaneData> = PlaneTensor<D> | DimsTensor<D>;
+
+/**
+ * Half-precision planes: IEEE binary16 bit patterns in a Uint16Array, named float16 by `type` (as
+ * an onnxruntime-node Tensor of a float16 output is: `{ type: 'float16', data: Uint16Array, dims }`)
+ * or by `dtype`. The tag is required: no untagged Uint16Array is read as halves. A `Float16Array`
+ * (where the runtime has one) is read as halves with or without the tag. Each half is read as the
+ * float32 it is exactly; scores are those float32 values.
+ * @example { data: halfBits, shape: [1, 17, 64, 48], type: 'float16' }
+ */
+export type Float16PlaneInput = PlaneInput<Uint16Array> & ({ type: 'float16' } | { dtype: 'float16' });
 
 /** A Float32 tensor: `data` row-major in `shape`. */
 export interface Float32Tensor {
@@ -26,7 +37,9 @@ export interface Float32Tensor {
 }
 
 export interface Planes {
-  data: PlaneData;
+  /** float16: the binary16 bits, as a Uint16Array (over a Float16Array's own memory for one). */
+  data: PlaneArray;
+  dtype: PlaneDtype;
   planes: number;
   height: number;
   width: number;
@@ -42,6 +55,37 @@ export function readData(value: unknown, name: string): PlaneData {
     throw typeError('a Float32Array or Uint8Array with an attached buffer', name, value);
   }
   return value;
+}
+
+// The runtime's Float16Array, where it has one (Node 20 has none).
+function isFloat16Array(value: unknown): value is ArrayBufferView & { length: number } {
+  const Float16 = (globalThis as { Float16Array?: abstract new (...args: never[]) => unknown }).Float16Array;
+  return Float16 !== undefined && value instanceof Float16;
+}
+
+// A plane tensor's data with its dtype. A Uint16Array holds halves only under type (or dtype)
+// 'float16', so that an integer array passed by mistake is refused rather than read as floats.
+export function readPlaneData(tensor: Record<string, unknown>, name: string): { data: PlaneArray; dtype: PlaneDtype } {
+  const value = tensor.data;
+  const key = tensor.type !== undefined ? 'type' : 'dtype';
+  const tag = tensor[key];
+  const half = isFloat16Array(value);
+  if (tag !== 'float16' && !types.isUint16Array(value) && !half) {
+    const data = readData(value, `${name}.data`);
+    return { data, dtype: isUint8Array(data) ? 'uint8' : 'float32' };
+  }
+  if (!types.isUint16Array(value) && !half) {
+    throw typeError(`a Uint16Array of float16 bits or a Float16Array (${name}.${key} is 'float16')`, `${name}.data`, value);
+  }
+  if (tag === undefined && !half) {
+    const { message } = typeError('a Float32Array or Uint8Array', `${name}.data`, value);
+    throw new TypeError(`${message}: a Uint16Array holds float16 bits only with type: 'float16'; pass { data, shape, type: 'float16' }`);
+  }
+  if (tag !== undefined && tag !== 'float16') {
+    throw typeError(`'float16' (${name}.data is a ${value.constructor.name})`, `${name}.${key}`, tag);
+  }
+  if (isDetached(value)) throw typeError('a Uint16Array or Float16Array with an attached buffer', `${name}.data`, value);
+  return { data: half ? new Uint16Array(value.buffer, value.byteOffset, value.length) : (value as Uint16Array), dtype: 'float16' };
 }
 
 export function readShape(value: unknown, name: string, minRank: number, maxRank: number, ranks: string): number[] {
@@ -67,7 +111,7 @@ export function product(shape: readonly number[], name: string): number {
   return n;
 }
 
-export function checkLength(data: PlaneData, count: number, shape: readonly number[], name: string): void {
+export function checkLength(data: PlaneArray, count: number, shape: readonly number[], name: string): void {
   if (data.length !== count) {
     throw rangeError(`${count} elements (the product of shape ${formatShape(shape)})`, name, describe(data.length));
   }
@@ -85,9 +129,9 @@ function readTensor(
   ranks: string,
   float32: boolean,
   check?: (shape: number[], shapeName: string) => void,
-): { data: PlaneData; shape: number[]; count: number } {
+): { data: PlaneArray; dtype: PlaneDtype; shape: number[]; count: number } {
   if (!isObject(value)) throw typeError('an object { data, shape }', name, value);
-  const data = readData(value.data, `${name}.data`);
+  const { data, dtype } = float32 ? { data: readData(value.data, `${name}.data`), dtype: 'float32' as const } : readPlaneData(value, name);
   if (float32 && !(data instanceof Float32Array)) throw typeError('a Float32Array', `${name}.data`, data);
   const key = value.shape === undefined && value.dims !== undefined ? 'dims' : 'shape';
   const shapeName = `${name}.${key}`;
@@ -95,7 +139,7 @@ function readTensor(
   check?.(shape, shapeName);
   const count = product(shape, shapeName);
   checkLength(data, count, shape, `${name}.data`);
-  return { data, shape, count };
+  return { data, dtype, shape, count };
 }
 
 export function readFloat32Tensor(
@@ -118,12 +162,25 @@ export function checkSides(height: number, width: number, name: string, shape: r
 }
 
 export function readPlanes(input: unknown, name = 'input'): Planes {
-  const { data, shape, count } = readTensor(input, name, 2, 4, 'rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W])', false, (s, shapeName) =>
+  const { data, dtype, shape, count } = readTensor(input, name, 2, 4, 'rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W])', false, (s, shapeName) =>
     checkSides(s[s.length - 2], s[s.length - 1], shapeName, s),
   );
   const height = shape[shape.length - 2];
   const width = shape[shape.length - 1];
-  return { data, planes: count / (height * width), height, width, lead: shape.slice(0, -2) };
+  return { data, dtype, planes: count / (height * width), height, width, lead: shape.slice(0, -2) };
+}
+
+/**
+ * The planes of `readPlanes` for an operation that reads Float32 and Uint8 planes only: float16
+ * input (tagged, or a Float16Array) is refused by name, and an untagged Uint16Array as any other
+ * unsupported array is.
+ */
+export function readFloat32OrUint8Planes(input: unknown, operation: string, name = 'input'): Planes & { data: PlaneData } {
+  if (isObject(input) && (input.type === 'float16' || input.dtype === 'float16' || isFloat16Array(input.data))) {
+    throw typeError(`Float32Array or Uint8Array data (${operation} does not read float16)`, `${name}.data`, input.data);
+  }
+  if (isObject(input) && types.isUint16Array(input.data)) throw typeError('a Float32Array or Uint8Array', `${name}.data`, input.data);
+  return readPlanes(input, name) as Planes & { data: PlaneData };
 }
 
 /**

@@ -12,6 +12,28 @@
 namespace coordconv {
 namespace {
 
+#include "half.h"
+
+// Element j of a plane of any dtype, as a float (exact for all three).
+float element_at(const void* plane, DType dtype, size_t j) {
+  switch (dtype) {
+    case DType::kFloat32: return static_cast<const float*>(plane)[j];
+    case DType::kFloat16: return half_to_float(static_cast<const uint16_t*>(plane)[j]);
+    case DType::kUint8: break;
+  }
+  return static_cast<float>(static_cast<const uint8_t*>(plane)[j]);
+}
+
+// A Uint8 or Float16 plane as floats, into `out` (plane_size floats).
+const float* widen(const Kernels& k, const void* plane, DType dtype, size_t n, float* out) {
+  if (dtype == DType::kFloat16) {
+    k.f16_to_f32(static_cast<const uint16_t*>(plane), out, n);
+  } else {
+    k.u8_to_f32(static_cast<const uint8_t*>(plane), out, n);
+  }
+  return out;
+}
+
 void mark_invalid(float* xy, float* score, uint8_t* valid) {
   xy[0] = xy[1] = std::numeric_limits<float>::quiet_NaN();
   *score = 0.0f;
@@ -31,7 +53,7 @@ bool needs_float_plane(DecodeMethod m) {
 
 // Per-part working memory, allocated before any plane is decoded and reused plane after plane.
 struct Scratch {
-  std::vector<float> plane;  // a Uint8 plane widened to float
+  std::vector<float> plane;  // a Uint8 or Float16 plane widened to float
   // 'dark' works on rows of stride S = W + kernel - 1, the plane's columns at r = (kernel - 1) / 2.
   std::vector<float> padded;   // H x S: each row with r zeros either side
   std::vector<float> tmp;      // (H + 2r) x S: the horizontal pass, r zero rows above and below
@@ -48,7 +70,12 @@ Scratch make_scratch(const DecodeRequest& req) {
   Scratch s;
   const PlaneBatch& in = req.input;
   const size_t n = in.plane_size();
-  if (in.dtype == DType::kUint8 && needs_float_plane(req.method)) s.plane.resize(n);
+  // 'exact' on halves scans the widened plane: widening keeps every zero a zero and every other
+  // half (NaN included) non-zero.
+  if ((in.dtype == DType::kUint8 && needs_float_plane(req.method)) ||
+      (in.dtype == DType::kFloat16 && (needs_float_plane(req.method) || req.method == DecodeMethod::kExact))) {
+    s.plane.resize(n);
+  }
   if (req.method == DecodeMethod::kDark) {
     const size_t kernel = req.params.kernel;
     const size_t stride = in.width + kernel - 1;
@@ -166,18 +193,21 @@ bool dark_window(const Kernels& k, const void* plane, DType dtype, size_t h, siz
   const FlushSubnormals flush;  // as blur(): the same flush gives the same values
   const size_t r = kernel / 2, side = kernel + 4;
   // Window row j, column c: the zero-padded plane at row py - 2 - r + j, column px - 2 - r + c.
+  // Each row's in-plane run is converted by the row kernels (a half per element costs more than the
+  // blur of the window), the rest left at zero.
+  const long left = static_cast<long>(px) - static_cast<long>(2 + r);
+  const size_t c0 = left < 0 ? static_cast<size_t>(-left) : 0;
+  const size_t c1 = std::min(side, static_cast<size_t>(static_cast<long>(w) - left));
   for (size_t j = 0; j < side; ++j) {
     float* row = s.window.data() + j * side;
     const long yy = static_cast<long>(py + j) - static_cast<long>(2 + r);
-    for (size_t c = 0; c < side; ++c) {
-      const long xx = static_cast<long>(px + c) - static_cast<long>(2 + r);
-      float v = 0.0f;
-      if (yy >= 0 && yy < static_cast<long>(h) && xx >= 0 && xx < static_cast<long>(w)) {
-        const size_t at = static_cast<size_t>(yy) * w + static_cast<size_t>(xx);
-        v = dtype == DType::kFloat32 ? static_cast<const float*>(plane)[at]
-                                     : static_cast<float>(static_cast<const uint8_t*>(plane)[at]);
-      }
-      row[c] = v;
+    std::fill(row, row + side, 0.0f);
+    if (yy < 0 || yy >= static_cast<long>(h)) continue;
+    const size_t at = static_cast<size_t>(yy) * w + static_cast<size_t>(left + static_cast<long>(c0));
+    switch (dtype) {
+      case DType::kFloat32: std::memcpy(row + c0, static_cast<const float*>(plane) + at, (c1 - c0) * sizeof(float)); break;
+      case DType::kFloat16: k.f16_to_f32(static_cast<const uint16_t*>(plane) + at, row + c0, c1 - c0); break;
+      case DType::kUint8: k.u8_to_f32(static_cast<const uint8_t*>(plane) + at, row + c0, c1 - c0); break;
     }
   }
   // Horizontal: window_tmp[j][c] for c < 5 (the other columns straddle two rows and are not read).
@@ -224,7 +254,11 @@ void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
   uint8_t* valid = req.valid + i;
   const size_t h = in.height, w = in.width, n = in.plane_size();
   if (req.method == DecodeMethod::kExact) {
-    decode_exact_plane(k, in.plane(i), in.dtype, h, w, xy, score, valid);
+    if (in.dtype == DType::kFloat16) {
+      decode_exact_plane(k, widen(k, in.plane(i), in.dtype, n, s.plane.data()), DType::kFloat32, h, w, xy, score, valid);
+    } else {
+      decode_exact_plane(k, in.plane(i), in.dtype, h, w, xy, score, valid);
+    }
     return;
   }
   // Every other method starts from the argmax: the first index of the maximum.
@@ -234,11 +268,10 @@ void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
     f = static_cast<const float*>(in.plane(i));
     am = k.argmax_f32(f, n);
   } else {
-    const uint8_t* u = static_cast<const uint8_t*>(in.plane(i));
-    am = k.argmax_u8(u, n);
+    am = in.dtype == DType::kFloat16 ? k.argmax_f16(static_cast<const uint16_t*>(in.plane(i)), n)
+                                     : k.argmax_u8(static_cast<const uint8_t*>(in.plane(i)), n);
     if (needs_float_plane(req.method) && req.method != DecodeMethod::kDark) {  // 'dark' widens only when it needs the plane
-      k.u8_to_f32(u, s.plane.data(), n);
-      f = s.plane.data();
+      f = widen(k, in.plane(i), in.dtype, n, s.plane.data());
     }
   }
   const bool positive = am.value > 0.0f;
@@ -253,11 +286,7 @@ void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
     case DecodeMethod::kExact:
       break;
     case DecodeMethod::kQuarter: {
-      auto at = [&](size_t xx, size_t yy) -> float {
-        const size_t j = yy * w + xx;
-        return in.dtype == DType::kFloat32 ? static_cast<const float*>(in.plane(i))[j]
-                                           : static_cast<float>(static_cast<const uint8_t*>(in.plane(i))[j]);
-      };
+      auto at = [&](size_t xx, size_t yy) { return element_at(in.plane(i), in.dtype, yy * w + xx); };
       // Finite floats: sign(a - b) is the sign of the comparison (a - b is never 0 for a != b).
       if (px >= 1 && px + 1 < w) {
         const float r = at(px + 1, py), l = at(px - 1, py);
@@ -272,10 +301,7 @@ void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
     case DecodeMethod::kDark: {
       if (px >= 2 && px + 2 < w && py >= 2 && py + 2 < h &&
           !dark_window(k, in.plane(i), in.dtype, h, w, ctx.taps, req.params.kernel, am.value, px, py, s, &x, &y)) {
-        if (in.dtype == DType::kUint8) {
-          k.u8_to_f32(static_cast<const uint8_t*>(in.plane(i)), s.plane.data(), n);
-          f = s.plane.data();
-        }
+        if (in.dtype != DType::kFloat32) f = widen(k, in.plane(i), in.dtype, n, s.plane.data());
         dark_full_plane(k, f, h, w, ctx.taps, req.params.kernel, am.value, px, py, s, &x, &y);
       }
       break;

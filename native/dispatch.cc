@@ -1,5 +1,9 @@
 #include "dispatch.h"
 
+#if defined(__x86_64__) || defined(_M_X64)
+#include <cpuid.h>
+#endif
+
 namespace coordconv {
 namespace {
 
@@ -14,9 +18,14 @@ bool has_avx512() {
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
 }
+// CPUID leaf 1, ECX bit 29 (clang's __builtin_cpu_supports does not know "f16c").
+bool has_f16c() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  return __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0 && (ecx & (1u << 29)) != 0;
+}
 bool has_avx2() {
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && has_f16c();
 }
 #endif
 bool always() { return true; }
@@ -41,7 +50,7 @@ struct KnownPath {
 };
 const KnownPath kKnownPaths[] = {
     {"avx512", "an x86-64 CPU with AVX-512 F, BW, VL and DQ"},
-    {"avx2", "an x86-64 CPU with AVX2 and FMA"},
+    {"avx2", "an x86-64 CPU with AVX2, FMA and F16C"},
     {"neon", "an arm64 CPU"},
     {"scalar", "any CPU"},
 };

@@ -62,6 +62,9 @@ struct Kernels {
   Required<void(const uint8_t* p, size_t n, OneHotScan* out)> onehot_u8;
   Required<ArgMax(const float* p, size_t n)> argmax_f32;
   Required<ArgMax(const uint8_t* p, size_t n)> argmax_u8;
+  // argmax_f32 over IEEE binary16 bit patterns, each read as its float (half.h), in one pass that
+  // converts in registers; value is the float of the half at index.
+  Required<ArgMax(const uint16_t* p, size_t n)> argmax_f16;
   // The sum in double; the SIMD paths add in another order (relative difference below 1e-12).
   Required<double(const float* p, size_t n)> sum_f32;
   Required<double(const uint8_t* p, size_t n)> sum_u8;
@@ -88,6 +91,9 @@ struct Kernels {
   // boundary. Hence the tests compare these within 1e-6 relative (native) and 1e-5 / 1e-4 px.
   // out[i] = float(in[i]).
   Required<void(const uint8_t* in, float* out, size_t n)> u8_to_f32;
+  // out[i] = the float of the binary16 bits in[i], exactly, by half.h's rule (NaNs quieted with
+  // their payload kept): F16C / AVX-512 VCVTPH2PS and NEON FCVT, which flush no subnormal.
+  Required<void(const uint16_t* in, float* out, size_t n)> f16_to_f32;
   // out[i] = sum over t of taps[t] * src[t][i]: acc = fma(taps[t], src[t][i], acc) from +0 in the
   // order t = 0..ntaps-1. Fused on every path (std::fma, correctly rounded, in scalar; FMA
   // instructions on AVX2, AVX-512 and NEON), so the paths agree bit for bit and the blur needs half the

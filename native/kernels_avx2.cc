@@ -1,5 +1,5 @@
-// AVX2 kernels (8 floats or 32 bytes a vector). Compiled with -mavx2 -mfma; only reached
-// after the dispatcher has seen both features on the CPU.
+// AVX2 kernels (8 floats or 32 bytes a vector). Compiled with -mavx2 -mfma -mf16c; only reached
+// after the dispatcher has seen the three features on the CPU.
 #include <immintrin.h>
 
 #include <cmath>
@@ -68,6 +68,14 @@ inline D index_d() { return _mm256_set_pd(3.0, 2.0, 1.0, 0.0); }
 inline double reduce(D v) {
   const __m128d h = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
   return _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+}
+// VCVTPH2PS converts exactly and, unlike float arithmetic, ignores MXCSR.DAZ: a subnormal half
+// comes out as its (normal) float under FlushSubnormals too.
+inline F load_f16(const uint16_t* p) { return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))); }
+inline F load_f16_first(const uint16_t* p, size_t left) {
+  alignas(16) uint16_t lanes[8] = {};
+  for (size_t j = 0; j < left && j < 8; ++j) lanes[j] = p[j];
+  return load_f16(lanes);
 }
 
 #include "simd_generic.h"

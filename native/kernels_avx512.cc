@@ -63,6 +63,9 @@ inline D widen_hi(F v) {
 }
 inline D index_d() { return _mm512_set_pd(7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0, 0.0); }
 inline double reduce(D v) { return _mm512_reduce_add_pd(v); }
+// VCVTPH2PS (AVX-512 F) converts exactly and ignores MXCSR.DAZ; the tail is a masked load.
+inline F load_f16(const uint16_t* p) { return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))); }
+inline F load_f16_first(const uint16_t* p, size_t left) { return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(tail16(left), p)); }
 
 #include "simd_generic.h"
 

@@ -79,6 +79,14 @@ inline D index_d() {
   return vld1q_f64(lanes);
 }
 inline double reduce(D v) { return vaddvq_f64(v); }
+// FCVT from half ignores FPCR.FZ and FZ16 (the Arm ARM's FPUnpackCV), so a subnormal half comes out
+// as its float under FlushSubnormals too.
+inline F load_f16(const uint16_t* p) { return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p))); }
+inline F load_f16_first(const uint16_t* p, size_t left) {
+  uint16_t lanes[4] = {};
+  for (size_t j = 0; j < left && j < 4; ++j) lanes[j] = p[j];
+  return load_f16(lanes);
+}
 
 #include "simd_generic.h"
 

@@ -29,6 +29,7 @@ inline F pow2(F n) {
 }
 
 #include "exp_approx.h"
+#include "half.h"
 
 template <typename T>
 void onehot(const T* p, size_t n, OneHotScan* out) {
@@ -50,6 +51,19 @@ ArgMax argmax_f32(const float* p, size_t n) {
   ArgMax r{-std::numeric_limits<float>::infinity(), 0, true};
   for (size_t i = 0; i < n; ++i) {
     const float v = p[i];
+    if (!std::isfinite(v)) return ArgMax{std::numeric_limits<float>::quiet_NaN(), 0, false};
+    if (v > r.value || i == 0) {
+      r.value = v;
+      r.index = i;
+    }
+  }
+  return r;
+}
+
+ArgMax argmax_f16(const uint16_t* p, size_t n) {
+  ArgMax r{-std::numeric_limits<float>::infinity(), 0, true};
+  for (size_t i = 0; i < n; ++i) {
+    const float v = half_to_float(p[i]);
     if (!std::isfinite(v)) return ArgMax{std::numeric_limits<float>::quiet_NaN(), 0, false};
     if (v > r.value || i == 0) {
       r.value = v;
@@ -128,6 +142,10 @@ void conv_tile_f32(const ConvTile& t) {
 
 void u8_to_f32(const uint8_t* in, float* out, size_t n) {
   for (size_t i = 0; i < n; ++i) out[i] = static_cast<float>(in[i]);
+}
+
+void f16_to_f32(const uint16_t* in, float* out, size_t n) {
+  for (size_t i = 0; i < n; ++i) out[i] = half_to_float(in[i]);
 }
 
 void fir_f32(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n) {

@@ -18,7 +18,7 @@ struct Candidate {
 };
 
 struct Scratch {
-  std::vector<float> plane;   // a Uint8 plane widened to float
+  std::vector<float> plane;   // a Uint8 or Float16 plane widened to float
   std::vector<float> rowmax;  // the horizontal max pass, whole plane
   std::vector<float> pooled;  // one row of the window max
   std::vector<float> padded;  // one row with (window - 1) / 2 -inf each side
@@ -38,6 +38,10 @@ void peaks_plane(const Kernels& k, const PeaksRequest& req, float threshold, siz
   if (in.dtype == DType::kFloat32) {
     f = static_cast<const float*>(in.plane(i));
     finite = k.argmax_f32(f, n).finite;
+  } else if (in.dtype == DType::kFloat16) {
+    k.f16_to_f32(static_cast<const uint16_t*>(in.plane(i)), s.plane.data(), n);
+    f = s.plane.data();
+    finite = k.argmax_f32(f, n).finite;  // halves may be NaN or +-Inf
   } else {
     k.u8_to_f32(static_cast<const uint8_t*>(in.plane(i)), s.plane.data(), n);
     f = s.plane.data();
@@ -102,7 +106,7 @@ void peaks(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
   const size_t parts = split_parts(pool, in.planes, req.threads);
   std::vector<Scratch> scratch(parts);
   for (Scratch& s : scratch) {
-    if (in.dtype == DType::kUint8) s.plane.resize(in.plane_size());
+    if (in.dtype != DType::kFloat32) s.plane.resize(in.plane_size());
     s.rowmax.resize(in.plane_size());
     s.pooled.resize(in.width);
     s.padded.assign(in.width + req.window - 1, -std::numeric_limits<float>::infinity());

@@ -1,4 +1,5 @@
-// A batch of planes as the engine sees it: contiguous, row-major, one dtype.
+// A batch of planes as the engine sees it: contiguous, row-major, one dtype. kFloat16 holds IEEE
+// binary16 bit patterns (native/half.h), read as the floats they are exactly.
 #pragma once
 
 #include <cstddef>
@@ -10,7 +11,7 @@
 
 namespace coordconv {
 
-enum class DType { kFloat32, kUint8 };
+enum class DType { kFloat32, kUint8, kFloat16 };
 
 // Where a batch's channels sit: kNchw, planes after one another ([N, C, H, W]); kNhwc, channels
 // interleaved per pixel ([N, H, W, C]), as tfjs and TFLite models give them.
@@ -24,7 +25,7 @@ struct PlaneBatch {
   size_t width = 0;
 
   size_t plane_size() const { return height * width; }
-  size_t element_bytes() const { return dtype == DType::kFloat32 ? 4 : 1; }
+  size_t element_bytes() const { return dtype == DType::kFloat32 ? 4 : dtype == DType::kFloat16 ? 2 : 1; }
   const void* plane(size_t i) const {
     return static_cast<const uint8_t*>(data) + i * plane_size() * element_bytes();
   }

@@ -17,6 +17,8 @@ ArgMax vector_argmax(const Kernels& k, const PlaneBatch& b, size_t i) {
       return k.argmax_f32(static_cast<const float*>(b.plane(i)), b.width);
     case DType::kUint8:
       return k.argmax_u8(static_cast<const uint8_t*>(b.plane(i)), b.width);
+    case DType::kFloat16:
+      return k.argmax_f16(static_cast<const uint16_t*>(b.plane(i)), b.width);
   }
   return ArgMax{std::numeric_limits<float>::quiet_NaN(), 0, false};
 }
@@ -29,6 +31,9 @@ void widen(const Kernels& k, const PlaneBatch& b, size_t i, float* out) {
       return;
     case DType::kUint8:
       k.u8_to_f32(static_cast<const uint8_t*>(b.plane(i)), out, b.width);
+      return;
+    case DType::kFloat16:
+      k.f16_to_f32(static_cast<const uint16_t*>(b.plane(i)), out, b.width);
       return;
   }
 }

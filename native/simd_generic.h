@@ -35,8 +35,12 @@
 //   gt(F, F) -> M               a > b, ordered (false when either is NaN)
 //   either(M, M) -> M           a or b
 //   hmax(F) -> float            the largest lane (lanes not NaN)
+//   load_f16(p) -> F            kLanes binary16 bit patterns, converted exactly (half.h's rule)
+//   load_f16_first(p, left) -> F  the first min(left, kLanes) of them, +0 in the other lanes;
+//                               reads nothing past them
 
 #include "exp_approx.h"
+#include "half.h"
 
 // Asks for the cache lines 2 KiB ahead of a streaming scan. The hardware prefetchers stop at page
 // boundaries and the scans leave too few loads in flight to hide memory latency on their own, so
@@ -86,10 +90,18 @@ inline uint32_t low_bits(size_t left) {
   return left >= kLanes ? static_cast<uint32_t>((uint64_t(1) << kLanes) - 1) : (uint32_t(1) << left) - 1;
 }
 
+// A plane's elements as floats: float planes as they are, binary16 ones converted (in registers
+// for whole vectors).
+inline F load_plane(const float* p) { return load(p); }
+inline F load_plane(const uint16_t* p) { return load_f16(p); }
+inline float element(const float* p, size_t i) { return p[i]; }
+inline float element(const uint16_t* p, size_t i) { return half_to_float(p[i]); }
+
 // argmax_f32's rule (kernels.h) on p[i..end), one element at a time: false on a non-finite one.
-inline bool argmax_each(const float* p, size_t i, size_t end, float* best, size_t* index) {
+template <typename T>
+inline bool argmax_each(const T* p, size_t i, size_t end, float* best, size_t* index) {
   for (; i < end; ++i) {
-    const float v = p[i];
+    const float v = element(p, i);
     if (!__builtin_isfinite(v)) return false;
     if (v > *best) {
       *best = v;
@@ -118,7 +130,10 @@ inline ArgMax argmax_u8_rest(const uint8_t* p, size_t i, size_t n, uint8_t best,
 // to the block's maximum, and updating only on a strict increase, gives the scalar loop's answer:
 // the first index of the maximum, -0 and +0 counted equal. The sum of a block is not finite when an
 // element is NaN or infinite, or when finite elements overflow it: argmax_each tells which.
-ArgMax argmax_f32(const float* p, size_t n) {
+// Written once for float and binary16 planes; a half block is converted as it is loaded (its sums
+// cannot overflow: halves stay below 65520).
+template <typename T>
+inline ArgMax argmax_plane(const T* p, size_t n) {
   constexpr size_t kBlock = 4 * kLanes;
   const ArgMax bad{std::numeric_limits<float>::quiet_NaN(), 0, false};
   if (n == 0) return ArgMax{-std::numeric_limits<float>::infinity(), 0, true};
@@ -127,8 +142,9 @@ ArgMax argmax_f32(const float* p, size_t n) {
   const F zero = splat(0.0f);
   size_t i = 0;
   for (; i + kBlock <= n; i += kBlock) {
-    prefetch_ahead(p + i, kBlock * sizeof(float) / 64);
-    const F a = load(p + i), b = load(p + i + kLanes), c = load(p + i + 2 * kLanes), d = load(p + i + 3 * kLanes);
+    prefetch_ahead(p + i, (kBlock * sizeof(T) + 63) / 64);
+    const F a = load_plane(p + i), b = load_plane(p + i + kLanes), c = load_plane(p + i + 2 * kLanes),
+            d = load_plane(p + i + 3 * kLanes);
     const F top = max(max(a, b), max(c, d));
     const M odd = is_nan(mul(add(add(a, b), add(c, d)), zero));  // x * 0 is NaN only for x not finite
     if (bits(either(gt(top, splat(best)), odd)) == 0) continue;
@@ -145,8 +161,11 @@ ArgMax argmax_f32(const float* p, size_t n) {
     index = i + static_cast<size_t>(__builtin_ctzll(hits));  // m is an element, so hits != 0
   }
   if (!argmax_each(p, i, n, &best, &index)) return bad;
-  return ArgMax{p[index], index, true};
+  return ArgMax{element(p, index), index, true};
 }
+
+ArgMax argmax_f32(const float* p, size_t n) { return argmax_plane(p, n); }
+ArgMax argmax_f16(const uint16_t* p, size_t n) { return argmax_plane(p, n); }
 
 // Four double accumulators (two vectors of floats a step) keep the adds' latency hidden.
 inline double sum_f32(const float* p, size_t n) {
@@ -165,6 +184,12 @@ inline double sum_f32(const float* p, size_t n) {
     s1 = add(s1, widen_hi(a));
   });
   return reduce(add(add(s0, s1), add(s2, s3)));
+}
+
+inline void f16_to_f32(const uint16_t* in, float* out, size_t n) {
+  for_each_vector(n, [&](size_t i, size_t left) {
+    store_upto(out + i, left >= kLanes ? load_f16(in + i) : load_f16_first(in + i, left), left);
+  });
 }
 
 inline void relu_f32(const float* in, float* out, size_t n) {

@@ -5,6 +5,7 @@ import { decodeSimcc, decodeSimccSync, simccBlurKernel } from 'coordconv';
 import { blurKernelRef, decodeSimccRef, opencvTaps, simccVector } from './helpers/simcc-ref.mjs';
 import { closeToRef, sameAsRef } from './helpers/compare.mjs';
 import { misalignedCopy, rng, SIDES } from './helpers/inputs.mjs';
+import { asHalves } from './helpers/half.mjs';
 
 // 'dark' blurs in float32 with fused multiply-adds (the reference in double), and the Newton step
 // divides by the curvature, so refined bins agree within this many pixels on SimCC-like vectors
@@ -370,4 +371,32 @@ test('a coordinate that overflows float32 (a tiny splitRatio) makes the keypoint
   const ok = decodeSimccSync({ x: { data: x, shape: [1, 400] }, y: { data: y, shape: [1, 400] } }, { splitRatio: 1e-35 });
   t.deepEqual(Array.from(ok.valid), [1]);
   t.is(ok.coords[0], Math.fround(399 / Math.fround(1e-35)));
+});
+
+test('float16 x and y (onnxruntime-node tensors, type float16) decode bit for bit like Float32 vectors of the same values', async (t) => {
+  const random = rng(16);
+  for (const [n, wx, wy] of [[7, 384, 512], [3, 17, 33], [40, 576, 768]]) {
+    const x = noisyGaussians(random, n, wx, 5, 0.05).data;
+    const y = noisyGaussians(random, n, wy, 5, 0.05).data;
+    // Ties, a negative vector and a NaN: the rules hold for halves as for floats.
+    x.fill(0.5, 0, 8);
+    y.fill(-1, wy, 2 * wy);
+    x[2 * wx + 3] = NaN;
+    const hx = asHalves(x);
+    const hy = asHalves(y);
+    for (const options of [{}, { method: 'dark', sigma: [4.9, 5.66] }, { minScore: -Infinity }, { splitRatio: 1.5 }]) {
+      const want = decodeSimccSync(pair(hx.floats, hy.floats, n, wx, wy), options);
+      const halves = { x: { data: hx.bits, dims: [n, wx], type: 'float16' }, y: { data: hy.bits, dims: [n, wy], type: 'float16' } };
+      const got = decodeSimccSync(halves, options);
+      t.deepEqual(got, want, `${n} x ${wx} / ${wy} ${JSON.stringify(options)}`);
+      t.deepEqual(await decodeSimcc(halves, options), want);
+      // One axis float16, the other Float32.
+      t.deepEqual(decodeSimccSync({ x: halves.x, y: { data: hy.floats, shape: [n, wy] } }, options), want);
+    }
+  }
+});
+
+test('a bare Uint16Array as SimCC vectors is refused with what to pass', (t) => {
+  const error = t.throws(() => decodeSimccSync({ x: { data: new Uint16Array(8), shape: [2, 4] }, y: { data: new Float32Array(8), shape: [2, 4] } }), { instanceOf: TypeError });
+  t.is(error.message, "Expected a Float32Array or Uint8Array for input.x.data but received Uint16Array(8): a Uint16Array holds float16 bits only with type: 'float16'; pass { data, shape, type: 'float16' }");
 });

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
-import { argmax, conv2d, decode, decodeSync, relu, sum } from 'coordconv';
+import { argmax, conv2d, decode, decodeSync, peaksSync, relu, sum } from 'coordconv';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // The raw addon, to check that binding/ and native/ still bounds-check what lib/ would never send.
@@ -49,6 +49,23 @@ for (const [name, call] of Object.entries(planeEntryPoints)) {
     }
   });
 }
+
+test('float16 planes: the same overflowing shapes and short data are the same RangeErrors (decode and peaks)', async (t) => {
+  for (const [shape, message] of hostileShapes) {
+    const input = { data: new Uint16Array(4), shape, type: 'float16' };
+    t.throws(() => decodeSync(input), { instanceOf: RangeError, message }, `${shape}`);
+    t.throws(() => peaksSync(input), { instanceOf: RangeError, message }, `${shape}`);
+    await t.throwsAsync(decode(input), { instanceOf: RangeError, message });
+  }
+  t.throws(() => decodeSync({ data: new Uint16Array(15), dims: [4, 4], type: 'float16' }), {
+    instanceOf: RangeError,
+    message: 'Expected 16 elements (the product of shape [4, 4]) for input.data but received 15',
+  });
+  // 2^62 halves (2^63 bytes): refused by the length check before a byte is read.
+  t.throws(() => addon.decodeSync(request({ data: new Uint16Array(16), dtype: 'float16', planes: 2 ** 30, height: 2 ** 16, width: 2 ** 16 })), {
+    message: 'internal: data length does not match its shape',
+  });
+});
 
 test('decode rejects hostile sizes rather than throwing', async (t) => {
   for (const [shape, message] of hostileShapes) {

@@ -7,7 +7,7 @@ import { simd } from 'coordconv';
 // What each of the library's paths needs, as the docs state it.
 const NEEDS = {
   avx512: 'an x86-64 CPU with AVX-512 F, BW, VL and DQ',
-  avx2: 'an x86-64 CPU with AVX2 and FMA',
+  avx2: 'an x86-64 CPU with AVX2, FMA and F16C',
   neon: 'an arm64 CPU',
 };
 

@@ -135,8 +135,12 @@ export const planeInputMistake = fc.oneof(
 
 const describeType = (v) => `${v.constructor.name}(${v.length})`;
 
+// What decode and peaks add when refusing an untagged Uint16Array (they read tagged ones as float16).
+const FLOAT16_HINT = ": a Uint16Array holds float16 bits only with type: 'float16'; pass { data, shape, type: 'float16' }";
+
 // Applies `mistake` to a valid `input` ({ data, shape }); returns the bad input and its error.
-export function applyMistake(input, mistake, name = 'input') {
+// `float16`: the entry point reads float16 planes (decode, peaks), so a Uint16Array's refusal says how.
+export function applyMistake(input, mistake, name = 'input', { float16 = false } = {}) {
   const { data, shape } = input;
   const count = shape.reduce((a, b) => a * b, 1);
   switch (mistake.kind) {
@@ -148,7 +152,8 @@ export function applyMistake(input, mistake, name = 'input') {
       const T = mistake.type;
       const bad = T === 'array' ? [1, 2] : T === 'string' ? 'data' : T === 'null' ? null : new T(count);
       const shown = T === 'array' ? '[1, 2]' : T === 'string' ? '"data"' : T === 'null' ? 'null' : describeType(bad);
-      return { input: { data: bad, shape }, error: [TypeError, `Expected a Float32Array or Uint8Array for ${name}.data but received ${shown}`] };
+      const hint = float16 && T === Uint16Array ? FLOAT16_HINT : '';
+      return { input: { data: bad, shape }, error: [TypeError, `Expected a Float32Array or Uint8Array for ${name}.data but received ${shown}${hint}`] };
     }
     case 'detached':
       return {

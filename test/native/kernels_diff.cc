@@ -70,6 +70,8 @@ struct Tally {
 
 void compare_decoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng, const Inputs& in,
                      size_t n, size_t offset, int flavour);
+void compare_f16(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng);
+float half_reference(uint16_t h);
 void compare_encoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng, size_t n, size_t offset);
 
 // argmax on the planes where a one-pass scan could pick the wrong index: ties (few distinct
@@ -123,10 +125,19 @@ void compare_argmax(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937
   }
 }
 
+// The binary16 bits of the half nearest f toward zero, for f in [0, 65504] (enough to put test
+// planes in float16; which half is taken does not matter, only that both sides read the same).
+uint16_t half_toward_zero(float f) {
+  if (!(f >= 0x1p-14f)) return static_cast<uint16_t>(f > 0 ? f * 0x1p24f : 0.0f);  // subnormal halves
+  int e = 0;
+  const float m = std::frexp(f, &e);  // f = m 2^e, m in [0.5, 1)
+  return static_cast<uint16_t>(((e + 14) << 10) | (static_cast<uint32_t>(m * 2048.0f) & 0x3FF));
+}
+
 // 'dark' blurs only the window around the argmax where that gives the whole-plane blur's answer
 // (decode.cc): on every path its coordinates stay within 1e-5 px of the whole-plane algorithm's,
 // on Gaussians with noise, peaks at and near every border, flat and tiny planes, plateaus, Float32
-// and Uint8, kernel sizes 1 to 25. The whole-plane result is the same path's (their blurs agree bit
+// Uint8 and float16, kernel sizes 1 to 25. The whole-plane result is the same path's (their blurs agree bit
 // for bit across paths, kernels.h).
 void compare_dark_window(const Kernels& k, Tally& t, std::mt19937& rng) {
   const std::string path = k.name;
@@ -152,12 +163,16 @@ void compare_dark_window(const Kernels& k, Tally& t, std::mt19937& rng) {
     if (flavour == 4) std::fill(f.begin() + n / 3, f.begin() + n / 2, 0.75f);  // a plateau
     std::vector<uint8_t> u(n);
     for (size_t i = 0; i < n; ++i) u[i] = uint8_t(std::min(255.0f, std::round(f[i] * (flavour == 3 ? 1.0f : 250.0f))));
-    for (int dtype = 0; dtype < 2; ++dtype) {
-      std::vector<float> widened(u.begin(), u.end());
+    std::vector<uint16_t> half(n);
+    for (size_t i = 0; i < n; ++i) half[i] = half_toward_zero(f[i]);
+    for (int dtype = 0; dtype < 3; ++dtype) {
+      std::vector<float> widened(n);
+      for (size_t i = 0; i < n; ++i) widened[i] = dtype == 1 ? float(u[i]) : half_reference(half[i]);
       const float* plane = dtype == 0 ? f.data() : widened.data();
+      const void* data[] = {f.data(), u.data(), half.data()};
+      const coordconv::DType dtypes[] = {coordconv::DType::kFloat32, coordconv::DType::kUint8, coordconv::DType::kFloat16};
       coordconv::DecodeRequest d;
-      d.input = coordconv::PlaneBatch{dtype == 0 ? static_cast<const void*>(f.data()) : u.data(),
-                                      dtype == 0 ? coordconv::DType::kFloat32 : coordconv::DType::kUint8, 1, h, w};
+      d.input = coordconv::PlaneBatch{data[dtype], dtypes[dtype], 1, h, w};
       d.method = coordconv::DecodeMethod::kDark;
       d.params.kernel = kernel;
       d.params.sigma = sigma;
@@ -172,7 +187,8 @@ void compare_dark_window(const Kernels& k, Tally& t, std::mt19937& rng) {
       const bool ok = coordconv::decode_dark_full_plane(k, plane, h, w, kernel, sigma, &x, &y);
       const bool same = ok == (valid == 1) &&
                         (!ok || (std::fabs(double(xy[0]) - double(float(x))) <= 1e-5 && std::fabs(double(xy[1]) - double(float(y))) <= 1e-5));
-      t.check(same, path, dtype == 0 ? "dark window vs whole plane (f32)" : "dark window vs whole plane (u8)", n, kernel);
+      const char* names[] = {"dark window vs whole plane (f32)", "dark window vs whole plane (u8)", "dark window vs whole plane (f16)"};
+      t.check(same, path, names[dtype], n, kernel);
     }
   }
 }
@@ -235,6 +251,7 @@ void compare(const Kernels& k, const Kernels& ref, Tally& t) {
   compare_simcc(k, ref, t, rng);
   const std::string path = k.name;
   compare_argmax(k, ref, t, rng);
+  compare_f16(k, ref, t, rng);
   for (size_t n = 0; n <= 300; ++n) {
     for (size_t offset = 0; offset < 4; ++offset) {
       for (int flavour = 0; flavour < 3; ++flavour) {
@@ -470,6 +487,82 @@ void check_requests(int* passed, int* failed) {
   q.y.height = 1;
   q.x.width = coordconv::kMaxSide + 1;
   expect(coordconv::check_simcc_request(q), "x: plane height or width exceeds 2^24", "SimCC too wide");
+}
+
+// The binary16 value of bits h from the standard's definition, written apart from native/half.h:
+// (-1)^s 2^(e - 15) (1 + m / 1024), or 2^-14 (m / 1024) for e = 0; +-Inf; NaN as the rule chosen
+// (kernels.h: sign kept, quiet bit set, payload in the top mantissa bits, as F16C and NEON give).
+float half_reference(uint16_t h) {
+  const int e = (h >> 10) & 31, m = h & 1023;
+  const bool negative = (h & 0x8000) != 0;
+  float v;
+  if (e == 31 && m != 0) {
+    const uint32_t bits = (negative ? 0x80000000u : 0u) | 0x7FC00000u | (uint32_t(m) << 13);
+    std::memcpy(&v, &bits, sizeof v);
+    return v;
+  }
+  if (e == 31) {
+    v = std::numeric_limits<float>::infinity();
+  } else if (e == 0) {
+    v = static_cast<float>(std::ldexp(static_cast<double>(m), -24));
+  } else {
+    v = static_cast<float>(std::ldexp(1.0 + m / 1024.0, e - 15));
+  }
+  return negative ? -v : v;
+}
+
+// f16_to_f32 on all 65536 bit patterns, at every length around the vector widths and at odd
+// offsets, with and without FlushSubnormals (decode converts inside it: a subnormal half is a
+// normal float, so nothing may flush), bit for bit against half_reference; and argmax_f16 against
+// the scalar kernel and against argmax_f32 over the widened halves (ties, +-0, NaN, Inf,
+// subnormals, tails).
+void compare_f16(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng) {
+  const std::string path = k.name;
+  std::vector<uint16_t> all(65536 + 3);
+  std::vector<float> want(65536), got(65536 + 3);
+  for (size_t offset = 0; offset < 3; ++offset) {
+    for (size_t i = 0; i < 65536; ++i) all[i + offset] = static_cast<uint16_t>(i);
+    for (int flush = 0; flush < 2; ++flush) {
+      std::fill(got.begin(), got.end(), -1.0f);
+      if (flush) {
+        const coordconv::FlushSubnormals f;
+        k.f16_to_f32(all.data() + offset, got.data(), 65536);
+      } else {
+        k.f16_to_f32(all.data() + offset, got.data(), 65536);
+      }
+      bool ok = true;
+      for (size_t i = 0; i < 65536; ++i) ok = ok && same_bits(got[i], half_reference(static_cast<uint16_t>(i)));
+      t.check(ok, path, flush ? "f16_to_f32 (every half, flushing)" : "f16_to_f32 (every half)", 65536, offset);
+    }
+  }
+  const uint16_t specials[] = {0x0000, 0x8000, 0x7C00, 0xFC00, 0x7E00, 0x7C01, 0xFFFF, 0x0001, 0x03FF, 0x8001, 0x7BFF, 0xFBFF, 0x3C00};
+  for (size_t n = 0; n <= 300; ++n) {
+    for (size_t offset = 0; offset < 3; ++offset) {
+      for (int flavour = 0; flavour < 5; ++flavour) {
+        std::vector<uint16_t> hv(n + offset);
+        for (uint16_t& h : hv) {
+          switch (flavour) {
+            case 0: h = static_cast<uint16_t>(rng() % 0x7C00 | (rng() % 2 ? 0x8000 : 0)); break;  // finite
+            case 1: h = static_cast<uint16_t>(0x3C00 + rng() % 3); break;                         // ties
+            case 2: h = rng() % 2 ? 0x0000 : 0x8000; break;                                      // +-0
+            case 3: h = static_cast<uint16_t>(rng() % 0x400 | (rng() % 2 ? 0x8000 : 0)); break;  // subnormals
+            default: h = rng() % 4 == 0 ? specials[rng() % 13] : static_cast<uint16_t>(rng() % 0x7C00); break;
+          }
+        }
+        const uint16_t* p = hv.data() + offset;
+        std::vector<float> w1(n), w2(n);
+        k.f16_to_f32(p, w1.data(), n);
+        ref.f16_to_f32(p, w2.data(), n);
+        bool ok = true;
+        for (size_t i = 0; i < n; ++i) ok = ok && same_bits(w1[i], w2[i]) && same_bits(w2[i], half_reference(p[i]));
+        t.check(ok, path, "f16_to_f32", n, offset);
+        const ArgMax a1 = k.argmax_f16(p, n), a2 = ref.argmax_f16(p, n), a3 = ref.argmax_f32(w2.data(), n);
+        t.check(a1.finite == a2.finite && a1.index == a2.index && same_bits(a1.value, a2.value), path, "argmax_f16", n, offset);
+        t.check(a2.finite == a3.finite && a2.index == a3.index && same_bits(a2.value, a3.value), path,
+                "argmax_f16 (= argmax_f32 of the widened plane)", n, offset);
+      }
+    }
+  }
 }
 
 }  // namespace

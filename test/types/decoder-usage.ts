@@ -1,5 +1,5 @@
 // The decoder methods, out arrays and peaks: documented usage compiles, misuse does not.
-import { decode, decodeSync, peaks, peaksSync, DECODE_METHODS } from 'coordconv';
+import { decode, decodeSync, peaks, peaksSync, sum, DECODE_METHODS } from 'coordconv';
 import type { DecodeMethod, DecodeOptions, DecodeResult, PeaksResult } from 'coordconv';
 
 const f32 = new Float32Array(12);
@@ -21,6 +21,18 @@ const p: PeaksResult = peaksSync({ data: u8, shape: [3, 4] }, { k: 5, threshold:
 const counts: Uint32Array = p.counts;
 const pending: Promise<PeaksResult> = peaks(input);
 
+// float16: a Uint16Array of half bits, tagged as an onnxruntime-node Tensor is (type) or by dtype.
+const half = new Uint16Array(12);
+const fromOrt: Promise<DecodeResult> = decode({ data: half, dims: [1, 3, 4], type: 'float16' }, { method: 'dark' });
+decodeSync({ data: half, shape: [3, 4], dtype: 'float16' });
+peaksSync({ data: half, shape: [3, 4], type: 'float16' }, { k: 2 });
+// @ts-expect-error a Uint16Array needs the float16 tag
+decodeSync({ data: half, shape: [3, 4] });
+// @ts-expect-error the tag names float16 only
+decodeSync({ data: half, shape: [3, 4], type: 'uint16' });
+// @ts-expect-error sum does not read float16
+sum({ data: half, shape: [3, 4], type: 'float16' });
+
 // @ts-expect-error sigma belongs to 'dark'
 decodeSync(input, { method: 'argmax', sigma: 2 });
 // @ts-expect-error threshold belongs to 'centroid'
@@ -32,4 +44,4 @@ decodeSync(input, { out: { coords: new Float32Array(2), scores: new Float32Array
 // @ts-expect-error peaks has no method
 peaksSync(input, { method: 'argmax' });
 
-export { later, same, counts, pending };
+export { later, same, counts, pending, fromOrt };
