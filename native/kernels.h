@@ -106,7 +106,8 @@ struct Kernels {
   // returns how many. idx has room for n entries.
   Required<size_t(const float* v, const float* pooled, size_t n, float threshold, uint32_t* idx)>
       peak_candidates_f32;
-  // Over i with p[i] >= cut: sums[0] += p[i], sums[1] += p[i] * i (in double).
+  // Over i with p[i] >= cut: sums[0] += p[i], sums[1] += p[i] * i (in double). cut >= 0 (the
+  // decoder's threshold * max), so every weight is >= 0 and the orders' sums agree as above.
   Required<void(const float* p, size_t n, float cut, double* sums)> centroid_row_f32;
   // With e[i] = exp_approx(beta * (p[i] - max)) computed in float: sums[0] += e[i],
   // sums[1] += e[i] * i (in double). p[i] <= max, all finite.
