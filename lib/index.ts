@@ -14,7 +14,7 @@ export type {
   SoftargmaxDecodeOptions,
 } from './decode';
 export { peaks, peaksSync } from './peaks';
-export type { PeaksOptions, PeaksResult } from './peaks';
+export type { ImagePeaksResult, PeaksOptions, PeaksOver, PeaksResult } from './peaks';
 export { conv2d, relu, sum, argmax } from './ops';
 export type { Conv2dOptions, PlaneArgmax, PlaneSums } from './ops';
 export type { Activation, ConvPadding, Pair } from './convolution';
@@ -27,7 +27,7 @@ export { simd } from './simd';
 export type { SimdInfo } from './simd';
 export { concurrency, maxConcurrency } from './concurrency';
 export { MAX_SIDE } from './validate';
-export type { Float32Tensor, PlaneInput, PlaneTensor, DimsTensor } from './tensor';
+export type { Float32Tensor, PlaneInput, PlaneTensor, DimsTensor, TfjsTensor } from './tensor';
 // Dataset generation: NumPy-legacy random numbers, Not-so-CLEVR, streamed datasets, files.
 export { LegacyRandom } from './random/mt19937';
 export type { LegacySeed } from './random/mt19937';

@@ -1,5 +1,5 @@
-// Reads `{ data, shape }` (or an onnxruntime-node Tensor's `{ data, dims }`) as a batch of planes or
-// a Float32 tensor, and allocates the outputs the native code fills.
+// Reads `{ data, shape }` (or an onnxruntime-node Tensor's `{ data, dims }`, or a tfjs Tensor) as a
+// batch of planes or a Float32 tensor, and allocates the outputs the native code fills.
 import type { PlaneData } from './addon';
 import { describe, isDetached, isFloat32Array, isObject, isUint8Array, rangeError, typeError } from './errors';
 import { formatShape, MAX_SIDE } from './validate';
@@ -16,7 +16,17 @@ export interface DimsTensor<D extends PlaneData = PlaneData> {
   dims: readonly number[];
 }
 
-export type PlaneInput<D extends PlaneData = PlaneData> = PlaneTensor<D> | DimsTensor<D>;
+/**
+ * A TensorFlow.js Tensor of dtype 'float32' (cast others with `tf.cast(t, 'float32')`), read with
+ * `dataSync()`. tfjs tensors are channels-last by convention: say so with the layout option.
+ */
+export interface TfjsTensor {
+  shape: readonly number[];
+  dtype: string;
+  dataSync(): ArrayLike<number>;
+}
+
+export type PlaneInput<D extends PlaneData = PlaneData> = PlaneTensor<D> | DimsTensor<D> | TfjsTensor;
 
 /** A Float32 tensor: `data` row-major in `shape`. */
 export interface Float32Tensor {
@@ -33,9 +43,20 @@ export interface Planes {
   lead: number[];
 }
 
+// What to do with typed arrays the engine does not read: the advice appended to the refusal.
+const CONVERSIONS: Record<string, string> = {
+  Float64Array: 'Float32Array.from(data)',
+  Int8Array: 'Float32Array.from(data)',
+  Int16Array: 'Float32Array.from(data)',
+  Int32Array: 'Float32Array.from(data)',
+  Uint32Array: 'Float32Array.from(data)',
+  Uint8ClampedArray: 'new Uint8Array(data.buffer, data.byteOffset, data.length)',
+};
+
 export function readData(value: unknown, name: string): PlaneData {
   if (!isFloat32Array(value) && !isUint8Array(value)) {
-    throw typeError('a Float32Array or Uint8Array', name, value);
+    const convert = ArrayBuffer.isView(value) ? CONVERSIONS[value.constructor?.name ?? ''] : undefined;
+    throw typeError(`a Float32Array or Uint8Array${convert ? ` (convert with ${convert})` : ''}`, name, value);
   }
   if (isDetached(value)) {
     throw typeError('a Float32Array or Uint8Array with an attached buffer', name, value);
@@ -43,7 +64,11 @@ export function readData(value: unknown, name: string): PlaneData {
   return value;
 }
 
-export function readShape(value: unknown, name: string, minRank: number, maxRank: number, ranks: string): number[] {
+/**
+ * A shape of `minRank` to `maxRank` dimensions, each a positive integer; with `emptyBatch`, all but
+ * the last two (the planes' height and width) may be 0 too.
+ */
+export function readShape(value: unknown, name: string, minRank: number, maxRank: number, ranks: string, emptyBatch = false): number[] {
   if (!Array.isArray(value) || !value.every((d) => typeof d === 'number')) {
     throw typeError('an array of numbers', name, value);
   }
@@ -51,8 +76,10 @@ export function readShape(value: unknown, name: string, minRank: number, maxRank
   if (shape.length < minRank || shape.length > maxRank) {
     throw rangeError(ranks, name, `rank ${shape.length} ${formatShape(shape)}`);
   }
-  if (!shape.every((d) => Number.isSafeInteger(d) && d > 0)) {
-    throw rangeError('positive integer dimensions', name, formatShape(shape));
+  const sides = shape.length - 2;
+  if (!shape.every((d, i) => Number.isSafeInteger(d) && (d > 0 || (emptyBatch && i < sides && d === 0)))) {
+    const what = emptyBatch ? 'integer dimensions (H and W positive, N and C >= 0)' : 'positive integer dimensions';
+    throw rangeError(what, name, formatShape(shape));
   }
   return shape.slice();
 }
@@ -84,16 +111,47 @@ function readTensor(
   ranks: string,
   float32: boolean,
   check?: (shape: number[], shapeName: string) => void,
+  emptyBatch = false,
 ): { data: PlaneData; shape: number[]; count: number } {
+  if (ArrayBuffer.isView(value)) throw typeError('an object { data, shape } (pass { data: array, shape: [...] })', name, value);
   if (!isObject(value)) throw typeError('an object { data, shape }', name, value);
+  if (isTfjsTensor(value)) return readTfjsTensor(value, name, minRank, maxRank, ranks, check, emptyBatch);
   const data = readData(value.data, `${name}.data`);
   if (float32 && !(data instanceof Float32Array)) throw typeError('a Float32Array', `${name}.data`, data);
   const key = value.shape === undefined && value.dims !== undefined ? 'dims' : 'shape';
   const shapeName = `${name}.${key}`;
-  const shape = readShape(value[key], shapeName, minRank, maxRank, ranks);
+  const shape = readShape(value[key], shapeName, minRank, maxRank, ranks, emptyBatch);
   check?.(shape, shapeName);
   const count = product(shape, shapeName);
   checkLength(data, count, shape, `${name}.data`);
+  return { data, shape, count };
+}
+
+// A tfjs Tensor's `data` is a method returning a Promise; dataSync() gives the values.
+function isTfjsTensor(value: Record<string, unknown>): value is Record<string, unknown> & TfjsTensor {
+  return typeof value.dataSync === 'function' && typeof value.dtype === 'string';
+}
+
+// A tfjs Tensor's values, read on the calling thread with dataSync() (which waits for a GPU backend).
+function readTfjsTensor(
+  value: TfjsTensor,
+  name: string,
+  minRank: number,
+  maxRank: number,
+  ranks: string,
+  check: ((shape: number[], shapeName: string) => void) | undefined,
+  emptyBatch: boolean,
+): { data: PlaneData; shape: number[]; count: number } {
+  if (value.dtype !== 'float32') {
+    throw typeError(`a tfjs Tensor of dtype 'float32' (cast it with tf.cast(tensor, 'float32'))`, `${name}.dtype`, value.dtype);
+  }
+  const shapeName = `${name}.shape`;
+  const shape = readShape(value.shape, shapeName, minRank, maxRank, ranks, emptyBatch);
+  check?.(shape, shapeName);
+  const count = product(shape, shapeName);
+  const data = value.dataSync();
+  if (!isFloat32Array(data)) throw typeError('a Float32Array from dataSync()', `${name}.dataSync()`, data);
+  checkLength(data, count, shape, `${name}.dataSync()`);
   return { data, shape, count };
 }
 
@@ -116,9 +174,20 @@ export function checkSides(height: number, width: number, name: string, shape: r
   }
 }
 
-export function readPlanes(input: unknown, name = 'input'): Planes {
-  const { data, shape, count } = readTensor(input, name, 2, 4, 'rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W])', false, (s, shapeName) =>
-    checkSides(s[s.length - 2], s[s.length - 1], shapeName, s),
+/**
+ * Reads a batch of planes; with `emptyBatch`, N and C may be 0 (a batch of no planes), H and W
+ * may not.
+ */
+export function readPlanes(input: unknown, name = 'input', emptyBatch = false): Planes {
+  const { data, shape, count } = readTensor(
+    input,
+    name,
+    2,
+    4,
+    'rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W])',
+    false,
+    (s, shapeName) => checkSides(s[s.length - 2], s[s.length - 1], shapeName, s),
+    emptyBatch,
   );
   const height = shape[shape.length - 2];
   const width = shape[shape.length - 1];

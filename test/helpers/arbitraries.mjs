@@ -135,8 +135,19 @@ export const planeInputMistake = fc.oneof(
 
 const describeType = (v) => `${v.constructor.name}(${v.length})`;
 
+// The advice lib/tensor.ts appends to a refused typed array, by its type.
+const CONVERT = {
+  Float64Array: 'Float32Array.from(data)',
+  Int8Array: 'Float32Array.from(data)',
+  Int16Array: 'Float32Array.from(data)',
+  Int32Array: 'Float32Array.from(data)',
+  Uint32Array: 'Float32Array.from(data)',
+  Uint8ClampedArray: 'new Uint8Array(data.buffer, data.byteOffset, data.length)',
+};
+
 // Applies `mistake` to a valid `input` ({ data, shape }); returns the bad input and its error.
-export function applyMistake(input, mistake, name = 'input') {
+// With `emptyBatch` (decode and peaks), N and C may be 0, so a 0 is put in W instead.
+export function applyMistake(input, mistake, name = 'input', emptyBatch = false) {
   const { data, shape } = input;
   const count = shape.reduce((a, b) => a * b, 1);
   switch (mistake.kind) {
@@ -148,7 +159,8 @@ export function applyMistake(input, mistake, name = 'input') {
       const T = mistake.type;
       const bad = T === 'array' ? [1, 2] : T === 'string' ? 'data' : T === 'null' ? null : new T(count);
       const shown = T === 'array' ? '[1, 2]' : T === 'string' ? '"data"' : T === 'null' ? 'null' : describeType(bad);
-      return { input: { data: bad, shape }, error: [TypeError, `Expected a Float32Array or Uint8Array for ${name}.data but received ${shown}`] };
+      const advice = typeof T === 'function' && CONVERT[T.name] ? ` (convert with ${CONVERT[T.name]})` : '';
+      return { input: { data: bad, shape }, error: [TypeError, `Expected a Float32Array or Uint8Array${advice} for ${name}.data but received ${shown}`] };
     }
     case 'detached':
       return {
@@ -167,8 +179,9 @@ export function applyMistake(input, mistake, name = 'input') {
     }
     case 'badDim': {
       const s = [...shape];
-      s[0] = mistake.dim;
-      return { input: { data, shape: s }, error: [RangeError, `Expected positive integer dimensions for ${name}.shape but received ${list(s)}`] };
+      s[emptyBatch && mistake.dim === 0 ? s.length - 1 : 0] = mistake.dim;
+      const what = emptyBatch ? 'integer dimensions (H and W positive, N and C >= 0)' : 'positive integer dimensions';
+      return { input: { data, shape: s }, error: [RangeError, `Expected ${what} for ${name}.shape but received ${list(s)}`] };
     }
     case 'tooWide': {
       const s = [...shape];
