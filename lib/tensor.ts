@@ -149,8 +149,11 @@ function readTfjsTensor(
   const shape = readShape(value.shape, shapeName, minRank, maxRank, ranks, emptyBatch);
   check?.(shape, shapeName);
   const count = product(shape, shapeName);
-  const data = value.dataSync();
-  if (!isFloat32Array(data)) throw typeError('a Float32Array from dataSync()', `${name}.dataSync()`, data);
+  const values = value.dataSync();
+  // A float32 tensor cast from int32 may keep its Int32Array storage (tfjs's CPU backend does).
+  const numeric = ArrayBuffer.isView(values) && !(values instanceof BigInt64Array || values instanceof BigUint64Array || values instanceof DataView);
+  if (!numeric) throw typeError('a typed array from dataSync()', `${name}.dataSync()`, values);
+  const data = isFloat32Array(values) ? values : Float32Array.from(values);
   checkLength(data, count, shape, `${name}.dataSync()`);
   return { data, shape, count };
 }
