@@ -65,10 +65,22 @@ export function readData(value: unknown, name: string): PlaneData {
 }
 
 /**
- * A shape of `minRank` to `maxRank` dimensions, each a positive integer; with `emptyBatch`, all but
- * the last two (the planes' height and width) may be 0 too.
+ * Which leading dimensions may be 0 (a batch of nothing): `lead(rank)` of them, worded `what` in
+ * the refusal of any other 0.
  */
-export function readShape(value: unknown, name: string, minRank: number, maxRank: number, ranks: string, emptyBatch = false): number[] {
+export interface EmptyBatch {
+  lead: (rank: number) => number;
+  what: string;
+}
+
+/** Planes: N and C may be 0, H and W may not. */
+export const EMPTY_PLANES: EmptyBatch = { lead: (rank) => rank - 2, what: 'integer dimensions (H and W positive, N and C >= 0)' };
+
+/**
+ * A shape of `minRank` to `maxRank` dimensions, each a positive integer; with `empty`, its leading
+ * dimensions may be 0 too.
+ */
+export function readShape(value: unknown, name: string, minRank: number, maxRank: number, ranks: string, empty?: EmptyBatch): number[] {
   if (!Array.isArray(value) || !value.every((d) => typeof d === 'number')) {
     throw typeError('an array of numbers', name, value);
   }
@@ -76,10 +88,9 @@ export function readShape(value: unknown, name: string, minRank: number, maxRank
   if (shape.length < minRank || shape.length > maxRank) {
     throw rangeError(ranks, name, `rank ${shape.length} ${formatShape(shape)}`);
   }
-  const sides = shape.length - 2;
-  if (!shape.every((d, i) => Number.isSafeInteger(d) && (d > 0 || (emptyBatch && i < sides && d === 0)))) {
-    const what = emptyBatch ? 'integer dimensions (H and W positive, N and C >= 0)' : 'positive integer dimensions';
-    throw rangeError(what, name, formatShape(shape));
+  const lead = empty?.lead(shape.length) ?? 0;
+  if (!shape.every((d, i) => Number.isSafeInteger(d) && (d > 0 || (i < lead && d === 0)))) {
+    throw rangeError(empty?.what ?? 'positive integer dimensions', name, formatShape(shape));
   }
   return shape.slice();
 }
@@ -111,16 +122,16 @@ function readTensor(
   ranks: string,
   float32: boolean,
   check?: (shape: number[], shapeName: string) => void,
-  emptyBatch = false,
+  empty?: EmptyBatch,
 ): { data: PlaneData; shape: number[]; count: number } {
   if (ArrayBuffer.isView(value)) throw typeError('an object { data, shape } (pass { data: array, shape: [...] })', name, value);
   if (!isObject(value)) throw typeError('an object { data, shape }', name, value);
-  if (isTfjsTensor(value)) return readTfjsTensor(value, name, minRank, maxRank, ranks, check, emptyBatch);
+  if (isTfjsTensor(value)) return readTfjsTensor(value, name, minRank, maxRank, ranks, check, empty);
   const data = readData(value.data, `${name}.data`);
   if (float32 && !(data instanceof Float32Array)) throw typeError('a Float32Array', `${name}.data`, data);
   const key = value.shape === undefined && value.dims !== undefined ? 'dims' : 'shape';
   const shapeName = `${name}.${key}`;
-  const shape = readShape(value[key], shapeName, minRank, maxRank, ranks, emptyBatch);
+  const shape = readShape(value[key], shapeName, minRank, maxRank, ranks, empty);
   check?.(shape, shapeName);
   const count = product(shape, shapeName);
   checkLength(data, count, shape, `${name}.data`);
@@ -140,13 +151,13 @@ function readTfjsTensor(
   maxRank: number,
   ranks: string,
   check: ((shape: number[], shapeName: string) => void) | undefined,
-  emptyBatch: boolean,
+  empty: EmptyBatch | undefined,
 ): { data: PlaneData; shape: number[]; count: number } {
   if (value.dtype !== 'float32') {
     throw typeError(`a tfjs Tensor of dtype 'float32' (cast it with tf.cast(tensor, 'float32'))`, `${name}.dtype`, value.dtype);
   }
   const shapeName = `${name}.shape`;
-  const shape = readShape(value.shape, shapeName, minRank, maxRank, ranks, emptyBatch);
+  const shape = readShape(value.shape, shapeName, minRank, maxRank, ranks, empty);
   check?.(shape, shapeName);
   const count = product(shape, shapeName);
   const values = value.dataSync();
@@ -165,8 +176,9 @@ export function readFloat32Tensor(
   maxRank: number,
   ranks: string,
   check?: (shape: number[], shapeName: string) => void,
+  empty?: EmptyBatch,
 ): Float32Tensor {
-  const { data, shape } = readTensor(value, name, minRank, maxRank, ranks, true, check);
+  const { data, shape } = readTensor(value, name, minRank, maxRank, ranks, true, check, empty);
   return { data: data as Float32Array, shape };
 }
 
@@ -190,7 +202,7 @@ export function readPlanes(input: unknown, name = 'input', emptyBatch = false): 
     'rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W])',
     false,
     (s, shapeName) => checkSides(s[s.length - 2], s[s.length - 1], shapeName, s),
-    emptyBatch,
+    emptyBatch ? EMPTY_PLANES : undefined,
   );
   const height = shape[shape.length - 2];
   const width = shape[shape.length - 1];

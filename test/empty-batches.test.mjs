@@ -53,3 +53,17 @@ test('H or W of 0 stays an error, and the data must still match the shape', (t) 
     message: 'Expected 0 elements (the product of shape [0, 2, 2]) for input.data but received 1',
   });
 });
+
+test('encode of an empty batch of coordinates ([0, 2], [0, 17, 2], [4, 0, 5, 2]) gives planes of that batch, none drawn', async (t) => {
+  const { encode, encodeSync } = await import('coordconv');
+  for (const [shape, out] of [[[0, 2], [0, 1, 8, 6]], [[0, 17, 2], [0, 17, 8, 6]], [[4, 0, 5, 2], [4, 0, 8, 6]]]) {
+    const r = encodeSync({ data: new Float32Array(0), shape }, { height: 8, width: 6 });
+    t.deepEqual([r.shape, r.data.length], [out, 0]);
+    const a = await encode({ data: new Float32Array(0), shape }, { height: 8, width: 6, kind: 'gaussian', transfer: true });
+    t.deepEqual([a.shape, a.data.length, a.input.length], [out, 0, 0]);
+  }
+  t.throws(() => encodeSync({ data: new Float32Array(0), shape: [2, 3, 0, 2] }, { height: 8, width: 6 }), {
+    instanceOf: RangeError,
+    message: 'Expected integer dimensions (N and C >= 0, P >= 1, then 2) for coords.shape but received [2, 3, 0, 2]',
+  });
+});
