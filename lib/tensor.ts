@@ -126,15 +126,20 @@ function readTensor(
 ): { data: PlaneData; shape: number[]; count: number } {
   if (ArrayBuffer.isView(value)) throw typeError('an object { data, shape } (pass { data: array, shape: [...] })', name, value);
   if (!isObject(value)) throw typeError('an object { data, shape }', name, value);
-  if (isTfjsTensor(value)) return readTfjsTensor(value, name, minRank, maxRank, ranks, check, empty);
-  const data = readData(value.data, `${name}.data`);
-  if (float32 && !(data instanceof Float32Array)) throw typeError('a Float32Array', `${name}.data`, data);
-  const key = value.shape === undefined && value.dims !== undefined ? 'dims' : 'shape';
+  const tfjs = isTfjsTensor(value);
+  if (tfjs && value.dtype !== 'float32') {
+    throw typeError(`a tfjs Tensor of dtype 'float32' (cast it with tf.cast(tensor, 'float32'))`, `${name}.dtype`, value.dtype);
+  }
+  const given = tfjs ? undefined : readData(value.data, `${name}.data`);
+  if (float32 && given && !(given instanceof Float32Array)) throw typeError('a Float32Array', `${name}.data`, given);
+  const key = !tfjs && value.shape === undefined && value.dims !== undefined ? 'dims' : 'shape';
   const shapeName = `${name}.${key}`;
   const shape = readShape(value[key], shapeName, minRank, maxRank, ranks, empty);
   check?.(shape, shapeName);
   const count = product(shape, shapeName);
-  checkLength(data, count, shape, `${name}.data`);
+  // A tfjs Tensor's values are read last, once its shape has passed (dataSync() may wait for a GPU).
+  const data = given ?? tfjsValues(value as unknown as TfjsTensor, name);
+  checkLength(data, count, shape, given ? `${name}.data` : `${name}.dataSync()`);
   return { data, shape, count };
 }
 
@@ -143,30 +148,13 @@ function isTfjsTensor(value: Record<string, unknown>): value is Record<string, u
   return typeof value.dataSync === 'function' && typeof value.dtype === 'string';
 }
 
-// A tfjs Tensor's values, read on the calling thread with dataSync() (which waits for a GPU backend).
-function readTfjsTensor(
-  value: TfjsTensor,
-  name: string,
-  minRank: number,
-  maxRank: number,
-  ranks: string,
-  check: ((shape: number[], shapeName: string) => void) | undefined,
-  empty: EmptyBatch | undefined,
-): { data: PlaneData; shape: number[]; count: number } {
-  if (value.dtype !== 'float32') {
-    throw typeError(`a tfjs Tensor of dtype 'float32' (cast it with tf.cast(tensor, 'float32'))`, `${name}.dtype`, value.dtype);
-  }
-  const shapeName = `${name}.shape`;
-  const shape = readShape(value.shape, shapeName, minRank, maxRank, ranks, empty);
-  check?.(shape, shapeName);
-  const count = product(shape, shapeName);
-  const values = value.dataSync();
+// A float32 tfjs Tensor's values as a Float32Array.
+function tfjsValues(tensor: TfjsTensor, name: string): Float32Array {
+  const values = tensor.dataSync();
   // A float32 tensor cast from int32 may keep its Int32Array storage (tfjs's CPU backend does).
   const numeric = ArrayBuffer.isView(values) && !(values instanceof BigInt64Array || values instanceof BigUint64Array || values instanceof DataView);
   if (!numeric) throw typeError('a typed array from dataSync()', `${name}.dataSync()`, values);
-  const data = isFloat32Array(values) ? values : Float32Array.from(values);
-  checkLength(data, count, shape, `${name}.dataSync()`);
-  return { data, shape, count };
+  return isFloat32Array(values) ? values : Float32Array.from(values);
 }
 
 export function readFloat32Tensor(
