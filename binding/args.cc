@@ -1,6 +1,7 @@
 #include "args.h"
 
 #include <cmath>
+#include <limits>
 
 #include "../native/checked.h"
 
@@ -41,6 +42,14 @@ double number_field(const Napi::Object& obj, const char* name) {
     throw Napi::RangeError::New(obj.Env(), std::string("internal: ") + name + " is not finite");
   }
   return d;
+}
+
+double lower_bound_field(const Napi::Object& obj, const char* name) {
+  const Napi::Value v = obj.Get(name);
+  if (v.IsNumber() && v.As<Napi::Number>().DoubleValue() == -std::numeric_limits<double>::infinity()) {
+    return -std::numeric_limits<double>::infinity();
+  }
+  return number_field(obj, name);
 }
 
 std::string string_field(const Napi::Object& obj, const char* name) {

@@ -35,6 +35,8 @@ struct SizeField {
 void size_fields(const Napi::Object& obj, std::initializer_list<SizeField> fields);
 // A finite number.
 double number_field(const Napi::Object& obj, const char* name);
+// A finite number or -Infinity (a bound that admits every finite value).
+double lower_bound_field(const Napi::Object& obj, const char* name);
 std::string string_field(const Napi::Object& obj, const char* name);
 // A string field naming one of `values`; `what` names the set in the error for any other string.
 template <typename E>

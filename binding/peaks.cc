@@ -6,19 +6,24 @@
 namespace coordconv_binding {
 namespace {
 
+using coordconv::PeaksOver;
+
 void unpack_peaks(const Napi::Object& obj, coordconv::PeaksRequest& r, Arrays& arrays) {
   arrays.input(plane_batch_fields(obj, &r.input), &r.input.data);
   size_fields(obj, {{"threads", &r.threads}, {"k", &r.k}, {"window", &r.window}});
   r.threshold = number_field(obj, "threshold");
+  r.over = enum_field<PeaksOver>(obj, "over", "peaks scope", {{"plane", PeaksOver::kPlane}, {"image", PeaksOver::kImage}});
+  size_fields(obj, {{"images", &r.images}, {"perImage", &r.per_image}});
   size_t slots = 0;
-  if (!coordconv::checked_mul3(r.input.planes, r.k, 2 * sizeof(float), &slots)) {
+  if (!coordconv::checked_mul3(r.images, r.k, 2 * sizeof(float), &slots)) {
     throw Napi::RangeError::New(obj.Env(), "internal: output size overflows");
   }
-  slots = r.input.planes * r.k;
+  slots = r.images * r.k;
   arrays.output(typed_field(obj, "coords", napi_float32_array, slots * 2), &r.coords);
   arrays.output(typed_field(obj, "scores", napi_float32_array, slots), &r.scores);
   arrays.output(typed_field(obj, "valid", napi_uint8_array, slots), &r.valid);
-  arrays.output(typed_field(obj, "counts", napi_uint32_array, r.input.planes), &r.counts);
+  arrays.output(typed_field(obj, "counts", napi_uint32_array, r.images), &r.counts);
+  if (r.over == PeaksOver::kImage) arrays.output(typed_field(obj, "channels", napi_uint32_array, slots), &r.channels);
   require_well_formed(obj.Env(), coordconv::check_peaks_request(r));
 }
 

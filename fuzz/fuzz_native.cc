@@ -21,6 +21,7 @@
 #include "../native/kernels.h"
 #include "../native/conv.h"
 #include "../native/ops.h"
+#include "../native/peaks.h"
 #include "../native/simcc.h"
 #include "../native/thread_pool.h"
 
@@ -224,7 +225,14 @@ void set_argmax(DecodeRequest* r, size_t threads) {
   r->params.sigma = 2.0;
   r->params.threshold = 0.5;
   r->params.beta = 1.0;
+  r->params.min_score = 0.0;
   r->threads = threads;
+}
+
+// The minScore values lib/ can send: the default, logits' -Infinity, a negative and a positive cut.
+double min_score(uint8_t k) {
+  static const double kScores[] = {0.0, -std::numeric_limits<double>::infinity(), -0.5, 0.5};
+  return kScores[k % 4];
 }
 
 void fuzz_decode(Reader& in, uint8_t mode, DType dtype) {
@@ -234,6 +242,7 @@ void fuzz_decode(Reader& in, uint8_t mode, DType dtype) {
   r.input.height = 1 + in.u8() % 48;
   r.input.width = 1 + in.u8() % 150;
   set_argmax(&r, 1 + in.u8() % 3);
+  r.params.min_score = min_score(in.u8());
   const size_t n = r.input.planes * r.input.height * r.input.width;
   const size_t misalign = in.u8() % 4;
   Block<float> f(dtype == DType::kFloat32 ? n : 0, misalign);
@@ -267,7 +276,7 @@ void fuzz_decode(Reader& in, uint8_t mode, DType dtype) {
   for (size_t p = 0; p < r.input.planes; ++p) {
     // The decoder's own contract: a valid plane decodes to a pixel on the plane.
     if (ref.valid[p] && !(ref.coords[2 * p] >= 0 && ref.coords[2 * p] < float(r.input.width) &&
-                          ref.coords[2 * p + 1] >= 0 && ref.coords[2 * p + 1] < float(r.input.height) && ref.scores[p] > 0)) {
+                          ref.coords[2 * p + 1] >= 0 && ref.coords[2 * p + 1] < float(r.input.height) && double(ref.scores[p]) > r.params.min_score)) {
       std::fprintf(stderr, "scalar decode put a valid plane off the plane\n");
       std::abort();
     }
@@ -349,6 +358,93 @@ void fuzz_simcc(Reader& in, uint8_t mode) {
           !same_float(got.coords[2 * i], ref.coords[2 * i]) || !same_float(got.coords[2 * i + 1], ref.coords[2 * i + 1])) {
         mismatch("decode_simcc", *k, "keypoint " + std::to_string(i));
       }
+    }
+  }
+}
+
+// Peaks over planes and over images: every path agrees with scalar bit for bit, and an image's
+// peaks are the merge of its planes' (value descending, channel, then index ascending).
+void fuzz_peaks(Reader& in, uint8_t mode, bool u8) {
+  PeaksRequest r;
+  r.input.dtype = u8 ? DType::kUint8 : DType::kFloat32;
+  const size_t images = in.u8() % 4, per_image = in.u8() % 5;
+  r.input.planes = images * per_image;
+  r.input.height = 1 + in.u8() % 24;
+  r.input.width = 1 + in.u8() % 70;
+  r.k = 1 + in.u8() % 12;
+  r.window = 1 + 2 * (in.u8() % 3);
+  r.threshold = (in.u8() & 1) ? -1e30 : 0.25 * (in.u8() % 8) - 0.5;
+  r.threads = 1 + in.u8() % 3;
+  const size_t n = r.input.planes * r.input.height * r.input.width;
+  const size_t misalign = in.u8() % 4;
+  Block<float> f(u8 ? 0 : n, misalign);
+  Block<uint8_t> b(u8 ? n : 0, misalign);
+  if (u8) fill(in, b.p, n, mode); else fill(in, f.p, n, mode);
+  r.input.data = n == 0 ? nullptr : (u8 ? static_cast<const void*>(b.p) : f.p);
+  struct Out {
+    std::vector<float> coords, scores;
+    std::vector<uint8_t> valid;
+    std::vector<uint32_t> counts, channels;
+  };
+  auto run = [&](const Kernels& k, PeaksOver over) {
+    PeaksRequest q = r;
+    q.over = over;
+    q.images = over == PeaksOver::kImage ? images : r.input.planes;
+    q.per_image = over == PeaksOver::kImage ? per_image : 1;
+    Out o{std::vector<float>(2 * q.images * q.k), std::vector<float>(q.images * q.k), std::vector<uint8_t>(q.images * q.k),
+          std::vector<uint32_t>(q.images), std::vector<uint32_t>(over == PeaksOver::kImage ? q.images * q.k : 0)};
+    q.coords = o.coords.data();
+    q.scores = o.scores.data();
+    q.valid = o.valid.data();
+    q.counts = o.counts.data();
+    q.channels = o.channels.data();
+    if (!check_peaks_request(q).empty()) std::abort();  // every request built here is well formed
+    peaks(k, pool(), q);
+    return o;
+  };
+  const Out plane = run(scalar(), PeaksOver::kPlane), image = run(scalar(), PeaksOver::kImage);
+  const size_t k = r.k;
+  for (size_t g = 0; g < images; ++g) {
+    struct Peak {
+      float value;
+      uint32_t channel;
+      float x, y;
+    };
+    std::vector<Peak> all;
+    for (size_t c = 0; c < per_image; ++c) {
+      const size_t i = g * per_image + c;
+      for (size_t j = 0; j < plane.counts[i]; ++j) {
+        all.push_back(Peak{plane.scores[i * k + j], uint32_t(c), plane.coords[2 * (i * k + j)], plane.coords[2 * (i * k + j) + 1]});
+      }
+    }
+    // Within a plane the slots are already in (value, index) order, so a stable sort by (value,
+    // channel) gives the documented order.
+    std::stable_sort(all.begin(), all.end(), [](const Peak& a, const Peak& b) {
+      return a.value != b.value ? a.value > b.value : a.channel < b.channel;
+    });
+    const size_t keep = std::min(k, all.size());
+    bool same = image.counts[g] == keep;
+    for (size_t j = 0; same && j < k; ++j) {
+      const size_t at = g * k + j;
+      same = j < keep ? image.valid[at] == 1 && same_float(image.scores[at], all[j].value) && image.channels[at] == all[j].channel &&
+                            same_float(image.coords[2 * at], all[j].x) && same_float(image.coords[2 * at + 1], all[j].y)
+                      : image.valid[at] == 0 && std::isnan(image.coords[2 * at]) && image.channels[at] == 0;
+    }
+    if (!same) {
+      std::fprintf(stderr, "peaks over an image is not the merge of its planes' peaks (image %zu)\n", g);
+      std::abort();
+    }
+  }
+  for (const Kernels* kk : simd_paths()) {
+    for (PeaksOver over : {PeaksOver::kPlane, PeaksOver::kImage}) {
+      const Out& ref = over == PeaksOver::kPlane ? plane : image;
+      const Out got = run(*kk, over);
+      bool same = got.counts == ref.counts && got.valid == ref.valid && got.channels == ref.channels;
+      for (size_t i = 0; same && i < ref.scores.size(); ++i) {
+        same = same_float(got.scores[i], ref.scores[i]) && same_float(got.coords[2 * i], ref.coords[2 * i]) &&
+               same_float(got.coords[2 * i + 1], ref.coords[2 * i + 1]);
+      }
+      if (!same) mismatch(over == PeaksOver::kPlane ? "peaks" : "peaks over images", *kk, "a batch");
     }
   }
 }
@@ -561,7 +657,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzz_simcc(in, mode);
     return 0;
   }
-  switch (op % 8) {
+  switch (op % 9) {
     case 0: fuzz_reductions<float>(in, in.u16() % 1100, in.u8() % 4, mode); break;
     case 1: fuzz_reductions<uint8_t>(in, in.u16() % 4200, in.u8() % 4, mode); break;
     case 2: fuzz_elementwise(in, in.u16() % 700, in.u8() % 4, mode); break;
@@ -570,6 +666,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 5: fuzz_checks(in); break;
     case 6: fuzz_decoder_kernels(in, in.u16() % 700, mode); break;
     case 7: fuzz_encoder_kernels(in, in.u16() % 700); break;
+    case 8: fuzz_peaks(in, mode, mode & 4); break;
   }
   return 0;
 }

@@ -23,12 +23,18 @@ export interface NativeDecodeRequest extends PlaneRequest {
   sigma: number;
   threshold: number;
   beta: number;
+  /** A finite number or -Infinity. */
+  minScore: number;
   coords: Float32Array;
   scores: Float32Array;
   valid: Uint8Array;
 }
 
 export interface NativePeaksRequest extends PlaneRequest {
+  over: 'plane' | 'image';
+  /** 'plane': planes; 'image': the images, each of perImage consecutive planes. */
+  images: number;
+  perImage: number;
   k: number;
   threshold: number;
   window: number;
@@ -36,6 +42,8 @@ export interface NativePeaksRequest extends PlaneRequest {
   scores: Float32Array;
   valid: Uint8Array;
   counts: Uint32Array;
+  /** 'image' only: images * k channels. */
+  channels?: Uint32Array;
 }
 
 /** SimCC: `vectors` keypoints, each an x vector of xWidth and a y vector of yWidth elements. */

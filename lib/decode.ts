@@ -3,23 +3,28 @@ import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { isFloat32Array, isObject, isUint8Array, typeError } from './errors';
 import { readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
-import { readEnum, readFraction, readOddSize, readOptions, readOut, readPositive } from './validate';
+import { readEnum, readFraction, readNumber, readOddSize, readOptions, readOut, readPositive } from './validate';
 
 /**
  * How a plane becomes a coordinate. Every method but 'exact' starts from the argmax (the first
- * row-major index holding the plane's maximum) and scores the plane with that maximum.
- * - `'argmax'` (default): the integer peak. Valid when every value is finite and the maximum is > 0.
+ * row-major index holding the plane's maximum) and scores the plane with that maximum; the plane
+ * is valid when every value is finite and the maximum is > `minScore` (in the input's units: 0 to
+ * 255 for Uint8), so `minScore: -Infinity` decodes logits.
+ * - `'argmax'` (default): the integer peak. Valid when every value is finite and the maximum is > 0
+ *   (`minScore` default 0).
  * - `'quarter'`: argmax, then HRNet's quarter offset `x += 0.25 * sign(h[y][x+1] - h[y][x-1])` where
  *   both neighbours exist, likewise y (each axis on its own). Valid like 'argmax'.
  * - `'dark'`: DARK (Zhang et al., CVPR 2020): Gaussian blur (`kernel`, `sigma`), rescale to the
  *   original maximum, `log(max(h, 1e-10))`, one Newton step at the argmax where 2 <= x <= W-3 and
- *   2 <= y <= H-3 (elsewhere, or when the Hessian is singular, the argmax stands). Valid like 'argmax'.
- * - `'centroid'`: the intensity-weighted centre of the pixels >= `threshold` * max. Valid like 'argmax'.
+ *   2 <= y <= H-3 (elsewhere, when the Hessian is singular, or when the maximum is <= 0, whose log
+  is the floor everywhere, the argmax stands). Valid like 'argmax'.
+ * - `'centroid'`: the intensity-weighted centre of the pixels >= `threshold` * max. Valid like
+ *   'argmax'; its `minScore` must be >= 0, as the values are the weights.
  * - `'softargmax'`: the expectation of (x, y) under softmax(`beta` * h). Valid when every value is
- *   finite (the maximum may be <= 0: softmax does not care).
+ *   finite (`minScore` default -Infinity: softmax does not care about the level).
  * - `'exact'`: the hand-built CoordConv network, `x = W - sum(ReLU(W * A / v - X))`, for one-hot
  *   planes; exact, and invalid unless the plane holds exactly one non-zero pixel, finite and > 0;
- *   the score is that pixel's value.
+ *   the score is that pixel's value. It takes no `minScore` (its rule is the one-hot test).
  */
 export type DecodeMethod = 'argmax' | 'quarter' | 'dark' | 'centroid' | 'softargmax' | 'exact';
 
@@ -44,11 +49,21 @@ interface CommonDecodeOptions extends TransferOption {
   out?: DecodeOutput;
 }
 
-export interface ArgmaxDecodeOptions extends CommonDecodeOptions {
+interface ScoredDecodeOptions extends CommonDecodeOptions {
+  /**
+   * A plane is valid when its maximum is > minScore (and every value is finite), in the input's
+   * units (Uint8: 0 to 255). Any number but NaN and +Infinity; `-Infinity` takes every finite plane
+   * (logits). Default 0; for 'softargmax' -Infinity; for 'centroid' it must be >= 0.
+   * @example { minScore: -Infinity }
+   */
+  minScore?: number;
+}
+
+export interface ArgmaxDecodeOptions extends ScoredDecodeOptions {
   /** Default `'argmax'`. @example { method: 'argmax' } */
   method?: 'argmax';
 }
-export interface QuarterDecodeOptions extends CommonDecodeOptions {
+export interface QuarterDecodeOptions extends ScoredDecodeOptions {
   /** @example { method: 'quarter' } */
   method: 'quarter';
 }
@@ -56,7 +71,7 @@ export interface ExactDecodeOptions extends CommonDecodeOptions {
   /** @example { method: 'exact' } */
   method: 'exact';
 }
-export interface DarkDecodeOptions extends CommonDecodeOptions {
+export interface DarkDecodeOptions extends ScoredDecodeOptions {
   /** @example { method: 'dark', kernel: 11, sigma: 2 } */
   method: 'dark';
   /** Gaussian kernel size: an odd integer from 1 to 255. Default 11. @example { kernel: 7 } */
@@ -64,13 +79,13 @@ export interface DarkDecodeOptions extends CommonDecodeOptions {
   /** Gaussian sigma in pixels: finite and > 0. Default 2. @example { sigma: 1.5 } */
   sigma?: number;
 }
-export interface CentroidDecodeOptions extends CommonDecodeOptions {
+export interface CentroidDecodeOptions extends ScoredDecodeOptions {
   /** @example { method: 'centroid', threshold: 0.5 } */
   method: 'centroid';
   /** Pixels >= threshold * max take part: a number from 0 to 1. Default 0.5. @example { threshold: 0.25 } */
   threshold?: number;
 }
-export interface SoftargmaxDecodeOptions extends CommonDecodeOptions {
+export interface SoftargmaxDecodeOptions extends ScoredDecodeOptions {
   /** @example { method: 'softargmax', beta: 1 } */
   method: 'softargmax';
   /** Softmax temperature inverse: finite and > 0. Default 1. @example { beta: 10 } */
@@ -103,21 +118,32 @@ export interface DecodeResult {
 }
 
 const COMMON_KEYS = ['method', 'out'] as const;
+const SCORED_KEYS = [...COMMON_KEYS, 'minScore'] as const;
 /** The option keys each method takes (internal: the CLI words its flags from it). */
 export const METHOD_KEYS: Record<DecodeMethod, readonly string[]> = {
-  argmax: COMMON_KEYS,
-  quarter: COMMON_KEYS,
+  argmax: SCORED_KEYS,
+  quarter: SCORED_KEYS,
   exact: COMMON_KEYS,
-  dark: [...COMMON_KEYS, 'kernel', 'sigma'],
-  centroid: [...COMMON_KEYS, 'threshold'],
-  softargmax: [...COMMON_KEYS, 'beta'],
+  dark: [...SCORED_KEYS, 'kernel', 'sigma'],
+  centroid: [...SCORED_KEYS, 'threshold'],
+  softargmax: [...SCORED_KEYS, 'beta'],
 };
 
 // The defaults of the methods' options, as the docs above state them.
-const DEFAULTS = { kernel: 11, sigma: 2, threshold: 0.5, beta: 1 } as const;
+const DEFAULTS = { kernel: 11, sigma: 2, threshold: 0.5, beta: 1, minScore: 0, softargmaxMinScore: -Infinity } as const;
+
+// minScore: any number but NaN and +Infinity; for 'centroid' >= 0. 'exact' ignores the value sent.
+function readMinScore(value: unknown, method: DecodeMethod): number {
+  const name = 'options.minScore';
+  if (method === 'centroid') {
+    return readNumber(value, name, DEFAULTS.minScore, "a number >= 0 (method 'centroid' weighs pixels by their values)", (v) => v >= 0 && v < Infinity);
+  }
+  const fallback = method === 'softargmax' ? DEFAULTS.softargmaxMinScore : DEFAULTS.minScore;
+  return readNumber(value, name, fallback, 'a number or -Infinity (not NaN or +Infinity)', (v) => v < Infinity);
+}
 
 function prepare(input: unknown, options: unknown): { request: NativeDecodeRequest; shape: number[] } {
-  const planes = readPlanes(input);
+  const planes = readPlanes(input, 'input', true);
   if (options !== undefined && (!isObject(options) || Array.isArray(options))) {
     throw typeError('an options object', 'options', options);
   }
@@ -127,6 +153,7 @@ function prepare(input: unknown, options: unknown): { request: NativeDecodeReque
   const sigma = readPositive(opts.sigma, 'options.sigma', DEFAULTS.sigma);
   const threshold = readFraction(opts.threshold, 'options.threshold', DEFAULTS.threshold);
   const beta = readPositive(opts.beta, 'options.beta', DEFAULTS.beta);
+  const minScore = readMinScore(opts.minScore, method);
   const n = planes.planes;
   const out = readOut<{ coords: Float32Array; scores: Float32Array; valid: Uint8Array }>(
     opts.out,
@@ -150,6 +177,7 @@ function prepare(input: unknown, options: unknown): { request: NativeDecodeReque
     sigma,
     threshold,
     beta,
+    minScore,
     coords: out?.coords ?? new Float32Array(n * 2),
     scores: out?.scores ?? new Float32Array(n),
     valid: out?.valid ?? new Uint8Array(n),

@@ -3,7 +3,7 @@ import { addon, type NativeEncodeRequest } from './addon';
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { describe, isObject, isUint8Array, rangeError, typeError } from './errors';
-import { product, readData, readFloat32Tensor, uninitialized } from './tensor';
+import { product, readData, readFloat32Tensor, uninitialized, type EmptyBatch } from './tensor';
 import { formatShape, LAYOUTS, MAX_SIDE, type Layout, readBoolean, readDrawnValue, readEnum, readInteger, readNumber, readOptions, readPositive } from './validate';
 
 /**
@@ -109,6 +109,9 @@ export interface EncodedPlanes<D extends Float32Array | Uint8Array = Float32Arra
   input?: Float32Array;
 }
 
+// N and C may be 0 (nothing to draw: an empty batch of planes); each plane needs its P >= 1 points.
+const EMPTY_COORDS: EmptyBatch = { lead: (rank) => Math.min(rank - 1, 2), what: 'integer dimensions (N and C >= 0, P >= 1, then 2)' };
+
 const COMMON_KEYS = ['height', 'width', 'kind', 'value', 'visible', 'dtype', 'layout'];
 const KIND_KEYS: Record<EncodeKind, readonly string[]> = {
   onehot: COMMON_KEYS,
@@ -119,7 +122,7 @@ const KIND_KEYS: Record<EncodeKind, readonly string[]> = {
 function prepare(coords: unknown, options: unknown): { request: NativeEncodeRequest; shape: number[] } {
   const { data, shape } = readFloat32Tensor(coords, 'coords', 2, 4, 'rank 2 to 4 ([N, 2], [N, C, 2] or [N, C, P, 2])', (dims, name) => {
     if (dims[dims.length - 1] !== 2) throw rangeError('a last dimension of 2 (x, y)', name, formatShape(dims));
-  });
+  }, EMPTY_COORDS);
   const n = shape[0];
   const c = shape.length >= 3 ? shape[1] : 1;
   const p = shape.length === 4 ? shape[2] : 1;

@@ -202,7 +202,7 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
       let options: Record<string, unknown>;
       try {
         input = type === RAW_TYPE ? readRawBody(body, request.headers['x-dtype'], request.headers['x-shape']) : readNpyBody(body);
-        readPlanes(input);
+        readPlanes(input, 'input', true);
         options = readQuery(request.query, defaults);
         checkOptions(options);
       } catch (error) {

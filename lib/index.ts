@@ -16,7 +16,7 @@ export type {
 export { decodeSimcc, decodeSimccSync, simccBlurKernel, SIMCC_METHODS } from './simcc';
 export type { ArgmaxSimccOptions, DarkSimccOptions, SimccInput, SimccMethod, SimccOptions, SimccOutput, SimccResult } from './simcc';
 export { peaks, peaksSync } from './peaks';
-export type { PeaksOptions, PeaksResult } from './peaks';
+export type { ImagePeaksResult, PeaksOptions, PeaksOver, PeaksResult } from './peaks';
 export { conv2d, relu, sum, argmax } from './ops';
 export type { Conv2dOptions, PlaneArgmax, PlaneSums } from './ops';
 export type { Activation, ConvPadding, Pair } from './convolution';
@@ -30,7 +30,7 @@ export type { SimdInfo } from './simd';
 export { concurrency, maxConcurrency } from './concurrency';
 export { LAYOUTS, MAX_SIDE } from './validate';
 export type { Layout } from './validate';
-export type { Float16PlaneInput, Float32Tensor, PlaneInput, PlaneTensor, DimsTensor } from './tensor';
+export type { Float16PlaneInput, Float32Tensor, PlaneInput, PlaneTensor, DimsTensor, TfjsTensor } from './tensor';
 // Dataset generation: NumPy-legacy random numbers, Not-so-CLEVR, streamed datasets, files.
 export { LegacyRandom } from './random/mt19937';
 export type { LegacySeed } from './random/mt19937';

@@ -3,15 +3,18 @@ import { addon, type NativePeaksRequest, type PlaneArray, type PlaneData } from 
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { product, readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
-import { readFraction, readInteger, readOddSize, readOptions } from './validate';
+import { readEnum, readFraction, readInteger, readNumber, readOddSize, readOptions } from './validate';
+
+/** Where the k slots go: `'plane'`, k per plane; `'image'`, k per image over all its channels. */
+export type PeaksOver = 'plane' | 'image';
 
 export interface PeaksOptions extends TransferOption {
-  /** Slots per plane: a positive integer. Default 100 (CenterNet's K). @example { k: 17 } */
+  /** Slots per plane (or per image): a positive integer. Default 100 (CenterNet's K). @example { k: 17 } */
   k?: number;
   /**
-   * The least value a peak may have, from 0 to 1. For Float32 and float16 input it is compared with
-   * the values as they are (a half as its float32); for Uint8 input with value / 255 (0.1 admits 26
-   * and up). Default 0.1.
+   * The least value a peak may have. Float32 and float16 input: any finite number, compared with
+   * the values as they are (a half as its float32; a negative threshold finds peaks in logits).
+   * Uint8 input: a number from 0 to 1, compared with value / 255 (0.1 admits 26 and up). Default 0.1.
    * @example { threshold: 0.3 }
    */
   threshold?: number;
@@ -21,9 +24,17 @@ export interface PeaksOptions extends TransferOption {
    * @example { window: 5 }
    */
   window?: number;
+  /**
+   * `'plane'` (default): up to k peaks per [H, W] plane. `'image'`: up to k peaks per image over
+   * all its channels, as CenterNet's `_topk` ranks all classes at once; the channels are the
+   * dimension just before [H, W], so [N, C, H, W] holds N images, [C, H, W] one image and [H, W]
+   * one image of one channel. Each result then has a `channels` array.
+   * @example { over: 'image', k: 100 }
+   */
+  over?: PeaksOver;
 }
 
-/** Up to k peaks per plane, strongest first; `shape` is the input's leading dimensions. */
+/** Up to k peaks per plane (or per image), strongest first. */
 export interface PeaksResult {
   /**
    * With `transfer: true` (async): the input's planes, over the buffer moved into the call and
@@ -36,24 +47,45 @@ export interface PeaksResult {
   scores: Float32Array;
   /** `[...shape, k]`: 1 for a found peak, 0 for an unused slot. */
   valid: Uint8Array;
-  /** `[...shape]`: how many peaks each plane has (the used slots come first). */
+  /** `[...shape]`: how many peaks each plane (or image) has (the used slots come first). */
   counts: Uint32Array;
-  /** The leading dimensions of the input: [] for [H, W], [N] for [N, H, W], [N, C] for [N, C, H, W]. */
+  /**
+   * `over: 'image'` only, `[...shape, k]`: the channel (class) of each peak, 0 in unused slots.
+   */
+  channels?: Uint32Array;
+  /**
+   * Over planes, the leading dimensions of the input: [] for [H, W], [N] for [N, H, W], [N, C] for
+   * [N, C, H, W]. Over images, the images: [] for [H, W] and [C, H, W], [N] for [N, C, H, W].
+   */
   shape: number[];
-  /** The slots per plane. */
+  /** The slots per plane (or per image). */
   k: number;
 }
 
+/** A result of `over: 'image'`: it always has `channels`. */
+export interface ImagePeaksResult extends PeaksResult {
+  channels: Uint32Array;
+}
+
 // The defaults of the options, as the docs above state them.
-const DEFAULTS = { k: 100, threshold: 0.1, window: 3 } as const;
+const DEFAULTS = { k: 100, threshold: 0.1, window: 3, over: 'plane' } as const;
 
 function prepare(input: unknown, options: unknown): { request: NativePeaksRequest; shape: number[] } {
-  const planes = readPlanes(input);
-  const opts = readOptions(options, 'options', ['k', 'threshold', 'window']);
+  const planes = readPlanes(input, 'input', true);
+  const opts = readOptions(options, 'options', ['k', 'threshold', 'window', 'over']);
   const k = readInteger(opts.k, 'options.k', DEFAULTS.k, 1, 2 ** 32 - 1, 'a positive integer below 2^32');
-  const threshold = readFraction(opts.threshold, 'options.threshold', DEFAULTS.threshold);
+  const uint8 = planes.data instanceof Uint8Array;
+  const threshold = uint8
+    ? readFraction(opts.threshold, 'options.threshold', DEFAULTS.threshold, 'a number from 0 to 1 (Uint8 input: compared with value / 255)')
+    : readNumber(opts.threshold, 'options.threshold', DEFAULTS.threshold, 'a finite number', Number.isFinite);
   const window = readOddSize(opts.window, 'options.window', DEFAULTS.window);
-  const slots = product([planes.planes, k, 2], 'the peaks output');
+  const over = readEnum(opts.over, 'options.over', ['plane', 'image'] as const, DEFAULTS.over);
+  // Over images, the channels are the dimension before [H, W]; a single plane is one channel.
+  const lead = planes.lead;
+  const shape = over === 'plane' ? lead : lead.slice(0, -1);
+  const perImage = over === 'plane' ? 1 : (lead[lead.length - 1] ?? 1);
+  const images = over === 'plane' ? planes.planes : product(shape, 'input.shape');
+  const slots = product([images, k, 2], 'the peaks output');
   const request: NativePeaksRequest = {
     data: planes.data,
     dtype: planes.dtype,
@@ -61,15 +93,19 @@ function prepare(input: unknown, options: unknown): { request: NativePeaksReques
     height: planes.height,
     width: planes.width,
     threads: concurrency(),
+    over,
+    images,
+    perImage,
     k,
-    threshold: planes.dtype === 'uint8' ? threshold * 255 : threshold,
+    threshold: uint8 ? threshold * 255 : threshold,
     window,
     coords: new Float32Array(slots),
     scores: new Float32Array(slots / 2),
     valid: new Uint8Array(slots / 2),
-    counts: new Uint32Array(planes.planes),
+    counts: new Uint32Array(images),
+    ...(over === 'image' ? { channels: new Uint32Array(slots / 2) } : {}),
   };
-  return { request, shape: planes.lead };
+  return { request, shape };
 }
 
 const finding = operation({
@@ -81,20 +117,25 @@ const finding = operation({
     scores: request.scores,
     valid: request.valid,
     counts: request.counts,
+    ...(request.channels ? { channels: request.channels } : {}),
     shape,
     k: request.k,
   }),
-  moves: [['data', 'input.data'], ['coords', 'coords'], ['scores', 'scores'], ['valid', 'valid'], ['counts', 'counts']],
+  moves: [['data', 'input.data'], ['coords', 'coords'], ['scores', 'scores'], ['valid', 'valid'], ['counts', 'counts'], ['channels', 'channels']],
 });
 
 /**
- * Finds the top-k local maxima of every plane on the calling thread: peaks are pixels equal to the
- * window x window maximum around them and >= threshold, ordered by value descending, then by
+ * Finds the top-k local maxima of every plane (or, with `over: 'image'`, of every image) on the
+ * calling thread: peaks are pixels equal to the window x window maximum around them and >=
+ * threshold, ordered by value descending, then (over images) by channel ascending, then by
  * row-major index ascending. A plane holding NaN or +-Inf has no peaks. Takes float16 planes as
  * decode does (`{ data: Uint16Array, shape, type: 'float16' }`).
  * @example
  * const { coords, counts } = peaksSync({ data: centres, shape: [N, C, H, W] }, { k: 20, threshold: 0.3 });
+ * const { channels } = peaksSync({ data: centres, shape: [N, C, H, W] }, { over: 'image' });
  */
+export function peaksSync(input: PlaneInput<PlaneData> | Float16PlaneInput, options: PeaksOptions & { over: 'image' }): ImagePeaksResult;
+export function peaksSync(input: PlaneInput<PlaneData> | Float16PlaneInput, options?: PeaksOptions): PeaksResult;
 export function peaksSync(input: PlaneInput<PlaneData> | Float16PlaneInput, options?: PeaksOptions): PeaksResult {
   return finding.sync(input, options);
 }
@@ -104,7 +145,10 @@ export function peaksSync(input: PlaneInput<PlaneData> | Float16PlaneInput, opti
  * is copied when the call is made, so changing or transferring it afterwards changes nothing.
  * @example
  * const { coords, scores, counts } = await peaks({ data, shape: [1, 80, 128, 128] }, { k: 100 });
+ * const { channels } = await peaks({ data, shape: [1, 80, 128, 128] }, { k: 100, over: 'image' });
  */
+export function peaks(input: PlaneInput<PlaneData> | Float16PlaneInput, options: PeaksOptions & { over: 'image' }): Promise<ImagePeaksResult>;
+export function peaks(input: PlaneInput<PlaneData> | Float16PlaneInput, options?: PeaksOptions): Promise<PeaksResult>;
 export function peaks(input: PlaneInput<PlaneData> | Float16PlaneInput, options?: PeaksOptions): Promise<PeaksResult> {
   return finding.async(input, options);
 }

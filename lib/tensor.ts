@@ -1,5 +1,5 @@
-// Reads `{ data, shape }` (or an onnxruntime-node Tensor's `{ data, dims }`) as a batch of planes or
-// a Float32 tensor, and allocates the outputs the native code fills.
+// Reads `{ data, shape }` (or an onnxruntime-node Tensor's `{ data, dims }`, or a tfjs Tensor) as a
+// batch of planes or a Float32 tensor, and allocates the outputs the native code fills.
 import { constants as bufferConstants } from 'node:buffer';
 import { types } from 'node:util';
 import type { PlaneArray, PlaneData, PlaneDtype } from './addon';
@@ -18,7 +18,17 @@ export interface DimsTensor<D extends PlaneArray = PlaneData> {
   dims: readonly number[];
 }
 
-export type PlaneInput<D extends PlaneArray = PlaneData> = PlaneTensor<D> | DimsTensor<D>;
+/**
+ * A TensorFlow.js Tensor of dtype 'float32' (cast others with `tf.cast(t, 'float32')`), read with
+ * `dataSync()`. tfjs tensors are channels-last by convention: say so with the layout option.
+ */
+export interface TfjsTensor {
+  shape: readonly number[];
+  dtype: string;
+  dataSync(): ArrayLike<number>;
+}
+
+export type PlaneInput<D extends PlaneArray = PlaneData> = PlaneTensor<D> | DimsTensor<D> | TfjsTensor;
 
 /**
  * Half-precision planes: IEEE binary16 bit patterns in a Uint16Array, named float16 by `type` (as
@@ -28,7 +38,7 @@ export type PlaneInput<D extends PlaneArray = PlaneData> = PlaneTensor<D> | Dims
  * float32 it is exactly; scores are those float32 values.
  * @example { data: halfBits, shape: [1, 17, 64, 48], type: 'float16' }
  */
-export type Float16PlaneInput = PlaneInput<Uint16Array> & ({ type: 'float16' } | { dtype: 'float16' });
+export type Float16PlaneInput = (PlaneTensor<Uint16Array> | DimsTensor<Uint16Array>) & ({ type: 'float16' } | { dtype: 'float16' });
 
 /** A Float32 tensor: `data` row-major in `shape`. */
 export interface Float32Tensor {
@@ -47,9 +57,20 @@ export interface Planes {
   lead: number[];
 }
 
+// What to do with typed arrays the engine does not read: the advice appended to the refusal.
+const CONVERSIONS: Record<string, string> = {
+  Float64Array: 'Float32Array.from(data)',
+  Int8Array: 'Float32Array.from(data)',
+  Int16Array: 'Float32Array.from(data)',
+  Int32Array: 'Float32Array.from(data)',
+  Uint32Array: 'Float32Array.from(data)',
+  Uint8ClampedArray: 'new Uint8Array(data.buffer, data.byteOffset, data.length)',
+};
+
 export function readData(value: unknown, name: string): PlaneData {
   if (!isFloat32Array(value) && !isUint8Array(value)) {
-    throw typeError('a Float32Array or Uint8Array', name, value);
+    const convert = ArrayBuffer.isView(value) ? CONVERSIONS[value.constructor?.name ?? ''] : undefined;
+    throw typeError(`a Float32Array or Uint8Array${convert ? ` (convert with ${convert})` : ''}`, name, value);
   }
   if (isDetached(value)) {
     throw typeError('a Float32Array or Uint8Array with an attached buffer', name, value);
@@ -88,7 +109,23 @@ export function readPlaneData(tensor: Record<string, unknown>, name: string): { 
   return { data: half ? new Uint16Array(value.buffer, value.byteOffset, value.length) : (value as Uint16Array), dtype: 'float16' };
 }
 
-export function readShape(value: unknown, name: string, minRank: number, maxRank: number, ranks: string): number[] {
+/**
+ * Which leading dimensions may be 0 (a batch of nothing): `lead(rank)` of them, worded `what` in
+ * the refusal of any other 0.
+ */
+export interface EmptyBatch {
+  lead: (rank: number) => number;
+  what: string;
+}
+
+/** Planes: N and C may be 0, H and W may not. */
+export const EMPTY_PLANES: EmptyBatch = { lead: (rank) => rank - 2, what: 'integer dimensions (H and W positive, N and C >= 0)' };
+
+/**
+ * A shape of `minRank` to `maxRank` dimensions, each a positive integer; with `empty`, its leading
+ * dimensions may be 0 too.
+ */
+export function readShape(value: unknown, name: string, minRank: number, maxRank: number, ranks: string, empty?: EmptyBatch): number[] {
   if (!Array.isArray(value) || !value.every((d) => typeof d === 'number')) {
     throw typeError('an array of numbers', name, value);
   }
@@ -96,8 +133,9 @@ export function readShape(value: unknown, name: string, minRank: number, maxRank
   if (shape.length < minRank || shape.length > maxRank) {
     throw rangeError(ranks, name, `rank ${shape.length} ${formatShape(shape)}`);
   }
-  if (!shape.every((d) => Number.isSafeInteger(d) && d > 0)) {
-    throw rangeError('positive integer dimensions', name, formatShape(shape));
+  const lead = empty?.lead(shape.length) ?? 0;
+  if (!shape.every((d, i) => Number.isSafeInteger(d) && (d > 0 || (i < lead && d === 0)))) {
+    throw rangeError(empty?.what ?? 'positive integer dimensions', name, formatShape(shape));
   }
   return shape.slice();
 }
@@ -129,17 +167,39 @@ function readTensor(
   ranks: string,
   float32: boolean,
   check?: (shape: number[], shapeName: string) => void,
+  empty?: EmptyBatch,
 ): { data: PlaneArray; dtype: PlaneDtype; shape: number[]; count: number } {
+  if (ArrayBuffer.isView(value)) throw typeError('an object { data, shape } (pass { data: array, shape: [...] })', name, value);
   if (!isObject(value)) throw typeError('an object { data, shape }', name, value);
-  const { data, dtype } = float32 ? { data: readData(value.data, `${name}.data`), dtype: 'float32' as const } : readPlaneData(value, name);
-  if (float32 && !(data instanceof Float32Array)) throw typeError('a Float32Array', `${name}.data`, data);
-  const key = value.shape === undefined && value.dims !== undefined ? 'dims' : 'shape';
+  const tfjs = isTfjsTensor(value);
+  if (tfjs && value.dtype !== 'float32') {
+    throw typeError(`a tfjs Tensor of dtype 'float32' (cast it with tf.cast(tensor, 'float32'))`, `${name}.dtype`, value.dtype);
+  }
+  const given = tfjs ? undefined : float32 ? { data: readData(value.data, `${name}.data`), dtype: 'float32' as const } : readPlaneData(value, name);
+  if (float32 && given && !(given.data instanceof Float32Array)) throw typeError('a Float32Array', `${name}.data`, given.data);
+  const key = !tfjs && value.shape === undefined && value.dims !== undefined ? 'dims' : 'shape';
   const shapeName = `${name}.${key}`;
-  const shape = readShape(value[key], shapeName, minRank, maxRank, ranks);
+  const shape = readShape(value[key], shapeName, minRank, maxRank, ranks, empty);
   check?.(shape, shapeName);
   const count = product(shape, shapeName);
-  checkLength(data, count, shape, `${name}.data`);
+  // A tfjs Tensor's values are read last, once its shape has passed (dataSync() may wait for a GPU).
+  const { data, dtype } = given ?? { data: tfjsValues(value as unknown as TfjsTensor, name), dtype: 'float32' as const };
+  checkLength(data, count, shape, given ? `${name}.data` : `${name}.dataSync()`);
   return { data, dtype, shape, count };
+}
+
+// A tfjs Tensor's `data` is a method returning a Promise; dataSync() gives the values.
+function isTfjsTensor(value: Record<string, unknown>): value is Record<string, unknown> & TfjsTensor {
+  return typeof value.dataSync === 'function' && typeof value.dtype === 'string';
+}
+
+// A float32 tfjs Tensor's values as a Float32Array.
+function tfjsValues(tensor: TfjsTensor, name: string): Float32Array {
+  const values = tensor.dataSync();
+  // A float32 tensor cast from int32 may keep its Int32Array storage (tfjs's CPU backend does).
+  const numeric = ArrayBuffer.isView(values) && !(values instanceof BigInt64Array || values instanceof BigUint64Array || values instanceof DataView);
+  if (!numeric) throw typeError('a typed array from dataSync()', `${name}.dataSync()`, values);
+  return isFloat32Array(values) ? values : Float32Array.from(values);
 }
 
 export function readFloat32Tensor(
@@ -149,8 +209,9 @@ export function readFloat32Tensor(
   maxRank: number,
   ranks: string,
   check?: (shape: number[], shapeName: string) => void,
+  empty?: EmptyBatch,
 ): Float32Tensor {
-  const { data, shape } = readTensor(value, name, minRank, maxRank, ranks, true, check);
+  const { data, shape } = readTensor(value, name, minRank, maxRank, ranks, true, check, empty);
   return { data: data as Float32Array, shape };
 }
 
@@ -161,9 +222,20 @@ export function checkSides(height: number, width: number, name: string, shape: r
   }
 }
 
-export function readPlanes(input: unknown, name = 'input'): Planes {
-  const { data, dtype, shape, count } = readTensor(input, name, 2, 4, 'rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W])', false, (s, shapeName) =>
-    checkSides(s[s.length - 2], s[s.length - 1], shapeName, s),
+/**
+ * Reads a batch of planes; with `emptyBatch`, N and C may be 0 (a batch of no planes), H and W
+ * may not.
+ */
+export function readPlanes(input: unknown, name = 'input', emptyBatch = false): Planes {
+  const { data, dtype, shape, count } = readTensor(
+    input,
+    name,
+    2,
+    4,
+    'rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W])',
+    false,
+    (s, shapeName) => checkSides(s[s.length - 2], s[s.length - 1], shapeName, s),
+    emptyBatch ? EMPTY_PLANES : undefined,
   );
   const height = shape[shape.length - 2];
   const width = shape[shape.length - 1];

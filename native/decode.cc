@@ -274,8 +274,7 @@ void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
       f = widen(k, in.plane(i), in.dtype, n, s.plane.data());
     }
   }
-  const bool positive = am.value > 0.0f;
-  if (!am.finite || (req.method != DecodeMethod::kSoftargmax && !positive)) {
+  if (!am.finite || !(static_cast<double>(am.value) > req.params.min_score)) {
     mark_invalid(xy, score, valid);
     return;
   }
@@ -356,6 +355,13 @@ std::string check_decode_request(const DecodeRequest& req) {
   if (req.method == DecodeMethod::kSoftargmax && (!std::isfinite(p.beta) || !(p.beta > 0))) {
     return "beta must be finite and positive";
   }
+  // The centroid weighs pixels by their values, so its planes' maxima must be positive.
+  if (req.method != DecodeMethod::kExact &&
+      (std::isnan(p.min_score) || p.min_score == std::numeric_limits<double>::infinity() ||
+       (req.method == DecodeMethod::kCentroid && !(p.min_score >= 0)))) {
+    return req.method == DecodeMethod::kCentroid ? "min_score must be finite and >= 0 for centroid"
+                                                 : "min_score must be a number below +inf";
+  }
   return {};
 }
 
@@ -401,6 +407,10 @@ void gaussian_taps(size_t n, double sigma, float* taps) {
 }
 
 float float_at_least(double v) {
+  // Outside float's range the cast is undefined; no finite float passes a cut above it.
+  constexpr double kMax = std::numeric_limits<float>::max();
+  if (v > kMax) return std::numeric_limits<float>::infinity();
+  if (v <= -kMax) return -std::numeric_limits<float>::max();
   float f = static_cast<float>(v);
   if (static_cast<double>(f) < v) f = std::nextafter(f, std::numeric_limits<float>::infinity());
   return f;
@@ -418,7 +428,7 @@ bool decode_dark_full_plane(const Kernels& k, const float* plane, size_t height,
   std::vector<float> taps(kernel);
   gaussian_taps(kernel, sigma, taps.data());
   const ArgMax am = k.argmax_f32(plane, height * width);
-  if (!am.finite || !(am.value > 0.0f)) return false;
+  if (!am.finite || !(am.value > 0.0f)) return false;  // decode()'s default min_score, 0
   const size_t px = am.index % width, py = am.index / width;
   *x = static_cast<double>(px);
   *y = static_cast<double>(py);

@@ -25,6 +25,7 @@ struct DecodeParams {
   double sigma = kUnset;      // dark: finite, > 0
   double threshold = kUnset;  // centroid: 0..1
   double beta = kUnset;       // softargmax: finite, > 0
+  double min_score = kUnset;  // all but exact: a plane is valid when its maximum is > this (not NaN or +inf)
 };
 
 struct DecodeRequest {

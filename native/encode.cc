@@ -25,7 +25,9 @@ std::string check_encode_request(const EncodeRequest& req) {
   }
   if (req.planes != 0 && (!req.coords || !req.output)) return "a buffer is null";
   if (req.threads == 0) return "threads must be positive";
-  if (req.channels == 0 || req.planes % req.channels != 0) return "channels must be positive and divide planes";
+  if (req.planes != 0 && (req.channels == 0 || req.planes % req.channels != 0)) {
+    return "channels must be positive and divide planes";
+  }
   if (!std::isfinite(req.value) || !(req.value > 0.0f)) return "value must be finite and positive";
   if (req.dtype == DType::kUint8 && !(req.value <= 255.0f)) return "a uint8 value must be at most 255";
   if (req.dtype == DType::kUint8 && req.kind != EncodeKind::kGaussian &&
@@ -164,6 +166,7 @@ void encode(const Kernels& k, ThreadPool& pool, const EncodeRequest& req) {
   // value is the one the planar layout gets. Threads then take whole images where there are enough
   // to go round: two threads writing one image's interleaved cache lines would only contend.
   const bool nhwc = req.layout == Layout::kNhwc && req.channels > 1;
+  if (req.planes == 0) return;
   const size_t per_unit = nhwc && req.planes / req.channels >= req.threads ? req.channels : 1;
   std::atomic<bool> failed{false};
   pool.parallel_for(req.planes / per_unit, req.threads, [&](size_t begin, size_t end) {

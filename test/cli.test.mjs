@@ -84,6 +84,18 @@ test('decode writes coordinates as .npy, .csv and .json; one-hots decode to thei
   t.deepEqual(json.coords, truth); // flat x, y per plane, as the HTTP plugin answers
 });
 
+test('decode of an empty .npy ([0, 17, 64, 48] and [4, 0, 8, 8]) exits 0, says so and writes empty results', (t) => {
+  for (const [shape, lead] of [[[0, 17, 64, 48], [0, 17]], [[4, 0, 8, 8], [4, 0]]]) {
+    writeFileSync(path.join(dir, 'empty.npy'), encodeNpy({ data: new Float32Array(0), shape }));
+    const r = run('decode', 'empty.npy', '--out', 'empty-xy.npy');
+    t.is(r.code, 0, r.err);
+    t.is(r.out.trim(), `empty-xy.npy: no planes to decode (input shape [${shape.join(', ')}]); wrote an empty result`);
+    t.deepEqual(readNpySync(path.join(dir, 'empty-xy.npy')).shape, [...lead, 2]);
+    t.is(run('decode', 'empty.npy', '--out', 'empty-xy.json').code, 0);
+    t.deepEqual(JSON.parse(readFileSync(path.join(dir, 'empty-xy.json'), 'utf8')), { shape: lead, coords: [], scores: [], valid: [] });
+  }
+});
+
 function runLocations(npz) {
   const r = spawnSync(process.execPath, ['-e', `const {readNpz}=require(${JSON.stringify(path.resolve(cli, '..', '..', 'index.js'))}); readNpz(${JSON.stringify(path.join(dir, npz))}).then(a=>console.log(JSON.stringify([...a.locations.data])))`], { encoding: 'utf8' });
   return JSON.parse(r.stdout);

@@ -304,7 +304,7 @@ test('errors: the exact messages, and nothing is written on failure', (t) => {
     [[{ x: { data: x, shape: [1, 2 ** 24 + 1] }, y: Y }], RangeError, 'Expected a vector length at most 16777216 for input.x.shape but received [1, 16777217]'],
     [[{ x: { data: x, shape: [2 ** 40, 2 ** 20] }, y: Y }], RangeError, 'Expected an element count below 2^53 for input.x.shape but received [1099511627776, 1048576] (1152921504606847000 elements)'],
     [[{ x: { data: x, shape: [2, 3, 5] }, y: Y }], RangeError, 'Expected 30 elements (the product of shape [2, 3, 5]) for input.x.data but received 24'],
-    [[{ x: { data: new Float64Array(24), shape: [2, 3, 4] }, y: Y }], TypeError, 'Expected a Float32Array or Uint8Array for input.x.data but received Float64Array(24)'],
+    [[{ x: { data: new Float64Array(24), shape: [2, 3, 4] }, y: Y }], TypeError, 'Expected a Float32Array or Uint8Array (convert with Float32Array.from(data)) for input.x.data but received Float64Array(24)'],
     [[{ x: X, y: Y }, { splitRatio: 0 }], RangeError, 'Expected a finite number > 0 (as float32) for options.splitRatio but received 0'],
     [[{ x: X, y: Y }, { splitRatio: 1e39 }], RangeError, 'Expected a finite number > 0 (as float32) for options.splitRatio but received 1e+39'],
     [[{ x: X, y: Y }, { splitRatio: '2' }], TypeError, 'Expected a finite number > 0 (as float32) for options.splitRatio but received "2"'],

@@ -125,7 +125,13 @@ test('option errors', async (t) => {
   t.throws(() => peaksSync(input, { k: 0 }), { instanceOf: RangeError, message: 'Expected a positive integer below 2^32 for options.k but received 0' });
   t.throws(() => peaksSync(input, { k: '3' }), { instanceOf: TypeError, message: 'Expected a positive integer below 2^32 for options.k but received "3"' });
   t.throws(() => peaksSync(input, { window: 4 }), { instanceOf: RangeError, message: 'Expected an odd integer from 1 to 255 for options.window but received 4' });
-  t.throws(() => peaksSync(input, { threshold: 1.5 }), { instanceOf: RangeError, message: 'Expected a number from 0 to 1 for options.threshold but received 1.5' });
-  t.throws(() => peaksSync(input, { sigma: 1 }), { instanceOf: TypeError, message: 'Expected only the keys k, threshold, window for options but received key "sigma"' });
+  t.throws(() => peaksSync(input, { threshold: NaN }), { instanceOf: RangeError, message: 'Expected a finite number for options.threshold but received NaN' });
+  t.throws(() => peaksSync(input, { threshold: -Infinity }), { instanceOf: RangeError, message: 'Expected a finite number for options.threshold but received -Infinity' });
+  t.throws(() => peaksSync({ data: new Uint8Array(4), shape: [2, 2] }, { threshold: 1.5 }), {
+    instanceOf: RangeError,
+    message: 'Expected a number from 0 to 1 (Uint8 input: compared with value / 255) for options.threshold but received 1.5',
+  });
+  t.throws(() => peaksSync(input, { over: 'images' }), { instanceOf: TypeError, message: "Expected one of 'plane', 'image' for options.over but received \"images\"" });
+  t.throws(() => peaksSync(input, { sigma: 1 }), { instanceOf: TypeError, message: 'Expected only the keys k, threshold, window, over for options but received key "sigma"' });
   await t.throwsAsync(peaks(input, { k: -1 }), { instanceOf: RangeError, message: 'Expected a positive integer below 2^32 for options.k but received -1' });
 });

@@ -11,7 +11,7 @@ import { applyMistake, bytesOf, optionMistake, planeBatch, planeInputMistake, ru
 
 // 'exact' named every time: the default method is 'argmax'.
 const validOptions = fc.constantFrom({ method: 'exact' }, { method: 'exact', out: undefined });
-const OPTION_MISTAKE = optionMistake(['method', 'out'], 'method', DECODE_METHODS, "options (method 'argmax')");
+const OPTION_MISTAKE = optionMistake(['method', 'out', 'minScore'], 'method', DECODE_METHODS, "options (method 'argmax')");
 
 // The facts a decode result must satisfy, checked against the plain JS reference.
 function checkDecode(t, input, r) {
@@ -74,7 +74,7 @@ const refused = (t, fn, [Type, message]) => {
 test('decodeSync: every malformed input throws exactly its documented error, and writes nothing', (t) => {
   fc.assert(
     fc.property(planeBatch(2000), planeInputMistake, validOptions, (valid, mistake, options) => {
-      const { input, error } = applyMistake(valid, mistake, 'input', { float16: true });
+      const { input, error } = applyMistake(valid, mistake, 'input', { float16: true, emptyBatch: true });
       const data = input?.data;
       const before = ArrayBuffer.isView(data) && data.byteLength ? snapshot(data) : null;
       return refused(t, () => decodeSync(input, options), error) && (!before || sameBytes(bytesOf(data), before));
@@ -97,7 +97,7 @@ test('decodeSync: every malformed option throws exactly its documented error', (
 test('decode: a malformed call never throws; it rejects with exactly the documented error', async (t) => {
   await fc.assert(
     fc.asyncProperty(planeBatch(2000), fc.oneof(planeInputMistake.map((m) => ({ m })), OPTION_MISTAKE.map((o) => ({ o }))), async (valid, { m, o }) => {
-      const { input, error } = m ? applyMistake(valid, m, 'input', { float16: true }) : { input: valid, error: o.error };
+      const { input, error } = m ? applyMistake(valid, m, 'input', { float16: true, emptyBatch: true }) : { input: valid, error: o.error };
       let promise;
       try {
         promise = decode(input, o?.options);

@@ -141,7 +141,7 @@ test('bad requests get 400 with the library\'s message', async (t) => {
   const f32 = new Float32Array(6 * 4);
   const cases = [
     [raw(f32), rawHeaders('float32', [6, 4]), '?method=magic', "Expected one of 'argmax', 'quarter', 'dark', 'centroid', 'softargmax', 'exact' for options.method but received \"magic\""],
-    [raw(f32), rawHeaders('float32', [6, 4]), '?sigma=2', "Expected only the keys method, out for options (method 'argmax') but received key \"sigma\""],
+    [raw(f32), rawHeaders('float32', [6, 4]), '?sigma=2', "Expected only the keys method, out, minScore for options (method 'argmax') but received key \"sigma\""],
     [raw(f32), rawHeaders('float32', [6, 4]), '?method=dark&sigma=-1', 'Expected a finite number > 0 for options.sigma but received -1'],
     [raw(f32), rawHeaders('float32', [6, 4]), '?method=dark&sigma=abc', 'Expected a finite number > 0 for options.sigma but received "abc"'],
     [raw(f32), rawHeaders('float32', [6, 4]), '?method=centroid&threshold=NaN', 'Expected a number from 0 to 1 for options.threshold but received NaN'],
@@ -149,18 +149,18 @@ test('bad requests get 400 with the library\'s message', async (t) => {
     [raw(f32), rawHeaders('float32', [6, 4]), '?out=x', 'Expected no key "out" for the query string but received key "out"'],
     [raw(f32), rawHeaders('float32', [6, 4]), '?transfer=true', 'Expected no key "transfer" for the query string but received key "transfer"'],
     // Not dropped unseen (found by test/properties-http.test.mjs): an assignment set the prototype.
-    [raw(f32), rawHeaders('float32', [6, 4]), '?__proto__=x', "Expected only the keys method, out for options (method 'argmax') but received key \"__proto__\""],
-    [raw(f32), rawHeaders('float32', [6, 4]), '?method=dark&__proto__=1&__proto__=2', "Expected only the keys method, out, kernel, sigma for options (method 'dark') but received key \"__proto__\""],
+    [raw(f32), rawHeaders('float32', [6, 4]), '?__proto__=x', "Expected only the keys method, out, minScore for options (method 'argmax') but received key \"__proto__\""],
+    [raw(f32), rawHeaders('float32', [6, 4]), '?method=dark&__proto__=1&__proto__=2', "Expected only the keys method, out, minScore, kernel, sigma for options (method 'dark') but received key \"__proto__\""],
     [raw(f32), rawHeaders('float32', [6, 5]), '', 'Expected 30 elements (the product of shape [6, 5]) for input.data but received 24'],
     [raw(f32), rawHeaders('float32', [1, 1, 1, 6, 4]), '', 'Expected rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W]) for input.shape but received rank 5 [1, 1, 1, 6, 4]'],
     [raw(f32), rawHeaders('float32', [24]), '', 'Expected rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W]) for input.shape but received rank 1 [24]'],
-    [raw(f32), rawHeaders('float32', [0, 24]), '', 'Expected positive integer dimensions for input.shape but received [0, 24]'],
+    [raw(f32), rawHeaders('float32', [0, 24]), '', 'Expected integer dimensions (H and W positive, N and C >= 0) for input.shape but received [0, 24]'],
     [raw(f32), rawHeaders('float64', [6, 4]), '', 'Expected \'float32\' or \'uint8\' for header x-dtype but received "float64"'],
     [raw(f32), { 'content-type': RAW, 'x-shape': '6,4' }, '', "Expected 'float32' or 'uint8' for header x-dtype but received undefined"],
     [raw(f32), { 'content-type': RAW, 'x-dtype': 'uint8' }, '', 'Expected comma-separated dimensions such as "64,17,64,48" for header x-shape but received undefined'],
     [raw(f32), { 'content-type': RAW, 'x-dtype': 'uint8', 'x-shape': '6x16' }, '', 'Expected comma-separated dimensions such as "64,17,64,48" for header x-shape but received "6x16"'],
     [raw(f32).subarray(1), rawHeaders('float32', [6, 4]), '', 'Expected a whole number of 4-byte float32 elements for the request body but received 95 bytes'],
-    [npy(new Float64Array(24), [6, 4]), { 'content-type': NPY }, '', 'Expected a Float32Array or Uint8Array for input.data but received Float64Array(24)'],
+    [npy(new Float64Array(24), [6, 4]), { 'content-type': NPY }, '', 'Expected a Float32Array or Uint8Array (convert with Float32Array.from(data)) for input.data but received Float64Array(24)'],
     [npy(new Float32Array(6), [6]), { 'content-type': NPY }, '', 'Expected rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W]) for input.shape but received rank 1 [6]'],
     [Buffer.from('not an array'), { 'content-type': NPY }, '', 'Expected a .npy file (magic \\x93NUMPY) for the request body but received other bytes'],
   ];
@@ -532,4 +532,28 @@ test('bad upload options fail at register with the library\'s messages', async (
     t.is(error.message, message);
     await app.close();
   }
+});
+
+test('an empty batch (N or C = 0) answers 200 with empty arrays, as JSON and as .npz', async (t) => {
+  const { app, url } = await listen();
+  t.teardown(() => app.close());
+  for (const [shape, lead] of [[[0, 17, 64, 48], [0, 17]], [[4, 0, 8, 8], [4, 0]], [[0, 64, 48], [0]]]) {
+    for (const [body, headers] of [[raw(new Float32Array(0)), rawHeaders('float32', shape)], [npy(new Uint8Array(0), shape), { 'content-type': NPY }]]) {
+      const r = await post(url, body, headers);
+      t.is(r.status, 200);
+      t.deepEqual(await r.json(), { shape: lead, coords: [], scores: [], valid: [] });
+    }
+    const r = await post(url, npy(new Float32Array(0), shape), { 'content-type': NPY, accept: NPY });
+    t.is(r.status, 200);
+    const npz = readNpz(await r.arrayBuffer());
+    t.deepEqual([npz.coords.shape, npz.scores.shape, npz.valid.shape], [[...lead, 2], lead, lead]);
+  }
+});
+
+test('minScore in the query string decodes logits', async (t) => {
+  const { app, url } = await listen();
+  t.teardown(() => app.close());
+  const data = new Float32Array([-3, -1, -2, -5]);
+  const r = await post(url, raw(data), rawHeaders('float32', [2, 2]), '?minScore=-Infinity');
+  t.deepEqual(await r.json(), { shape: [], coords: [1, 0], scores: [-1], valid: [1] });
 });

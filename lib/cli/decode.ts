@@ -35,5 +35,6 @@ export async function run(argv: string[]): Promise<void> {
   const { out, ext, planes } = await readInput('decode', positionals, values, 'coords', COORDS_FILES);
   const result = decodeSync(planes, decodeOptions(values));
   await writeCoords(out, ext, result);
+  if (result.valid.length === 0) return void console.log(`${out}: no planes to decode (input shape [${planes.shape.join(', ')}]); wrote an empty result`);
   console.log(`${out}: ${result.valid.length} planes decoded (${result.valid.reduce((a, b) => a + b, 0)} valid)`);
 }

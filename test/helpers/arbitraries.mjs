@@ -138,9 +138,20 @@ const describeType = (v) => `${v.constructor.name}(${v.length})`;
 // What decode and peaks add when refusing an untagged Uint16Array (they read tagged ones as float16).
 const FLOAT16_HINT = ": a Uint16Array holds float16 bits only with type: 'float16'; pass { data, shape, type: 'float16' }";
 
+// The advice lib/tensor.ts appends to a refused typed array, by its type.
+const CONVERT = {
+  Float64Array: 'Float32Array.from(data)',
+  Int8Array: 'Float32Array.from(data)',
+  Int16Array: 'Float32Array.from(data)',
+  Int32Array: 'Float32Array.from(data)',
+  Uint32Array: 'Float32Array.from(data)',
+  Uint8ClampedArray: 'new Uint8Array(data.buffer, data.byteOffset, data.length)',
+};
+
 // Applies `mistake` to a valid `input` ({ data, shape }); returns the bad input and its error.
 // `float16`: the entry point reads float16 planes (decode, peaks), so a Uint16Array's refusal says how.
-export function applyMistake(input, mistake, name = 'input', { float16 = false } = {}) {
+// `emptyBatch` (decode and peaks): N and C may be 0, so a 0 is put in W instead.
+export function applyMistake(input, mistake, name = 'input', { float16 = false, emptyBatch = false } = {}) {
   const { data, shape } = input;
   const count = shape.reduce((a, b) => a * b, 1);
   switch (mistake.kind) {
@@ -153,7 +164,8 @@ export function applyMistake(input, mistake, name = 'input', { float16 = false }
       const bad = T === 'array' ? [1, 2] : T === 'string' ? 'data' : T === 'null' ? null : new T(count);
       const shown = T === 'array' ? '[1, 2]' : T === 'string' ? '"data"' : T === 'null' ? 'null' : describeType(bad);
       const hint = float16 && T === Uint16Array ? FLOAT16_HINT : '';
-      return { input: { data: bad, shape }, error: [TypeError, `Expected a Float32Array or Uint8Array for ${name}.data but received ${shown}${hint}`] };
+      const advice = typeof T === 'function' && CONVERT[T.name] ? ` (convert with ${CONVERT[T.name]})` : '';
+      return { input: { data: bad, shape }, error: [TypeError, `Expected a Float32Array or Uint8Array${advice} for ${name}.data but received ${shown}${hint}`] };
     }
     case 'detached':
       return {
@@ -172,8 +184,9 @@ export function applyMistake(input, mistake, name = 'input', { float16 = false }
     }
     case 'badDim': {
       const s = [...shape];
-      s[0] = mistake.dim;
-      return { input: { data, shape: s }, error: [RangeError, `Expected positive integer dimensions for ${name}.shape but received ${list(s)}`] };
+      s[emptyBatch && mistake.dim === 0 ? s.length - 1 : 0] = mistake.dim;
+      const what = emptyBatch ? 'integer dimensions (H and W positive, N and C >= 0)' : 'positive integer dimensions';
+      return { input: { data, shape: s }, error: [RangeError, `Expected ${what} for ${name}.shape but received ${list(s)}`] };
     }
     case 'tooWide': {
       const s = [...shape];

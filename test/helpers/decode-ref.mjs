@@ -210,3 +210,28 @@ export function gaussianPlane(h, w, cx, cy, sigma = 2, peak = 1) {
   }
   return p;
 }
+
+// CenterNet's top-k over all classes of an image: every max-pool peak of every channel, sorted by
+// value descending, then channel ascending, then row-major index ascending (torch.topk leaves ties
+// unordered; the library fixes this order). `planes` are the image's channels.
+export function peaksImageRef(planes, h, w, { k = 100, threshold = 0.1, window = 3 } = {}) {
+  const all = [];
+  planes.forEach((plane, c) => {
+    const ref = peaksRef(plane, h, w, { k: h * w, threshold, window });
+    for (let j = 0; j < ref.count; j++) all.push({ v: ref.scores[j], c, x: ref.coords[2 * j], y: ref.coords[2 * j + 1] });
+  });
+  all.sort((a, b) => b.v - a.v || a.c - b.c || a.y * w + a.x - (b.y * w + b.x));
+  const kept = all.slice(0, k);
+  const coords = [];
+  const scores = [];
+  const valid = [];
+  const channels = [];
+  for (let j = 0; j < k; j++) {
+    const p = kept[j];
+    coords.push(p ? p.x : NaN, p ? p.y : NaN);
+    scores.push(p ? p.v : 0);
+    valid.push(p ? 1 : 0);
+    channels.push(p ? p.c : 0);
+  }
+  return { coords, scores, valid, channels, count: kept.length };
+}

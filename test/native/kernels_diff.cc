@@ -176,6 +176,7 @@ void compare_dark_window(const Kernels& k, Tally& t, std::mt19937& rng) {
       d.method = coordconv::DecodeMethod::kDark;
       d.params.kernel = kernel;
       d.params.sigma = sigma;
+      d.params.min_score = 0.0;
       d.threads = 1;
       float xy[2], score;
       uint8_t valid;
@@ -432,6 +433,8 @@ void check_requests(int* passed, int* failed) {
   d.params.kernel = 11;
   expect(coordconv::check_decode_request(d), "sigma must be finite and positive", "decode without sigma");
   d.params.sigma = 2.0;
+  expect(coordconv::check_decode_request(d), "min_score must be a number below +inf", "decode without min_score");
+  d.params.min_score = -std::numeric_limits<double>::infinity();
   expect(coordconv::check_decode_request(d), "", "decode (dark) complete");
   d.threads = 0;
   expect(coordconv::check_decode_request(d), "threads must be positive", "decode without threads");
@@ -439,6 +442,9 @@ void check_requests(int* passed, int* failed) {
   d.method = coordconv::DecodeMethod::kCentroid;
   expect(coordconv::check_decode_request(d), "threshold must be in [0, 1]", "decode without threshold");
   d.params.threshold = 0.5;
+  expect(coordconv::check_decode_request(d), "min_score must be finite and >= 0 for centroid", "centroid with min_score < 0");
+  d.method = coordconv::DecodeMethod::kExact;
+  expect(coordconv::check_decode_request(d), "", "exact ignores min_score");
   d.method = coordconv::DecodeMethod::kSoftargmax;
   expect(coordconv::check_decode_request(d), "beta must be finite and positive", "decode without beta");
   d.params.beta = 1.0;
@@ -458,6 +464,9 @@ void check_requests(int* passed, int* failed) {
   p.window = 3;
   expect(coordconv::check_peaks_request(p), "threshold must be finite", "peaks without threshold");
   p.threshold = 0.1;
+  expect(coordconv::check_peaks_request(p), "images and per_image do not match the planes", "peaks without images");
+  p.images = 1;
+  p.per_image = 1;
   expect(coordconv::check_peaks_request(p), "threads must be positive", "peaks without threads");
   p.threads = 1;
   expect(coordconv::check_peaks_request(p), "", "peaks complete");
@@ -487,6 +496,15 @@ void check_requests(int* passed, int* failed) {
   q.y.height = 1;
   q.x.width = coordconv::kMaxSide + 1;
   expect(coordconv::check_simcc_request(q), "x: plane height or width exceeds 2^24", "SimCC too wide");
+  p.over = coordconv::PeaksOver::kImage;
+  expect(coordconv::check_peaks_request(p), "output buffers are null", "peaks over images without channels");
+  p.channels = counts;
+  expect(coordconv::check_peaks_request(p), "", "peaks over images complete");
+  p.images = 2;
+  expect(coordconv::check_peaks_request(p), "images and per_image do not match the planes", "peaks over too many images");
+  p.input.planes = 0;
+  p.per_image = 0;
+  expect(coordconv::check_peaks_request(p), "", "peaks over images of no channels");
 }
 
 // The binary16 value of bits h from the standard's definition, written apart from native/half.h:

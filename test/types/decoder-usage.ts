@@ -1,6 +1,6 @@
 // The decoder methods, out arrays and peaks: documented usage compiles, misuse does not.
 import { decode, decodeSync, peaks, peaksSync, sum, DECODE_METHODS } from 'coordconv';
-import type { DecodeMethod, DecodeOptions, DecodeResult, PeaksResult } from 'coordconv';
+import type { DecodeMethod, DecodeOptions, DecodeResult, ImagePeaksResult, PeaksResult, TfjsTensor } from 'coordconv';
 
 const f32 = new Float32Array(12);
 const u8 = new Uint8Array(12);
@@ -33,6 +33,20 @@ decodeSync({ data: half, shape: [3, 4], type: 'uint16' });
 // @ts-expect-error sum does not read float16
 sum({ data: half, shape: [3, 4], type: 'float16' });
 
+// Logits, peaks over images, tfjs tensors.
+decodeSync(input, { minScore: -Infinity });
+decodeSync(input, { method: 'softargmax', minScore: -1, beta: 2 });
+const image: ImagePeaksResult = peaksSync(input, { over: 'image', k: 100, threshold: -2.2 });
+const classes: Uint32Array = image.channels;
+const awaitedImage: Promise<ImagePeaksResult> = peaks(input, { over: 'image' });
+const maybe: Uint32Array | undefined = peaksSync(input).channels;
+const tensor: TfjsTensor = { shape: [3, 4], dtype: 'float32', dataSync: () => f32 };
+decodeSync(tensor);
+
+// @ts-expect-error exact takes no minScore
+decodeSync(input, { method: 'exact', minScore: 0 });
+// @ts-expect-error over is 'plane' or 'image'
+peaksSync(input, { over: 'images' });
 // @ts-expect-error sigma belongs to 'dark'
 decodeSync(input, { method: 'argmax', sigma: 2 });
 // @ts-expect-error threshold belongs to 'centroid'
@@ -44,4 +58,4 @@ decodeSync(input, { out: { coords: new Float32Array(2), scores: new Float32Array
 // @ts-expect-error peaks has no method
 peaksSync(input, { method: 'argmax' });
 
-export { later, same, counts, pending, fromOrt };
+export { later, same, counts, pending, fromOrt, classes, awaitedImage, maybe };
