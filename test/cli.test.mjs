@@ -139,6 +139,7 @@ test.serial('bad arguments and unreadable files: one line on stderr, exit code 2
     [['decode', 'planes.npy', '--sigma', '2', '--out', 'c.json'], 'coordconv decode: --sigma applies to --method dark, not --method argmax (the default)'],
     [['decode', 'planes.npy', '--method', 'centroid', '--beta', '2', '--out', 'c.json'], 'coordconv decode: --beta applies to --method softargmax, not --method centroid'],
     [['decode', 'planes.npy', '--method', 'dark', '--kernel', '4', '--out', 'c.json'], 'coordconv decode: Expected an odd integer from 1 to 255 for --kernel but received 4'],
+    [['decode', 'planes.npy', '--method', 'exact', '--min-score', '-1', '--out', 'c.json'], 'coordconv decode: --min-score applies to every --method but exact, not --method exact'],
     [['generate', '--count', '-5', '--out', 'x'], 'coordconv generate: --count expects a non-negative integer, got "-5"'],
     [['decode', 'planes.npy', '--out', path.join('planes.npy', 'c.json')], `coordconv decode: ENOTDIR: cannot write ${path.join('planes.npy', 'c.json')}: planes.npy is not a folder`],
     [['preview', 'junk.npy'], 'coordconv preview: preview needs --out sheet.png'],
@@ -192,4 +193,21 @@ const once = !process.env.COORDCONV_ADDON && [undefined, '', 'avx2', 'neon'].inc
   const png = readFileSync(path.join(dir, 'huge.png'));
   t.is(png.readUInt32BE(16), 4 * 64 + 5 * 2);
   rmSync(file);
+});
+
+test('decode --min-score -Infinity takes logit planes (every value negative) as valid, argmax as the reference', (t) => {
+  const data = Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => -((i * 7) % 24) - 1);
+  writeFileSync(path.join(dir, 'logits.npy'), encodeNpy({ data, shape: [2, 3, 4] }));
+  t.is(run('decode', 'logits.npy', '--out', 'logits0.json').code, 0);
+  t.deepEqual(JSON.parse(readFileSync(path.join(dir, 'logits0.json'), 'utf8')).valid, [0, 0]);
+  const r = run('decode', 'logits.npy', '--min-score', '-Infinity', '--out', 'logits.json');
+  t.is(r.code, 0, r.err);
+  const json = JSON.parse(readFileSync(path.join(dir, 'logits.json'), 'utf8'));
+  t.deepEqual(json.valid, [1, 1]);
+  for (let p = 0; p < 2; p++) {
+    const plane = Array.from(data.subarray(p * 12, (p + 1) * 12));
+    const best = plane.indexOf(Math.max(...plane));
+    t.deepEqual(json.coords.slice(2 * p, 2 * p + 2), [best % 4, Math.floor(best / 4)]);
+    t.is(json.scores[p], plane[best]);
+  }
 });

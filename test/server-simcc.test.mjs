@@ -131,7 +131,7 @@ test('refusals: 415 for other bodies, 400 with the library\'s message for bad en
     [good, '', { 'content-type': 'application/x-npy' }, 415, 'Expected a content-type of application/x-npz for the request but received "application/x-npy"'],
     [npzOf({ a: { data: x, shape: [3, 8] } }), '', {}, 400, 'Expected .npz entries x and y (or simcc_x and simcc_y) for the request body but received entries "a"'],
     [npzOf({ x: { data: x, shape: [3, 8] }, y: { data: y, shape: [2, 9] } }), '', {}, 400, 'Expected the K of input.x [3, 8] for input.y.shape but received [2, 9]'],
-    [npzOf({ x: { data: new Float64Array(24), shape: [3, 8] }, y: { data: y, shape: [3, 6] } }), '', {}, 400, 'Expected a Float32Array or Uint8Array for input.x.data but received Float64Array(24)'],
+    [npzOf({ x: { data: new Float64Array(24), shape: [3, 8] }, y: { data: y, shape: [3, 6] } }), '', {}, 400, "Expected a float32 or uint8 array (dtype '<f4' or '|u1') for the request body's x but received dtype '<f8' (send arr.astype(np.float32))"],
     [good, '?splitRatio=0', {}, 400, 'Expected a finite number > 0 (as float32) for options.splitRatio but received 0'],
     [good, '?method=dark&sigma=0.3', {}, 400, 'Expected a sigma whose blur kernel int((sigma * 20 - 7) // 3), made odd, is from 1 to 255 for options.sigma but received 0.3 (kernel -1)'],
     [good, '?out=1', {}, 400, 'Expected no key "out" for the query string but received key "out"'],

@@ -160,7 +160,7 @@ test('bad requests get 400 with the library\'s message', async (t) => {
     [raw(f32), { 'content-type': RAW, 'x-dtype': 'uint8' }, '', 'Expected comma-separated dimensions such as "64,17,64,48" for header x-shape but received undefined'],
     [raw(f32), { 'content-type': RAW, 'x-dtype': 'uint8', 'x-shape': '6x16' }, '', 'Expected comma-separated dimensions such as "64,17,64,48" for header x-shape but received "6x16"'],
     [raw(f32).subarray(1), rawHeaders('float32', [6, 4]), '', 'Expected a whole number of 4-byte float32 elements for the request body but received 95 bytes'],
-    [npy(new Float64Array(24), [6, 4]), { 'content-type': NPY }, '', 'Expected a Float32Array or Uint8Array (convert with Float32Array.from(data)) for input.data but received Float64Array(24)'],
+    [npy(new Float64Array(24), [6, 4]), { 'content-type': NPY }, '', "Expected a float32 or uint8 array (dtype '<f4' or '|u1') for the request body but received dtype '<f8' (send arr.astype(np.float32))"],
     [npy(new Float32Array(6), [6]), { 'content-type': NPY }, '', 'Expected rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W]) for input.shape but received rank 1 [6]'],
     [Buffer.from('not an array'), { 'content-type': NPY }, '', 'Expected a .npy file (magic \\x93NUMPY) for the request body but received other bytes'],
   ];

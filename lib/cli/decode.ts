@@ -1,18 +1,20 @@
 // `coordconv decode FILE --out coords.npy|.csv|.json`: the heatmaps of a file to coordinates.
 import { decodeSync, DECODE_METHODS, type DecodeOptions } from '../decode';
-import { checkMethodFlags, HELP_FLAG, METHOD_FLAGS, METHOD_OPTIONS, OUT_FLAG, parseFlags, readFloat, type MethodFlagValues } from './flags';
+import { checkMethodFlags, HELP_FLAG, METHOD_FLAGS, METHOD_OPTIONS, optionKey, OUT_FLAG, parseFlags, readFloat, type MethodFlagValues } from './flags';
 import { INPUT_FLAGS, readInput } from './input';
 import { COORDS_FILES, writeCoords } from './output';
 
 export const summary = 'decode the heatmaps of a .npy/.npz/.h5 file to coordinates (.npy, .csv or .json)';
 
 export const USAGE = `Usage: coordconv decode FILE [--array NAME] [--channels-last] [--method M] [--kernel K]
-                        [--sigma S] [--threshold T] [--beta B] --out coords.npy|coords.csv|coords.json
+                        [--sigma S] [--threshold T] [--beta B] [--min-score M]
+                        --out coords.npy|coords.csv|coords.json
 
 FILE is .npy, .npz or .h5 (--array picks an array of .npz/.h5; default: the only one, or
 'onehots'/'images' when present). Planes are [H, W], [N, H, W] or [N, C, H, W]; --channels-last
 reads [N, H, W, C]. float64 and integer data are converted to float32.
-Methods: ${DECODE_METHODS.join(', ')} (default argmax).
+Methods: ${DECODE_METHODS.join(', ')} (default argmax). --min-score: a plane is valid when its
+score is above it (default 0; -Infinity takes every finite plane, for logits).
 The output holds x, y per plane (NaN where invalid); .csv and .json also hold score and valid.`;
 
 // The library checks the options' ranges.
@@ -20,7 +22,9 @@ function decodeOptions(values: MethodFlagValues): DecodeOptions {
   checkMethodFlags(values);
   const opts: Record<string, unknown> = { method: values.method ?? 'argmax' };
   for (const key of METHOD_OPTIONS) {
-    if (values[key] !== undefined) opts[key] = readFloat(values[key], `--${key}`);
+    const value = values[key];
+    // -Infinity (take every finite plane: logits) is a --min-score value readFloat refuses.
+    if (value !== undefined) opts[optionKey(key)] = key === 'min-score' && value === '-Infinity' ? -Infinity : readFloat(value, `--${key}`);
   }
   return opts as unknown as DecodeOptions;
 }

@@ -59,7 +59,10 @@ export function stringFlags<K extends string>(...names: K[]): { [P in K]: { type
 }
 
 /** The options of a decode method beside `--method` itself, as decode and serve take them. */
-export const METHOD_OPTIONS = ['kernel', 'sigma', 'threshold', 'beta'] as const;
+export const METHOD_OPTIONS = ['kernel', 'sigma', 'threshold', 'beta', 'min-score'] as const;
+
+/** The library's option key of a flag: `--min-score` sets `minScore`. */
+export const optionKey = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** `--method`, the decode method of decode, preview and serve. */
 export const METHOD_FLAG = stringFlags('method');
@@ -75,9 +78,10 @@ export function checkMethodFlags(values: MethodFlagValues): void {
   const keys = (METHOD_KEYS as Record<string, readonly string[] | undefined>)[method];
   if (keys === undefined) return; // an unknown method: the library's error lists the known ones
   for (const key of METHOD_OPTIONS) {
-    if (values[key] === undefined || keys.includes(key)) continue;
-    const takers = DECODE_METHODS.filter((m) => METHOD_KEYS[m].includes(key));
-    fail(`--${key} applies to --method ${takers.join(' or ')}, not --method ${method}${values.method === undefined ? ' (the default)' : ''}`);
+    if (values[key] === undefined || keys.includes(optionKey(key))) continue;
+    const takers = DECODE_METHODS.filter((m) => METHOD_KEYS[m].includes(optionKey(key)));
+    const which = takers.length > 2 ? `every --method but ${DECODE_METHODS.filter((m) => !takers.includes(m)).join(' and ')}` : `--method ${takers.join(' or ')}`;
+    fail(`--${key} applies to ${which}, not --method ${method}${values.method === undefined ? ' (the default)' : ''}`);
   }
 }
 

@@ -13,7 +13,7 @@ import { rangeError, typeError } from '../errors';
 import { UPLOAD_IDLE_TIMEOUT, UPLOAD_TIMEOUT } from '../server/body';
 import { queryValue } from '../server/http';
 import { readInteger } from '../validate';
-import { checkMethodFlags, HELP_FLAG, METHOD_FLAGS, parseFlags, readCount, stringFlags } from './flags';
+import { checkMethodFlags, HELP_FLAG, METHOD_FLAGS, optionKey, parseFlags, readCount, stringFlags } from './flags';
 import { hasNodeFlag, respawnWith, stopWithParent } from './respawn';
 
 export const summary = 'answer POST /decode over HTTP (Fastify, loopback by default)';
@@ -34,8 +34,8 @@ Serves POST /decode and GET /health over HTTP (stop with Ctrl-C: requests in fli
   --max-queue <n>         requests with their body waiting beyond those (default 32); past it, 503
   --request-timeout <ms>  from the body read to the answer, 0 for none (default 30000)
   --method <name>         default decode method (default argmax); the query string overrides
-  --kernel <n> --sigma <x> --threshold <x> --beta <x>
-                          default options of that method
+  --kernel <n> --sigma <x> --threshold <x> --beta <x> --min-score <x>
+                          default options of that method (--min-score -Infinity for logits)
   --log                   log every request (Fastify's JSON logger)
   -h, --help              this text
 
@@ -137,7 +137,7 @@ export async function serve(argv: readonly string[], log: (line: string) => void
   const defaults: Record<string, unknown> = {};
   for (const key of Object.keys(METHOD_FLAGS) as (keyof typeof METHOD_FLAGS)[]) {
     const value = values[key];
-    if (value !== undefined) defaults[key] = queryValue(value);
+    if (value !== undefined) defaults[optionKey(key)] = queryValue(value);
   }
 
   let Fastify: typeof import('fastify').default;

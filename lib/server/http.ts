@@ -6,7 +6,7 @@ import { STATUS_CODES } from 'node:http';
 import type { PlaneData } from '../addon';
 import type { DecodeResult } from '../decode';
 import { describe, rangeError, typeError } from '../errors';
-import { parseNpy } from '../io/npy';
+import { parseNpy, type NpyArray } from '../io/npy';
 import { encodeNpz } from '../io/npz';
 import type { PlaneTensor } from '../tensor';
 
@@ -78,8 +78,18 @@ export function readRawBody(body: Buffer, dtypeHeader: unknown, shapeHeader: unk
  * uint8 only) and the rank are left to the library.
  */
 export function readNpyBody(body: Buffer): PlaneTensor {
-  const { data, shape } = parseNpy(body, 'the request body');
-  return { data: data as PlaneData, shape };
+  return bodyTensor(parseNpy(body, 'the request body'), 'the request body');
+}
+
+/**
+ * An array of a body as the library takes it. Another dtype is refused here, in NumPy's words with
+ * the conversion to make: the library's own hint (Float32Array.from) is for JavaScript callers.
+ */
+export function bodyTensor(array: NpyArray, name: string): PlaneTensor {
+  if (array.dtype !== '<f4' && array.dtype !== '|u1') {
+    throw new TypeError(`Expected a float32 or uint8 array (dtype '<f4' or '|u1') for ${name} but received dtype '${array.dtype}' (send arr.astype(np.float32))`);
+  }
+  return { data: array.data as PlaneData, shape: array.shape };
 }
 
 /** A typed view of the body's bytes, or an aligned copy when the bytes sit at an odd offset. */
