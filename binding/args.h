@@ -55,6 +55,9 @@ TypedView plane_data_field(const Napi::Object& obj, const char* name, coordconv:
 // The batch of planes in the fields data, planes, height and width, data's length checked against
 // their product; returns the view of data.
 TypedView plane_batch_fields(const Napi::Object& obj, coordconv::PlaneBatch* batch);
+// The batch's memory layout, in the fields layout ('nchw' or 'nhwc') and channels (planes per
+// image); check_plane_batch checks them against the batch.
+void plane_layout_fields(const Napi::Object& obj, coordconv::PlaneBatch* batch);
 
 // The product of the sizes, which must not overflow.
 size_t checked_product(Napi::Env env, std::initializer_list<size_t> sizes);

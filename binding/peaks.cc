@@ -8,6 +8,7 @@ namespace {
 
 void unpack_peaks(const Napi::Object& obj, coordconv::PeaksRequest& r, Arrays& arrays) {
   arrays.input(plane_batch_fields(obj, &r.input), &r.input.data);
+  plane_layout_fields(obj, &r.input);
   size_fields(obj, {{"threads", &r.threads}, {"k", &r.k}, {"window", &r.window}});
   r.threshold = number_field(obj, "threshold");
   size_t slots = 0;

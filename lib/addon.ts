@@ -12,7 +12,13 @@ export interface PlaneRequest {
   threads: number;
 }
 
-export interface NativeDecodeRequest extends PlaneRequest {
+/** How a decode or peaks request's planes lie in memory; channels is C for 'nhwc', 1 for 'nchw'. */
+export interface LayoutRequest {
+  layout: 'nchw' | 'nhwc';
+  channels: number;
+}
+
+export interface NativeDecodeRequest extends PlaneRequest, LayoutRequest {
   method: string;
   kernel: number;
   sigma: number;
@@ -23,7 +29,7 @@ export interface NativeDecodeRequest extends PlaneRequest {
   valid: Uint8Array;
 }
 
-export interface NativePeaksRequest extends PlaneRequest {
+export interface NativePeaksRequest extends PlaneRequest, LayoutRequest {
   k: number;
   threshold: number;
   window: number;

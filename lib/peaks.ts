@@ -2,10 +2,17 @@
 import { addon, type NativePeaksRequest, type PlaneData } from './addon';
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
-import { product, readPlanes, type PlaneInput } from './tensor';
+import { product, readLayout, readPlanes, type PlaneInput, type PlaneLayout } from './tensor';
 import { readFraction, readInteger, readOddSize, readOptions } from './validate';
 
 export interface PeaksOptions extends TransferOption {
+  /**
+   * How the planes lie in memory. `'nchw'` (default): shape [H, W], [N, H, W] or [N, C, H, W].
+   * `'nhwc'`: channels-last, shape [H, W, C] or [N, H, W, C] (tfjs' convention); results exactly those
+   * of the NCHW call on the transposed input, `shape` [C] or [N, C].
+   * @example { layout: 'nhwc' }
+   */
+  layout?: PlaneLayout;
   /** Slots per plane: a positive integer. Default 100 (CenterNet's K). @example { k: 17 } */
   k?: number;
   /**
@@ -34,7 +41,10 @@ export interface PeaksResult {
   valid: Uint8Array;
   /** `[...shape]`: how many peaks each plane has (the used slots come first). */
   counts: Uint32Array;
-  /** The leading dimensions of the input: [] for [H, W], [N] for [N, H, W], [N, C] for [N, C, H, W]. */
+  /**
+   * The input's dimensions other than H and W: [] for [H, W], [N] for [N, H, W], [N, C] for
+   * [N, C, H, W]; with layout 'nhwc', [C] for [H, W, C] and [N, C] for [N, H, W, C].
+   */
   shape: number[];
   /** The slots per plane. */
   k: number;
@@ -44,8 +54,9 @@ export interface PeaksResult {
 const DEFAULTS = { k: 100, threshold: 0.1, window: 3 } as const;
 
 function prepare(input: unknown, options: unknown): { request: NativePeaksRequest; shape: number[] } {
-  const planes = readPlanes(input);
-  const opts = readOptions(options, 'options', ['k', 'threshold', 'window']);
+  const layout = readLayout(options);
+  const planes = readPlanes(input, 'input', layout);
+  const opts = readOptions(options, 'options', ['k', 'threshold', 'window', 'layout']);
   const k = readInteger(opts.k, 'options.k', DEFAULTS.k, 1, 2 ** 32 - 1, 'a positive integer below 2^32');
   const threshold = readFraction(opts.threshold, 'options.threshold', DEFAULTS.threshold);
   const window = readOddSize(opts.window, 'options.window', DEFAULTS.window);
@@ -55,6 +66,8 @@ function prepare(input: unknown, options: unknown): { request: NativePeaksReques
     planes: planes.planes,
     height: planes.height,
     width: planes.width,
+    layout,
+    channels: planes.channels,
     threads: concurrency(),
     k,
     threshold: planes.data instanceof Uint8Array ? threshold * 255 : threshold,

@@ -2,7 +2,7 @@
 // a Float32 tensor, and allocates the outputs the native code fills.
 import type { PlaneData } from './addon';
 import { describe, isDetached, isFloat32Array, isObject, isUint8Array, rangeError, typeError } from './errors';
-import { formatShape, MAX_SIDE } from './validate';
+import { formatShape, MAX_SIDE, readEnum } from './validate';
 
 /** Planes as `{ data, shape }`: shape `[H, W]`, `[N, H, W]` or `[N, C, H, W]`, row-major. */
 export interface PlaneTensor<D extends PlaneData = PlaneData> {
@@ -24,13 +24,34 @@ export interface Float32Tensor {
   shape: number[];
 }
 
+/**
+ * How planes lie in memory. `'nchw'`: plane after plane, shape [H, W], [N, H, W] or [N, C, H, W].
+ * `'nhwc'`: channels-last, as tfjs hands tensors over, shape [H, W, C] or [N, H, W, C]; the planes are
+ * the C channels of each image, read in place.
+ */
+export type PlaneLayout = 'nchw' | 'nhwc';
+
+export const PLANE_LAYOUTS: readonly PlaneLayout[] = ['nchw', 'nhwc'];
+
+/**
+ * options.layout, read before the input it describes (default 'nchw'); options that are not an
+ * object are left for the caller's own check, after the input's.
+ */
+export function readLayout(options: unknown): PlaneLayout {
+  const value = isObject(options) && !Array.isArray(options) ? options.layout : undefined;
+  return readEnum(value, 'options.layout', PLANE_LAYOUTS, 'nchw');
+}
+
 export interface Planes {
   data: PlaneData;
   planes: number;
   height: number;
   width: number;
-  /** The dimensions before [H, W]: [] for one plane, [N] or [N, C]. */
+  /** The dimensions that are not [H, W]: [] for one plane, [N] or [N, C] (NHWC: [C] or [N, C]). */
   lead: number[];
+  layout: PlaneLayout;
+  /** Planes per image: C for 'nhwc', 1 for 'nchw'. */
+  channels: number;
 }
 
 export function readData(value: unknown, name: string): PlaneData {
@@ -116,13 +137,27 @@ export function checkSides(height: number, width: number, name: string, shape: r
   }
 }
 
-export function readPlanes(input: unknown, name = 'input'): Planes {
+export function readPlanes(input: unknown, name = 'input', layout: PlaneLayout = 'nchw'): Planes {
+  if (layout === 'nhwc') {
+    // [H, W, C] or [N, H, W, C]: H and W are the two dimensions before the last.
+    const { data, shape, count } = readTensor(
+      input,
+      name,
+      3,
+      4,
+      "rank 3 or 4 ([H, W, C] or [N, H, W, C]) for layout 'nhwc'",
+      false,
+      (s, shapeName) => checkSides(s[s.length - 3], s[s.length - 2], shapeName, s),
+    );
+    const [height, width, channels] = shape.slice(-3);
+    return { data, planes: count / (height * width), height, width, lead: [...shape.slice(0, -3), channels], layout, channels };
+  }
   const { data, shape, count } = readTensor(input, name, 2, 4, 'rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W])', false, (s, shapeName) =>
     checkSides(s[s.length - 2], s[s.length - 1], shapeName, s),
   );
   const height = shape[shape.length - 2];
   const width = shape[shape.length - 1];
-  return { data, planes: count / (height * width), height, width, lead: shape.slice(0, -2) };
+  return { data, planes: count / (height * width), height, width, lead: shape.slice(0, -2), layout, channels: 1 };
 }
 
 /**

@@ -7,6 +7,7 @@
 #include <new>
 #include <vector>
 
+#include "channels_last.h"
 #include "fp_env.h"
 
 namespace coordconv {
@@ -29,6 +30,23 @@ bool needs_float_plane(DecodeMethod m) {
   return m == DecodeMethod::kDark || m == DecodeMethod::kCentroid || m == DecodeMethod::kSoftargmax;
 }
 
+// The methods that read the whole plane past its argmax: on NHWC input they run on de-interleaved
+// planes. The others read the channels-last memory in place.
+bool reads_whole_plane(DecodeMethod m) {
+  return m == DecodeMethod::kCentroid || m == DecodeMethod::kSoftargmax || m == DecodeMethod::kExact;
+}
+
+// One plane's pixels where they lie: pixel j at element j * stride from base.
+struct PlaneView {
+  const void* base;
+  DType dtype;
+  size_t stride;
+  float at(size_t j) const {
+    return dtype == DType::kFloat32 ? static_cast<const float*>(base)[j * stride]
+                                    : static_cast<float>(static_cast<const uint8_t*>(base)[j * stride]);
+  }
+};
+
 // Per-part working memory, allocated before any plane is decoded and reused plane after plane.
 struct Scratch {
   std::vector<float> plane;  // a Uint8 plane widened to float
@@ -42,13 +60,24 @@ struct Scratch {
   std::vector<float> window;      // (kernel + 4) rows of the zero-padded plane
   std::vector<float> window_tmp;  // its horizontal pass
   std::vector<float> window_out;  // 5 rows of stride kernel + 4: the blurred block
+  // NHWC: the argmax of each channel of a block, and de-interleaved planes.
+  std::vector<ArgMax> maxima;
+  std::vector<float> block;
 };
 
 Scratch make_scratch(const DecodeRequest& req) {
   Scratch s;
   const PlaneBatch& in = req.input;
   const size_t n = in.plane_size();
-  if (in.dtype == DType::kUint8 && needs_float_plane(req.method)) s.plane.resize(n);
+  // NHWC 'dark' gathers its channel into s.plane to fall back on the whole plane.
+  const bool nhwc = in.layout == Layout::kNhwc;
+  if ((in.dtype == DType::kUint8 && needs_float_plane(req.method)) || (nhwc && req.method == DecodeMethod::kDark)) {
+    s.plane.resize(n);
+  }
+  if (nhwc) {
+    s.maxima.resize(in.channels);
+    if (reads_whole_plane(req.method)) s.block.resize(deinterleave_planes(n, in.channels) * n);
+  }
   if (req.method == DecodeMethod::kDark) {
     const size_t kernel = req.params.kernel;
     const size_t stride = in.width + kernel - 1;
@@ -160,7 +189,7 @@ void dark_full_plane(const Kernels& k, const float* f, size_t h, size_t w, const
 //    (3.8e-6 px below 64 px), so the coordinates written stay within 1e-5 px of the whole plane's.
 // On a pose model's heatmaps the peak's neighbourhood is far above the floor and the Hessian well
 // conditioned, so the fallback is rare; flat or noisy planes fall back.
-bool dark_window(const Kernels& k, const void* plane, DType dtype, size_t h, size_t w, const float* taps,
+bool dark_window(const Kernels& k, const PlaneView& plane, size_t h, size_t w, const float* taps,
                  size_t kernel, float peak, size_t px, size_t py, Scratch& s, double* x, double* y) {
   if (!(peak <= 1e37f)) return false;
   const FlushSubnormals flush;  // as blur(): the same flush gives the same values
@@ -173,9 +202,7 @@ bool dark_window(const Kernels& k, const void* plane, DType dtype, size_t h, siz
       const long xx = static_cast<long>(px + c) - static_cast<long>(2 + r);
       float v = 0.0f;
       if (yy >= 0 && yy < static_cast<long>(h) && xx >= 0 && xx < static_cast<long>(w)) {
-        const size_t at = static_cast<size_t>(yy) * w + static_cast<size_t>(xx);
-        v = dtype == DType::kFloat32 ? static_cast<const float*>(plane)[at]
-                                     : static_cast<float>(static_cast<const uint8_t*>(plane)[at]);
+        v = plane.at(static_cast<size_t>(yy) * w + static_cast<size_t>(xx));
       }
       row[c] = v;
     }
@@ -215,7 +242,12 @@ struct PlaneContext {
   const float* taps;  // 'dark'
 };
 
-void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
+// Every method but 'exact' from the plane's argmax am (the first index of the maximum) on, for
+// plane i of the request, whose pixels `plane` views. f is the plane as contiguous floats, or null
+// where the method does not need it ('centroid' and 'softargmax' do; 'dark' gathers it from
+// `plane` when it falls back on the whole plane).
+void finish_plane(const PlaneContext& ctx, size_t i, const ArgMax& am, const PlaneView& plane, const float* f,
+                  Scratch& s) {
   const Kernels& k = ctx.k;
   const DecodeRequest& req = ctx.req;
   const PlaneBatch& in = req.input;
@@ -223,24 +255,6 @@ void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
   float* score = req.scores + i;
   uint8_t* valid = req.valid + i;
   const size_t h = in.height, w = in.width, n = in.plane_size();
-  if (req.method == DecodeMethod::kExact) {
-    decode_exact_plane(k, in.plane(i), in.dtype, h, w, xy, score, valid);
-    return;
-  }
-  // Every other method starts from the argmax: the first index of the maximum.
-  const float* f = nullptr;
-  ArgMax am;
-  if (in.dtype == DType::kFloat32) {
-    f = static_cast<const float*>(in.plane(i));
-    am = k.argmax_f32(f, n);
-  } else {
-    const uint8_t* u = static_cast<const uint8_t*>(in.plane(i));
-    am = k.argmax_u8(u, n);
-    if (needs_float_plane(req.method) && req.method != DecodeMethod::kDark) {  // 'dark' widens only when it needs the plane
-      k.u8_to_f32(u, s.plane.data(), n);
-      f = s.plane.data();
-    }
-  }
   const bool positive = am.value > 0.0f;
   if (!am.finite || (req.method != DecodeMethod::kSoftargmax && !positive)) {
     mark_invalid(xy, score, valid);
@@ -253,11 +267,7 @@ void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
     case DecodeMethod::kExact:
       break;
     case DecodeMethod::kQuarter: {
-      auto at = [&](size_t xx, size_t yy) -> float {
-        const size_t j = yy * w + xx;
-        return in.dtype == DType::kFloat32 ? static_cast<const float*>(in.plane(i))[j]
-                                           : static_cast<float>(static_cast<const uint8_t*>(in.plane(i))[j]);
-      };
+      auto at = [&](size_t xx, size_t yy) { return plane.at(yy * w + xx); };
       // Finite floats: sign(a - b) is the sign of the comparison (a - b is never 0 for a != b).
       if (px >= 1 && px + 1 < w) {
         const float r = at(px + 1, py), l = at(px - 1, py);
@@ -271,9 +281,12 @@ void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
     }
     case DecodeMethod::kDark: {
       if (px >= 2 && px + 2 < w && py >= 2 && py + 2 < h &&
-          !dark_window(k, in.plane(i), in.dtype, h, w, ctx.taps, req.params.kernel, am.value, px, py, s, &x, &y)) {
-        if (in.dtype == DType::kUint8) {
-          k.u8_to_f32(static_cast<const uint8_t*>(in.plane(i)), s.plane.data(), n);
+          !dark_window(k, plane, h, w, ctx.taps, req.params.kernel, am.value, px, py, s, &x, &y)) {
+        if (plane.dtype == DType::kUint8 && plane.stride == 1) {
+          k.u8_to_f32(static_cast<const uint8_t*>(plane.base), s.plane.data(), n);
+          f = s.plane.data();
+        } else if (plane.stride != 1) {
+          for (size_t j = 0; j < n; ++j) s.plane[j] = plane.at(j);
           f = s.plane.data();
         }
         dark_full_plane(k, f, h, w, ctx.taps, req.params.kernel, am.value, px, py, s, &x, &y);
@@ -310,6 +323,71 @@ void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
     }
   }
   write_result(x, y, am.value, xy, score, valid);
+}
+
+void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
+  const Kernels& k = ctx.k;
+  const DecodeRequest& req = ctx.req;
+  const PlaneBatch& in = req.input;
+  const size_t n = in.plane_size();
+  if (req.method == DecodeMethod::kExact) {
+    decode_exact_plane(k, in.plane(i), in.dtype, in.height, in.width, req.coords + 2 * i, req.scores + i,
+                       req.valid + i);
+    return;
+  }
+  const float* f = nullptr;
+  ArgMax am;
+  if (in.dtype == DType::kFloat32) {
+    f = static_cast<const float*>(in.plane(i));
+    am = k.argmax_f32(f, n);
+  } else {
+    const uint8_t* u = static_cast<const uint8_t*>(in.plane(i));
+    am = k.argmax_u8(u, n);
+    if (needs_float_plane(req.method) && req.method != DecodeMethod::kDark) {  // 'dark' widens only when it needs the plane
+      k.u8_to_f32(u, s.plane.data(), n);
+      f = s.plane.data();
+    }
+  }
+  finish_plane(ctx, i, am, PlaneView{in.plane(i), in.dtype, 1}, f, s);
+}
+
+// Channels [b.first, b.first + b.count) of one NHWC image. 'argmax', 'quarter' and 'dark' take
+// every channel's argmax in one pass over the image and read the neighbours they need in place;
+// the others run the plane code on the channels de-interleaved a bounded block at a time, which
+// makes the result the NCHW call's bit for bit.
+void decode_nhwc_block(const PlaneContext& ctx, const ChannelBlock& b, Scratch& s) {
+  const Kernels& k = ctx.k;
+  const DecodeRequest& req = ctx.req;
+  const PlaneBatch& in = req.input;
+  const size_t n = in.plane_size(), first_plane = b.image * in.channels + b.first;
+  if (!reads_whole_plane(req.method)) {
+    const void* base = nhwc_channel(in, b.image, b.first);
+    if (in.dtype == DType::kFloat32) {
+      k.argmax_nhwc_f32(static_cast<const float*>(base), n, in.channels, b.count, s.maxima.data());
+    } else {
+      k.argmax_nhwc_u8(static_cast<const uint8_t*>(base), n, in.channels, b.count, s.maxima.data());
+    }
+    for (size_t c = 0; c < b.count; ++c) {
+      const PlaneView plane{nhwc_channel(in, b.image, b.first + c), in.dtype, in.channels};
+      finish_plane(ctx, first_plane + c, s.maxima[c], plane, nullptr, s);
+    }
+    return;
+  }
+  const size_t step = s.block.size() / n;
+  for (size_t c0 = 0; c0 < b.count; c0 += step) {
+    const size_t count = std::min(step, b.count - c0);
+    deinterleave(in, b.image, b.first + c0, count, s.block.data());
+    for (size_t c = 0; c < count; ++c) {
+      const float* f = s.block.data() + c * n;
+      const size_t i = first_plane + c0 + c;
+      if (req.method == DecodeMethod::kExact) {
+        decode_exact_plane(k, f, DType::kFloat32, in.height, in.width, req.coords + 2 * i, req.scores + i,
+                           req.valid + i);
+      } else {
+        finish_plane(ctx, i, k.argmax_f32(f, n), PlaneView{f, DType::kFloat32, 1}, f, s);
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -414,15 +492,25 @@ void decode(const Kernels& k, ThreadPool& pool, const DecodeRequest& req) {
     taps.resize(req.params.kernel);
     gaussian_taps(req.params.kernel, req.params.sigma, taps.data());
   }
-  const size_t parts = split_parts(pool, in.planes, req.threads);
+  const bool nhwc = in.layout == Layout::kNhwc;
+  // NHWC work comes in channel blocks of images; NCHW in planes.
+  const size_t blocks = nhwc ? nhwc_blocks_per_image(in, std::min(req.threads, pool.workers() + 1)) : 1;
+  const size_t units = nhwc ? in.images() * blocks : in.planes;
+  const size_t parts = split_parts(pool, units, req.threads);
   std::vector<Scratch> scratch;
   scratch.reserve(parts);
   for (size_t p = 0; p < parts; ++p) scratch.push_back(make_scratch(req));
   const PlaneContext ctx{k, req, taps.data()};
   pool.parallel_for(parts, parts, [&](size_t begin, size_t end) {
     for (size_t p = begin; p < end; ++p) {
-      const size_t first = in.planes * p / parts, last = in.planes * (p + 1) / parts;
-      for (size_t i = first; i < last; ++i) decode_plane(ctx, i, scratch[p]);
+      const size_t first = units * p / parts, last = units * (p + 1) / parts;
+      for (size_t u = first; u < last; ++u) {
+        if (nhwc) {
+          decode_nhwc_block(ctx, nhwc_block(in, blocks, u), scratch[p]);
+        } else {
+          decode_plane(ctx, u, scratch[p]);
+        }
+      }
     }
   });
 }

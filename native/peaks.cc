@@ -6,6 +6,7 @@
 #include <limits>
 #include <vector>
 
+#include "channels_last.h"
 #include "checked.h"
 #include "decode.h"
 
@@ -18,7 +19,7 @@ struct Candidate {
 };
 
 struct Scratch {
-  std::vector<float> plane;   // a Uint8 plane widened to float
+  std::vector<float> plane;   // a Uint8 plane widened to float; NHWC: a block of de-interleaved planes
   std::vector<float> rowmax;  // the horizontal max pass, whole plane
   std::vector<float> pooled;  // one row of the window max
   std::vector<float> padded;  // one row with (window - 1) / 2 -inf each side
@@ -27,21 +28,15 @@ struct Scratch {
   std::vector<Candidate> found;
 };
 
-void peaks_plane(const Kernels& k, const PeaksRequest& req, float threshold, size_t i, Scratch& s) {
+// The peaks of plane i of the request, given as contiguous floats f.
+void peaks_of(const Kernels& k, const PeaksRequest& req, float threshold, size_t i, const float* f, Scratch& s) {
   const PlaneBatch& in = req.input;
   const size_t h = in.height, w = in.width, n = in.plane_size(), r = req.window / 2;
   float* xy = req.coords + 2 * req.k * i;
   float* score = req.scores + req.k * i;
   uint8_t* valid = req.valid + req.k * i;
-  const float* f;
-  bool finite = true;
-  if (in.dtype == DType::kFloat32) {
-    f = static_cast<const float*>(in.plane(i));
-    finite = k.argmax_f32(f, n).finite;
-  } else {
-    k.u8_to_f32(static_cast<const uint8_t*>(in.plane(i)), s.plane.data(), n);
-    f = s.plane.data();
-  }
+  // Uint8 values are all finite.
+  const bool finite = in.dtype == DType::kUint8 || k.argmax_f32(f, n).finite;
   s.found.clear();
   if (finite) {
     for (size_t t = 0; t < req.window; ++t) s.src[t] = s.padded.data() + t;
@@ -79,6 +74,31 @@ void peaks_plane(const Kernels& k, const PeaksRequest& req, float threshold, siz
   req.counts[i] = static_cast<uint32_t>(keep);
 }
 
+void peaks_plane(const Kernels& k, const PeaksRequest& req, float threshold, size_t i, Scratch& s) {
+  const PlaneBatch& in = req.input;
+  if (in.dtype == DType::kFloat32) {
+    peaks_of(k, req, threshold, i, static_cast<const float*>(in.plane(i)), s);
+  } else {
+    k.u8_to_f32(static_cast<const uint8_t*>(in.plane(i)), s.plane.data(), in.plane_size());
+    peaks_of(k, req, threshold, i, s.plane.data(), s);
+  }
+}
+
+// Channels [b.first, b.first + b.count) of one NHWC image, de-interleaved a bounded block at a time
+// (the pooling reads every plane several times over, so planes in a row beat strided reads).
+void peaks_nhwc_block(const Kernels& k, const PeaksRequest& req, float threshold, const ChannelBlock& b,
+                      Scratch& s) {
+  const PlaneBatch& in = req.input;
+  const size_t n = in.plane_size(), step = s.plane.size() / n;
+  for (size_t c0 = 0; c0 < b.count; c0 += step) {
+    const size_t count = std::min(step, b.count - c0);
+    deinterleave(in, b.image, b.first + c0, count, s.plane.data());
+    for (size_t c = 0; c < count; ++c) {
+      peaks_of(k, req, threshold, b.image * in.channels + b.first + c0 + c, s.plane.data() + c * n, s);
+    }
+  }
+}
+
 }  // namespace
 
 std::string check_peaks_request(const PeaksRequest& req) {
@@ -99,10 +119,18 @@ std::string check_peaks_request(const PeaksRequest& req) {
 void peaks(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
   const PlaneBatch& in = req.input;
   if (in.planes == 0) return;
-  const size_t parts = split_parts(pool, in.planes, req.threads);
+  const bool nhwc = in.layout == Layout::kNhwc;
+  // NHWC work comes in channel blocks of images; NCHW in planes.
+  const size_t blocks = nhwc ? nhwc_blocks_per_image(in, std::min(req.threads, pool.workers() + 1)) : 1;
+  const size_t units = nhwc ? in.images() * blocks : in.planes;
+  const size_t parts = split_parts(pool, units, req.threads);
   std::vector<Scratch> scratch(parts);
   for (Scratch& s : scratch) {
-    if (in.dtype == DType::kUint8) s.plane.resize(in.plane_size());
+    if (nhwc) {
+      s.plane.resize(deinterleave_planes(in.plane_size(), in.channels) * in.plane_size());
+    } else if (in.dtype == DType::kUint8) {
+      s.plane.resize(in.plane_size());
+    }
     s.rowmax.resize(in.plane_size());
     s.pooled.resize(in.width);
     s.padded.assign(in.width + req.window - 1, -std::numeric_limits<float>::infinity());
@@ -113,8 +141,14 @@ void peaks(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
   const float threshold = float_at_least(req.threshold);
   pool.parallel_for(parts, parts, [&](size_t begin, size_t end) {
     for (size_t p = begin; p < end; ++p) {
-      const size_t first = in.planes * p / parts, last = in.planes * (p + 1) / parts;
-      for (size_t i = first; i < last; ++i) peaks_plane(k, req, threshold, i, scratch[p]);
+      const size_t first = units * p / parts, last = units * (p + 1) / parts;
+      for (size_t u = first; u < last; ++u) {
+        if (nhwc) {
+          peaks_nhwc_block(k, req, threshold, nhwc_block(in, blocks, u), scratch[p]);
+        } else {
+          peaks_plane(k, req, threshold, u, scratch[p]);
+        }
+      }
     }
   });
 }

@@ -35,6 +35,7 @@
 //   gt(F, F) -> M               a > b, ordered (false when either is NaN)
 //   either(M, M) -> M           a or b
 //   hmax(F) -> float            the largest lane (lanes not NaN)
+//   load_u8(p) -> F             kLanes bytes, each widened to float (exact); reads nothing past them
 
 #include "exp_approx.h"
 
@@ -146,6 +147,133 @@ ArgMax argmax_f32(const float* p, size_t n) {
   }
   if (!argmax_each(p, i, n, &best, &index)) return bad;
   return ArgMax{p[index], index, true};
+}
+
+// --- argmax over channels-last memory (argmax_nhwc_f32 / _u8): element (pixel j, channel c) at
+// p[j * stride + c]. Each channel keeps its running maximum and first index in a lane, so one pass
+// over the pixels serves kLanes channels a vector; the pixel index rides along as a float, exact
+// below 2^24, so the pixels are taken in spans of 2^24 and the spans' answers merged in order.
+constexpr size_t kNhwcSpan = size_t(1) << 24;
+
+inline F load_lanes(const float* p) { return load(p); }
+inline F load_lanes(const uint8_t* p) { return load_u8(p); }
+
+// The channels [0, count) (count < 16) one at a time within each pixel: the rest past the vectors.
+template <typename T>
+inline void argmax_nhwc_each(const T* p, size_t pixels, size_t stride, size_t count, ArgMax* out) {
+  float best[16];
+  uint64_t index[16] = {};
+  bool finite[16];
+  for (size_t c = 0; c < count; ++c) {
+    best[c] = -std::numeric_limits<float>::infinity();
+    finite[c] = true;
+  }
+  for (size_t j = 0; j < pixels; ++j) {
+    const T* px = p + j * stride;
+    for (size_t c = 0; c < count; ++c) {
+      const float v = static_cast<float>(px[c]);
+      if (!__builtin_isfinite(v)) {
+        finite[c] = false;
+      } else if (v > best[c] || j == 0) {
+        best[c] = v;
+        index[c] = j;
+      }
+    }
+  }
+  for (size_t c = 0; c < count; ++c) {
+    out[c] = finite[c] ? ArgMax{static_cast<float>(p[index[c] * stride + c]), index[c], true}
+                       : ArgMax{std::numeric_limits<float>::quiet_NaN(), 0, false};
+  }
+}
+
+// V vectors of channels (V * kLanes of them) in one pass. Two sets of accumulators take the even
+// and the odd pixels, so that the compare-and-select chains of neighbouring pixels overlap; they
+// are merged per lane at the end of each span, a tie going to the lower index, which keeps the
+// first index of the maximum (-0 and +0 compare equal, as in argmax_f32).
+template <size_t V, typename T>
+inline void argmax_nhwc_vectors(const T* p, size_t pixels, size_t stride, ArgMax* out) {
+  constexpr bool kFloat = sizeof(T) == 4;
+  constexpr size_t kChannels = V * kLanes;
+  float best[kChannels];
+  uint64_t index[kChannels] = {};
+  bool finite[kChannels];
+  for (size_t c = 0; c < kChannels; ++c) finite[c] = true;
+  const F zero = splat(0.0f);
+  for (size_t base = 0; base < pixels; base += kNhwcSpan) {
+    const size_t end = pixels - base < kNhwcSpan ? pixels : base + kNhwcSpan;
+    F b0[V], b1[V], i0[V], i1[V];
+    M odd[V];
+#pragma GCC unroll 8
+    for (size_t v = 0; v < V; ++v) {
+      b0[v] = b1[v] = load_lanes(p + base * stride + v * kLanes);
+      i0[v] = i1[v] = zero;
+      odd[v] = is_nan(mul(b0[v], zero));  // x * 0 is NaN only for x not finite
+    }
+    size_t j = base + 1;
+    const auto step = [&](F* b, F* ix, size_t at) {
+      const T* px = p + at * stride;
+      __builtin_prefetch(reinterpret_cast<const char*>(px) + kPrefetchBytes, 0, 3);
+      const F jv = splat(static_cast<float>(at - base));
+#pragma GCC unroll 8
+      for (size_t v = 0; v < V; ++v) {
+        const F x = load_lanes(px + v * kLanes);
+        const M g = gt(x, b[v]);
+        b[v] = select(g, x, b[v]);
+        ix[v] = select(g, jv, ix[v]);
+        if constexpr (kFloat) odd[v] = either(odd[v], is_nan(mul(x, zero)));
+      }
+    };
+    for (; j + 2 <= end; j += 2) {
+      step(b1, i1, j);
+      step(b0, i0, j + 1);
+    }
+    if (j < end) step(b1, i1, j);
+    float v0[kLanes], v1[kLanes], x0[kLanes], x1[kLanes];
+    for (size_t v = 0; v < V; ++v) {
+      store(v0, b0[v]);
+      store(v1, b1[v]);
+      store(x0, i0[v]);
+      store(x1, i1[v]);
+      const uint32_t bad = bits(odd[v]);
+      for (size_t l = 0; l < kLanes; ++l) {
+        const size_t c = v * kLanes + l;
+        if (bad >> l & 1) finite[c] = false;
+        const uint64_t a0 = static_cast<uint64_t>(x0[l]), a1 = static_cast<uint64_t>(x1[l]);
+        const bool second = v1[l] > v0[l] || (v1[l] == v0[l] && a1 < a0);
+        const float m = second ? v1[l] : v0[l];
+        const uint64_t at = base + (second ? a1 : a0);
+        if (base == 0 || m > best[c]) {
+          best[c] = m;
+          index[c] = at;
+        }
+      }
+    }
+  }
+  for (size_t c = 0; c < kChannels; ++c) {
+    out[c] = finite[c] ? ArgMax{static_cast<float>(p[index[c] * stride + c]), index[c], true}
+                       : ArgMax{std::numeric_limits<float>::quiet_NaN(), 0, false};
+  }
+}
+
+// Channels in groups of 4, 2 and 1 vectors (a pass over the pixels each), then the rest.
+template <typename T>
+inline void argmax_nhwc(const T* p, size_t pixels, size_t stride, size_t channels, ArgMax* out) {
+  if (pixels == 0) {
+    for (size_t c = 0; c < channels; ++c) out[c] = ArgMax{-std::numeric_limits<float>::infinity(), 0, true};
+    return;
+  }
+  size_t c = 0;
+  for (; c + 4 * kLanes <= channels; c += 4 * kLanes) argmax_nhwc_vectors<4>(p + c, pixels, stride, out + c);
+  if (c + 2 * kLanes <= channels) argmax_nhwc_vectors<2>(p + c, pixels, stride, out + c), c += 2 * kLanes;
+  if (c + kLanes <= channels) argmax_nhwc_vectors<1>(p + c, pixels, stride, out + c), c += kLanes;
+  if (c < channels) argmax_nhwc_each(p + c, pixels, stride, channels - c, out + c);
+}
+
+inline void argmax_nhwc_f32(const float* p, size_t pixels, size_t stride, size_t channels, ArgMax* out) {
+  argmax_nhwc(p, pixels, stride, channels, out);
+}
+inline void argmax_nhwc_u8(const uint8_t* p, size_t pixels, size_t stride, size_t channels, ArgMax* out) {
+  argmax_nhwc(p, pixels, stride, channels, out);
 }
 
 // Four double accumulators (two vectors of floats a step) keep the adds' latency hidden.

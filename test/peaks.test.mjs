@@ -126,6 +126,6 @@ test('option errors', async (t) => {
   t.throws(() => peaksSync(input, { k: '3' }), { instanceOf: TypeError, message: 'Expected a positive integer below 2^32 for options.k but received "3"' });
   t.throws(() => peaksSync(input, { window: 4 }), { instanceOf: RangeError, message: 'Expected an odd integer from 1 to 255 for options.window but received 4' });
   t.throws(() => peaksSync(input, { threshold: 1.5 }), { instanceOf: RangeError, message: 'Expected a number from 0 to 1 for options.threshold but received 1.5' });
-  t.throws(() => peaksSync(input, { sigma: 1 }), { instanceOf: TypeError, message: 'Expected only the keys k, threshold, window for options but received key "sigma"' });
+  t.throws(() => peaksSync(input, { sigma: 1 }), { instanceOf: TypeError, message: 'Expected only the keys k, threshold, window, layout for options but received key "sigma"' });
   await t.throwsAsync(peaks(input, { k: -1 }), { instanceOf: RangeError, message: 'Expected a positive integer below 2^32 for options.k but received -1' });
 });

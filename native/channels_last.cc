@@ -1,0 +1,51 @@
+#include "channels_last.h"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace coordconv {
+
+size_t nhwc_blocks_per_image(const PlaneBatch& in, size_t wanted) {
+  const size_t images = in.images();
+  if (images == 0 || images >= wanted) return 1;
+  return std::min(in.channels, (wanted + images - 1) / images);
+}
+
+ChannelBlock nhwc_block(const PlaneBatch& in, size_t blocks, size_t unit) {
+  const size_t b = unit % blocks, c = in.channels;
+  const size_t first = c * b / blocks, last = c * (b + 1) / blocks;
+  return ChannelBlock{unit / blocks, first, last - first};
+}
+
+const void* nhwc_channel(const PlaneBatch& in, size_t image, size_t c) {
+  const size_t at = image * in.plane_size() * in.channels + c;
+  return static_cast<const uint8_t*>(in.data) + at * in.element_bytes();
+}
+
+size_t deinterleave_planes(size_t plane_size, size_t count) {
+  const size_t fit = kDeinterleaveBytes / (plane_size * sizeof(float));
+  return std::max<size_t>(1, std::min(fit, count));
+}
+
+namespace {
+
+template <typename T>
+void deinterleave_as(const T* src, size_t pixels, size_t stride, size_t count, float* out) {
+  for (size_t j = 0; j < pixels; ++j) {
+    const T* px = src + j * stride;
+    for (size_t c = 0; c < count; ++c) out[c * pixels + j] = static_cast<float>(px[c]);
+  }
+}
+
+}  // namespace
+
+void deinterleave(const PlaneBatch& in, size_t image, size_t first, size_t count, float* out) {
+  const void* src = nhwc_channel(in, image, first);
+  if (in.dtype == DType::kFloat32) {
+    deinterleave_as(static_cast<const float*>(src), in.plane_size(), in.channels, count, out);
+  } else {
+    deinterleave_as(static_cast<const uint8_t*>(src), in.plane_size(), in.channels, count, out);
+  }
+}
+
+}  // namespace coordconv
