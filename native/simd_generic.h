@@ -194,7 +194,7 @@ template <size_t V, typename T>
 inline void argmax_nhwc_vectors(const T* p, size_t pixels, size_t stride, ArgMax* out) {
   constexpr bool kFloat = sizeof(T) == 4;
   constexpr size_t kChannels = V * kLanes;
-  float best[kChannels];
+  float best[kChannels] = {};
   uint64_t index[kChannels] = {};
   bool finite[kChannels];
   for (size_t c = 0; c < kChannels; ++c) finite[c] = true;
