@@ -29,11 +29,21 @@ size_t deinterleave_planes(size_t plane_size, size_t count) {
 
 namespace {
 
+// A tile of kTile pixels at a time: its channels (at most a few KiB per pixel row) stay in L1 while
+// each plane receives kTile consecutive floats. Pixel by pixel instead, the writes land in `count`
+// planes at once; with planes a multiple of 4 KiB apart they all fall in the same cache sets and
+// evict each other (peaks on [1, 128, 128, 80] ran 30 times slower so).
+constexpr size_t kTile = 64;
+
 template <typename T>
 void deinterleave_as(const T* src, size_t pixels, size_t stride, size_t count, float* out) {
-  for (size_t j = 0; j < pixels; ++j) {
-    const T* px = src + j * stride;
-    for (size_t c = 0; c < count; ++c) out[c * pixels + j] = static_cast<float>(px[c]);
+  for (size_t j0 = 0; j0 < pixels; j0 += kTile) {
+    const size_t j1 = std::min(pixels, j0 + kTile);
+    for (size_t c = 0; c < count; ++c) {
+      float* o = out + c * pixels;
+      const T* s = src + c;
+      for (size_t j = j0; j < j1; ++j) o[j] = static_cast<float>(s[j * stride]);
+    }
   }
 }
 

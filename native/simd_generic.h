@@ -186,18 +186,20 @@ inline void argmax_nhwc_each(const T* p, size_t pixels, size_t stride, size_t co
   }
 }
 
-// V vectors of channels (V * kLanes of them) in one pass. Two sets of accumulators take the even
-// and the odd pixels, so that the compare-and-select chains of neighbouring pixels overlap; they
-// are merged per lane at the end of each span, a tie going to the lower index, which keeps the
-// first index of the maximum (-0 and +0 compare equal, as in argmax_f32).
+// V vectors of channels in one pass, vector v holding channels at[v] .. at[v] + kLanes - 1 (the
+// vectors may overlap: a lane's answer depends on its channel alone, so a channel computed twice
+// is written twice with the same answer). Two sets of accumulators take the even and the odd
+// pixels, so that the compare-and-select chains of neighbouring pixels overlap; they are merged
+// per lane at the end of each span, a tie going to the lower index, which keeps the first index of
+// the maximum (-0 and +0 compare equal, as in argmax_f32).
 template <size_t V, typename T>
-inline void argmax_nhwc_vectors(const T* p, size_t pixels, size_t stride, ArgMax* out) {
+inline void argmax_nhwc_vectors(const T* p, size_t pixels, size_t stride, const size_t* at, ArgMax* out) {
   constexpr bool kFloat = sizeof(T) == 4;
-  constexpr size_t kChannels = V * kLanes;
-  float best[kChannels] = {};
-  uint64_t index[kChannels] = {};
-  bool finite[kChannels];
-  for (size_t c = 0; c < kChannels; ++c) finite[c] = true;
+  constexpr size_t kSlots = V * kLanes;
+  float best[kSlots] = {};
+  uint64_t index[kSlots] = {};
+  bool finite[kSlots];
+  for (size_t c = 0; c < kSlots; ++c) finite[c] = true;
   const F zero = splat(0.0f);
   for (size_t base = 0; base < pixels; base += kNhwcSpan) {
     const size_t end = pixels - base < kNhwcSpan ? pixels : base + kNhwcSpan;
@@ -205,24 +207,24 @@ inline void argmax_nhwc_vectors(const T* p, size_t pixels, size_t stride, ArgMax
     M odd[V];
 #pragma GCC unroll 8
     for (size_t v = 0; v < V; ++v) {
-      b0[v] = b1[v] = load_lanes(p + base * stride + v * kLanes);
+      b0[v] = b1[v] = load_lanes(p + base * stride + at[v]);
       i0[v] = i1[v] = zero;
       odd[v] = is_nan(mul(b0[v], zero));  // x * 0 is NaN only for x not finite
     }
-    size_t j = base + 1;
-    const auto step = [&](F* b, F* ix, size_t at) {
-      const T* px = p + at * stride;
+    const auto step = [&](F* b, F* ix, size_t j) {
+      const T* px = p + j * stride;
       __builtin_prefetch(reinterpret_cast<const char*>(px) + kPrefetchBytes, 0, 3);
-      const F jv = splat(static_cast<float>(at - base));
+      const F jv = splat(static_cast<float>(j - base));
 #pragma GCC unroll 8
       for (size_t v = 0; v < V; ++v) {
-        const F x = load_lanes(px + v * kLanes);
+        const F x = load_lanes(px + at[v]);
         const M g = gt(x, b[v]);
         b[v] = select(g, x, b[v]);
         ix[v] = select(g, jv, ix[v]);
         if constexpr (kFloat) odd[v] = either(odd[v], is_nan(mul(x, zero)));
       }
     };
+    size_t j = base + 1;
     for (; j + 2 <= end; j += 2) {
       step(b1, i1, j);
       step(b0, i0, j + 1);
@@ -241,32 +243,53 @@ inline void argmax_nhwc_vectors(const T* p, size_t pixels, size_t stride, ArgMax
         const uint64_t a0 = static_cast<uint64_t>(x0[l]), a1 = static_cast<uint64_t>(x1[l]);
         const bool second = v1[l] > v0[l] || (v1[l] == v0[l] && a1 < a0);
         const float m = second ? v1[l] : v0[l];
-        const uint64_t at = base + (second ? a1 : a0);
+        const uint64_t where = base + (second ? a1 : a0);
         if (base == 0 || m > best[c]) {
           best[c] = m;
-          index[c] = at;
+          index[c] = where;
         }
       }
     }
   }
-  for (size_t c = 0; c < kChannels; ++c) {
-    out[c] = finite[c] ? ArgMax{static_cast<float>(p[index[c] * stride + c]), index[c], true}
-                       : ArgMax{std::numeric_limits<float>::quiet_NaN(), 0, false};
+  for (size_t v = 0; v < V; ++v) {
+    for (size_t l = 0; l < kLanes; ++l) {
+      const size_t c = v * kLanes + l, ch = at[v] + l;
+      out[ch] = finite[c] ? ArgMax{static_cast<float>(p[index[c] * stride + ch]), index[c], true}
+                          : ArgMax{std::numeric_limits<float>::quiet_NaN(), 0, false};
+    }
   }
 }
 
-// Channels in groups of 4, 2 and 1 vectors (a pass over the pixels each), then the rest.
+// Groups of 4 vectors of channels, a pass over the pixels each; then the rest in one more pass, its
+// last vector ending at the last channel (overlapping the one before it). Fewer channels than a
+// vector go one at a time.
 template <typename T>
 inline void argmax_nhwc(const T* p, size_t pixels, size_t stride, size_t channels, ArgMax* out) {
   if (pixels == 0) {
     for (size_t c = 0; c < channels; ++c) out[c] = ArgMax{-std::numeric_limits<float>::infinity(), 0, true};
     return;
   }
+  if (channels < kLanes) {
+    argmax_nhwc_each(p, pixels, stride, channels, out);
+    return;
+  }
   size_t c = 0;
-  for (; c + 4 * kLanes <= channels; c += 4 * kLanes) argmax_nhwc_vectors<4>(p + c, pixels, stride, out + c);
-  if (c + 2 * kLanes <= channels) argmax_nhwc_vectors<2>(p + c, pixels, stride, out + c), c += 2 * kLanes;
-  if (c + kLanes <= channels) argmax_nhwc_vectors<1>(p + c, pixels, stride, out + c), c += kLanes;
-  if (c < channels) argmax_nhwc_each(p + c, pixels, stride, channels - c, out + c);
+  for (; c + 4 * kLanes <= channels; c += 4 * kLanes) {
+    const size_t at[4] = {c, c + kLanes, c + 2 * kLanes, c + 3 * kLanes};
+    argmax_nhwc_vectors<4>(p, pixels, stride, at, out);
+  }
+  const size_t rest = channels - c;
+  if (rest == 0) return;
+  const size_t vectors = (rest + kLanes - 1) / kLanes;  // 1 to 4
+  size_t at[4];
+  for (size_t v = 0; v + 1 < vectors; ++v) at[v] = c + v * kLanes;
+  at[vectors - 1] = channels - kLanes;
+  switch (vectors) {
+    case 1: argmax_nhwc_vectors<1>(p, pixels, stride, at, out); break;
+    case 2: argmax_nhwc_vectors<2>(p, pixels, stride, at, out); break;
+    case 3: argmax_nhwc_vectors<3>(p, pixels, stride, at, out); break;
+    default: argmax_nhwc_vectors<4>(p, pixels, stride, at, out); break;
+  }
 }
 
 inline void argmax_nhwc_f32(const float* p, size_t pixels, size_t stride, size_t channels, ArgMax* out) {
