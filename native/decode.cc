@@ -36,6 +36,10 @@ bool reads_whole_plane(DecodeMethod m) {
   return m == DecodeMethod::kCentroid || m == DecodeMethod::kSoftargmax || m == DecodeMethod::kExact;
 }
 
+// NHWC argmax: channels a pass at most. Wider pixels are read in chunks of this many channels (each
+// chunk 4 KiB or more of every pixel, so no cache line is read twice), which bounds the scratch.
+constexpr size_t kArgmaxChannels = 4096;
+
 // One plane's pixels where they lie: pixel j at element j * stride from base.
 struct PlaneView {
   const void* base;
@@ -75,7 +79,7 @@ Scratch make_scratch(const DecodeRequest& req) {
     s.plane.resize(n);
   }
   if (nhwc) {
-    s.maxima.resize(in.channels);
+    s.maxima.resize(std::min(in.channels, kArgmaxChannels));
     if (reads_whole_plane(req.method)) s.block.resize(deinterleave_planes(n, in.channels) * n);
   }
   if (req.method == DecodeMethod::kDark) {
@@ -361,15 +365,18 @@ void decode_nhwc_block(const PlaneContext& ctx, const ChannelBlock& b, Scratch& 
   const PlaneBatch& in = req.input;
   const size_t n = in.plane_size(), first_plane = b.image * in.channels + b.first;
   if (!reads_whole_plane(req.method)) {
-    const void* base = nhwc_channel(in, b.image, b.first);
-    if (in.dtype == DType::kFloat32) {
-      k.argmax_nhwc_f32(static_cast<const float*>(base), n, in.channels, b.count, s.maxima.data());
-    } else {
-      k.argmax_nhwc_u8(static_cast<const uint8_t*>(base), n, in.channels, b.count, s.maxima.data());
-    }
-    for (size_t c = 0; c < b.count; ++c) {
-      const PlaneView plane{nhwc_channel(in, b.image, b.first + c), in.dtype, in.channels};
-      finish_plane(ctx, first_plane + c, s.maxima[c], plane, nullptr, s);
+    for (size_t c0 = 0; c0 < b.count; c0 += kArgmaxChannels) {
+      const size_t count = std::min(kArgmaxChannels, b.count - c0);
+      const void* base = nhwc_channel(in, b.image, b.first + c0);
+      if (in.dtype == DType::kFloat32) {
+        k.argmax_nhwc_f32(static_cast<const float*>(base), n, in.channels, count, s.maxima.data());
+      } else {
+        k.argmax_nhwc_u8(static_cast<const uint8_t*>(base), n, in.channels, count, s.maxima.data());
+      }
+      for (size_t c = 0; c < count; ++c) {
+        const PlaneView plane{nhwc_channel(in, b.image, b.first + c0 + c), in.dtype, in.channels};
+        finish_plane(ctx, first_plane + c0 + c, s.maxima[c], plane, nullptr, s);
+      }
     }
     return;
   }
