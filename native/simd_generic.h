@@ -203,15 +203,17 @@ inline void argmax_nhwc_vectors(const T* p, size_t pixels, size_t stride, const 
   const F zero = splat(0.0f);
   for (size_t base = 0; base < pixels; base += kNhwcSpan) {
     const size_t end = pixels - base < kNhwcSpan ? pixels : base + kNhwcSpan;
-    F b0[V], b1[V], i0[V], i1[V];
-    M odd[V];
+    // o0 and o1 sum x * 0 over each set's pixels: +-0 while every x is finite, NaN for good once
+    // one is not (inf * 0 and NaN * 0 are NaN); one fused op a pixel.
+    F b0[V], b1[V], i0[V], i1[V], o0[V], o1[V];
 #pragma GCC unroll 8
     for (size_t v = 0; v < V; ++v) {
       b0[v] = b1[v] = load_lanes(p + base * stride + at[v]);
       i0[v] = i1[v] = zero;
-      odd[v] = is_nan(mul(b0[v], zero));  // x * 0 is NaN only for x not finite
+      o0[v] = mul(b0[v], zero);
+      o1[v] = zero;
     }
-    const auto step = [&](F* b, F* ix, size_t j) {
+    const auto step = [&](F* b, F* ix, F* odd, size_t j) {
       const T* px = p + j * stride;
       __builtin_prefetch(reinterpret_cast<const char*>(px) + kPrefetchBytes, 0, 3);
       const F jv = splat(static_cast<float>(j - base));
@@ -221,22 +223,22 @@ inline void argmax_nhwc_vectors(const T* p, size_t pixels, size_t stride, const 
         const M g = gt(x, b[v]);
         b[v] = select(g, x, b[v]);
         ix[v] = select(g, jv, ix[v]);
-        if constexpr (kFloat) odd[v] = either(odd[v], is_nan(mul(x, zero)));
+        if constexpr (kFloat) odd[v] = fmadd(x, zero, odd[v]);
       }
     };
     size_t j = base + 1;
     for (; j + 2 <= end; j += 2) {
-      step(b1, i1, j);
-      step(b0, i0, j + 1);
+      step(b1, i1, o1, j);
+      step(b0, i0, o0, j + 1);
     }
-    if (j < end) step(b1, i1, j);
+    if (j < end) step(b1, i1, o1, j);
     float v0[kLanes], v1[kLanes], x0[kLanes], x1[kLanes];
     for (size_t v = 0; v < V; ++v) {
       store(v0, b0[v]);
       store(v1, b1[v]);
       store(x0, i0[v]);
       store(x1, i1[v]);
-      const uint32_t bad = bits(odd[v]);
+      const uint32_t bad = bits(either(is_nan(o0[v]), is_nan(o1[v])));
       for (size_t l = 0; l < kLanes; ++l) {
         const size_t c = v * kLanes + l;
         if (bad >> l & 1) finite[c] = false;
