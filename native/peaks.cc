@@ -18,6 +18,34 @@ struct Candidate {
   uint64_t index;
 };
 
+// The order peaks come out in: value descending, then row-major index ascending. A strict total
+// order on a plane's pixels, so any way of keeping its first k gives the same k in the same order.
+bool before(const Candidate& a, const Candidate& b) {
+  return a.value > b.value || (a.value == b.value && a.index < b.index);
+}
+
+// Fills plane i's k slots from its candidates (which it reorders).
+void write_peaks(const PeaksRequest& req, size_t i, Candidate* found, size_t count) {
+  const size_t w = req.input.width;
+  float* xy = req.coords + 2 * req.k * i;
+  float* score = req.scores + req.k * i;
+  uint8_t* valid = req.valid + req.k * i;
+  const size_t keep = std::min(req.k, count);
+  std::partial_sort(found, found + keep, found + count, before);
+  for (size_t j = 0; j < keep; ++j) {
+    xy[2 * j] = static_cast<float>(found[j].index % w);
+    xy[2 * j + 1] = static_cast<float>(found[j].index / w);
+    score[j] = found[j].value;
+    valid[j] = 1;
+  }
+  for (size_t j = keep; j < req.k; ++j) {
+    xy[2 * j] = xy[2 * j + 1] = std::numeric_limits<float>::quiet_NaN();
+    score[j] = 0.0f;
+    valid[j] = 0;
+  }
+  req.counts[i] = static_cast<uint32_t>(keep);
+}
+
 struct Scratch {
   std::vector<float> plane;   // a Uint8 plane widened to float; NHWC: a block of de-interleaved planes
   std::vector<float> rowmax;  // the horizontal max pass, whole plane
@@ -32,9 +60,6 @@ struct Scratch {
 void peaks_of(const Kernels& k, const PeaksRequest& req, float threshold, size_t i, const float* f, Scratch& s) {
   const PlaneBatch& in = req.input;
   const size_t h = in.height, w = in.width, n = in.plane_size(), r = req.window / 2;
-  float* xy = req.coords + 2 * req.k * i;
-  float* score = req.scores + req.k * i;
-  uint8_t* valid = req.valid + req.k * i;
   // Uint8 values are all finite.
   const bool finite = in.dtype == DType::kUint8 || k.argmax_f32(f, n).finite;
   s.found.clear();
@@ -55,23 +80,7 @@ void peaks_of(const Kernels& k, const PeaksRequest& req, float threshold, size_t
       }
     }
   }
-  const size_t keep = std::min(req.k, s.found.size());
-  auto before = [](const Candidate& a, const Candidate& b) {
-    return a.value > b.value || (a.value == b.value && a.index < b.index);
-  };
-  std::partial_sort(s.found.begin(), s.found.begin() + static_cast<std::ptrdiff_t>(keep), s.found.end(), before);
-  for (size_t j = 0; j < keep; ++j) {
-    xy[2 * j] = static_cast<float>(s.found[j].index % w);
-    xy[2 * j + 1] = static_cast<float>(s.found[j].index / w);
-    score[j] = s.found[j].value;
-    valid[j] = 1;
-  }
-  for (size_t j = keep; j < req.k; ++j) {
-    xy[2 * j] = xy[2 * j + 1] = std::numeric_limits<float>::quiet_NaN();
-    score[j] = 0.0f;
-    valid[j] = 0;
-  }
-  req.counts[i] = static_cast<uint32_t>(keep);
+  write_peaks(req, i, s.found.data(), s.found.size());
 }
 
 void peaks_plane(const Kernels& k, const PeaksRequest& req, float threshold, size_t i, Scratch& s) {
@@ -99,6 +108,156 @@ void peaks_nhwc_block(const Kernels& k, const PeaksRequest& req, float threshold
   }
 }
 
+// --- NHWC in place. The pooling is elementwise along a row, so it runs on the interleaved rows
+// (W x C floats) as they lie: the horizontal max of pixel x, channel c over the pixels x - r..x + r
+// is maxrows_f32 over the row shifted by -r..r pixels (r * C floats), the same values in the same
+// order as on the channel's own plane, and so are the vertical max and the candidates. One pass
+// over each image serves all its channels. Each work unit takes a band of rows of one image and
+// keeps each channel's best k candidates in a heap; the bands' heaps of a plane are merged at the
+// end. The heaps keep exactly the first k of the order `before`, which is total, so the result is
+// the NCHW one bit for bit.
+
+// The NHWC work: `bands` bands of rows per image, and each band's heaps.
+struct NhwcWork {
+  size_t bands = 1;
+  size_t cap = 0;                   // heap capacity per (band, channel): min(k, H * W)
+  std::vector<Candidate> heaps;     // units x C x cap
+  std::vector<size_t> sizes;        // units x C
+  std::vector<uint8_t> finite;      // units x C: every value of the band's rows finite
+};
+
+// Per part: the rows a band needs.
+struct NhwcScratch {
+  std::vector<float> ring;     // window rows of W * C: the horizontal max of the rows in use
+  std::vector<float> wide;     // Uint8: window rows of W * C widened to float
+  std::vector<float> padded;   // (W + window - 1) * C: one row with r pixels of -inf each side
+  std::vector<float> pooled;   // W * C: one row of the window max
+  std::vector<uint32_t> idx;   // W * C: one row's candidates
+  std::vector<const float*> src;
+  std::vector<ArgMax> maxima;  // C
+};
+
+// The in-place path needs the row's indices to fit 32 bits and the heaps to stay small.
+constexpr size_t kMaxHeapBytes = size_t(256) << 20;
+bool nhwc_in_place(const PeaksRequest& req, size_t units, size_t* cap) {
+  const PlaneBatch& in = req.input;
+  size_t row, heap;
+  *cap = std::min(req.k, in.plane_size());
+  return checked_mul(in.width, in.channels, &row) && row <= 0xFFFFFFFFu &&
+         checked_mul3(units, in.channels, *cap, &heap) && checked_mul(heap, sizeof(Candidate), &heap) &&
+         heap <= kMaxHeapBytes;
+}
+
+// Adds a candidate to a heap of at most cap candidates whose front is the last of them by `before`.
+void keep_best(Candidate* heap, size_t* size, size_t cap, const Candidate& c) {
+  if (*size < cap) {
+    heap[(*size)++] = c;
+    std::push_heap(heap, heap + *size, before);
+  } else if (before(c, heap[0])) {
+    std::pop_heap(heap, heap + cap, before);
+    heap[cap - 1] = c;
+    std::push_heap(heap, heap + cap, before);
+  }
+}
+
+void peaks_nhwc_band(const Kernels& k, const PeaksRequest& req, float threshold, size_t unit, NhwcWork& work,
+                     NhwcScratch& s) {
+  const PlaneBatch& in = req.input;
+  const size_t h = in.height, w = in.width, c = in.channels, r = req.window / 2, row = w * c;
+  const size_t image = unit / work.bands, band = unit % work.bands;
+  const size_t y0 = h * band / work.bands, y1 = h * (band + 1) / work.bands;
+  Candidate* heaps = work.heaps.data() + unit * c * work.cap;
+  size_t* sizes = work.sizes.data() + unit * c;
+  uint8_t* finite = work.finite.data() + unit * c;
+  std::fill(sizes, sizes + c, size_t(0));
+  if (y0 == y1) {
+    std::fill(finite, finite + c, uint8_t(1));
+    return;
+  }
+  const bool u8 = in.dtype == DType::kUint8;
+  const void* base = nhwc_channel(in, image, 0);
+  if (u8) {
+    std::fill(finite, finite + c, uint8_t(1));
+  } else {
+    k.argmax_nhwc_f32(static_cast<const float*>(base) + y0 * row, (y1 - y0) * w, c, c, s.maxima.data());
+    for (size_t ch = 0; ch < c; ++ch) finite[ch] = s.maxima[ch].finite;
+  }
+  // Row yy of the image as floats: in place, or widened into its ring slot.
+  const auto input_row = [&](size_t yy) -> const float* {
+    if (!u8) return static_cast<const float*>(base) + yy * row;
+    return s.wide.data() + (yy % req.window) * row;
+  };
+  for (size_t t = 0; t < req.window; ++t) s.src[t] = s.padded.data() + t * c;
+  size_t next = y0 >= r ? y0 - r : 0;  // the next row whose horizontal max is due
+  for (size_t y = y0; y < y1; ++y) {
+    const size_t top = y >= r ? y - r : 0, bottom = std::min(h - 1, y + r);
+    for (; next <= bottom; ++next) {
+      if (u8) k.u8_to_f32(static_cast<const uint8_t*>(base) + next * row, s.wide.data() + (next % req.window) * row, row);
+      std::memcpy(s.padded.data() + r * c, input_row(next), row * sizeof(float));
+      k.maxrows_f32(s.src.data(), req.window, s.ring.data() + (next % req.window) * row, row);
+    }
+    const float* vertical[kMaxKernel];
+    size_t count = 0;
+    for (size_t yy = top; yy <= bottom; ++yy) vertical[count++] = s.ring.data() + (yy % req.window) * row;
+    k.maxrows_f32(vertical, count, s.pooled.data(), row);
+    const float* v = input_row(y);
+    const size_t found = k.peak_candidates_f32(v, s.pooled.data(), row, threshold, s.idx.data());
+    for (size_t j = 0; j < found; ++j) {
+      const size_t at = s.idx[j], ch = at % c, x = at / c;
+      if (!finite[ch]) continue;
+      keep_best(heaps + ch * work.cap, &sizes[ch], work.cap, Candidate{v[at], static_cast<uint64_t>(y) * w + x});
+    }
+  }
+}
+
+// Plane (image, ch): its bands' candidates together, unless a band saw a value that is not finite.
+void peaks_nhwc_merge(const PeaksRequest& req, size_t image, size_t ch, NhwcWork& work, std::vector<Candidate>& all) {
+  const size_t c = req.input.channels;
+  all.clear();
+  bool finite = true;
+  for (size_t b = 0; b < work.bands; ++b) {
+    const size_t unit = image * work.bands + b;
+    finite = finite && work.finite[unit * c + ch];
+    const Candidate* heap = work.heaps.data() + (unit * c + ch) * work.cap;
+    all.insert(all.end(), heap, heap + work.sizes[unit * c + ch]);
+  }
+  if (!finite) all.clear();
+  write_peaks(req, image * c + ch, all.data(), all.size());
+}
+
+void peaks_nhwc(const Kernels& k, ThreadPool& pool, const PeaksRequest& req, float threshold, NhwcWork& work) {
+  const PlaneBatch& in = req.input;
+  const size_t units = in.images() * work.bands, parts = split_parts(pool, units, req.threads);
+  const size_t row = in.width * in.channels;
+  std::vector<NhwcScratch> scratch(parts);
+  for (NhwcScratch& s : scratch) {
+    s.ring.resize(req.window * row);
+    if (in.dtype == DType::kUint8) s.wide.resize(req.window * row);
+    s.padded.assign((in.width + req.window - 1) * in.channels, -std::numeric_limits<float>::infinity());
+    s.pooled.resize(row);
+    s.idx.resize(row);
+    s.src.resize(req.window);
+    s.maxima.resize(in.channels);
+  }
+  pool.parallel_for(parts, parts, [&](size_t begin, size_t end) {
+    for (size_t p = begin; p < end; ++p) {
+      for (size_t u = units * p / parts; u < units * (p + 1) / parts; ++u) {
+        peaks_nhwc_band(k, req, threshold, u, work, scratch[p]);
+      }
+    }
+  });
+  const size_t planes = in.planes, merge_parts = split_parts(pool, planes, req.threads);
+  std::vector<std::vector<Candidate>> all(merge_parts);
+  for (auto& a : all) a.reserve(work.bands * work.cap);
+  pool.parallel_for(merge_parts, merge_parts, [&](size_t begin, size_t end) {
+    for (size_t p = begin; p < end; ++p) {
+      for (size_t i = planes * p / merge_parts; i < planes * (p + 1) / merge_parts; ++i) {
+        peaks_nhwc_merge(req, i / in.channels, i % in.channels, work, all[p]);
+      }
+    }
+  });
+}
+
 }  // namespace
 
 std::string check_peaks_request(const PeaksRequest& req) {
@@ -120,6 +279,21 @@ void peaks(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
   const PlaneBatch& in = req.input;
   if (in.planes == 0) return;
   const bool nhwc = in.layout == Layout::kNhwc;
+  const float threshold = float_at_least(req.threshold);
+  if (nhwc) {
+    // Bands of rows so that every thread has work when there are fewer images than threads.
+    const size_t wanted = std::min(req.threads, pool.workers() + 1), images = in.images();
+    NhwcWork work;
+    work.bands = images >= wanted ? 1 : std::min(in.height, (wanted + images - 1) / images);
+    if (nhwc_in_place(req, images * work.bands, &work.cap)) {
+      const size_t slots = images * work.bands * in.channels;
+      work.heaps.resize(slots * work.cap);
+      work.sizes.resize(slots);
+      work.finite.resize(slots);
+      peaks_nhwc(k, pool, req, threshold, work);
+      return;
+    }
+  }
   // NHWC work comes in channel blocks of images; NCHW in planes.
   const size_t blocks = nhwc ? nhwc_blocks_per_image(in, std::min(req.threads, pool.workers() + 1)) : 1;
   const size_t units = nhwc ? in.images() * blocks : in.planes;
@@ -138,7 +312,6 @@ void peaks(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
     s.src.resize(req.window);
     s.found.reserve(in.plane_size());  // every pixel at most once: push_back never allocates
   }
-  const float threshold = float_at_least(req.threshold);
   pool.parallel_for(parts, parts, [&](size_t begin, size_t end) {
     for (size_t p = begin; p < end; ++p) {
       const size_t first = units * p / parts, last = units * (p + 1) / parts;

@@ -1,7 +1,7 @@
 // peaks and peaksSync with layout 'nhwc': channels-last [H, W, C] and [N, H, W, C] give, bit for
 // bit, the NCHW call's result on a transposed copy made by a plain loop, and the per-plane
-// reference's, for both dtypes, channel counts around the vector widths and blocks of channels
-// larger than the de-interleave scratch holds at once.
+// reference's, for both dtypes, channel counts around the vector widths, images split into bands
+// of rows, and the de-interleaving fallback.
 import test from 'ava';
 import { concurrency, peaks, peaksSync } from 'coordconv';
 import { peaksRef } from './helpers/decode-ref.mjs';
@@ -50,8 +50,7 @@ test('NHWC equals NCHW on the transposed batch, bit for bit, and the reference',
   }
 });
 
-test('channels past one de-interleave block (4 MiB of planes), N = 1 on every thread and on one', async (t) => {
-  // 40 planes of 160 x 180 floats are 4.6 MiB: two blocks per image.
+test('one image in bands of rows on every thread, on one thread and async', async (t) => {
   const [n, h, w, c] = [1, 160, 180, 40];
   const data = nhwcBatch(Float32Array, n, h, w, c, rng(2001));
   const planes = toNchw(data, n, h, w, c);
@@ -66,6 +65,14 @@ test('channels past one de-interleave block (4 MiB of planes), N = 1 on every th
   } finally {
     concurrency(before);
   }
+});
+
+test('k = H * W over 2100 channels (top-k heaps past 256 MiB on 2 threads: the de-interleaved path) gives the same answer', (t) => {
+  const [n, h, w, c] = [1, 64, 64, 2100];
+  const data = nhwcBatch(Uint8Array, n, h, w, c, rng(2003));
+  const options = { k: h * w, threshold: 0.2 };
+  const got = peaksSync({ data, shape: [n, h, w, c] }, { ...options, layout: 'nhwc' });
+  sameResult(t, got, peaksSync({ data: toNchw(data, n, h, w, c), shape: [n, c, h, w] }, options), 'fallback');
 });
 
 test('[H, W, C] gives shape [C]; wrong ranks and layouts are refused', (t) => {
