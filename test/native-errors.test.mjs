@@ -41,11 +41,11 @@ async function failureOf(call) {
 
 const planes = (overrides) => ({ data: new Float32Array(16), planes: 1, height: 4, width: 4, threads: 1, ...overrides });
 const decodeRequest = (overrides) => planes({
-  method: 'dark', kernel: 3, sigma: 1, threshold: 0.5, beta: 1,
+  layout: 'nchw', channels: 1, method: 'dark', kernel: 3, sigma: 1, threshold: 0.5, beta: 1,
   coords: new Float32Array(2), scores: new Float32Array(1), valid: new Uint8Array(1), ...overrides,
 });
 const peaksRequest = (overrides) => planes({
-  k: 2, window: 3, threshold: 0.1,
+  layout: 'nchw', channels: 1, k: 2, window: 3, threshold: 0.1,
   coords: new Float32Array(4), scores: new Float32Array(2), valid: new Uint8Array(2), counts: new Uint32Array(1), ...overrides,
 });
 const encodeRequest = (overrides) => ({
