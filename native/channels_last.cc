@@ -58,4 +58,14 @@ void deinterleave(const PlaneBatch& in, size_t image, size_t first, size_t count
   }
 }
 
+void deinterleave_row(const PlaneBatch& in, size_t image, size_t y, size_t first, size_t count, float* out) {
+  const size_t offset = y * in.width * in.channels * in.element_bytes();
+  const void* src = static_cast<const uint8_t*>(nhwc_channel(in, image, first)) + offset;
+  if (in.dtype == DType::kFloat32) {
+    deinterleave_as(static_cast<const float*>(src), in.width, in.channels, count, out);
+  } else {
+    deinterleave_as(static_cast<const uint8_t*>(src), in.width, in.channels, count, out);
+  }
+}
+
 }  // namespace coordconv

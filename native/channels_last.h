@@ -34,4 +34,8 @@ size_t deinterleave_planes(size_t plane_size, size_t count);
 // out (count * H * W floats), values unchanged (Uint8 widened exactly).
 void deinterleave(const PlaneBatch& in, size_t image, size_t first, size_t count, float* out);
 
+// Writes row y of channels [first, first + count) of an image as float rows of W, one after the
+// other, into out (count * W floats).
+void deinterleave_row(const PlaneBatch& in, size_t image, size_t y, size_t first, size_t count, float* out);
+
 }  // namespace coordconv

@@ -30,10 +30,32 @@ bool needs_float_plane(DecodeMethod m) {
   return m == DecodeMethod::kDark || m == DecodeMethod::kCentroid || m == DecodeMethod::kSoftargmax;
 }
 
-// The methods that read the whole plane past its argmax: on NHWC input they run on de-interleaved
-// planes. The others read the channels-last memory in place.
-bool reads_whole_plane(DecodeMethod m) {
-  return m == DecodeMethod::kCentroid || m == DecodeMethod::kSoftargmax || m == DecodeMethod::kExact;
+// 'centroid' and 'softargmax' weigh every row of the plane after the argmax.
+bool weighs_rows(DecodeMethod m) { return m == DecodeMethod::kCentroid || m == DecodeMethod::kSoftargmax; }
+
+// The weighted sums of 'centroid' and 'softargmax', added row by row in row order.
+struct Weights {
+  double sum = 0.0, sx = 0.0, sy = 0.0;
+};
+
+// The row kernels' parameter: centroid's cut, softargmax's maximum.
+float row_parameter(const DecodeRequest& req, const ArgMax& am) {
+  return req.method == DecodeMethod::kCentroid ? float_at_least(req.params.threshold * static_cast<double>(am.value))
+                                               : am.value;
+}
+
+// Row yy of a plane (w floats, contiguous) into the sums.
+void weigh_row(const Kernels& k, const DecodeRequest& req, float parameter, const float* row, size_t w, size_t yy,
+               Weights* acc) {
+  double r[2] = {0.0, 0.0};
+  if (req.method == DecodeMethod::kCentroid) {
+    k.centroid_row_f32(row, w, parameter, r);
+  } else {
+    k.softmax_row_f32(row, w, parameter, static_cast<float>(req.params.beta), r);
+  }
+  acc->sum += r[0];
+  acc->sx += r[1];
+  acc->sy += r[0] * static_cast<double>(yy);
 }
 
 // NHWC argmax: channels a pass at most. Wider pixels are read in chunks of this many channels (each
@@ -64,8 +86,12 @@ struct Scratch {
   std::vector<float> window;      // (kernel + 4) rows of the zero-padded plane
   std::vector<float> window_tmp;  // its horizontal pass
   std::vector<float> window_out;  // 5 rows of stride kernel + 4: the blurred block
-  // NHWC: the argmax of each channel of a block, and de-interleaved planes.
+  // NHWC: the argmax of each channel of a chunk; 'centroid' and 'softargmax': each channel's sums,
+  // parameter and one row of it de-interleaved; 'exact': de-interleaved planes.
   std::vector<ArgMax> maxima;
+  std::vector<Weights> weights;
+  std::vector<float> parameters;
+  std::vector<float> rows;
   std::vector<float> block;
 };
 
@@ -80,7 +106,13 @@ Scratch make_scratch(const DecodeRequest& req) {
   }
   if (nhwc) {
     s.maxima.resize(std::min(in.channels, kArgmaxChannels));
-    if (reads_whole_plane(req.method)) s.block.resize(deinterleave_planes(n, in.channels) * n);
+    const size_t chunk = std::min(in.channels, kArgmaxChannels);
+    if (weighs_rows(req.method)) {
+      s.weights.resize(chunk);
+      s.parameters.resize(chunk);
+      s.rows.resize(chunk * in.width);
+    }
+    if (req.method == DecodeMethod::kExact) s.block.resize(deinterleave_planes(n, in.channels) * n);
   }
   if (req.method == DecodeMethod::kDark) {
     const size_t kernel = req.params.kernel;
@@ -248,10 +280,10 @@ struct PlaneContext {
 
 // Every method but 'exact' from the plane's argmax am (the first index of the maximum) on, for
 // plane i of the request, whose pixels `plane` views. f is the plane as contiguous floats, or null
-// where the method does not need it ('centroid' and 'softargmax' do; 'dark' gathers it from
-// `plane` when it falls back on the whole plane).
+// where the method does not need it ('dark' gathers it from `plane` when it falls back on the whole
+// plane; 'centroid' and 'softargmax' take their sums from `weights` when given, else from f).
 void finish_plane(const PlaneContext& ctx, size_t i, const ArgMax& am, const PlaneView& plane, const float* f,
-                  Scratch& s) {
+                  const Weights* weights, Scratch& s) {
   const Kernels& k = ctx.k;
   const DecodeRequest& req = ctx.req;
   const PlaneBatch& in = req.input;
@@ -297,32 +329,19 @@ void finish_plane(const PlaneContext& ctx, size_t i, const ArgMax& am, const Pla
       }
       break;
     }
-    case DecodeMethod::kCentroid: {
-      const float cut = float_at_least(req.params.threshold * static_cast<double>(am.value));
-      double sum = 0.0, sx = 0.0, sy = 0.0;
-      for (size_t yy = 0; yy < h; ++yy) {
-        double row[2] = {0.0, 0.0};
-        k.centroid_row_f32(f + yy * w, w, cut, row);
-        sum += row[0];
-        sx += row[1];
-        sy += row[0] * static_cast<double>(yy);
-      }
-      x = sx / sum;  // sum >= max > 0: the maximum itself passes the cut
-      y = sy / sum;
-      break;
-    }
+    case DecodeMethod::kCentroid:
     case DecodeMethod::kSoftargmax: {
-      const float beta = static_cast<float>(req.params.beta);
-      double sum = 0.0, sx = 0.0, sy = 0.0;
-      for (size_t yy = 0; yy < h; ++yy) {
-        double row[2] = {0.0, 0.0};
-        k.softmax_row_f32(f + yy * w, w, am.value, beta, row);
-        sum += row[0];
-        sx += row[1];
-        sy += row[0] * static_cast<double>(yy);
+      Weights acc;
+      if (weights) {
+        acc = *weights;
+      } else {
+        const float parameter = row_parameter(req, am);
+        for (size_t yy = 0; yy < h; ++yy) weigh_row(k, req, parameter, f + yy * w, w, yy, &acc);
       }
-      x = sx / sum;  // sum >= 1: the maximum contributes exp(0)
-      y = sy / sum;
+      // centroid: sum >= max > 0, the maximum itself passes the cut; softargmax: sum >= 1, the
+      // maximum contributes exp(0).
+      x = acc.sx / acc.sum;
+      y = acc.sy / acc.sum;
       break;
     }
   }
@@ -352,47 +371,62 @@ void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
       f = s.plane.data();
     }
   }
-  finish_plane(ctx, i, am, PlaneView{in.plane(i), in.dtype, 1}, f, s);
+  finish_plane(ctx, i, am, PlaneView{in.plane(i), in.dtype, 1}, f, nullptr, s);
 }
 
-// Channels [b.first, b.first + b.count) of one NHWC image. 'argmax', 'quarter' and 'dark' take
-// every channel's argmax in one pass over the image and read the neighbours they need in place;
-// the others run the plane code on the channels de-interleaved a bounded block at a time, which
-// makes the result the NCHW call's bit for bit.
+// Channels [b.first, b.first + b.count) of one NHWC image, in chunks of at most kArgmaxChannels:
+// every channel's argmax in one pass over the image, then what the method reads past it, in
+// place ('quarter' and 'dark' read a few neighbours with the channel stride) or, for 'centroid' and
+// 'softargmax', a second pass that de-interleaves one row at a time (W x the chunk's channels, in
+// L1) and weighs each channel's row with the same row kernels in the same order as on a plane.
+// 'exact' runs the plane code on the channels de-interleaved a bounded block at a time. Either way
+// the result is the NCHW call's bit for bit.
 void decode_nhwc_block(const PlaneContext& ctx, const ChannelBlock& b, Scratch& s) {
   const Kernels& k = ctx.k;
   const DecodeRequest& req = ctx.req;
   const PlaneBatch& in = req.input;
-  const size_t n = in.plane_size(), first_plane = b.image * in.channels + b.first;
-  if (!reads_whole_plane(req.method)) {
-    for (size_t c0 = 0; c0 < b.count; c0 += kArgmaxChannels) {
-      const size_t count = std::min(kArgmaxChannels, b.count - c0);
-      const void* base = nhwc_channel(in, b.image, b.first + c0);
-      if (in.dtype == DType::kFloat32) {
-        k.argmax_nhwc_f32(static_cast<const float*>(base), n, in.channels, count, s.maxima.data());
-      } else {
-        k.argmax_nhwc_u8(static_cast<const uint8_t*>(base), n, in.channels, count, s.maxima.data());
-      }
+  const size_t n = in.plane_size(), w = in.width, first_plane = b.image * in.channels + b.first;
+  if (req.method == DecodeMethod::kExact) {
+    const size_t step = s.block.size() / n;
+    for (size_t c0 = 0; c0 < b.count; c0 += step) {
+      const size_t count = std::min(step, b.count - c0);
+      deinterleave(in, b.image, b.first + c0, count, s.block.data());
       for (size_t c = 0; c < count; ++c) {
-        const PlaneView plane{nhwc_channel(in, b.image, b.first + c0 + c), in.dtype, in.channels};
-        finish_plane(ctx, first_plane + c0 + c, s.maxima[c], plane, nullptr, s);
+        const size_t i = first_plane + c0 + c;
+        decode_exact_plane(k, s.block.data() + c * n, DType::kFloat32, in.height, w, req.coords + 2 * i,
+                           req.scores + i, req.valid + i);
       }
     }
     return;
   }
-  const size_t step = s.block.size() / n;
-  for (size_t c0 = 0; c0 < b.count; c0 += step) {
-    const size_t count = std::min(step, b.count - c0);
-    deinterleave(in, b.image, b.first + c0, count, s.block.data());
-    for (size_t c = 0; c < count; ++c) {
-      const float* f = s.block.data() + c * n;
-      const size_t i = first_plane + c0 + c;
-      if (req.method == DecodeMethod::kExact) {
-        decode_exact_plane(k, f, DType::kFloat32, in.height, in.width, req.coords + 2 * i, req.scores + i,
-                           req.valid + i);
-      } else {
-        finish_plane(ctx, i, k.argmax_f32(f, n), PlaneView{f, DType::kFloat32, 1}, f, s);
+  for (size_t c0 = 0; c0 < b.count; c0 += kArgmaxChannels) {
+    const size_t count = std::min(kArgmaxChannels, b.count - c0), first = b.first + c0;
+    const void* base = nhwc_channel(in, b.image, first);
+    if (in.dtype == DType::kFloat32) {
+      k.argmax_nhwc_f32(static_cast<const float*>(base), n, in.channels, count, s.maxima.data());
+    } else {
+      k.argmax_nhwc_u8(static_cast<const uint8_t*>(base), n, in.channels, count, s.maxima.data());
+    }
+    const bool rows = weighs_rows(req.method);
+    if (rows) {
+      for (size_t c = 0; c < count; ++c) {
+        s.weights[c] = Weights{};
+        s.parameters[c] = row_parameter(req, s.maxima[c]);
       }
+      // Channels with no answer (finish_plane marks them) need no weighing, as on planes.
+      const auto weighed = [&](const ArgMax& am) {
+        return am.finite && (req.method == DecodeMethod::kSoftargmax || am.value > 0.0f);
+      };
+      for (size_t y = 0; y < in.height; ++y) {
+        deinterleave_row(in, b.image, y, first, count, s.rows.data());
+        for (size_t c = 0; c < count; ++c) {
+          if (weighed(s.maxima[c])) weigh_row(k, req, s.parameters[c], s.rows.data() + c * w, w, y, &s.weights[c]);
+        }
+      }
+    }
+    for (size_t c = 0; c < count; ++c) {
+      const PlaneView plane{nhwc_channel(in, b.image, first + c), in.dtype, in.channels};
+      finish_plane(ctx, first_plane + c0 + c, s.maxima[c], plane, nullptr, rows ? &s.weights[c] : nullptr, s);
     }
   }
 }
