@@ -27,7 +27,7 @@ export { simd } from './simd';
 export type { SimdInfo } from './simd';
 export { concurrency, maxConcurrency } from './concurrency';
 export { MAX_SIDE } from './validate';
-export type { Float32Tensor, PlaneInput, PlaneTensor, DimsTensor } from './tensor';
+export type { Float32Tensor, PlaneInput, PlaneLayout, PlaneTensor, DimsTensor } from './tensor';
 // Dataset generation: NumPy-legacy random numbers, Not-so-CLEVR, streamed datasets, files.
 export { LegacyRandom } from './random/mt19937';
 export type { LegacySeed } from './random/mt19937';

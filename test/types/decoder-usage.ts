@@ -1,6 +1,6 @@
 // The decoder methods, out arrays and peaks: documented usage compiles, misuse does not.
 import { decode, decodeSync, peaks, peaksSync, DECODE_METHODS } from 'coordconv';
-import type { DecodeMethod, DecodeOptions, DecodeResult, PeaksResult } from 'coordconv';
+import type { DecodeMethod, DecodeOptions, DecodeResult, PeaksResult, PlaneLayout } from 'coordconv';
 
 const f32 = new Float32Array(12);
 const u8 = new Uint8Array(12);
@@ -33,3 +33,10 @@ decodeSync(input, { out: { coords: new Float32Array(2), scores: new Float32Array
 peaksSync(input, { method: 'argmax' });
 
 export { later, same, counts, pending };
+
+// layout: 'nhwc' on decode and peaks; PlaneLayout names the union.
+const layout: PlaneLayout = 'nhwc';
+decodeSync({ data: f32, shape: [2, 3, 2] }, { method: 'dark', layout });
+peaksSync({ data: u8, shape: [1, 2, 3, 2] }, { k: 2, layout: 'nhwc' });
+// @ts-expect-error: only 'nchw' and 'nhwc'
+decodeSync(input, { layout: 'hwc' });
