@@ -158,7 +158,7 @@ constexpr size_t kNhwcSpan = size_t(1) << 24;
 inline F load_lanes(const float* p) { return load(p); }
 inline F load_lanes(const uint8_t* p) { return load_u8(p); }
 
-// The channels [0, count) (count < 16) one at a time within each pixel: the rest past the vectors.
+// The channels [0, count), fewer than a vector (so below 16), one at a time within each pixel.
 template <typename T>
 inline void argmax_nhwc_each(const T* p, size_t pixels, size_t stride, size_t count, ArgMax* out) {
   float best[16];
