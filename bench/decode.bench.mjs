@@ -2,7 +2,9 @@
 //
 // Workloads: 4096 one-hot planes of 64 x 64 in Float32 and in Uint8, methods 'argmax'
 // and 'exact'; 64 x 17 heatmaps of 64 x 48 (Float32), methods 'argmax' and 'dark'; the one-hot
-// batch and the heatmaps as float16 against Float32 on the same values, 'argmax' and 'dark'.
+// batch and the heatmaps as float16 against Float32 on the same values, 'argmax' and 'dark'; and
+// the same kind of heatmaps channels-last (layout 'nhwc') against planes, for decode and peaks
+// (lib/layout.mjs).
 // Peers: coordconv itself (sync and async, 1 thread and all cores), a plain JavaScript loop,
 // tfjs (cpu and wasm backends), onnxruntime-node running an ArgMax model (all threads and 1),
 // NumPy vectorised over the batch (timed inside Python), the DARK algorithm in NumPy/SciPy for
@@ -19,6 +21,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 import { argmaxModel } from './onnx-model.mjs';
 import { halfToFloat, toHalfBits } from './lib/half.mjs';
+import { layoutSection } from './lib/layout.mjs';
 import { barChartSvg, benchDir, builtLibrary, environment, formatNumber, measureInterleaved, printTable, writeResults, writeSvg } from './lib/harness.mjs';
 import { NumpyPeers, python } from './lib/numpy-peers.mjs';
 import { random } from './lib/random.mjs';
@@ -486,6 +489,9 @@ printTable(halfRows, [
   { key: 'planesPerSec', title: 'planes/s', format: (v) => formatNumber(v) },
   { key: 'gbPerSec', title: 'GB/s', format: (v) => v.toFixed(2) },
 ]);
+// --- layout: channels-last in place against planes ---------------------------------------------
+const layout = await layoutSection(coordconv, cores);
+checks.push(...layout.checks);
 
 // --- ratios and targets ---------------------------------------------------------------------------
 
@@ -562,6 +568,7 @@ const order = (r) => {
   return wi * 100 + workloads[wi].methods.indexOf(r.method) * 10 + (r.verdict ? 0 : 1);
 };
 ratios.sort((a, b) => order(a) - order(b));
+ratios.push(...layout.ratios);
 
 console.log(`\n## Ratios: coordconv (sync, ${cores} threads) against each peer, same run`);
 console.log('   (peer time / coordconv time; for the roofline sweep: sweep time / coordconv time)');
@@ -600,6 +607,7 @@ const file = writeResults(NAME, {
   asyncRows,
   loopRows,
   halfRows,
+  layoutRows: layout.rows,
   ratios,
   checks,
   summary,

@@ -176,6 +176,12 @@ TypedView plane_batch_fields(const Napi::Object& obj, coordconv::PlaneBatch* bat
   return data;
 }
 
+void plane_layout_fields(const Napi::Object& obj, coordconv::PlaneBatch* batch) {
+  using coordconv::Layout;
+  batch->layout = enum_field<Layout>(obj, "layout", "layout", {{"nchw", Layout::kNchw}, {"nhwc", Layout::kNhwc}});
+  batch->channels = size_field(obj, "channels");
+}
+
 size_t checked_product(Napi::Env env, std::initializer_list<size_t> sizes) {
   size_t n = 1;
   for (size_t d : sizes) {

@@ -61,6 +61,9 @@ TypedView plane_data_with_dtype(const Napi::Object& obj, const char* name, const
 // 'float16') names data's dtype: 'float16' takes a Uint16Array of binary16 bits, the only way a
 // Uint16Array is accepted.
 TypedView plane_batch_fields(const Napi::Object& obj, coordconv::PlaneBatch* batch);
+// The batch's memory layout, in the fields layout ('nchw' or 'nhwc') and channels (planes per
+// image); check_plane_batch checks them against the batch.
+void plane_layout_fields(const Napi::Object& obj, coordconv::PlaneBatch* batch);
 
 // The product of the sizes, which must not overflow.
 size_t checked_product(Napi::Env env, std::initializer_list<size_t> sizes);

@@ -9,6 +9,7 @@ using coordconv::DecodeMethod;
 
 void unpack_decode(const Napi::Object& obj, coordconv::DecodeRequest& r, Arrays& arrays) {
   arrays.input(plane_batch_fields(obj, &r.input), &r.input.data);
+  plane_layout_fields(obj, &r.input);
   r.threads = size_field(obj, "threads");
   r.method = enum_field<DecodeMethod>(obj, "method", "decode method",
                                       {{"argmax", DecodeMethod::kArgmax}, {"quarter", DecodeMethod::kQuarter},

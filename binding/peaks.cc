@@ -10,6 +10,7 @@ using coordconv::PeaksOver;
 
 void unpack_peaks(const Napi::Object& obj, coordconv::PeaksRequest& r, Arrays& arrays) {
   arrays.input(plane_batch_fields(obj, &r.input), &r.input.data);
+  plane_layout_fields(obj, &r.input);
   size_fields(obj, {{"threads", &r.threads}, {"k", &r.k}, {"window", &r.window}});
   r.threshold = number_field(obj, "threshold");
   r.over = enum_field<PeaksOver>(obj, "over", "peaks scope", {{"plane", PeaksOver::kPlane}, {"image", PeaksOver::kImage}});
@@ -23,7 +24,7 @@ void unpack_peaks(const Napi::Object& obj, coordconv::PeaksRequest& r, Arrays& a
   arrays.output(typed_field(obj, "scores", napi_float32_array, slots), &r.scores);
   arrays.output(typed_field(obj, "valid", napi_uint8_array, slots), &r.valid);
   arrays.output(typed_field(obj, "counts", napi_uint32_array, r.images), &r.counts);
-  if (r.over == PeaksOver::kImage) arrays.output(typed_field(obj, "channels", napi_uint32_array, slots), &r.channels);
+  if (r.over == PeaksOver::kImage) arrays.output(typed_field(obj, "classes", napi_uint32_array, slots), &r.channels);
   require_well_formed(obj.Env(), coordconv::check_peaks_request(r));
 }
 

@@ -449,6 +449,102 @@ void fuzz_peaks(Reader& in, uint8_t mode, bool u8) {
   }
 }
 
+// Channels-last input (layout kNhwc): any method and peaks, on every path, must give bit for bit
+// what the same path gives on the planes stored one after the other (the transpose made here), and
+// argmax_nhwc_f32 / _u8 must agree with the scalar kernel channel by channel.
+void fuzz_decode_nhwc(Reader& in, uint8_t mode, bool u8) {
+  const size_t images = 1 + in.u8() % 3, channels = 1 + in.u8() % 40;
+  const size_t h = 1 + in.u8() % 24, w = 1 + in.u8() % 40, hw = h * w, n = images * channels * hw;
+  const DecodeMethod methods[] = {DecodeMethod::kArgmax, DecodeMethod::kQuarter, DecodeMethod::kDark,
+                                  DecodeMethod::kCentroid, DecodeMethod::kSoftargmax, DecodeMethod::kExact};
+  const DecodeMethod method = methods[in.u8() % 6];
+  const size_t threads = 1 + in.u8() % 3, misalign = in.u8() % 4;
+  Block<float> f(u8 ? 0 : n, misalign), ft(u8 ? 0 : n, 0);
+  Block<uint8_t> b(u8 ? n : 0, misalign), bt(u8 ? n : 0, 0);
+  if (u8) fill(in, b.p, n, mode); else fill(in, f.p, n, mode);
+  for (size_t i = 0; i < images; ++i) {
+    for (size_t c = 0; c < channels; ++c) {
+      for (size_t j = 0; j < hw; ++j) {
+        const size_t from = (i * hw + j) * channels + c, to = (i * channels + c) * hw + j;
+        if (u8) bt.p[to] = b.p[from]; else ft.p[to] = f.p[from];
+      }
+    }
+  }
+  PlaneBatch nhwc;
+  nhwc.data = u8 ? static_cast<const void*>(b.p) : f.p;
+  nhwc.dtype = u8 ? DType::kUint8 : DType::kFloat32;
+  nhwc.planes = images * channels;
+  nhwc.height = h;
+  nhwc.width = w;
+  nhwc.layout = Layout::kNhwc;
+  nhwc.channels = channels;
+  PlaneBatch nchw = nhwc;
+  nchw.data = u8 ? static_cast<const void*>(bt.p) : ft.p;
+  nchw.layout = Layout::kNchw;
+  nchw.channels = 1;
+  const size_t planes = nhwc.planes, kernel = 1 + 2 * (in.u8() % 4);
+  auto decode_with = [&](const Kernels& k, const PlaneBatch& input) {
+    DecodeRequest r;
+    set_argmax(&r, threads);
+    r.method = method;
+    r.params.kernel = kernel;
+    r.input = input;
+    std::vector<float> out(3 * planes);
+    std::vector<uint8_t> valid(planes);
+    r.coords = out.data();
+    r.scores = out.data() + 2 * planes;
+    r.valid = valid.data();
+    if (!check_decode_request(r).empty()) std::abort();  // every request built here is well formed
+    decode(k, pool(), r);
+    std::vector<uint8_t> bytes(out.size() * 4 + planes);
+    std::memcpy(bytes.data(), out.data(), out.size() * 4);
+    std::memcpy(bytes.data() + out.size() * 4, valid.data(), planes);
+    return bytes;
+  };
+  const size_t k_slots = 1 + in.u8() % 8, window = 1 + 2 * (in.u8() % 3);
+  auto peaks_with = [&](const Kernels& k, const PlaneBatch& input) {
+    PeaksRequest r;
+    r.input = input;
+    r.k = k_slots;
+    r.window = window;
+    r.threshold = u8 ? 26.0 : 0.1;
+    r.threads = threads;
+    r.over = PeaksOver::kPlane;
+    r.images = planes;
+    r.per_image = 1;
+    std::vector<float> out(3 * planes * k_slots);
+    std::vector<uint8_t> valid(planes * k_slots);
+    std::vector<uint32_t> counts(planes);
+    r.coords = out.data();
+    r.scores = out.data() + 2 * planes * k_slots;
+    r.valid = valid.data();
+    r.counts = counts.data();
+    if (!check_peaks_request(r).empty()) std::abort();
+    peaks(k, pool(), r);
+    std::vector<uint8_t> bytes(out.size() * 4 + valid.size() + counts.size() * 4);
+    std::memcpy(bytes.data(), out.data(), out.size() * 4);
+    std::memcpy(bytes.data() + out.size() * 4, valid.data(), valid.size());
+    std::memcpy(bytes.data() + out.size() * 4 + valid.size(), counts.data(), counts.size() * 4);
+    return bytes;
+  };
+  std::vector<const Kernels*> paths = simd_paths();
+  paths.push_back(&scalar());
+  std::vector<ArgMax> ref(channels), got(channels);
+  if (u8) scalar().argmax_nhwc_u8(b.p, hw, channels, channels, ref.data());
+  else scalar().argmax_nhwc_f32(f.p, hw, channels, channels, ref.data());
+  for (const Kernels* k : paths) {
+    if (decode_with(*k, nhwc) != decode_with(*k, nchw)) mismatch("decode nhwc vs nchw", *k, "planes " + std::to_string(planes));
+    if (peaks_with(*k, nhwc) != peaks_with(*k, nchw)) mismatch("peaks nhwc vs nchw", *k, "planes " + std::to_string(planes));
+    if (u8) k->argmax_nhwc_u8(b.p, hw, channels, channels, got.data());
+    else k->argmax_nhwc_f32(f.p, hw, channels, channels, got.data());
+    for (size_t c = 0; c < channels; ++c) {
+      if (got[c].finite != ref[c].finite || got[c].index != ref[c].index || !same_float(got[c].value, ref[c].value)) {
+        mismatch("argmax_nhwc", *k, "channel " + std::to_string(c));
+      }
+    }
+  }
+}
+
 void fuzz_conv2d(Reader& in, uint8_t mode) {
   ConvRequest r;
   r.batch = 1 + in.u8() % 2;
@@ -506,9 +602,18 @@ void fuzz_checks(Reader& in) {
   set_argmax(&d, in.u8());
   d.coords = d.scores = reinterpret_cast<float*>(16);
   d.valid = reinterpret_cast<uint8_t*>(16);
+  const uint8_t layout = in.u8();
+  if (layout & 1) {
+    d.input.layout = Layout::kNhwc;
+    d.input.channels = in.u64() >> (in.u8() % 64);
+  } else if (layout & 2) {
+    d.input.channels = in.u64() >> (in.u8() % 64);  // NCHW with channels != 1 must be refused
+  }
   if (check_decode_request(d).empty()) {
     const unsigned __int128 bytes = (unsigned __int128)d.input.planes * d.input.height * d.input.width * d.input.element_bytes();
     if (bytes > SIZE_MAX || d.input.height == 0 || d.input.width == 0 || d.input.height > kMaxSide || d.threads == 0) std::abort();
+    const bool nhwc = d.input.layout == Layout::kNhwc;
+    if (nhwc ? (d.input.channels == 0 ? d.input.planes != 0 : d.input.planes % d.input.channels != 0) : d.input.channels != 1) std::abort();
   }
   ConvRequest c;
   c.input = c.weight = c.output = reinterpret_cast<float*>(16);
@@ -661,7 +766,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 0: fuzz_reductions<float>(in, in.u16() % 1100, in.u8() % 4, mode); break;
     case 1: fuzz_reductions<uint8_t>(in, in.u16() % 4200, in.u8() % 4, mode); break;
     case 2: fuzz_elementwise(in, in.u16() % 700, in.u8() % 4, mode); break;
-    case 3: fuzz_decode(in, mode, (mode & 4) ? DType::kUint8 : (mode & 8) ? DType::kFloat16 : DType::kFloat32); break;
+    case 3:
+      if (mode & 16) {
+        fuzz_decode_nhwc(in, mode, mode & 4);
+      } else {
+        fuzz_decode(in, mode, (mode & 4) ? DType::kUint8 : (mode & 8) ? DType::kFloat16 : DType::kFloat32);
+      }
+      break;
     case 4: fuzz_conv2d(in, mode); break;
     case 5: fuzz_checks(in); break;
     case 6: fuzz_decoder_kernels(in, in.u16() % 700, mode); break;

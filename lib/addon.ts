@@ -17,7 +17,13 @@ export interface PlaneRequest {
   threads: number;
 }
 
-export interface NativeDecodeRequest extends PlaneRequest {
+/** How a decode or peaks request's planes lie in memory; channels is C for 'nhwc', 1 for 'nchw'. */
+export interface LayoutRequest {
+  layout: 'nchw' | 'nhwc';
+  channels: number;
+}
+
+export interface NativeDecodeRequest extends PlaneRequest, LayoutRequest {
   method: string;
   kernel: number;
   sigma: number;
@@ -30,7 +36,7 @@ export interface NativeDecodeRequest extends PlaneRequest {
   valid: Uint8Array;
 }
 
-export interface NativePeaksRequest extends PlaneRequest {
+export interface NativePeaksRequest extends PlaneRequest, LayoutRequest {
   over: 'plane' | 'image';
   /** 'plane': planes; 'image': the images, each of perImage consecutive planes. */
   images: number;
@@ -42,8 +48,8 @@ export interface NativePeaksRequest extends PlaneRequest {
   scores: Float32Array;
   valid: Uint8Array;
   counts: Uint32Array;
-  /** 'image' only: images * k channels. */
-  channels?: Uint32Array;
+  /** 'image' only: images * k classes (the channel of each peak). */
+  classes?: Uint32Array;
 }
 
 /** SimCC: `vectors` keypoints, each an x vector of xWidth and a y vector of yWidth elements. */

@@ -2,8 +2,8 @@ import { addon, type NativeDecodeRequest, type PlaneArray, type PlaneData } from
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { isFloat32Array, isObject, isUint8Array, typeError } from './errors';
-import { readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
-import { readEnum, readFraction, readNumber, readOddSize, readOptions, readOut, readPositive } from './validate';
+import { readLayout, readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
+import { readEnum, readFraction, readNumber, readOddSize, readOptions, readOut, readPositive, type Layout } from './validate';
 
 /**
  * How a plane becomes a coordinate. Every method but 'exact' starts from the argmax (the first
@@ -41,6 +41,14 @@ export interface DecodeOutput {
 }
 
 interface CommonDecodeOptions extends TransferOption {
+  /**
+   * How the planes lie in memory. `'nchw'` (default): shape [H, W], [N, H, W] or [N, C, H, W].
+   * `'nhwc'`: channels-last, shape [H, W, C] or [N, H, W, C], as tfjs models hand their outputs
+   * over; read in place (no transposed copy), with results exactly those of the NCHW call on the
+   * transposed input and `shape` [C] or [N, C].
+   * @example { layout: 'nhwc' }
+   */
+  layout?: Layout;
   /**
    * Write the results into these arrays (exact types and lengths; none may share memory with the
    * input or with each other); the result then holds these same arrays. Default: new arrays.
@@ -113,11 +121,14 @@ export interface DecodeResult {
   scores: Float32Array;
   /** `[...shape]`: 1 where the plane decoded, 0 where it has no answer. */
   valid: Uint8Array;
-  /** The leading dimensions of the input: [] for [H, W], [N] for [N, H, W], [N, C] for [N, C, H, W]. */
+  /**
+   * The input's dimensions other than H and W: [] for [H, W], [N] for [N, H, W], [N, C] for
+   * [N, C, H, W]; with layout 'nhwc', [C] for [H, W, C] and [N, C] for [N, H, W, C].
+   */
   shape: number[];
 }
 
-const COMMON_KEYS = ['method', 'out'] as const;
+const COMMON_KEYS = ['method', 'out', 'layout'] as const;
 const SCORED_KEYS = [...COMMON_KEYS, 'minScore'] as const;
 /** The option keys each method takes (internal: the CLI words its flags from it). */
 export const METHOD_KEYS: Record<DecodeMethod, readonly string[]> = {
@@ -143,7 +154,8 @@ function readMinScore(value: unknown, method: DecodeMethod): number {
 }
 
 function prepare(input: unknown, options: unknown): { request: NativeDecodeRequest; shape: number[] } {
-  const planes = readPlanes(input, 'input', true);
+  const layout = readLayout(options);
+  const planes = readPlanes(input, 'input', { layout, emptyBatch: true });
   if (options !== undefined && (!isObject(options) || Array.isArray(options))) {
     throw typeError('an options object', 'options', options);
   }
@@ -171,6 +183,8 @@ function prepare(input: unknown, options: unknown): { request: NativeDecodeReque
     planes: n,
     height: planes.height,
     width: planes.width,
+    layout,
+    channels: planes.channels,
     threads: concurrency(),
     method,
     kernel,

@@ -110,7 +110,7 @@ export interface EncodedPlanes<D extends Float32Array | Uint8Array = Float32Arra
 }
 
 // N and C may be 0 (nothing to draw: an empty batch of planes); each plane needs its P >= 1 points.
-const EMPTY_COORDS: EmptyBatch = { lead: (rank) => Math.min(rank - 1, 2), what: 'integer dimensions (N and C >= 0, P >= 1, then 2)' };
+const EMPTY_COORDS: EmptyBatch = { zero: (i, rank) => i < Math.min(rank - 1, 2), what: 'integer dimensions (N and C >= 0, P >= 1, then 2)' };
 
 const COMMON_KEYS = ['height', 'width', 'kind', 'value', 'visible', 'dtype', 'layout'];
 const KIND_KEYS: Record<EncodeKind, readonly string[]> = {

@@ -27,7 +27,7 @@ import { Scheduler, type Decoder } from './server/schedule';
 import { readSimccBody, readSimccPairs } from './server/simcc-body';
 import { concurrency } from './concurrency';
 import { simd } from './simd';
-import { readPlanes, type PlaneTensor } from './tensor';
+import { readLayout, readPlanes, type PlaneTensor } from './tensor';
 
 /** Decode options a server may fix for every request: any of the library's but `out`. */
 type ServerDecodeOptions = DistributiveOmit<DecodeOptions, 'out'>;
@@ -127,12 +127,12 @@ function memory(): number {
 
 // The library judges decode options; a one-pixel decode runs every check it makes, with no
 // duplicate of its rules here, and costs about a microsecond.
-const PROBE = { data: new Float32Array(1), shape: [1, 1] };
+const PROBE = { nchw: { data: new Float32Array(1), shape: [1, 1] }, nhwc: { data: new Float32Array(1), shape: [1, 1, 1] } };
 function checkOptions(options: Record<string, unknown>): void {
-  decodeSync(PROBE, options as DecodeOptions);
+  decodeSync(PROBE[readLayout(options)], options as DecodeOptions);
 }
 // Likewise for SimCC options (the vectors' own checks are readSimccInput's).
-const SIMCC_PROBE = { x: PROBE, y: PROBE };
+const SIMCC_PROBE = { x: PROBE.nchw, y: PROBE.nchw };
 
 async function coordconvFastify(fastify: FastifyInstance, options: coordconvFastify.Options): Promise<void> {
   const opts = readOptions(options ?? {}, NAME, KNOWN) as coordconvFastify.Options;
@@ -202,8 +202,9 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
       let options: Record<string, unknown>;
       try {
         input = type === RAW_TYPE ? readRawBody(body, request.headers['x-dtype'], request.headers['x-shape']) : readNpyBody(body);
-        readPlanes(input, 'input', true);
+        // The library's order: the layout, the planes in it, then the other options.
         options = readQuery(request.query, defaults);
+        readPlanes(input, 'input', { layout: readLayout(options), emptyBatch: true });
         checkOptions(options);
       } catch (error) {
         throw asBadRequest(error);

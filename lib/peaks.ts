@@ -2,13 +2,20 @@
 import { addon, type NativePeaksRequest, type PlaneArray, type PlaneData } from './addon';
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
-import { product, readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
-import { readEnum, readFraction, readInteger, readNumber, readOddSize, readOptions } from './validate';
+import { product, readLayout, readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
+import { readEnum, readFraction, readInteger, readNumber, readOddSize, readOptions, type Layout } from './validate';
 
 /** Where the k slots go: `'plane'`, k per plane; `'image'`, k per image over all its channels. */
 export type PeaksOver = 'plane' | 'image';
 
 export interface PeaksOptions extends TransferOption {
+  /**
+   * How the planes lie in memory. `'nchw'` (default): shape [H, W], [N, H, W] or [N, C, H, W].
+   * `'nhwc'`: channels-last, shape [H, W, C] or [N, H, W, C] (tfjs' convention); results exactly those
+   * of the NCHW call on the transposed input, `shape` [C] or [N, C] (over images: [] or [N]).
+   * @example { layout: 'nhwc' }
+   */
+  layout?: Layout;
   /** Slots per plane (or per image): a positive integer. Default 100 (CenterNet's K). @example { k: 17 } */
   k?: number;
   /**
@@ -54,8 +61,9 @@ export interface PeaksResult {
    */
   channels?: Uint32Array;
   /**
-   * Over planes, the leading dimensions of the input: [] for [H, W], [N] for [N, H, W], [N, C] for
-   * [N, C, H, W]. Over images, the images: [] for [H, W] and [C, H, W], [N] for [N, C, H, W].
+   * Over planes, the input's dimensions other than H and W: [] for [H, W], [N] for [N, H, W], [N, C]
+   * for [N, C, H, W] (layout 'nhwc': [C] for [H, W, C], [N, C] for [N, H, W, C]). Over images, the
+   * images: [] for [H, W], [C, H, W] and [H, W, C], [N] for [N, C, H, W] and [N, H, W, C].
    */
   shape: number[];
   /** The slots per plane (or per image). */
@@ -71,8 +79,9 @@ export interface ImagePeaksResult extends PeaksResult {
 const DEFAULTS = { k: 100, threshold: 0.1, window: 3, over: 'plane' } as const;
 
 function prepare(input: unknown, options: unknown): { request: NativePeaksRequest; shape: number[] } {
-  const planes = readPlanes(input, 'input', true);
-  const opts = readOptions(options, 'options', ['k', 'threshold', 'window', 'over']);
+  const layout = readLayout(options);
+  const planes = readPlanes(input, 'input', { layout, emptyBatch: true });
+  const opts = readOptions(options, 'options', ['k', 'threshold', 'window', 'over', 'layout']);
   const k = readInteger(opts.k, 'options.k', DEFAULTS.k, 1, 2 ** 32 - 1, 'a positive integer below 2^32');
   const uint8 = planes.data instanceof Uint8Array;
   const threshold = uint8
@@ -80,7 +89,8 @@ function prepare(input: unknown, options: unknown): { request: NativePeaksReques
     : readNumber(opts.threshold, 'options.threshold', DEFAULTS.threshold, 'a finite number', Number.isFinite);
   const window = readOddSize(opts.window, 'options.window', DEFAULTS.window);
   const over = readEnum(opts.over, 'options.over', ['plane', 'image'] as const, DEFAULTS.over);
-  // Over images, the channels are the dimension before [H, W]; a single plane is one channel.
+  // Over images, the channels are lead's last dimension (the one before [H, W], or with layout
+  // 'nhwc' the last); a single plane is one channel.
   const lead = planes.lead;
   const shape = over === 'plane' ? lead : lead.slice(0, -1);
   const perImage = over === 'plane' ? 1 : (lead[lead.length - 1] ?? 1);
@@ -92,6 +102,8 @@ function prepare(input: unknown, options: unknown): { request: NativePeaksReques
     planes: planes.planes,
     height: planes.height,
     width: planes.width,
+    layout,
+    channels: planes.channels,
     threads: concurrency(),
     over,
     images,
@@ -103,7 +115,7 @@ function prepare(input: unknown, options: unknown): { request: NativePeaksReques
     scores: new Float32Array(slots / 2),
     valid: new Uint8Array(slots / 2),
     counts: new Uint32Array(images),
-    ...(over === 'image' ? { channels: new Uint32Array(slots / 2) } : {}),
+    ...(over === 'image' ? { classes: new Uint32Array(slots / 2) } : {}),
   };
   return { request, shape };
 }
@@ -117,11 +129,11 @@ const finding = operation({
     scores: request.scores,
     valid: request.valid,
     counts: request.counts,
-    ...(request.channels ? { channels: request.channels } : {}),
+    ...(request.classes ? { channels: request.classes } : {}),
     shape,
     k: request.k,
   }),
-  moves: [['data', 'input.data'], ['coords', 'coords'], ['scores', 'scores'], ['valid', 'valid'], ['counts', 'counts'], ['channels', 'channels']],
+  moves: [['data', 'input.data'], ['coords', 'coords'], ['scores', 'scores'], ['valid', 'valid'], ['counts', 'counts'], ['classes', 'channels']],
 });
 
 /**

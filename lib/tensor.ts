@@ -4,7 +4,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { types } from 'node:util';
 import type { PlaneArray, PlaneData, PlaneDtype } from './addon';
 import { describe, isDetached, isFloat32Array, isObject, isUint8Array, rangeError, typeError } from './errors';
-import { formatShape, MAX_SIDE } from './validate';
+import { formatShape, LAYOUTS, MAX_SIDE, readEnum, type Layout } from './validate';
 
 /** Planes as `{ data, shape }`: shape `[H, W]`, `[N, H, W]` or `[N, C, H, W]`, row-major. */
 export interface PlaneTensor<D extends PlaneArray = PlaneData> {
@@ -46,6 +46,16 @@ export interface Float32Tensor {
   shape: number[];
 }
 
+/**
+ * options.layout, read before the input it describes (default 'nchw'); options that are not an
+ * object are left for the caller's own check, after the input's. For planes, 'nhwc' means shape
+ * [H, W, C] or [N, H, W, C], the planes being the C channels of each image, read in place.
+ */
+export function readLayout(options: unknown): Layout {
+  const value = isObject(options) && !Array.isArray(options) ? options.layout : undefined;
+  return readEnum(value, 'options.layout', LAYOUTS, 'nchw');
+}
+
 export interface Planes {
   /** float16: the binary16 bits, as a Uint16Array (over a Float16Array's own memory for one). */
   data: PlaneArray;
@@ -53,8 +63,11 @@ export interface Planes {
   planes: number;
   height: number;
   width: number;
-  /** The dimensions before [H, W]: [] for one plane, [N] or [N, C]. */
+  /** The dimensions that are not [H, W]: [] for one plane, [N] or [N, C] (NHWC: [C] or [N, C]). */
   lead: number[];
+  layout: Layout;
+  /** Planes per image: C for 'nhwc', 1 for 'nchw'. */
+  channels: number;
 }
 
 // What to do with typed arrays the engine does not read: the advice appended to the refusal.
@@ -114,12 +127,19 @@ export function readPlaneData(tensor: Record<string, unknown>, name: string): { 
  * the refusal of any other 0.
  */
 export interface EmptyBatch {
-  lead: (rank: number) => number;
+  /** Whether dimension `i` of a shape of `rank` may be 0. */
+  zero: (i: number, rank: number) => boolean;
   what: string;
 }
 
-/** Planes: N and C may be 0, H and W may not. */
-export const EMPTY_PLANES: EmptyBatch = { lead: (rank) => rank - 2, what: 'integer dimensions (H and W positive, N and C >= 0)' };
+/** Planes [N, C, H, W]: N and C may be 0, H and W may not. */
+export const EMPTY_PLANES: EmptyBatch = { zero: (i, rank) => i < rank - 2, what: 'integer dimensions (H and W positive, N and C >= 0)' };
+
+/** Channels-last planes [N, H, W, C]: N and C may be 0, H and W may not. */
+export const EMPTY_NHWC_PLANES: EmptyBatch = {
+  zero: (i, rank) => i === rank - 1 || (rank === 4 && i === 0),
+  what: 'integer dimensions (H and W positive, N and C >= 0)',
+};
 
 /**
  * A shape of `minRank` to `maxRank` dimensions, each a positive integer; with `empty`, its leading
@@ -133,8 +153,7 @@ export function readShape(value: unknown, name: string, minRank: number, maxRank
   if (shape.length < minRank || shape.length > maxRank) {
     throw rangeError(ranks, name, `rank ${shape.length} ${formatShape(shape)}`);
   }
-  const lead = empty?.lead(shape.length) ?? 0;
-  if (!shape.every((d, i) => Number.isSafeInteger(d) && (d > 0 || (i < lead && d === 0)))) {
+  if (!shape.every((d, i) => Number.isSafeInteger(d) && (d > 0 || (d === 0 && empty !== undefined && empty.zero(i, shape.length))))) {
     throw rangeError(empty?.what ?? 'positive integer dimensions', name, formatShape(shape));
   }
   return shape.slice();
@@ -223,10 +242,25 @@ export function checkSides(height: number, width: number, name: string, shape: r
 }
 
 /**
- * Reads a batch of planes; with `emptyBatch`, N and C may be 0 (a batch of no planes), H and W
- * may not.
+ * Reads a batch of planes in `layout` ('nchw': [H, W], [N, H, W] or [N, C, H, W]; 'nhwc': [H, W, C]
+ * or [N, H, W, C]); with `emptyBatch`, N and C may be 0 (a batch of no planes), H and W may not.
  */
-export function readPlanes(input: unknown, name = 'input', emptyBatch = false): Planes {
+export function readPlanes(input: unknown, name = 'input', { layout = 'nchw', emptyBatch = false }: { layout?: Layout; emptyBatch?: boolean } = {}): Planes {
+  if (layout === 'nhwc') {
+    // [H, W, C] or [N, H, W, C]: H and W are the two dimensions before the last.
+    const { data, dtype, shape, count } = readTensor(
+      input,
+      name,
+      3,
+      4,
+      "rank 3 or 4 ([H, W, C] or [N, H, W, C]) for layout 'nhwc'",
+      false,
+      (s, shapeName) => checkSides(s[s.length - 3], s[s.length - 2], shapeName, s),
+      emptyBatch ? EMPTY_NHWC_PLANES : undefined,
+    );
+    const [height, width, channels] = shape.slice(-3);
+    return { data, dtype, planes: count / (height * width), height, width, lead: [...shape.slice(0, -3), channels], layout, channels };
+  }
   const { data, dtype, shape, count } = readTensor(
     input,
     name,
@@ -239,7 +273,7 @@ export function readPlanes(input: unknown, name = 'input', emptyBatch = false): 
   );
   const height = shape[shape.length - 2];
   const width = shape[shape.length - 1];
-  return { data, dtype, planes: count / (height * width), height, width, lead: shape.slice(0, -2) };
+  return { data, dtype, planes: count / (height * width), height, width, lead: shape.slice(0, -2), layout, channels: 1 };
 }
 
 /**

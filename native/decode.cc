@@ -7,6 +7,7 @@
 #include <new>
 #include <vector>
 
+#include "channels_last.h"
 #include "fp_env.h"
 
 namespace coordconv {
@@ -34,6 +35,11 @@ const float* widen(const Kernels& k, const void* plane, DType dtype, size_t n, f
   return out;
 }
 
+// Whether a plane's argmax gives it an answer: finite, and its maximum above the request's min_score.
+bool scored(const DecodeRequest& req, const ArgMax& am) {
+  return am.finite && static_cast<double>(am.value) > req.params.min_score;
+}
+
 void mark_invalid(float* xy, float* score, uint8_t* valid) {
   xy[0] = xy[1] = std::numeric_limits<float>::quiet_NaN();
   *score = 0.0f;
@@ -51,6 +57,46 @@ bool needs_float_plane(DecodeMethod m) {
   return m == DecodeMethod::kDark || m == DecodeMethod::kCentroid || m == DecodeMethod::kSoftargmax;
 }
 
+// 'centroid' and 'softargmax' weigh every row of the plane after the argmax.
+bool weighs_rows(DecodeMethod m) { return m == DecodeMethod::kCentroid || m == DecodeMethod::kSoftargmax; }
+
+// The weighted sums of 'centroid' and 'softargmax', added row by row in row order.
+struct Weights {
+  double sum = 0.0, sx = 0.0, sy = 0.0;
+};
+
+// The row kernels' parameter: centroid's cut, softargmax's maximum.
+float row_parameter(const DecodeRequest& req, const ArgMax& am) {
+  return req.method == DecodeMethod::kCentroid ? float_at_least(req.params.threshold * static_cast<double>(am.value))
+                                               : am.value;
+}
+
+// Row yy of a plane (w floats, contiguous) into the sums.
+void weigh_row(const Kernels& k, const DecodeRequest& req, float parameter, const float* row, size_t w, size_t yy,
+               Weights* acc) {
+  double r[2] = {0.0, 0.0};
+  if (req.method == DecodeMethod::kCentroid) {
+    k.centroid_row_f32(row, w, parameter, r);
+  } else {
+    k.softmax_row_f32(row, w, parameter, static_cast<float>(req.params.beta), r);
+  }
+  acc->sum += r[0];
+  acc->sx += r[1];
+  acc->sy += r[0] * static_cast<double>(yy);
+}
+
+// NHWC argmax: channels a pass at most. Wider pixels are read in chunks of this many channels (each
+// chunk 4 KiB or more of every pixel, so no cache line is read twice), which bounds the scratch.
+constexpr size_t kArgmaxChannels = 4096;
+
+// One plane's pixels where they lie: pixel j at element j * stride from base.
+struct PlaneView {
+  const void* base;
+  DType dtype;
+  size_t stride;
+  float at(size_t j) const { return element_at(base, dtype, j * stride); }
+};
+
 // Per-part working memory, allocated before any plane is decoded and reused plane after plane.
 struct Scratch {
   std::vector<float> plane;  // a Uint8 or Float16 plane widened to float
@@ -64,17 +110,37 @@ struct Scratch {
   std::vector<float> window;      // (kernel + 4) rows of the zero-padded plane
   std::vector<float> window_tmp;  // its horizontal pass
   std::vector<float> window_out;  // 5 rows of stride kernel + 4: the blurred block
+  // NHWC: the argmax of each channel of a chunk; 'centroid' and 'softargmax': each channel's sums,
+  // parameter and one row of it de-interleaved; 'exact': de-interleaved planes.
+  std::vector<ArgMax> maxima;
+  std::vector<Weights> weights;
+  std::vector<float> parameters;
+  std::vector<float> rows;
+  std::vector<float> block;
 };
 
 Scratch make_scratch(const DecodeRequest& req) {
   Scratch s;
   const PlaneBatch& in = req.input;
   const size_t n = in.plane_size();
-  // 'exact' on halves scans the widened plane: widening keeps every zero a zero and every other
-  // half (NaN included) non-zero.
+  // NHWC 'dark' gathers its channel into s.plane to fall back on the whole plane. 'exact' on halves
+  // scans the widened plane: widening keeps every zero a zero and every other half (NaN included)
+  // non-zero.
+  const bool nhwc = in.layout == Layout::kNhwc;
   if ((in.dtype == DType::kUint8 && needs_float_plane(req.method)) ||
-      (in.dtype == DType::kFloat16 && (needs_float_plane(req.method) || req.method == DecodeMethod::kExact))) {
+      (in.dtype == DType::kFloat16 && (needs_float_plane(req.method) || req.method == DecodeMethod::kExact)) ||
+      (nhwc && req.method == DecodeMethod::kDark)) {
     s.plane.resize(n);
+  }
+  if (nhwc) {
+    s.maxima.resize(std::min(in.channels, kArgmaxChannels));
+    const size_t chunk = std::min(in.channels, kArgmaxChannels);
+    if (weighs_rows(req.method)) {
+      s.weights.resize(chunk);
+      s.parameters.resize(chunk);
+      s.rows.resize(chunk * in.width);
+    }
+    if (req.method == DecodeMethod::kExact) s.block.resize(deinterleave_planes(n, in.channels) * n);
   }
   if (req.method == DecodeMethod::kDark) {
     const size_t kernel = req.params.kernel;
@@ -187,14 +253,14 @@ void dark_full_plane(const Kernels& k, const float* f, size_t h, size_t w, const
 //    (3.8e-6 px below 64 px), so the coordinates written stay within 1e-5 px of the whole plane's.
 // On a pose model's heatmaps the peak's neighbourhood is far above the floor and the Hessian well
 // conditioned, so the fallback is rare; flat or noisy planes fall back.
-bool dark_window(const Kernels& k, const void* plane, DType dtype, size_t h, size_t w, const float* taps,
+bool dark_window(const Kernels& k, const PlaneView& plane, size_t h, size_t w, const float* taps,
                  size_t kernel, float peak, size_t px, size_t py, Scratch& s, double* x, double* y) {
   if (!(peak <= 1e37f)) return false;
   const FlushSubnormals flush;  // as blur(): the same flush gives the same values
   const size_t r = kernel / 2, side = kernel + 4;
   // Window row j, column c: the zero-padded plane at row py - 2 - r + j, column px - 2 - r + c.
-  // Each row's in-plane run is converted by the row kernels (a half per element costs more than the
-  // blur of the window), the rest left at zero.
+  // A contiguous plane's in-plane run of each row is converted by the row kernels (a half per
+  // element costs more than the blur of the window); channels-last pixels are read one by one.
   const long left = static_cast<long>(px) - static_cast<long>(2 + r);
   const size_t c0 = left < 0 ? static_cast<size_t>(-left) : 0;
   const size_t c1 = std::min(side, static_cast<size_t>(static_cast<long>(w) - left));
@@ -204,10 +270,14 @@ bool dark_window(const Kernels& k, const void* plane, DType dtype, size_t h, siz
     std::fill(row, row + side, 0.0f);
     if (yy < 0 || yy >= static_cast<long>(h)) continue;
     const size_t at = static_cast<size_t>(yy) * w + static_cast<size_t>(left + static_cast<long>(c0));
-    switch (dtype) {
-      case DType::kFloat32: std::memcpy(row + c0, static_cast<const float*>(plane) + at, (c1 - c0) * sizeof(float)); break;
-      case DType::kFloat16: k.f16_to_f32(static_cast<const uint16_t*>(plane) + at, row + c0, c1 - c0); break;
-      case DType::kUint8: k.u8_to_f32(static_cast<const uint8_t*>(plane) + at, row + c0, c1 - c0); break;
+    if (plane.stride != 1) {
+      for (size_t c = c0; c < c1; ++c) row[c] = plane.at(at + (c - c0));
+      continue;
+    }
+    switch (plane.dtype) {
+      case DType::kFloat32: std::memcpy(row + c0, static_cast<const float*>(plane.base) + at, (c1 - c0) * sizeof(float)); break;
+      case DType::kFloat16: k.f16_to_f32(static_cast<const uint16_t*>(plane.base) + at, row + c0, c1 - c0); break;
+      case DType::kUint8: k.u8_to_f32(static_cast<const uint8_t*>(plane.base) + at, row + c0, c1 - c0); break;
     }
   }
   // Horizontal: window_tmp[j][c] for c < 5 (the other columns straddle two rows and are not read).
@@ -245,7 +315,12 @@ struct PlaneContext {
   const float* taps;  // 'dark'
 };
 
-void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
+// Every method but 'exact' from the plane's argmax am (the first index of the maximum) on, for
+// plane i of the request, whose pixels `plane` views. f is the plane as contiguous floats, or null
+// where the method does not need it ('dark' gathers it from `plane` when it falls back on the whole
+// plane; 'centroid' and 'softargmax' take their sums from `weights` when given, else from f).
+void finish_plane(const PlaneContext& ctx, size_t i, const ArgMax& am, const PlaneView& plane, const float* f,
+                  const Weights* weights, Scratch& s) {
   const Kernels& k = ctx.k;
   const DecodeRequest& req = ctx.req;
   const PlaneBatch& in = req.input;
@@ -253,28 +328,7 @@ void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
   float* score = req.scores + i;
   uint8_t* valid = req.valid + i;
   const size_t h = in.height, w = in.width, n = in.plane_size();
-  if (req.method == DecodeMethod::kExact) {
-    if (in.dtype == DType::kFloat16) {
-      decode_exact_plane(k, widen(k, in.plane(i), in.dtype, n, s.plane.data()), DType::kFloat32, h, w, xy, score, valid);
-    } else {
-      decode_exact_plane(k, in.plane(i), in.dtype, h, w, xy, score, valid);
-    }
-    return;
-  }
-  // Every other method starts from the argmax: the first index of the maximum.
-  const float* f = nullptr;
-  ArgMax am;
-  if (in.dtype == DType::kFloat32) {
-    f = static_cast<const float*>(in.plane(i));
-    am = k.argmax_f32(f, n);
-  } else {
-    am = in.dtype == DType::kFloat16 ? k.argmax_f16(static_cast<const uint16_t*>(in.plane(i)), n)
-                                     : k.argmax_u8(static_cast<const uint8_t*>(in.plane(i)), n);
-    if (needs_float_plane(req.method) && req.method != DecodeMethod::kDark) {  // 'dark' widens only when it needs the plane
-      f = widen(k, in.plane(i), in.dtype, n, s.plane.data());
-    }
-  }
-  if (!am.finite || !(static_cast<double>(am.value) > req.params.min_score)) {
+  if (!scored(req, am)) {
     mark_invalid(xy, score, valid);
     return;
   }
@@ -285,7 +339,7 @@ void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
     case DecodeMethod::kExact:
       break;
     case DecodeMethod::kQuarter: {
-      auto at = [&](size_t xx, size_t yy) { return element_at(in.plane(i), in.dtype, yy * w + xx); };
+      auto at = [&](size_t xx, size_t yy) { return plane.at(yy * w + xx); };
       // Finite floats: sign(a - b) is the sign of the comparison (a - b is never 0 for a != b).
       if (px >= 1 && px + 1 < w) {
         const float r = at(px + 1, py), l = at(px - 1, py);
@@ -299,42 +353,118 @@ void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
     }
     case DecodeMethod::kDark: {
       if (px >= 2 && px + 2 < w && py >= 2 && py + 2 < h &&
-          !dark_window(k, in.plane(i), in.dtype, h, w, ctx.taps, req.params.kernel, am.value, px, py, s, &x, &y)) {
-        if (in.dtype != DType::kFloat32) f = widen(k, in.plane(i), in.dtype, n, s.plane.data());
+          !dark_window(k, plane, h, w, ctx.taps, req.params.kernel, am.value, px, py, s, &x, &y)) {
+        if (plane.dtype != DType::kFloat32 && plane.stride == 1) {
+          f = widen(k, plane.base, plane.dtype, n, s.plane.data());
+        } else if (plane.stride != 1) {
+          for (size_t j = 0; j < n; ++j) s.plane[j] = plane.at(j);
+          f = s.plane.data();
+        }
         dark_full_plane(k, f, h, w, ctx.taps, req.params.kernel, am.value, px, py, s, &x, &y);
       }
       break;
     }
-    case DecodeMethod::kCentroid: {
-      const float cut = float_at_least(req.params.threshold * static_cast<double>(am.value));
-      double sum = 0.0, sx = 0.0, sy = 0.0;
-      for (size_t yy = 0; yy < h; ++yy) {
-        double row[2] = {0.0, 0.0};
-        k.centroid_row_f32(f + yy * w, w, cut, row);
-        sum += row[0];
-        sx += row[1];
-        sy += row[0] * static_cast<double>(yy);
-      }
-      x = sx / sum;  // sum >= max > 0: the maximum itself passes the cut
-      y = sy / sum;
-      break;
-    }
+    case DecodeMethod::kCentroid:
     case DecodeMethod::kSoftargmax: {
-      const float beta = static_cast<float>(req.params.beta);
-      double sum = 0.0, sx = 0.0, sy = 0.0;
-      for (size_t yy = 0; yy < h; ++yy) {
-        double row[2] = {0.0, 0.0};
-        k.softmax_row_f32(f + yy * w, w, am.value, beta, row);
-        sum += row[0];
-        sx += row[1];
-        sy += row[0] * static_cast<double>(yy);
+      Weights acc;
+      if (weights) {
+        acc = *weights;
+      } else {
+        const float parameter = row_parameter(req, am);
+        for (size_t yy = 0; yy < h; ++yy) weigh_row(k, req, parameter, f + yy * w, w, yy, &acc);
       }
-      x = sx / sum;  // sum >= 1: the maximum contributes exp(0)
-      y = sy / sum;
+      // centroid: sum >= max > 0 (min_score >= 0), the maximum itself passes the cut; softargmax:
+      // sum >= 1, the maximum contributes exp(0).
+      x = acc.sx / acc.sum;
+      y = acc.sy / acc.sum;
       break;
     }
   }
   write_result(x, y, am.value, xy, score, valid);
+}
+
+void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
+  const Kernels& k = ctx.k;
+  const DecodeRequest& req = ctx.req;
+  const PlaneBatch& in = req.input;
+  const size_t n = in.plane_size();
+  if (req.method == DecodeMethod::kExact) {
+    if (in.dtype == DType::kFloat16) {
+      decode_exact_plane(k, widen(k, in.plane(i), in.dtype, n, s.plane.data()), DType::kFloat32, in.height, in.width,
+                         req.coords + 2 * i, req.scores + i, req.valid + i);
+    } else {
+      decode_exact_plane(k, in.plane(i), in.dtype, in.height, in.width, req.coords + 2 * i, req.scores + i,
+                         req.valid + i);
+    }
+    return;
+  }
+  const float* f = nullptr;
+  ArgMax am;
+  if (in.dtype == DType::kFloat32) {
+    f = static_cast<const float*>(in.plane(i));
+    am = k.argmax_f32(f, n);
+  } else {
+    am = in.dtype == DType::kFloat16 ? k.argmax_f16(static_cast<const uint16_t*>(in.plane(i)), n)
+                                     : k.argmax_u8(static_cast<const uint8_t*>(in.plane(i)), n);
+    if (needs_float_plane(req.method) && req.method != DecodeMethod::kDark) {  // 'dark' widens only when it needs the plane
+      f = widen(k, in.plane(i), in.dtype, n, s.plane.data());
+    }
+  }
+  finish_plane(ctx, i, am, PlaneView{in.plane(i), in.dtype, 1}, f, nullptr, s);
+}
+
+// Channels [b.first, b.first + b.count) of one NHWC image, in chunks of at most kArgmaxChannels:
+// every channel's argmax in one pass over the image, then what the method reads past it, in
+// place ('quarter' and 'dark' read a few neighbours with the channel stride) or, for 'centroid' and
+// 'softargmax', a second pass that de-interleaves one row at a time (W x the chunk's channels, in
+// L1) and weighs each channel's row with the same row kernels in the same order as on a plane.
+// 'exact' runs the plane code on the channels de-interleaved a bounded block at a time. Either way
+// the result is the NCHW call's bit for bit.
+void decode_nhwc_block(const PlaneContext& ctx, const ChannelBlock& b, Scratch& s) {
+  const Kernels& k = ctx.k;
+  const DecodeRequest& req = ctx.req;
+  const PlaneBatch& in = req.input;
+  const size_t n = in.plane_size(), w = in.width, first_plane = b.image * in.channels + b.first;
+  if (req.method == DecodeMethod::kExact) {
+    const size_t step = s.block.size() / n;
+    for (size_t c0 = 0; c0 < b.count; c0 += step) {
+      const size_t count = std::min(step, b.count - c0);
+      deinterleave(in, b.image, b.first + c0, count, s.block.data());
+      for (size_t c = 0; c < count; ++c) {
+        const size_t i = first_plane + c0 + c;
+        decode_exact_plane(k, s.block.data() + c * n, DType::kFloat32, in.height, w, req.coords + 2 * i,
+                           req.scores + i, req.valid + i);
+      }
+    }
+    return;
+  }
+  for (size_t c0 = 0; c0 < b.count; c0 += kArgmaxChannels) {
+    const size_t count = std::min(kArgmaxChannels, b.count - c0), first = b.first + c0;
+    const void* base = nhwc_channel(in, b.image, first);
+    if (in.dtype == DType::kFloat32) {
+      k.argmax_nhwc_f32(static_cast<const float*>(base), n, in.channels, count, s.maxima.data());
+    } else {
+      k.argmax_nhwc_u8(static_cast<const uint8_t*>(base), n, in.channels, count, s.maxima.data());
+    }
+    const bool rows = weighs_rows(req.method);
+    if (rows) {
+      for (size_t c = 0; c < count; ++c) {
+        s.weights[c] = Weights{};
+        s.parameters[c] = row_parameter(req, s.maxima[c]);
+      }
+      // Channels with no answer (finish_plane marks them) need no weighing, as on planes.
+      for (size_t y = 0; y < in.height; ++y) {
+        deinterleave_row(in, b.image, y, first, count, s.rows.data());
+        for (size_t c = 0; c < count; ++c) {
+          if (scored(req, s.maxima[c])) weigh_row(k, req, s.parameters[c], s.rows.data() + c * w, w, y, &s.weights[c]);
+        }
+      }
+    }
+    for (size_t c = 0; c < count; ++c) {
+      const PlaneView plane{nhwc_channel(in, b.image, first + c), in.dtype, in.channels};
+      finish_plane(ctx, first_plane + c0 + c, s.maxima[c], plane, nullptr, rows ? &s.weights[c] : nullptr, s);
+    }
+  }
 }
 
 }  // namespace
@@ -445,20 +575,43 @@ size_t split_parts(const ThreadPool& pool, size_t planes, size_t threads) {
 void decode(const Kernels& k, ThreadPool& pool, const DecodeRequest& req) {
   const PlaneBatch& in = req.input;
   if (in.planes == 0) return;
+  if (in.layout == Layout::kNhwc && in.dtype == DType::kFloat16) {
+    // Float16 channels-last: decoded as the float32 images it widens to, exactly.
+    for_widened_images(k, in, [&](size_t first, const PlaneBatch& batch) {
+      DecodeRequest sub = req;
+      sub.input = batch;
+      const size_t i0 = first * in.channels;
+      sub.coords = req.coords + 2 * i0;
+      sub.scores = req.scores + i0;
+      sub.valid = req.valid + i0;
+      decode(k, pool, sub);
+    });
+    return;
+  }
   std::vector<float> taps;
   if (req.method == DecodeMethod::kDark) {
     taps.resize(req.params.kernel);
     gaussian_taps(req.params.kernel, req.params.sigma, taps.data());
   }
-  const size_t parts = split_parts(pool, in.planes, req.threads);
+  const bool nhwc = in.layout == Layout::kNhwc;
+  // NHWC work comes in channel blocks of images; NCHW in planes.
+  const size_t blocks = nhwc ? nhwc_blocks_per_image(in, std::min(req.threads, pool.workers() + 1)) : 1;
+  const size_t units = nhwc ? in.images() * blocks : in.planes;
+  const size_t parts = split_parts(pool, units, req.threads);
   std::vector<Scratch> scratch;
   scratch.reserve(parts);
   for (size_t p = 0; p < parts; ++p) scratch.push_back(make_scratch(req));
   const PlaneContext ctx{k, req, taps.data()};
   pool.parallel_for(parts, parts, [&](size_t begin, size_t end) {
     for (size_t p = begin; p < end; ++p) {
-      const size_t first = in.planes * p / parts, last = in.planes * (p + 1) / parts;
-      for (size_t i = first; i < last; ++i) decode_plane(ctx, i, scratch[p]);
+      const size_t first = units * p / parts, last = units * (p + 1) / parts;
+      for (size_t u = first; u < last; ++u) {
+        if (nhwc) {
+          decode_nhwc_block(ctx, nhwc_block(in, blocks, u), scratch[p]);
+        } else {
+          decode_plane(ctx, u, scratch[p]);
+        }
+      }
     }
   });
 }

@@ -65,6 +65,11 @@ struct Kernels {
   // argmax_f32 over IEEE binary16 bit patterns, each read as its float (half.h), in one pass that
   // converts in registers; value is the float of the half at index.
   Required<ArgMax(const uint16_t* p, size_t n)> argmax_f16;
+  // argmax_f32 / argmax_u8 of each of `channels` interleaved planes at once, in one pass over
+  // channels-last memory: out[c] is the argmax of p[j * stride + c], j < pixels (channels <= stride).
+  // The index is the pixel j; bit-identical to argmax_f32 / argmax_u8 on the gathered plane.
+  Required<void(const float* p, size_t pixels, size_t stride, size_t channels, ArgMax* out)> argmax_nhwc_f32;
+  Required<void(const uint8_t* p, size_t pixels, size_t stride, size_t channels, ArgMax* out)> argmax_nhwc_u8;
   // The sum in double; the SIMD paths add in another order (relative difference below 1e-12).
   Required<double(const float* p, size_t n)> sum_f32;
   Required<double(const uint8_t* p, size_t n)> sum_u8;

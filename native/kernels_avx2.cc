@@ -78,6 +78,10 @@ inline F load_f16_first(const uint16_t* p, size_t left) {
   return load_f16(lanes);
 }
 
+inline F load_u8(const uint8_t* p) {
+  return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+}
+
 #include "simd_generic.h"
 
 void onehot_f32(const float* p, size_t n, OneHotScan* out) {

@@ -67,6 +67,10 @@ inline double reduce(D v) { return _mm512_reduce_add_pd(v); }
 inline F load_f16(const uint16_t* p) { return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))); }
 inline F load_f16_first(const uint16_t* p, size_t left) { return _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(tail16(left), p)); }
 
+inline F load_u8(const uint8_t* p) {
+  return _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))));
+}
+
 #include "simd_generic.h"
 
 void onehot_f32(const float* p, size_t n, OneHotScan* out) {

@@ -88,6 +88,12 @@ inline F load_f16_first(const uint16_t* p, size_t left) {
   return load_f16(lanes);
 }
 
+inline F load_u8(const uint8_t* p) {
+  uint32_t w;
+  __builtin_memcpy(&w, p, 4);  // four bytes: vld1_u8 would read eight
+  return vcvtq_f32_u32(vmovl_u16(vget_low_u16(vmovl_u8(vcreate_u8(w)))));
+}
+
 #include "simd_generic.h"
 
 void onehot_f32(const float* p, size_t n, OneHotScan* out) {

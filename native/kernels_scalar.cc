@@ -86,6 +86,39 @@ ArgMax argmax_u8(const uint8_t* p, size_t n) {
   return r;
 }
 
+// The reference: each channel on its own, gathered with the stride, by the rules above.
+void argmax_nhwc_f32(const float* p, size_t pixels, size_t stride, size_t channels, ArgMax* out) {
+  for (size_t c = 0; c < channels; ++c) {
+    ArgMax r{-std::numeric_limits<float>::infinity(), 0, true};
+    for (size_t j = 0; j < pixels; ++j) {
+      const float v = p[j * stride + c];
+      if (!std::isfinite(v)) {
+        r = ArgMax{std::numeric_limits<float>::quiet_NaN(), 0, false};
+        break;
+      }
+      if (v > r.value || j == 0) {
+        r.value = v;
+        r.index = j;
+      }
+    }
+    out[c] = r;
+  }
+}
+
+void argmax_nhwc_u8(const uint8_t* p, size_t pixels, size_t stride, size_t channels, ArgMax* out) {
+  for (size_t c = 0; c < channels; ++c) {
+    uint8_t best = 0;
+    uint64_t index = 0;
+    for (size_t j = 0; j < pixels; ++j) {
+      if (p[j * stride + c] > best) {
+        best = p[j * stride + c];
+        index = j;
+      }
+    }
+    out[c] = ArgMax{static_cast<float>(best), index, true};
+  }
+}
+
 double sum_f32(const float* p, size_t n) {
   double s = 0.0;
   for (size_t i = 0; i < n; ++i) s += p[i];

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <new>
 #include <vector>
 
+#include "channels_last.h"
 #include "checked.h"
 #include "decode.h"
 
@@ -15,67 +15,28 @@ namespace {
 
 struct Candidate {
   float value;
-  uint32_t channel;  // within its image; 0 over planes
-  uint64_t index;    // row-major, within its plane
+  uint64_t index;
+  uint32_t channel = 0;  // over images: the plane's channel in its image
 };
 
-// CenterNet leaves ties to torch.topk, which does not specify their order; ours is fixed.
+// The order peaks come out in: value descending, then (over images) channel ascending, then
+// row-major index ascending. A strict total order, so any way of keeping the first k gives the
+// same k in the same order. CenterNet leaves ties to torch.topk, which does not specify their
+// order; ours is fixed.
 bool before(const Candidate& a, const Candidate& b) {
   if (a.value != b.value) return a.value > b.value;
   if (a.channel != b.channel) return a.channel < b.channel;
   return a.index < b.index;
 }
 
-struct Scratch {
-  std::vector<float> plane;   // a Uint8 or Float16 plane widened to float
-  std::vector<float> rowmax;  // the horizontal max pass, whole plane
-  std::vector<float> pooled;  // one row of the window max
-  std::vector<float> padded;  // one row with (window - 1) / 2 -inf each side
-  std::vector<uint32_t> idx;  // one row of candidate columns
-  std::vector<const float*> src;
-  std::vector<Candidate> found;
+// Where each plane's peaks go: its own k slots (over planes) or, over images, its best min(k, H *
+// W) into `kept`, which peaks() merges per image once every plane is done.
+struct Sink {
+  const PeaksRequest& req;
+  Candidate* kept = nullptr;  // over images: planes x best
+  size_t* kept_count = nullptr;
+  size_t best = 0;
 };
-
-// Plane i's peaks into s.found, the strongest min(k, found) first and sorted; returns that count.
-size_t find_peaks(const Kernels& k, const PeaksRequest& req, float threshold, size_t i, Scratch& s) {
-  const PlaneBatch& in = req.input;
-  const size_t h = in.height, w = in.width, n = in.plane_size(), r = req.window / 2;
-  const uint32_t channel = req.over == PeaksOver::kImage ? static_cast<uint32_t>(i % req.per_image) : 0;
-  const float* f;
-  bool finite = true;
-  if (in.dtype == DType::kFloat32) {
-    f = static_cast<const float*>(in.plane(i));
-    finite = k.argmax_f32(f, n).finite;
-  } else if (in.dtype == DType::kFloat16) {
-    k.f16_to_f32(static_cast<const uint16_t*>(in.plane(i)), s.plane.data(), n);
-    f = s.plane.data();
-    finite = k.argmax_f32(f, n).finite;  // halves may be NaN or +-Inf
-  } else {
-    k.u8_to_f32(static_cast<const uint8_t*>(in.plane(i)), s.plane.data(), n);
-    f = s.plane.data();
-  }
-  s.found.clear();
-  if (finite) {
-    for (size_t t = 0; t < req.window; ++t) s.src[t] = s.padded.data() + t;
-    for (size_t y = 0; y < h; ++y) {
-      std::memcpy(s.padded.data() + r, f + y * w, w * sizeof(float));
-      k.maxrows_f32(s.src.data(), req.window, s.rowmax.data() + y * w, w);
-    }
-    for (size_t y = 0; y < h; ++y) {
-      const size_t top = y >= r ? y - r : 0, bottom = std::min(h - 1, y + r);
-      size_t rows = 0;
-      for (size_t yy = top; yy <= bottom; ++yy) s.src[rows++] = s.rowmax.data() + yy * w;
-      k.maxrows_f32(s.src.data(), rows, s.pooled.data(), w);
-      const size_t count = k.peak_candidates_f32(f + y * w, s.pooled.data(), w, threshold, s.idx.data());
-      for (size_t c = 0; c < count; ++c) {
-        s.found.push_back(Candidate{f[y * w + s.idx[c]], channel, static_cast<uint64_t>(y) * w + s.idx[c]});
-      }
-    }
-  }
-  const size_t keep = std::min(req.k, s.found.size());
-  std::partial_sort(s.found.begin(), s.found.begin() + static_cast<std::ptrdiff_t>(keep), s.found.end(), before);
-  return keep;
-}
 
 // Slot group g (a plane, or an image): `keep` sorted candidates, then the unused slots.
 void write_slots(const PeaksRequest& req, size_t g, const Candidate* c, size_t keep) {
@@ -100,13 +61,315 @@ void write_slots(const PeaksRequest& req, size_t g, const Candidate* c, size_t k
   req.counts[g] = static_cast<uint32_t>(keep);
 }
 
-// Runs body(i, scratch) for i in [0, count), split into parts with a scratch each.
-template <typename Body>
-void for_each_split(ThreadPool& pool, size_t count, size_t parts, Body body) {
+// Plane i's candidates (which it reorders): its first k into its slots, or over images its first
+// `best` into `kept`.
+void write_peaks(const Sink& out, size_t i, Candidate* found, size_t count) {
+  const PeaksRequest& req = out.req;
+  if (!out.kept) {
+    const size_t keep = std::min(req.k, count);
+    std::partial_sort(found, found + keep, found + count, before);
+    write_slots(req, i, found, keep);
+    return;
+  }
+  const size_t keep = std::min(out.best, count);
+  const uint32_t channel = static_cast<uint32_t>(i % req.per_image);
+  std::partial_sort(found, found + keep, found + count, before);
+  Candidate* kept = out.kept + i * out.best;
+  for (size_t j = 0; j < keep; ++j) {
+    kept[j] = found[j];
+    kept[j].channel = channel;
+  }
+  out.kept_count[i] = keep;
+}
+
+struct Scratch {
+  std::vector<float> plane;   // a Uint8 or Float16 plane widened to float; NHWC: a block of de-interleaved planes
+  std::vector<float> rowmax;  // the horizontal max pass, whole plane
+  std::vector<float> pooled;  // one row of the window max
+  std::vector<float> padded;  // one row with (window - 1) / 2 -inf each side
+  std::vector<uint32_t> idx;  // one row of candidate columns
+  std::vector<const float*> src;
+  std::vector<Candidate> found;
+};
+
+// The peaks of plane i of the request, given as contiguous floats f.
+void peaks_of(const Kernels& k, const Sink& out, float threshold, size_t i, const float* f, Scratch& s) {
+  const PeaksRequest& req = out.req;
+  const PlaneBatch& in = req.input;
+  const size_t h = in.height, w = in.width, n = in.plane_size(), r = req.window / 2;
+  // Uint8 values are all finite.
+  const bool finite = in.dtype == DType::kUint8 || k.argmax_f32(f, n).finite;
+  s.found.clear();
+  if (finite) {
+    for (size_t t = 0; t < req.window; ++t) s.src[t] = s.padded.data() + t;
+    for (size_t y = 0; y < h; ++y) {
+      std::memcpy(s.padded.data() + r, f + y * w, w * sizeof(float));
+      k.maxrows_f32(s.src.data(), req.window, s.rowmax.data() + y * w, w);
+    }
+    for (size_t y = 0; y < h; ++y) {
+      const size_t top = y >= r ? y - r : 0, bottom = std::min(h - 1, y + r);
+      size_t rows = 0;
+      for (size_t yy = top; yy <= bottom; ++yy) s.src[rows++] = s.rowmax.data() + yy * w;
+      k.maxrows_f32(s.src.data(), rows, s.pooled.data(), w);
+      const size_t count = k.peak_candidates_f32(f + y * w, s.pooled.data(), w, threshold, s.idx.data());
+      for (size_t c = 0; c < count; ++c) {
+        s.found.push_back(Candidate{f[y * w + s.idx[c]], static_cast<uint64_t>(y) * w + s.idx[c]});
+      }
+    }
+  }
+  write_peaks(out, i, s.found.data(), s.found.size());
+}
+
+void peaks_plane(const Kernels& k, const Sink& out, float threshold, size_t i, Scratch& s) {
+  const PeaksRequest& req = out.req;
+  const PlaneBatch& in = req.input;
+  if (in.dtype == DType::kFloat32) {
+    peaks_of(k, out, threshold, i, static_cast<const float*>(in.plane(i)), s);
+  } else if (in.dtype == DType::kFloat16) {
+    k.f16_to_f32(static_cast<const uint16_t*>(in.plane(i)), s.plane.data(), in.plane_size());
+    peaks_of(k, out, threshold, i, s.plane.data(), s);  // halves may be NaN or +-Inf: peaks_of checks
+  } else {
+    k.u8_to_f32(static_cast<const uint8_t*>(in.plane(i)), s.plane.data(), in.plane_size());
+    peaks_of(k, out, threshold, i, s.plane.data(), s);
+  }
+}
+
+// Channels [b.first, b.first + b.count) of one NHWC image, de-interleaved a bounded block at a time
+// (the pooling reads every plane several times over, so planes in a row beat strided reads).
+void peaks_nhwc_block(const Kernels& k, const Sink& out, float threshold, const ChannelBlock& b, Scratch& s) {
+  const PeaksRequest& req = out.req;
+  const PlaneBatch& in = req.input;
+  const size_t n = in.plane_size(), step = s.plane.size() / n;
+  for (size_t c0 = 0; c0 < b.count; c0 += step) {
+    const size_t count = std::min(step, b.count - c0);
+    deinterleave(in, b.image, b.first + c0, count, s.plane.data());
+    for (size_t c = 0; c < count; ++c) {
+      peaks_of(k, out, threshold, b.image * in.channels + b.first + c0 + c, s.plane.data() + c * n, s);
+    }
+  }
+}
+
+// --- NHWC in place. The pooling is elementwise along a row, so it runs on the interleaved rows
+// (W x C floats) as they lie: the horizontal max of pixel x, channel c over the pixels x - r..x + r
+// is maxrows_f32 over the row shifted by -r..r pixels (r * C floats), the same values in the same
+// order as on the channel's own plane, and so are the vertical max and the candidates. One pass
+// over each image serves all its channels. Each work unit takes a band of rows of one image and
+// keeps each channel's best k candidates in a heap; the bands' heaps of a plane are merged at the
+// end. The heaps keep exactly the first k of the order `before`, which is total, so the result is
+// the NCHW one bit for bit.
+
+// The NHWC work: `bands` bands of rows per image, and each band's heaps.
+struct NhwcWork {
+  size_t bands = 1;
+  size_t cap = 0;                   // heap capacity per (band, channel): min(k, H * W)
+  std::vector<Candidate> heaps;     // units x C x cap
+  std::vector<size_t> sizes;        // units x C
+  std::vector<uint8_t> finite;      // units x C: every value of the band's rows finite
+};
+
+// Per part: the rows a band needs.
+struct NhwcScratch {
+  std::vector<float> ring;     // window rows of W * C: the horizontal max of the rows in use
+  std::vector<float> wide;     // Uint8: window rows of W * C widened to float
+  std::vector<float> padded;   // (W + window - 1) * C: one row with r pixels of -inf each side
+  std::vector<float> pooled;   // W * C: one row of the window max
+  std::vector<uint32_t> idx;   // W * C: one row's candidates
+  std::vector<const float*> src;
+  std::vector<ArgMax> maxima;  // C
+};
+
+// The in-place path needs the row's indices to fit 32 bits and the heaps to stay small.
+constexpr size_t kMaxHeapBytes = size_t(256) << 20;
+bool nhwc_in_place(const PeaksRequest& req, size_t units, size_t* cap) {
+  const PlaneBatch& in = req.input;
+  size_t row, heap;
+  *cap = std::min(req.k, in.plane_size());
+  return checked_mul(in.width, in.channels, &row) && row <= 0xFFFFFFFFu &&
+         checked_mul3(units, in.channels, *cap, &heap) && checked_mul(heap, sizeof(Candidate), &heap) &&
+         heap <= kMaxHeapBytes;
+}
+
+// Adds a candidate to a heap of at most cap candidates whose front is the last of them by `before`.
+void keep_best(Candidate* heap, size_t* size, size_t cap, const Candidate& c) {
+  if (*size < cap) {
+    heap[(*size)++] = c;
+    std::push_heap(heap, heap + *size, before);
+  } else if (before(c, heap[0])) {
+    std::pop_heap(heap, heap + cap, before);
+    heap[cap - 1] = c;
+    std::push_heap(heap, heap + cap, before);
+  }
+}
+
+void peaks_nhwc_band(const Kernels& k, const PeaksRequest& req, float threshold, size_t unit, NhwcWork& work,
+                     NhwcScratch& s) {
+  const PlaneBatch& in = req.input;
+  const size_t h = in.height, w = in.width, c = in.channels, r = req.window / 2, row = w * c;
+  const size_t image = unit / work.bands, band = unit % work.bands;
+  const size_t y0 = h * band / work.bands, y1 = h * (band + 1) / work.bands;
+  Candidate* heaps = work.heaps.data() + unit * c * work.cap;
+  size_t* sizes = work.sizes.data() + unit * c;
+  uint8_t* finite = work.finite.data() + unit * c;
+  std::fill(sizes, sizes + c, size_t(0));
+  if (y0 == y1) {
+    std::fill(finite, finite + c, uint8_t(1));
+    return;
+  }
+  const bool u8 = in.dtype == DType::kUint8;
+  const void* base = nhwc_channel(in, image, 0);
+  if (u8) {
+    std::fill(finite, finite + c, uint8_t(1));
+  } else {
+    k.argmax_nhwc_f32(static_cast<const float*>(base) + y0 * row, (y1 - y0) * w, c, c, s.maxima.data());
+    for (size_t ch = 0; ch < c; ++ch) finite[ch] = s.maxima[ch].finite;
+  }
+  // Row yy of the image as floats: in place, or widened into its ring slot.
+  const auto input_row = [&](size_t yy) -> const float* {
+    if (!u8) return static_cast<const float*>(base) + yy * row;
+    return s.wide.data() + (yy % req.window) * row;
+  };
+  for (size_t t = 0; t < req.window; ++t) s.src[t] = s.padded.data() + t * c;
+  size_t next = y0 >= r ? y0 - r : 0;  // the next row whose horizontal max is due
+  for (size_t y = y0; y < y1; ++y) {
+    const size_t top = y >= r ? y - r : 0, bottom = std::min(h - 1, y + r);
+    for (; next <= bottom; ++next) {
+      if (u8) k.u8_to_f32(static_cast<const uint8_t*>(base) + next * row, s.wide.data() + (next % req.window) * row, row);
+      std::memcpy(s.padded.data() + r * c, input_row(next), row * sizeof(float));
+      k.maxrows_f32(s.src.data(), req.window, s.ring.data() + (next % req.window) * row, row);
+    }
+    const float* vertical[kMaxKernel];
+    size_t count = 0;
+    for (size_t yy = top; yy <= bottom; ++yy) vertical[count++] = s.ring.data() + (yy % req.window) * row;
+    k.maxrows_f32(vertical, count, s.pooled.data(), row);
+    const float* v = input_row(y);
+    const size_t found = k.peak_candidates_f32(v, s.pooled.data(), row, threshold, s.idx.data());
+    for (size_t j = 0; j < found; ++j) {
+      const size_t at = s.idx[j], ch = at % c, x = at / c;
+      if (!finite[ch]) continue;
+      keep_best(heaps + ch * work.cap, &sizes[ch], work.cap, Candidate{v[at], static_cast<uint64_t>(y) * w + x});
+    }
+  }
+}
+
+// Plane (image, ch): its bands' candidates together, unless a band saw a value that is not finite.
+void peaks_nhwc_merge(const Sink& out, size_t image, size_t ch, NhwcWork& work, std::vector<Candidate>& all) {
+  const PeaksRequest& req = out.req;
+  const size_t c = req.input.channels;
+  all.clear();
+  bool finite = true;
+  for (size_t b = 0; b < work.bands; ++b) {
+    const size_t unit = image * work.bands + b;
+    finite = finite && work.finite[unit * c + ch];
+    const Candidate* heap = work.heaps.data() + (unit * c + ch) * work.cap;
+    all.insert(all.end(), heap, heap + work.sizes[unit * c + ch]);
+  }
+  if (!finite) all.clear();
+  write_peaks(out, image * c + ch, all.data(), all.size());
+}
+
+void peaks_nhwc(const Kernels& k, ThreadPool& pool, const Sink& out, float threshold, NhwcWork& work) {
+  const PeaksRequest& req = out.req;
+  const PlaneBatch& in = req.input;
+  const size_t units = in.images() * work.bands, parts = split_parts(pool, units, req.threads);
+  const size_t row = in.width * in.channels;
+  std::vector<NhwcScratch> scratch(parts);
+  for (NhwcScratch& s : scratch) {
+    s.ring.resize(req.window * row);
+    if (in.dtype == DType::kUint8) s.wide.resize(req.window * row);
+    s.padded.assign((in.width + req.window - 1) * in.channels, -std::numeric_limits<float>::infinity());
+    s.pooled.resize(row);
+    s.idx.resize(row);
+    s.src.resize(req.window);
+    s.maxima.resize(in.channels);
+  }
   pool.parallel_for(parts, parts, [&](size_t begin, size_t end) {
     for (size_t p = begin; p < end; ++p) {
-      for (size_t i = count * p / parts; i < count * (p + 1) / parts; ++i) body(i, p);
+      for (size_t u = units * p / parts; u < units * (p + 1) / parts; ++u) {
+        peaks_nhwc_band(k, req, threshold, u, work, scratch[p]);
+      }
     }
+  });
+  const size_t planes = in.planes, merge_parts = split_parts(pool, planes, req.threads);
+  std::vector<std::vector<Candidate>> all(merge_parts);
+  for (auto& a : all) a.reserve(work.bands * work.cap);
+  pool.parallel_for(merge_parts, merge_parts, [&](size_t begin, size_t end) {
+    for (size_t p = begin; p < end; ++p) {
+      for (size_t i = planes * p / merge_parts; i < planes * (p + 1) / merge_parts; ++i) {
+        peaks_nhwc_merge(out, i / in.channels, i % in.channels, work, all[p]);
+      }
+    }
+  });
+}
+
+// Every plane's peaks into `out`: NCHW plane by plane; NHWC in place, or de-interleaved a block of
+// channels at a time where the in-place heaps would not fit.
+void find_all(const Kernels& k, ThreadPool& pool, const Sink& out, float threshold) {
+  const PeaksRequest& req = out.req;
+  const PlaneBatch& in = req.input;
+  const bool nhwc = in.layout == Layout::kNhwc;
+  if (nhwc) {
+    // Bands of rows so that every thread has work when there are fewer images than threads.
+    const size_t wanted = std::min(req.threads, pool.workers() + 1), images = in.images();
+    NhwcWork work;
+    work.bands = images >= wanted ? 1 : std::min(in.height, (wanted + images - 1) / images);
+    if (nhwc_in_place(req, images * work.bands, &work.cap)) {
+      const size_t slots = images * work.bands * in.channels;
+      work.heaps.resize(slots * work.cap);
+      work.sizes.resize(slots);
+      work.finite.resize(slots);
+      peaks_nhwc(k, pool, out, threshold, work);
+      return;
+    }
+  }
+  // NHWC work comes in channel blocks of images; NCHW in planes.
+  const size_t blocks = nhwc ? nhwc_blocks_per_image(in, std::min(req.threads, pool.workers() + 1)) : 1;
+  const size_t units = nhwc ? in.images() * blocks : in.planes;
+  const size_t parts = split_parts(pool, units, req.threads);
+  std::vector<Scratch> scratch(parts);
+  for (Scratch& s : scratch) {
+    if (nhwc) {
+      s.plane.resize(deinterleave_planes(in.plane_size(), in.channels) * in.plane_size());
+    } else if (in.dtype != DType::kFloat32) {
+      s.plane.resize(in.plane_size());
+    }
+    s.rowmax.resize(in.plane_size());
+    s.pooled.resize(in.width);
+    s.padded.assign(in.width + req.window - 1, -std::numeric_limits<float>::infinity());
+    s.idx.resize(in.width);
+    s.src.resize(req.window);
+    s.found.reserve(in.plane_size());  // every pixel at most once: push_back never allocates
+  }
+  pool.parallel_for(parts, parts, [&](size_t begin, size_t end) {
+    for (size_t p = begin; p < end; ++p) {
+      const size_t first = units * p / parts, last = units * (p + 1) / parts;
+      for (size_t u = first; u < last; ++u) {
+        if (nhwc) {
+          peaks_nhwc_block(k, out, threshold, nhwc_block(in, blocks, u), scratch[p]);
+        } else {
+          peaks_plane(k, out, threshold, u, scratch[p]);
+        }
+      }
+    }
+  });
+}
+
+// Float16 channels-last: images widened to float32 (exact) a group at a time, then found as float32
+// channels-last, whose peaks are the halves' bit for bit.
+void peaks_widened(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
+  const PlaneBatch& in = req.input;
+  const bool image = req.over == PeaksOver::kImage;
+  for_widened_images(k, in, [&](size_t first, const PlaneBatch& batch) {
+    PeaksRequest sub = req;
+    sub.input = batch;
+    const size_t groups = image ? batch.images() : batch.planes;  // the slot groups of these images
+    const size_t g0 = image ? first : first * in.channels;
+    sub.images = groups;
+    sub.coords = req.coords + 2 * req.k * g0;
+    sub.scores = req.scores + req.k * g0;
+    sub.valid = req.valid + req.k * g0;
+    sub.counts = req.counts + g0;
+    if (image) sub.channels = req.channels + req.k * g0;
+    peaks(k, pool, sub);
   });
 }
 
@@ -135,57 +398,44 @@ std::string check_peaks_request(const PeaksRequest& req) {
 
 void peaks(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
   const PlaneBatch& in = req.input;
+  const bool nhwc = in.layout == Layout::kNhwc;
+  if (nhwc && in.dtype == DType::kFloat16 && in.planes != 0) return peaks_widened(k, pool, req);
   const bool image = req.over == PeaksOver::kImage;
   // An image keeps at most k peaks of any one plane, and a plane has at most one per pixel.
-  const size_t best = std::min(req.k, in.plane_size());
+  Sink out{req};
   std::vector<Candidate> kept;
   std::vector<size_t> kept_count;
   size_t bytes;
   if (image) {
-    if (!checked_mul3(in.planes, best, sizeof(Candidate), &bytes)) throw std::bad_alloc();
-    kept.resize(in.planes * best);
+    out.best = std::min(req.k, in.plane_size());
+    if (!checked_mul3(in.planes, out.best, sizeof(Candidate), &bytes)) throw std::bad_alloc();
+    kept.resize(in.planes * out.best);
     kept_count.resize(in.planes);
+    out.kept = kept.data();
+    out.kept_count = kept_count.data();
   }
-  const size_t parts = split_parts(pool, in.planes, req.threads);
-  std::vector<Scratch> scratch(in.planes == 0 ? 0 : parts);
-  for (Scratch& s : scratch) {
-    if (in.dtype != DType::kFloat32) s.plane.resize(in.plane_size());
-    s.rowmax.resize(in.plane_size());
-    s.pooled.resize(in.width);
-    s.padded.assign(in.width + req.window - 1, -std::numeric_limits<float>::infinity());
-    s.idx.resize(in.width);
-    s.src.resize(req.window);
-    s.found.reserve(in.plane_size());  // every pixel at most once: push_back never allocates
-  }
-  const size_t image_parts = split_parts(pool, req.images, req.threads);
-  std::vector<std::vector<Candidate>> merged(image ? image_parts : 0);
-  if (image && !checked_mul3(req.per_image, best, sizeof(Candidate), &bytes)) throw std::bad_alloc();
-  for (std::vector<Candidate>& m : merged) m.reserve(req.per_image * best);
   const float threshold = float_at_least(req.threshold);
-  if (in.planes != 0) {
-    for_each_split(pool, in.planes, parts, [&](size_t i, size_t p) {
-      Scratch& s = scratch[p];
-      const size_t keep = find_peaks(k, req, threshold, i, s);
-      if (!image) {
-        write_slots(req, i, s.found.data(), keep);
-        return;
-      }
-      std::copy(s.found.begin(), s.found.begin() + static_cast<std::ptrdiff_t>(keep), kept.begin() + static_cast<std::ptrdiff_t>(i * best));
-      kept_count[i] = keep;
-    });
-  }
+  if (in.planes != 0) find_all(k, pool, out, threshold);
   if (!image || req.images == 0) return;
-  for_each_split(pool, req.images, image_parts, [&](size_t g, size_t p) {
-    std::vector<Candidate>& m = merged[p];
-    m.clear();
-    for (size_t c = 0; c < req.per_image; ++c) {
-      const size_t i = g * req.per_image + c;
-      m.insert(m.end(), kept.begin() + static_cast<std::ptrdiff_t>(i * best),
-               kept.begin() + static_cast<std::ptrdiff_t>(i * best + kept_count[i]));
+  const size_t image_parts = split_parts(pool, req.images, req.threads);
+  std::vector<std::vector<Candidate>> merged(image_parts);
+  if (!checked_mul3(req.per_image, out.best, sizeof(Candidate), &bytes)) throw std::bad_alloc();
+  for (std::vector<Candidate>& m : merged) m.reserve(req.per_image * out.best);
+  pool.parallel_for(image_parts, image_parts, [&](size_t begin, size_t end) {
+    for (size_t p = begin; p < end; ++p) {
+      for (size_t g = req.images * p / image_parts; g < req.images * (p + 1) / image_parts; ++g) {
+        std::vector<Candidate>& m = merged[p];
+        m.clear();
+        for (size_t c = 0; c < req.per_image; ++c) {
+          const size_t i = g * req.per_image + c;
+          m.insert(m.end(), kept.begin() + static_cast<std::ptrdiff_t>(i * out.best),
+                   kept.begin() + static_cast<std::ptrdiff_t>(i * out.best + kept_count[i]));
+        }
+        const size_t keep = std::min(req.k, m.size());
+        std::partial_sort(m.begin(), m.begin() + static_cast<std::ptrdiff_t>(keep), m.end(), before);
+        write_slots(req, g, m.data(), keep);
+      }
     }
-    const size_t keep = std::min(req.k, m.size());
-    std::partial_sort(m.begin(), m.begin() + static_cast<std::ptrdiff_t>(keep), m.end(), before);
-    write_slots(req, g, m.data(), keep);
   });
 }
 

@@ -38,6 +38,7 @@
 //   load_f16(p) -> F            kLanes binary16 bit patterns, converted exactly (half.h's rule)
 //   load_f16_first(p, left) -> F  the first min(left, kLanes) of them, +0 in the other lanes;
 //                               reads nothing past them
+//   load_u8(p) -> F             kLanes bytes, each widened to float (exact); reads nothing past them
 
 #include "exp_approx.h"
 #include "half.h"
@@ -166,6 +167,157 @@ inline ArgMax argmax_plane(const T* p, size_t n) {
 
 ArgMax argmax_f32(const float* p, size_t n) { return argmax_plane(p, n); }
 ArgMax argmax_f16(const uint16_t* p, size_t n) { return argmax_plane(p, n); }
+// --- argmax over channels-last memory (argmax_nhwc_f32 / _u8): element (pixel j, channel c) at
+// p[j * stride + c]. Each channel keeps its running maximum and first index in a lane, so one pass
+// over the pixels serves kLanes channels a vector; the pixel index rides along as a float, exact
+// below 2^24, so the pixels are taken in spans of 2^24 and the spans' answers merged in order.
+constexpr size_t kNhwcSpan = size_t(1) << 24;
+
+inline F load_lanes(const float* p) { return load(p); }
+inline F load_lanes(const uint8_t* p) { return load_u8(p); }
+
+// The channels [0, count), fewer than a vector (so below 16), one at a time within each pixel.
+template <typename T>
+inline void argmax_nhwc_each(const T* p, size_t pixels, size_t stride, size_t count, ArgMax* out) {
+  float best[16];
+  uint64_t index[16] = {};
+  bool finite[16];
+  for (size_t c = 0; c < count; ++c) {
+    best[c] = -std::numeric_limits<float>::infinity();
+    finite[c] = true;
+  }
+  for (size_t j = 0; j < pixels; ++j) {
+    const T* px = p + j * stride;
+    for (size_t c = 0; c < count; ++c) {
+      const float v = static_cast<float>(px[c]);
+      if (!__builtin_isfinite(v)) {
+        finite[c] = false;
+      } else if (v > best[c] || j == 0) {
+        best[c] = v;
+        index[c] = j;
+      }
+    }
+  }
+  for (size_t c = 0; c < count; ++c) {
+    out[c] = finite[c] ? ArgMax{static_cast<float>(p[index[c] * stride + c]), index[c], true}
+                       : ArgMax{std::numeric_limits<float>::quiet_NaN(), 0, false};
+  }
+}
+
+// V vectors of channels in one pass, vector v holding channels at[v] .. at[v] + kLanes - 1 (the
+// vectors may overlap: a lane's answer depends on its channel alone, so a channel computed twice
+// is written twice with the same answer). Two sets of accumulators take the even and the odd
+// pixels, so that the compare-and-select chains of neighbouring pixels overlap; they are merged
+// per lane at the end of each span, a tie going to the lower index, which keeps the first index of
+// the maximum (-0 and +0 compare equal, as in argmax_f32).
+template <size_t V, typename T>
+inline void argmax_nhwc_vectors(const T* p, size_t pixels, size_t stride, const size_t* at, ArgMax* out) {
+  constexpr bool kFloat = sizeof(T) == 4;
+  constexpr size_t kSlots = V * kLanes;
+  float best[kSlots] = {};
+  uint64_t index[kSlots] = {};
+  bool finite[kSlots];
+  for (size_t c = 0; c < kSlots; ++c) finite[c] = true;
+  const F zero = splat(0.0f);
+  for (size_t base = 0; base < pixels; base += kNhwcSpan) {
+    const size_t end = pixels - base < kNhwcSpan ? pixels : base + kNhwcSpan;
+    // o0 and o1 sum x * 0 over each set's pixels: +-0 while every x is finite, NaN for good once
+    // one is not (inf * 0 and NaN * 0 are NaN); one fused op a pixel.
+    F b0[V], b1[V], i0[V], i1[V], o0[V], o1[V];
+#pragma GCC unroll 8
+    for (size_t v = 0; v < V; ++v) {
+      b0[v] = b1[v] = load_lanes(p + base * stride + at[v]);
+      i0[v] = i1[v] = zero;
+      o0[v] = mul(b0[v], zero);
+      o1[v] = zero;
+    }
+    const auto step = [&](F* b, F* ix, F* odd, size_t j) {
+      const T* px = p + j * stride;
+      __builtin_prefetch(reinterpret_cast<const char*>(px) + kPrefetchBytes, 0, 3);
+      const F jv = splat(static_cast<float>(j - base));
+#pragma GCC unroll 8
+      for (size_t v = 0; v < V; ++v) {
+        const F x = load_lanes(px + at[v]);
+        const M g = gt(x, b[v]);
+        b[v] = select(g, x, b[v]);
+        ix[v] = select(g, jv, ix[v]);
+        if constexpr (kFloat) odd[v] = fmadd(x, zero, odd[v]);
+      }
+    };
+    size_t j = base + 1;
+    for (; j + 2 <= end; j += 2) {
+      step(b1, i1, o1, j);
+      step(b0, i0, o0, j + 1);
+    }
+    if (j < end) step(b1, i1, o1, j);
+    float v0[kLanes], v1[kLanes], x0[kLanes], x1[kLanes];
+    for (size_t v = 0; v < V; ++v) {
+      store(v0, b0[v]);
+      store(v1, b1[v]);
+      store(x0, i0[v]);
+      store(x1, i1[v]);
+      const uint32_t bad = bits(either(is_nan(o0[v]), is_nan(o1[v])));
+      for (size_t l = 0; l < kLanes; ++l) {
+        const size_t c = v * kLanes + l;
+        if (bad >> l & 1) finite[c] = false;
+        const uint64_t a0 = static_cast<uint64_t>(x0[l]), a1 = static_cast<uint64_t>(x1[l]);
+        const bool second = v1[l] > v0[l] || (v1[l] == v0[l] && a1 < a0);
+        const float m = second ? v1[l] : v0[l];
+        const uint64_t where = base + (second ? a1 : a0);
+        if (base == 0 || m > best[c]) {
+          best[c] = m;
+          index[c] = where;
+        }
+      }
+    }
+  }
+  for (size_t v = 0; v < V; ++v) {
+    for (size_t l = 0; l < kLanes; ++l) {
+      const size_t c = v * kLanes + l, ch = at[v] + l;
+      out[ch] = finite[c] ? ArgMax{static_cast<float>(p[index[c] * stride + ch]), index[c], true}
+                          : ArgMax{std::numeric_limits<float>::quiet_NaN(), 0, false};
+    }
+  }
+}
+
+// Groups of 4 vectors of channels, a pass over the pixels each; then the rest in one more pass, its
+// last vector ending at the last channel (overlapping the one before it). Fewer channels than a
+// vector go one at a time.
+template <typename T>
+inline void argmax_nhwc(const T* p, size_t pixels, size_t stride, size_t channels, ArgMax* out) {
+  if (pixels == 0) {
+    for (size_t c = 0; c < channels; ++c) out[c] = ArgMax{-std::numeric_limits<float>::infinity(), 0, true};
+    return;
+  }
+  if (channels < kLanes) {
+    argmax_nhwc_each(p, pixels, stride, channels, out);
+    return;
+  }
+  size_t c = 0;
+  for (; c + 4 * kLanes <= channels; c += 4 * kLanes) {
+    const size_t at[4] = {c, c + kLanes, c + 2 * kLanes, c + 3 * kLanes};
+    argmax_nhwc_vectors<4>(p, pixels, stride, at, out);
+  }
+  const size_t rest = channels - c;
+  if (rest == 0) return;
+  const size_t vectors = (rest + kLanes - 1) / kLanes;  // 1 to 4
+  size_t at[4];
+  for (size_t v = 0; v + 1 < vectors; ++v) at[v] = c + v * kLanes;
+  at[vectors - 1] = channels - kLanes;
+  switch (vectors) {
+    case 1: argmax_nhwc_vectors<1>(p, pixels, stride, at, out); break;
+    case 2: argmax_nhwc_vectors<2>(p, pixels, stride, at, out); break;
+    case 3: argmax_nhwc_vectors<3>(p, pixels, stride, at, out); break;
+    default: argmax_nhwc_vectors<4>(p, pixels, stride, at, out); break;
+  }
+}
+
+inline void argmax_nhwc_f32(const float* p, size_t pixels, size_t stride, size_t channels, ArgMax* out) {
+  argmax_nhwc(p, pixels, stride, channels, out);
+}
+inline void argmax_nhwc_u8(const uint8_t* p, size_t pixels, size_t stride, size_t channels, ArgMax* out) {
+  argmax_nhwc(p, pixels, stride, channels, out);
+}
 
 // Four double accumulators (two vectors of floats a step) keep the adds' latency hidden.
 inline double sum_f32(const float* p, size_t n) {

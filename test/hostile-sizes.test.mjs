@@ -91,7 +91,7 @@ test('relu and conv2d: overflowing shapes are RangeErrors', (t) => {
 // What lib/ never sends: binding/ and native/ must still refuse it, with a plain error, not a crash.
 function request(overrides) {
   return {
-    data: new Float32Array(16), planes: 1, height: 4, width: 4, threads: 1, method: 'exact', kernel: 11, sigma: 2, threshold: 0.5, beta: 1, minScore: 0,
+    data: new Float32Array(16), planes: 1, height: 4, width: 4, layout: 'nchw', channels: 1, threads: 1, method: 'exact', kernel: 11, sigma: 2, threshold: 0.5, beta: 1, minScore: 0,
     coords: new Float32Array(2), scores: new Float32Array(1), valid: new Uint8Array(1), ...overrides,
   };
 }
@@ -107,12 +107,49 @@ test('the native decode refuses sizes that overflow 64 bits or disagree with the
     [{ planes: 1, height: 1, width: 16, threads: 0 }, 'internal: threads must be positive'],
     [{ planes: -1 }, 'internal: planes is not a size'],
     [{ height: 2 ** 53 }, 'internal: height is not a size'],
+    // Channels-last: channels must divide the planes, be 1 for NCHW, and be a size.
+    [{ planes: 4, height: 2, width: 2, layout: 'nhwc', channels: 3, coords: new Float32Array(8), scores: new Float32Array(4), valid: new Uint8Array(4) }, 'internal: channels must be positive and divide the planes for NHWC'],
+    [{ layout: 'nhwc', channels: 0 }, 'internal: channels must be positive and divide the planes for NHWC'],
+    [{ layout: 'nchw', channels: 2 }, 'internal: channels must be 1 for NCHW'],
+    [{ layout: 'nhwc', channels: 2 ** 64 }, 'internal: channels is not a size'],
     [{ width: NaN }, 'internal: width is not a size'],
   ];
   for (const [overrides, message] of cases) {
     t.throws(() => addon.decodeSync(request(overrides)), { message }, JSON.stringify(overrides));
   }
   t.throws(() => addon.decodeSync(request({ data: new Float64Array(16) })), { instanceOf: TypeError, message: 'internal: data is not float32 or uint8' });
+  t.throws(() => addon.decodeSync(request({ layout: 'hwc' })), { instanceOf: TypeError, message: 'internal: unknown layout hwc' });
+});
+
+test("layout 'nhwc': counts overflowing 2^53 and 64 bits, sides past 2^24 and huge C are refused or decoded", (t) => {
+  const data = new Float32Array(4);
+  for (const [shape, message] of [
+    [[65536, 65536, 65536, 65536], 'Expected an element count below 2^53 for input.shape but received [65536, 65536, 65536, 65536] (18446744073709552000 elements)'],
+    [[4294967297, 1, 4, 4294967297], 'Expected an element count below 2^53 for input.shape but received [4294967297, 1, 4, 4294967297] (73786976329197940000 elements)'],
+    [[1, 2 ** 24 + 1, 1, 1], 'Expected height and width at most 16777216 for input.shape but received [1, 16777217, 1, 1]'],
+    [[2 ** 24, 2 ** 24, 2 ** 24], 'Expected an element count below 2^53 for input.shape but received [16777216, 16777216, 16777216] (4.722366482869645e+21 elements)'],
+    [[2, 2, 2 ** 31], 'Expected 8589934592 elements (the product of shape [2, 2, 2147483648]) for input.data but received 4'],
+  ]) {
+    t.throws(() => decodeSync({ data, shape }, { layout: 'nhwc' }), { instanceOf: RangeError, message }, `${shape}`);
+    t.throws(() => peaksSync({ data, shape }, { layout: 'nhwc' }), { instanceOf: RangeError, message }, `peaks ${shape}`);
+  }
+  // C = 2^22 channels of a 2 x 2 image (in chunks of channels for the argmax, de-interleaved
+  // blocks for 'exact'): each channel's one hot pixel found.
+  const c = 2 ** 22;
+  const big = new Uint8Array(4 * c);
+  for (let ch = 0; ch < c; ch += 4099) big[(ch % 4) * c + ch] = 1 + (ch % 250);
+  for (const method of ['argmax', 'exact']) {
+    const r = decodeSync({ data: big, shape: [2, 2, c] }, { layout: 'nhwc', method });
+    t.deepEqual(r.shape, [c]);
+    let wrong = 0;
+    for (let ch = 0; ch < c; ch++) {
+      const hot = ch % 4099 === 0;
+      const want = hot ? [(ch % 4) % 2, (ch % 4) >> 1, 1 + (ch % 250), 1] : [NaN, NaN, 0, 0];
+      const got = [r.coords[2 * ch], r.coords[2 * ch + 1], r.scores[ch], r.valid[ch]];
+      if (!got.every((v, i) => Object.is(v, want[i]))) wrong++;
+    }
+    t.is(wrong, 0, method);
+  }
 });
 
 test('the native primitives refuse buffers shorter than the sizes they are given', (t) => {

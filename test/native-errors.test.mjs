@@ -41,11 +41,11 @@ async function failureOf(call) {
 
 const planes = (overrides) => ({ data: new Float32Array(16), planes: 1, height: 4, width: 4, threads: 1, ...overrides });
 const decodeRequest = (overrides) => planes({
-  method: 'dark', kernel: 3, sigma: 1, threshold: 0.5, beta: 1, minScore: 0,
+  layout: 'nchw', channels: 1, method: 'dark', kernel: 3, sigma: 1, threshold: 0.5, beta: 1, minScore: 0,
   coords: new Float32Array(2), scores: new Float32Array(1), valid: new Uint8Array(1), ...overrides,
 });
 const peaksRequest = (overrides) => planes({
-  k: 2, window: 3, threshold: 0.1, over: 'plane', images: 1, perImage: 1,
+  layout: 'nchw', channels: 1, k: 2, window: 3, threshold: 0.1, over: 'plane', images: 1, perImage: 1,
   coords: new Float32Array(4), scores: new Float32Array(2), valid: new Uint8Array(2), counts: new Uint32Array(1), ...overrides,
 });
 const encodeRequest = (overrides) => ({
@@ -67,8 +67,8 @@ const refused = [
   ['decode', decodeRequest({ method: 'centroid', minScore: -1 }), 'RangeError', 'internal: min_score must be finite and >= 0 for centroid'],
   ['peaks', peaksRequest({ window: 0 }), 'RangeError', 'internal: window must be odd, 1 to 255'],
   ['peaks', peaksRequest({ over: 'image', images: 2, perImage: 1 }), 'RangeError', 'internal: coords is too short'],
-  ['peaks', peaksRequest({ over: 'image', perImage: 2 }), 'TypeError', 'internal: channels is not a typed array'],
-  ['peaks', peaksRequest({ over: 'image', perImage: 2, channels: new Uint32Array(2) }), 'RangeError', 'internal: images and per_image do not match the planes'],
+  ['peaks', peaksRequest({ over: 'image', perImage: 2 }), 'TypeError', 'internal: classes is not a typed array'],
+  ['peaks', peaksRequest({ over: 'image', perImage: 2, classes: new Uint32Array(2) }), 'RangeError', 'internal: images and per_image do not match the planes'],
   ['peaks', peaksRequest({ data: shared.subarray(0, 16), scores: shared.subarray(15, 17) }), 'RangeError', 'internal: output arrays overlap the input or each other'],
   ['encode', encodeRequest({ sigma: 0 }), 'RangeError', 'internal: sigma must be finite and positive'],
   ['encode', encodeRequest({ output: new Float32Array(15) }), 'RangeError', 'internal: output length does not match'],

@@ -117,8 +117,8 @@ const QUERY_FORBIDDEN = ['out', 'transfer'];
 
 /**
  * The decode options of one request: the query's over the defaults, key by key; when the query
- * names a method other than the defaults', the defaults are not used at all (their keys may not
- * apply to it). Values are converted from text but not judged: the library does that.
+ * names a method other than the defaults', the defaults are not used (their keys may not apply to
+ * it) but for `layout`, which describes the body. Values are converted from text but not judged: the library does that.
  */
 export function readQuery(query: unknown, defaults: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const given = (typeof query === 'object' && query !== null ? query : {}) as Record<string, unknown>;
@@ -131,7 +131,10 @@ export function readQuery(query: unknown, defaults: Readonly<Record<string, unkn
     }
     Object.defineProperty(options, key, { value: typeof value === 'string' ? queryValue(value) : value, enumerable: true, writable: true, configurable: true });
   }
-  if (options.method !== undefined && options.method !== defaults.method) return options;
+  // The layout describes the body, not the method: it stays the server's unless the query sets it.
+  if (options.method !== undefined && options.method !== defaults.method) {
+    return defaults.layout !== undefined && options.layout === undefined ? { layout: defaults.layout, ...options } : options;
+  }
   return { ...defaults, ...options };
 }
 

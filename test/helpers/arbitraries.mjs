@@ -65,10 +65,10 @@ const fill = (value) =>
   );
 
 // A Float32Array or Uint8Array batch of planes, possibly a view at a misaligned byte offset.
-export function planeBatch(maxElements = 40000, dtypes = ['float32', 'uint8']) {
+export function planeBatch(maxElements = 40000, dtypes = ['float32', 'uint8'], shapes = planeShape(maxElements)) {
   return fc
     .record({
-      shape: planeShape(maxElements),
+      shape: shapes,
       dtype: fc.constantFrom(...dtypes),
       offset: fc.constantFrom(0, 0, 1, 3),
       f32Fill: fill(f32Value),
@@ -90,6 +90,17 @@ export function planeBatch(maxElements = 40000, dtypes = ['float32', 'uint8']) {
       if (how.kind === 'dense') for (let i = 0; i < count; i++) data[i] = how.seed[i % how.seed.length];
       if (how.kind === 'constant') data.fill(how.value);
       return { data, shape };
+    });
+}
+
+// An [N, C, H, W] shape for the layout properties: C around the vector widths (4, 8, 16 floats;
+// the groups of 4 vectors), at most `maxElements` elements.
+export function layoutShape(maxElements = 30000) {
+  return fc
+    .tuple(fc.integer({ min: 1, max: 3 }), fc.constantFrom(1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65, 80), side, side)
+    .map(([n, c, h, w]) => {
+      const height = Math.max(1, Math.min(h, Math.floor(maxElements / (n * c))));
+      return [n, c, height, Math.max(1, Math.min(w, Math.floor(maxElements / (n * c * height))))];
     });
 }
 

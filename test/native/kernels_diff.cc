@@ -134,6 +134,83 @@ uint16_t half_toward_zero(float f) {
   return static_cast<uint16_t>(((e + 14) << 10) | (static_cast<uint32_t>(m * 2048.0f) & 0x3FF));
 }
 
+// argmax over channels-last memory: every channel count around the vector widths (the vector
+// groups of 4, 2 and 1 and the channels left over), strides wider than the channels, misaligned
+// starts, and planes with ties, zeros of both signs, all equal, a rising ramp, and NaN or +-Inf in
+// some channels. Each channel must equal the reference's, and argmax_f32 / argmax_u8 of the channel
+// gathered into a plane of its own.
+bool same_argmax(const ArgMax& a, const ArgMax& b) {
+  return a.finite == b.finite && a.index == b.index && same_bits(a.value, b.value);
+}
+
+void compare_argmax_nhwc(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng) {
+  const std::string path = k.name;
+  const size_t channel_counts[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 48, 63, 64, 65, 80, 129};
+  const size_t pixel_counts[] = {1, 2, 3, 4, 7, 8, 33, 100, 257};
+  const float odd_values[] = {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(),
+                              -std::numeric_limits<float>::infinity()};
+  for (size_t channels : channel_counts) {
+    for (size_t pixels : pixel_counts) {
+      for (size_t extra : {size_t(0), size_t(3)}) {
+        const size_t stride = channels + extra, offset = rng() % 3;
+        for (int flavour = 0; flavour < 6; ++flavour) {
+          std::vector<float> fv(pixels * stride + offset);
+          std::vector<uint8_t> bv(pixels * stride + offset);
+          for (size_t i = 0; i < fv.size(); ++i) {
+            const size_t j = i / stride;
+            switch (flavour) {
+              case 0: fv[i] = float(rng() % 3); bv[i] = uint8_t(rng() % 3); break;       // ties
+              case 1: fv[i] = (rng() % 2) ? 0.0f : -0.0f; bv[i] = 0; break;              // +-0
+              case 2: fv[i] = -1.5f; bv[i] = 255; break;                                 // all equal
+              case 3: fv[i] = float(j); bv[i] = uint8_t(j % 256); break;                 // ramp
+              default: fv[i] = float(rng() % 1000) / 7.0f - 50.0f; bv[i] = uint8_t(rng()); break;
+            }
+          }
+          float* f = fv.data() + offset;
+          const uint8_t* b = bv.data() + offset;
+          if (flavour == 5) {  // a non-finite value in about a third of the channels, anywhere
+            for (size_t c = 0; c < channels; ++c) {
+              if (rng() % 3 == 0) f[(rng() % pixels) * stride + c] = odd_values[rng() % 3];
+            }
+          }
+          std::vector<ArgMax> f1(channels), f2(channels), u1(channels), u2(channels);
+          k.argmax_nhwc_f32(f, pixels, stride, channels, f1.data());
+          ref.argmax_nhwc_f32(f, pixels, stride, channels, f2.data());
+          k.argmax_nhwc_u8(b, pixels, stride, channels, u1.data());
+          ref.argmax_nhwc_u8(b, pixels, stride, channels, u2.data());
+          bool f_ok = true, u_ok = true;
+          std::vector<float> pf(pixels);
+          std::vector<uint8_t> pb(pixels);
+          for (size_t c = 0; c < channels; ++c) {
+            for (size_t j = 0; j < pixels; ++j) {
+              pf[j] = f[j * stride + c];
+              pb[j] = b[j * stride + c];
+            }
+            f_ok = f_ok && same_argmax(f1[c], f2[c]) && same_argmax(f2[c], ref.argmax_f32(pf.data(), pixels));
+            u_ok = u_ok && same_argmax(u1[c], u2[c]) && same_argmax(u2[c], ref.argmax_u8(pb.data(), pixels));
+          }
+          t.check(f_ok, path, "argmax_nhwc_f32", pixels, channels);
+          t.check(u_ok, path, "argmax_nhwc_u8", pixels, channels);
+        }
+      }
+    }
+  }
+  // Past 2^24 pixels the index leaves float's exact range: the kernels take spans of 2^24 pixels
+  // and merge them. The maximum at pixel 5 ties with one at 2^24 + 3 (the first must win) in
+  // channel 0; in channel 1 a larger one at 2^24 + 9 must win; channel 2 peaks at the last pixel.
+  const size_t channels = 8, pixels = (size_t(1) << 24) + 17;
+  std::vector<uint8_t> big(pixels * channels, 1);
+  big[5 * channels] = big[((size_t(1) << 24) + 3) * channels] = 200;
+  big[5 * channels + 1] = 100;
+  big[((size_t(1) << 24) + 9) * channels + 1] = 101;
+  big[(pixels - 1) * channels + 2] = 7;
+  std::vector<ArgMax> got(channels);
+  k.argmax_nhwc_u8(big.data(), pixels, channels, channels, got.data());
+  const bool span_ok = got[0].index == 5 && got[1].index == (size_t(1) << 24) + 9 && got[2].index == pixels - 1 &&
+                       got[3].index == 0 && got[2].value == 7.0f;
+  t.check(span_ok, path, "argmax_nhwc_u8 (past 2^24 pixels)", pixels, channels);
+}
+
 // 'dark' blurs only the window around the argmax where that gives the whole-plane blur's answer
 // (decode.cc): on every path its coordinates stay within 1e-5 px of the whole-plane algorithm's,
 // on Gaussians with noise, peaks at and near every border, flat and tiny planes, plateaus, Float32
@@ -253,6 +330,7 @@ void compare(const Kernels& k, const Kernels& ref, Tally& t) {
   const std::string path = k.name;
   compare_argmax(k, ref, t, rng);
   compare_f16(k, ref, t, rng);
+  compare_argmax_nhwc(k, ref, t, rng);
   for (size_t n = 0; n <= 300; ++n) {
     for (size_t offset = 0; offset < 4; ++offset) {
       for (int flavour = 0; flavour < 3; ++flavour) {
@@ -451,6 +529,21 @@ void check_requests(int* passed, int* failed) {
   expect(coordconv::check_decode_request(d), "", "decode (softargmax) complete");
   d.input.width = coordconv::kMaxSide + 1;
   expect(coordconv::check_decode_request(d), "plane height or width exceeds 2^24", "decode too wide");
+  d.input.width = 2;
+  d.input.layout = coordconv::Layout::kNhwc;
+  d.input.channels = 0;
+  expect(coordconv::check_decode_request(d), "channels must be positive and divide the planes for NHWC",
+         "decode NHWC without channels");
+  d.input.planes = 3;
+  d.input.channels = 2;
+  expect(coordconv::check_decode_request(d), "channels must be positive and divide the planes for NHWC",
+         "decode NHWC with channels not dividing the planes");
+  d.input.planes = 1;
+  d.input.channels = 1;
+  expect(coordconv::check_decode_request(d), "", "decode NHWC complete");
+  d.input.layout = coordconv::Layout::kNchw;
+  d.input.channels = 2;
+  expect(coordconv::check_decode_request(d), "channels must be 1 for NCHW", "decode NCHW with channels");
 
   coordconv::PeaksRequest p;
   p.input = coordconv::PlaneBatch{plane, coordconv::DType::kFloat32, 1, 2, 2};

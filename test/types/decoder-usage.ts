@@ -1,6 +1,6 @@
 // The decoder methods, out arrays and peaks: documented usage compiles, misuse does not.
 import { decode, decodeSync, peaks, peaksSync, sum, DECODE_METHODS } from 'coordconv';
-import type { DecodeMethod, DecodeOptions, DecodeResult, ImagePeaksResult, PeaksResult, TfjsTensor } from 'coordconv';
+import type { DecodeMethod, DecodeOptions, DecodeResult, ImagePeaksResult, Layout, PeaksResult, TfjsTensor } from 'coordconv';
 
 const f32 = new Float32Array(12);
 const u8 = new Uint8Array(12);
@@ -59,3 +59,11 @@ decodeSync(input, { out: { coords: new Float32Array(2), scores: new Float32Array
 peaksSync(input, { method: 'argmax' });
 
 export { later, same, counts, pending, fromOrt, classes, awaitedImage, maybe };
+
+// layout: 'nhwc' on decode and peaks; Layout names the union.
+const layout: Layout = 'nhwc';
+decodeSync({ data: f32, shape: [2, 3, 2] }, { method: 'dark', layout });
+peaksSync({ data: u8, shape: [1, 2, 3, 2] }, { k: 2, layout: 'nhwc' });
+peaksSync({ data: u8, shape: [1, 2, 3, 2] }, { k: 2, layout: 'nhwc', over: 'image' }).channels;
+// @ts-expect-error: only 'nchw' and 'nhwc'
+decodeSync(input, { layout: 'hwc' });
