@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// The package's install step. Where the prebuilt addon for this platform loads in this Node.js, it
+// is used and nothing is compiled; otherwise (or with COORDCONV_BUILD_FROM_SOURCE=1) the addon is
+// built from source with cmake-js into build/Release, and the prebuilt one for this platform is
+// removed so that lib/load-addon.ts takes the source build.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const { existsSync, rmSync } = require('node:fs');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const platform = `${process.platform}-${process.arch}`;
+const prebuilt = path.join(root, 'prebuilds', platform, 'coordconv.node');
+const fromSource = !['', '0', 'false'].includes(process.env.COORDCONV_BUILD_FROM_SOURCE ?? '');
+
+// Loading it in a child process is the only check that counts: a glibc or libstdc++ too old for it
+// shows up here, not in the file's name.
+function prebuiltLoads() {
+  const probe = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(prebuilt)})`], { encoding: 'utf8' });
+  if (probe.status === 0) return true;
+  console.log(`coordconv: the prebuilt addon for ${platform} does not load here, building from source:`);
+  console.log(`  ${(probe.stderr.split('\n').find((line) => /Error/.test(line)) ?? probe.stderr).trim()}`);
+  return false;
+}
+
+function onPath(names) {
+  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  return names.some((name) => dirs.some((dir) => existsSync(path.join(dir, name))));
+}
+
+function missingTools() {
+  const missing = [];
+  if (!onPath(['cmake'])) missing.push('CMake >= 3.15');
+  const cxx = process.env.CXX ? [path.basename(process.env.CXX.split(' ')[0])] : ['c++', 'g++', 'clang++'];
+  if (!onPath(cxx)) missing.push('a C++20 compiler (g++ or clang++)');
+  if (!onPath(['make', 'ninja'])) missing.push('make (or ninja)');
+  return missing;
+}
+
+function buildFromSource() {
+  const missing = missingTools();
+  if (missing.length > 0) {
+    console.error(
+      `coordconv: no prebuilt addon for ${platform} loads here, and building one from source needs ` +
+        `${missing.join(', ')}, which are not on PATH.\n` +
+        'Install them, then run `npm rebuild coordconv` (pnpm: `pnpm rebuild coordconv`).',
+    );
+    return 1;
+  }
+  const cmakeJs = require.resolve('cmake-js/bin/cmake-js', { paths: [root] });
+  const build = spawnSync(process.execPath, [cmakeJs, 'compile', '--out', 'build'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) {
+    console.error('coordconv: the source build failed (its output is above). Fix that, then run `npm rebuild coordconv`.');
+    return build.status ?? 1;
+  }
+  rmSync(path.dirname(prebuilt), { recursive: true, force: true });
+  return 0;
+}
+
+function main() {
+  if (fromSource) {
+    console.log('coordconv: COORDCONV_BUILD_FROM_SOURCE is set, building the addon from source');
+  } else if (existsSync(prebuilt) && prebuiltLoads()) {
+    console.log(`coordconv: using the prebuilt addon for ${platform}`);
+    return 0;
+  }
+  return buildFromSource();
+}
+
+process.exitCode = main();
