@@ -9,6 +9,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
+if [ "$(uname -s)-$(uname -m)" != Linux-x86_64 ]; then
+  echo "prebuild: the prebuilt addons are built on x86-64 Linux (this is $(uname -s)-$(uname -m))" >&2
+  exit 1
+fi
 if ! command -v aarch64-linux-gnu-g++ >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing g++-aarch64-linux-gnu with apt-get"
@@ -32,6 +36,9 @@ build() {
   cp "build-prebuild/$platform/Release/coordconv.node" "prebuilds/$platform/coordconv.node"
 }
 
+# A failed run leaves no prebuilds/ behind: the loader would take it over this tree's own build.
+rm -rf prebuilds
+trap '[ $? -eq 0 ] || rm -rf "$root/prebuilds"' EXIT
 mkdir -p build-prebuild
 build linux-x64 --arch x64
 build linux-arm64 --arch arm64 --CDCMAKE_TOOLCHAIN_FILE="$root/cmake/aarch64-linux-gnu.cmake"

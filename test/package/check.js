@@ -1,8 +1,8 @@
-// Run inside a project that installed the packed tarball: decodes a small batch through the
-// installed package and compares with where the pixels were put. Prints the active SIMD path and
+// Run inside a project that installed the packed tarball: decodes, encodes and searches a small
+// batch through the installed package and compares with where the pixels were put. Prints the active SIMD path and
 // the package's addon file on success; exits 1 with what differs otherwise.
 'use strict';
-const { decodeSync, simd } = require('coordconv');
+const { decodeSync, encodeSync, peaksSync, simd } = require('coordconv');
 
 const [N, H, W] = [24, 33, 47];
 const failures = [];
@@ -24,6 +24,19 @@ for (const method of ['argmax', 'exact']) {
   });
 }
 
+// Encoding those points as uint8 one-hot planes draws exactly the planes above, and peaks (k = 2)
+// finds one peak per plane, at the pixel.
+const xy = new Float32Array(where.flat());
+const drawn = encodeSync({ data: xy, shape: [N, 2] }, { height: H, width: W, dtype: 'uint8' });
+const differing = drawn.data.findIndex((v, i) => v !== onehot[i]);
+if (differing !== -1) failures.push(`encodeSync: element ${differing} is ${drawn.data[differing]}, expected ${onehot[differing]}`);
+const found = peaksSync({ data: onehot, shape: [N, H, W] }, { k: 2 });
+where.forEach(([x, y], i) => {
+  if (found.counts[i] !== 1 || found.coords[4 * i] !== x || found.coords[4 * i + 1] !== y) {
+    failures.push(`peaksSync plane ${i}: expected 1 peak at (${x}, ${y}), received ${found.counts[i]} starting (${found.coords[4 * i]}, ${found.coords[4 * i + 1]})`);
+  }
+});
+
 // Gaussian heatmaps (sigma 2) centred between pixels: 'dark' finds the centre to well under a pixel.
 const heat = new Float32Array(N * H * W);
 const centres = where.map(([x, y], i) => [Math.min(Math.max(x, 4), W - 5) + 0.3 + (i % 3) * 0.1, Math.min(Math.max(y, 4), H - 5) + 0.25]);
@@ -44,4 +57,4 @@ if (failures.length > 0) {
   console.error(failures.slice(0, 10).join('\n'));
   process.exit(1);
 }
-console.log(`decoded ${3 * N} planes correctly on the ${simd().active} path (${process.arch})`);
+console.log(`decoded ${3 * N}, encoded ${N} and searched ${N} planes correctly on the ${simd().active} path (${process.arch})`);
