@@ -23,17 +23,21 @@ function prebuiltLoads() {
   return false;
 }
 
-function onPath(names) {
+// A program named with a slash is looked up as it is, any other on PATH.
+function found(names) {
   const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
-  return names.some((name) => dirs.some((dir) => existsSync(path.join(dir, name))));
+  return names.some((name) => (name.includes('/') ? existsSync(name) : dirs.some((dir) => existsSync(path.join(dir, name)))));
 }
 
+// Checked first so that a machine without them is told what to install, not shown cmake-js's
+// stack trace. Windows names its programs differently and builds with MSBuild: left to cmake-js.
 function missingTools() {
+  if (process.platform === 'win32') return [];
   const missing = [];
-  if (!onPath(['cmake'])) missing.push('CMake >= 3.15');
-  const cxx = process.env.CXX ? [path.basename(process.env.CXX.split(' ')[0])] : ['c++', 'g++', 'clang++'];
-  if (!onPath(cxx)) missing.push('a C++20 compiler (g++ or clang++)');
-  if (!onPath(['make', 'ninja'])) missing.push('make (or ninja)');
+  if (!found(['cmake'])) missing.push('CMake >= 3.15');
+  const cxx = process.env.CXX ? [process.env.CXX.split(' ')[0]] : ['c++', 'g++', 'clang++'];
+  if (!found(cxx)) missing.push('a C++20 compiler (g++ or clang++)');
+  if (!found(['make', 'ninja'])) missing.push('make (or ninja)');
   return missing;
 }
 
