@@ -24,7 +24,8 @@ const REBUILD_ADVICE =
 /**
  * Loads the addon: the file COORDCONV_ADDON names when it is set (another build of the same addon,
  * the sanitizer build for one), else the prebuilt addon for this platform, else the source build.
- * Throws an Error that says what to run when neither exists or loads.
+ * Throws an Error that says what to run when neither exists or the dynamic loader refuses both;
+ * an error the addon throws while loading is thrown as it is.
  */
 export function loadAddon(): unknown {
   const override = process.env.COORDCONV_ADDON;
@@ -43,6 +44,9 @@ export function loadAddon(): unknown {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       return require(file);
     } catch (error) {
+      // Only a file the dynamic loader refuses (wrong CPU, libc too old) is passed over; an error
+      // the addon itself throws while loading (a COORDCONV_SIMD this CPU cannot run) is the answer.
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_DLOPEN_FAILED') throw error;
       failures.push(`${path.relative(root, file)}: ${(error as Error).message.split('\n')[0]}`);
     }
   }

@@ -14,12 +14,18 @@ const prebuilt = path.join(root, 'prebuilds', platform, 'coordconv.node');
 const fromSource = !['', '0', 'false'].includes(process.env.COORDCONV_BUILD_FROM_SOURCE ?? '');
 
 // Loading it in a child process is the only check that counts: a glibc or libstdc++ too old for it
-// shows up here, not in the file's name.
+// shows up here, not in the file's name. Only the dynamic loader's refusal (or a crash) counts as
+// not loading: an error the addon throws itself (a bad COORDCONV_SIMD) says nothing about the file.
+const PROBE = `try { require(process.argv[1]); } catch (e) {
+  if (e.code !== 'ERR_DLOPEN_FAILED') process.exit(0);
+  console.error(e.message.split('\\n')[0]);
+  process.exit(3);
+}`;
 function prebuiltLoads() {
-  const probe = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(prebuilt)})`], { encoding: 'utf8' });
+  const probe = spawnSync(process.execPath, ['-e', PROBE, prebuilt], { encoding: 'utf8' });
   if (probe.status === 0) return true;
   console.log(`coordconv: the prebuilt addon for ${platform} does not load here, building from source:`);
-  console.log(`  ${(probe.stderr.split('\n').find((line) => /Error/.test(line)) ?? probe.stderr).trim()}`);
+  console.log(`  ${probe.stderr.trim() || `the probe ended by ${probe.signal}`}`);
   return false;
 }
 

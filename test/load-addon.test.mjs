@@ -76,3 +76,11 @@ test('an addon that does not load: the Error gives its loader message', (t) => {
   t.regex(r.message, new RegExp(`  ${PREBUILT.replaceAll('/', '\\/')}: .*(invalid ELF header|file too short)`), r.message);
   t.true(r.message.includes('npm rebuild coordconv'));
 });
+
+test('an error the addon throws while loading is thrown as it is, not taken for a missing file', (t) => {
+  const unrunnable = process.arch === 'arm64' ? 'avx2' : 'neon';
+  const r = load(t, { [PREBUILT]: 'addon', [SOURCE]: 'addon' }, { COORDCONV_SIMD: unrunnable });
+  t.is(r.error, 'RangeError');
+  t.true(r.message.startsWith('Expected one of '), r.message);
+  t.true(r.message.includes(`but received "${unrunnable}"`), r.message);
+});
