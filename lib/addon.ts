@@ -1,6 +1,6 @@
 // Loads the native addon. Only lib/ talks to it; every request it receives is validated and fully
 // defaulted here first.
-import * as path from 'node:path';
+import { loadAddon } from './load-addon';
 
 export type PlaneData = Float32Array | Uint8Array;
 /** Plane data of any dtype: a Uint16Array holds float16 bits (the tagged inputs only). */
@@ -154,12 +154,4 @@ export interface NativeAddon {
   _sweep(request: { data: PlaneData; threads: number }): number;
 }
 
-// COORDCONV_ADDON points at another build of the same addon (the sanitizer build, for one).
-function addonPath(): string {
-  const override = process.env.COORDCONV_ADDON;
-  if (override) return path.resolve(override);
-  return path.join(__dirname, '..', 'build', 'Release', 'coordconv.node');
-}
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const addon: NativeAddon = require(addonPath()) as NativeAddon;
+export const addon: NativeAddon = loadAddon() as NativeAddon;
