@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { encodeNpy, npyHeader, readNpySync } from 'coordconv';
+import { encodeNpy, npyHeader, readNpySync, writeNpz } from 'coordconv';
 import { hasH5py, runPython } from './helpers/python.mjs';
 
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli', 'main.js');
@@ -210,4 +210,46 @@ test('decode --min-score -Infinity takes logit planes (every value negative) as 
     t.deepEqual(json.coords.slice(2 * p, 2 * p + 2), [best % 4, Math.floor(best / 4)]);
     t.is(json.scores[p], plane[best]);
   }
+});
+
+// [N, H, W, C] from plain loops: channel k of image i has its hot pixel at (x, y) = (k + i, 2k).
+function channelsLastOnehots(n, h, w, c) {
+  const data = new Float32Array(n * h * w * c);
+  const truth = [];
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < c; k++) {
+      const x = (k + i) % w, y = (2 * k) % h;
+      data[((i * h + y) * w + x) * c + k] = 1;
+      truth.push(x, y);
+    }
+  }
+  return { data, truth };
+}
+
+test('decode reads Not-so-CLEVR image fields channels-last by name, and --layout decides otherwise', async (t) => {
+  const { data, truth } = channelsLastOnehots(5, 64, 64, 1);
+  await writeNpz(path.join(dir, 'clevr.npz'), { train_onehots: { data, shape: [5, 64, 64, 1] }, train_locations: { data: new Int32Array(10), shape: [5, 2] } });
+  const r = run('decode', 'clevr.npz', '--method', 'exact', '--out', 'clevr.json');
+  t.is(r.code, 0, r.err);
+  t.regex(r.out, /5 planes decoded \(5 valid\) \(read as \[N, H, W, C\]: "train_onehots" is a Not-so-CLEVR image field, channels-last; --layout nchw reads it as planes\)/);
+  const json = JSON.parse(readFileSync(path.join(dir, 'clevr.json'), 'utf8'));
+  t.deepEqual(json.shape, [5, 1]);
+  t.deepEqual(json.coords, truth);
+  const planes = run('decode', 'clevr.npz', '--layout', 'nchw', '--out', 'clevr-planes.json');
+  t.is(planes.code, 0, planes.err);
+  t.regex(planes.out, /320 planes decoded/);
+});
+
+test('decode --layout nhwc (and --channels-last) reads [N, H, W, C] files in place', (t) => {
+  const { data, truth } = channelsLastOnehots(2, 8, 9, 3);
+  writeFileSync(path.join(dir, 'nhwc.npy'), encodeNpy({ data, shape: [2, 8, 9, 3] }));
+  for (const flag of [['--layout', 'nhwc'], ['--channels-last']]) {
+    const r = run('decode', 'nhwc.npy', ...flag, '--method', 'exact', '--out', 'nhwc.json');
+    t.is(r.code, 0, r.err);
+    const json = JSON.parse(readFileSync(path.join(dir, 'nhwc.json'), 'utf8'));
+    t.deepEqual(json.shape, [2, 3]);
+    t.deepEqual(json.coords, truth);
+  }
+  t.is(run('decode', 'nhwc.npy', '--layout', 'hwc', '--out', 'x.json').err, 'coordconv decode: --layout must be nchw or nhwc, got "hwc"\n');
+  t.is(run('decode', 'nhwc.npy', '--layout', 'nchw', '--channels-last', '--out', 'x.json').err, 'coordconv decode: --channels-last contradicts --layout nchw\n');
 });

@@ -6,13 +6,15 @@ import { COORDS_FILES, writeCoords } from './output';
 
 export const summary = 'decode the heatmaps of a .npy/.npz/.h5 file to coordinates (.npy, .csv or .json)';
 
-export const USAGE = `Usage: coordconv decode FILE [--array NAME] [--channels-last] [--method M] [--kernel K]
+export const USAGE = `Usage: coordconv decode FILE [--array NAME] [--layout nchw|nhwc] [--method M] [--kernel K]
                         [--sigma S] [--threshold T] [--beta B] [--min-score M]
                         --out coords.npy|coords.csv|coords.json
 
 FILE is .npy, .npz or .h5 (--array picks an array of .npz/.h5; default: the only one, or
-'onehots'/'images' when present). Planes are [H, W], [N, H, W] or [N, C, H, W]; --channels-last
-reads [N, H, W, C]. float64 and integer data are converted to float32.
+'onehots'/'images' when present). Planes are [H, W], [N, H, W] or [N, C, H, W]; --layout nhwc
+(or --channels-last) reads [H, W, C] or [N, H, W, C] in place. Not-so-CLEVR's image fields
+([N, 64, 64, 1] or [N, 64, 64, 3], named image, imagegray or onehots) are read channels-last
+unless --layout says otherwise. float64 and integer data are converted to float32.
 Methods: ${DECODE_METHODS.join(', ')} (default argmax). --min-score: a plane is valid when its
 score is above it (default 0; -Infinity takes every finite plane, for logits).
 The output holds x, y per plane (NaN where invalid); .csv and .json also hold score and valid.`;
@@ -37,8 +39,9 @@ export async function run(argv: string[]): Promise<void> {
   });
   if (values.help) return void console.log(USAGE);
   const { out, ext, planes } = await readInput('decode', positionals, values, 'coords', COORDS_FILES);
-  const result = decodeSync(planes, decodeOptions(values));
+  const result = decodeSync({ data: planes.data, shape: planes.shape }, { ...decodeOptions(values), layout: planes.layout });
   await writeCoords(out, ext, result);
   if (result.valid.length === 0) return void console.log(`${out}: no planes to decode (input shape [${planes.shape.join(', ')}]); wrote an empty result`);
-  console.log(`${out}: ${result.valid.length} planes decoded (${result.valid.reduce((a, b) => a + b, 0)} valid)`);
+  const read = planes.because ? ` (read as [N, H, W, C]: ${planes.because}; --layout nchw reads it as planes)` : '';
+  console.log(`${out}: ${result.valid.length} planes decoded (${result.valid.reduce((a, b) => a + b, 0)} valid)${read}`);
 }

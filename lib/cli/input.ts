@@ -1,20 +1,44 @@
-// The input side of decode and preview: one FILE of planes (.npy, .npz or .h5) and its --array and
-// --channels-last flags, read after --out has been checked, so a bad command line fails before any
-// file is opened.
+// The input side of decode and preview: one FILE of planes (.npy, .npz or .h5) and its --array,
+// --layout and --channels-last flags, read after --out has been checked, so a bad command line fails
+// before any file is opened.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { readH5 } from '../io/h5';
 import { readNpyLeading, type NpyArray } from '../io/npy';
 import { readNpz } from '../io/npz';
+import type { Layout } from '../validate';
 import { fail, UsageError } from './flags';
 
 /** The flags of the commands that read planes from a FILE. */
-export const INPUT_FLAGS = { array: { type: 'string' }, 'channels-last': { type: 'boolean' } } as const;
+export const INPUT_FLAGS = { array: { type: 'string' }, layout: { type: 'string' }, 'channels-last': { type: 'boolean' } } as const;
 
-/** Planes as Float32Array or Uint8Array with an `[N, C, H, W]`-compatible shape. */
+/** Planes as Float32Array or Uint8Array, shaped as `layout` says. */
 export interface Planes {
   data: Float32Array | Uint8Array;
   shape: number[];
+  layout: Layout;
+  /** Why the layout is what it is, when the file's names said so rather than a flag. */
+  because?: string;
+}
+
+type InputValues = { out?: string; array?: string; layout?: string; 'channels-last'?: boolean };
+
+// Not-so-CLEVR's image fields (generate --preset not-so-clevr, and the paper's own files) are
+// channels-last: [N, 64, 64, 1] or [N, 64, 64, 3], read as planes they would be 64 x 1 strips.
+const NOT_SO_CLEVR_IMAGE = /^(?:(?:train|val)_)?(?:image|imagegray|onehots)$/;
+function knownLayout(name: string | undefined, shape: readonly number[]): string | undefined {
+  if (name === undefined || !NOT_SO_CLEVR_IMAGE.test(name)) return undefined;
+  const [, h, w, c] = shape;
+  if (shape.length !== 4 || h !== 64 || w !== 64 || (c !== 1 && c !== 3)) return undefined;
+  return `"${name}" is a Not-so-CLEVR image field, channels-last`;
+}
+
+// --layout, or --channels-last (its shorthand for nhwc); undefined when neither is given.
+function flagLayout(values: InputValues): Layout | undefined {
+  const named = values.layout;
+  if (named !== undefined && named !== 'nchw' && named !== 'nhwc') fail(`--layout must be nchw or nhwc, got "${named}"`);
+  if (values['channels-last'] && named === 'nchw') fail('--channels-last contradicts --layout nchw');
+  return values['channels-last'] ? 'nhwc' : (named as Layout | undefined);
 }
 
 // "a, b or c"
@@ -27,7 +51,7 @@ const oneOf = (items: readonly string[]): string => (items.length === 1 ? items[
 export async function readInput(
   command: string,
   positionals: readonly string[],
-  values: { out?: string; array?: string; 'channels-last'?: boolean },
+  values: InputValues,
   stem: string,
   outputs: readonly string[],
   planesWanted?: number,
@@ -36,9 +60,12 @@ export async function readInput(
   if (!values.out) fail(`${command} needs --out ${outputs.map((ext) => `${stem}${ext}`).join('|')}`);
   const ext = path.extname(values.out).toLowerCase();
   if (!outputs.includes(ext)) fail(`--out must end in ${oneOf(outputs)}, got "${values.out}"`);
-  const channelsLast = values['channels-last'] ?? false;
-  const planes = toPlanes(await readArray(positionals[0], values.array, planesWanted === undefined ? undefined : leadingFor(planesWanted, channelsLast)), channelsLast);
-  return { out: values.out, ext, planes };
+  const given = flagLayout(values);
+  const leading = planesWanted === undefined ? undefined : leadingFor(planesWanted, given === 'nhwc');
+  const { array, name } = await readArray(positionals[0], values.array, leading);
+  const because = given === undefined ? knownLayout(name, array.shape) : undefined;
+  const planes = toPlanes(array, given ?? (because ? 'nhwc' : 'nchw'));
+  return { out: values.out, ext, planes: because ? { ...planes, because } : planes };
 }
 
 // How many entries of a .npy file's first axis hold its first `planes` planes.
@@ -53,7 +80,11 @@ function leadingFor(planes: number, channelsLast: boolean): (shape: readonly num
  * Reads one array from .npy, .npz or .h5; unreadable or ambiguous input is a UsageError. With
  * `leading`, a .npy file is read only as far as it says (the other formats are read whole).
  */
-async function readArray(file: string, name: string | undefined, leading?: (shape: readonly number[]) => number): Promise<NpyArray> {
+async function readArray(
+  file: string,
+  name: string | undefined,
+  leading?: (shape: readonly number[]) => number,
+): Promise<{ array: NpyArray; name?: string }> {
   try {
     await fs.access(file);
   } catch {
@@ -64,7 +95,7 @@ async function readArray(file: string, name: string | undefined, leading?: (shap
   try {
     if (ext === '.npy') {
       if (name !== undefined) fail('--array applies to .npz and .h5 files only');
-      return await readNpyLeading(file, leading);
+      return { array: await readNpyLeading(file, leading) };
     }
     if (ext === '.npz') arrays = await readNpz(file);
     else if (ext === '.h5' || ext === '.hdf5') arrays = await readH5(file, name === undefined ? undefined : [name]);
@@ -77,35 +108,39 @@ async function readArray(file: string, name: string | undefined, leading?: (shap
   const keys = Object.keys(arrays);
   if (name !== undefined) {
     if (!(name in arrays)) fail(`${file} has no array "${name}" (it has ${keys.join(', ') || 'none'})`);
-    return arrays[name];
+    return { array: arrays[name], name };
   }
-  if (keys.length === 1) return arrays[keys[0]];
+  if (keys.length === 1) return { array: arrays[keys[0]], name: keys[0] };
   const preferred = ['onehots', 'images', 'train_onehots', 'heatmaps'].find((k) => k in arrays);
-  if (preferred) return arrays[preferred];
+  if (preferred) return { array: arrays[preferred], name: preferred };
   return fail(`${file} holds several arrays (${keys.join(', ')}): pick one with --array NAME`);
 }
 
-// float64 and integer data become float32; --channels-last moves [N, H, W, C] to [N, C, H, W].
-function toPlanes(array: NpyArray, channelsLast: boolean): Planes {
+// float64 and integer data become float32; the shape is checked against the layout's ranks.
+function toPlanes(array: NpyArray, layout: Layout): Planes {
   let data: Float32Array | Uint8Array;
   if (array.data instanceof Float32Array || (array.data instanceof Uint8Array && array.dtype !== '|b1')) data = array.data;
   else if (array.data instanceof BigInt64Array || array.data instanceof BigUint64Array) data = Float32Array.from(array.data as Iterable<bigint>, Number);
   else data = Float32Array.from(array.data as ArrayLike<number>);
-  let shape = array.shape;
-  if (channelsLast) {
-    if (shape.length < 3) fail(`--channels-last needs [N, H, W, C] or [H, W, C], got shape [${shape.join(', ')}]`);
-    const c = shape[shape.length - 1];
-    const h = shape[shape.length - 3];
-    const w = shape[shape.length - 2];
-    const n = shape.length === 4 ? shape[0] : 1;
-    if (c !== 1) {
-      const moved = new (data.constructor as Float32ArrayConstructor | Uint8ArrayConstructor)(data.length);
-      for (let i = 0; i < n; i++)
-        for (let p = 0; p < h * w; p++) for (let k = 0; k < c; k++) moved[((i * c + k) * h * w) + p] = data[(i * h * w + p) * c + k];
-      data = moved;
-    }
-    shape = shape.length === 4 ? [n, c, h, w] : [c, h, w];
+  const shape = array.shape;
+  if (layout === 'nhwc' && (shape.length < 3 || shape.length > 4)) {
+    fail(`channels-last planes are [N, H, W, C] or [H, W, C], got shape [${shape.join(', ')}]`);
   }
-  if (shape.length < 2 || shape.length > 4) fail(`expected planes [H, W], [N, H, W] or [N, C, H, W], got shape [${shape.join(', ')}]`);
-  return { data, shape };
+  if (layout === 'nchw' && (shape.length < 2 || shape.length > 4)) {
+    fail(`expected planes [H, W], [N, H, W] or [N, C, H, W], got shape [${shape.join(', ')}]`);
+  }
+  return { data, shape, layout };
+}
+
+/** Channels-last planes moved to [N, C, H, W] (preview draws planes), or the planes as they are. */
+export function channelsFirst(planes: Planes): { data: Float32Array | Uint8Array; shape: number[] } {
+  const { data, shape } = planes;
+  if (planes.layout === 'nchw') return { data, shape };
+  const [h, w, c] = shape.slice(-3);
+  const n = shape.length === 4 ? shape[0] : 1;
+  const moved = new (data.constructor as Float32ArrayConstructor | Uint8ArrayConstructor)(data.length);
+  for (let i = 0; i < n; i++) {
+    for (let p = 0; p < h * w; p++) for (let k = 0; k < c; k++) moved[(i * c + k) * h * w + p] = data[(i * h * w + p) * c + k];
+  }
+  return { data: moved, shape: shape.length === 4 ? [n, c, h, w] : [c, h, w] };
 }

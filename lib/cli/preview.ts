@@ -1,11 +1,11 @@
 // `coordconv preview FILE --out sheet.png`: a contact sheet of planes with their decoded coordinates.
 import { PREVIEW_COUNT, writePreview } from '../preview';
 import { HELP_FLAG, METHOD_FLAG, OUT_FLAG, parseFlags, readInt, stringFlags } from './flags';
-import { INPUT_FLAGS, readInput } from './input';
+import { channelsFirst, INPUT_FLAGS, readInput } from './input';
 
 export const summary = 'draw a PNG contact sheet of planes with their decoded coordinates marked';
 
-export const USAGE = `Usage: coordconv preview FILE [--array NAME] [--channels-last] [--count N] [--columns C]
+export const USAGE = `Usage: coordconv preview FILE [--array NAME] [--layout nchw|nhwc] [--count N] [--columns C]
                          [--method M] [--scale S] --out sheet.png
 
 Draws the first N planes (default 16) in C columns (default 4), each scaled to 0..255 and
@@ -22,7 +22,7 @@ export async function run(argv: string[]): Promise<void> {
   // A .npy file is read only as far as its first planes: a preview of a 4 GB file reads kilobytes.
   const wanted = count === undefined ? PREVIEW_COUNT : Number.isSafeInteger(count) && count > 0 ? count : undefined;
   const { out, planes } = await readInput('preview', positionals, values, 'sheet', ['.png'], wanted);
-  const shown = await writePreview(out, planes, {
+  const shown = await writePreview(out, channelsFirst(planes), {
     count,
     columns: readInt(values.columns, '--columns'),
     scale: readInt(values.scale, '--scale'),
