@@ -86,6 +86,32 @@ test('random heatmaps: argmax and softargmax match plain JavaScript; invalid pla
   }
 });
 
+test('?layout=nhwc reads a channels-last body in place: the planar answer of the transposed planes, and the server default', async (t) => {
+  const random = rng(61);
+  const [n, h, w, c] = [2, 9, 13, 5];
+  const data = new Float32Array(n * h * w * c).map(() => Math.fround(random()));
+  // [N, H, W, C] -> the planes of [N, C, H, W], by plain loops.
+  const planes = [];
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < c; k++) planes.push(Float32Array.from({ length: h * w }, (_, p) => data[(i * h * w + p) * c + k]));
+  }
+  const want = expectedJson([n, c], planes.map((p) => decodeArgmaxRef(p, h, w)));
+  const { app, url } = await listen();
+  t.teardown(() => app.close());
+  for (const response of await bothWays(url, data, [n, h, w, c], '?layout=nhwc')) t.deepEqual(await response.json(), want);
+  const planar = await post(url, npy(data, [n, h, w, c]), { 'content-type': NPY });
+  t.is((await planar.json()).shape.join(), [n, h].join(), 'without the layout the body is [N, C, H, W] planes of 13 x 5');
+  const served = await listen({ defaults: { layout: 'nhwc' } });
+  t.teardown(() => served.app.close());
+  for (const query of ['', '?method=argmax', '?method=quarter']) {
+    const response = await post(served.url, npy(data, [n, h, w, c]), { 'content-type': NPY }, query);
+    t.deepEqual((await response.json()).shape, [n, c], `default layout kept with ${query || 'no query'}`);
+  }
+  const bad = await post(url, npy(data, [n, h, w, c]), { 'content-type': NPY }, '?layout=hwc');
+  t.is(bad.status, 400);
+  t.is((await bad.json()).message, 'Expected one of \'nchw\', \'nhwc\' for options.layout but received "hwc"');
+});
+
 test('Accept: application/x-npy answers an .npz of coords, scores and valid with their dtypes and shapes', async (t) => {
   const { app, url } = await listen();
   t.teardown(() => app.close());

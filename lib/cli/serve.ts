@@ -36,6 +36,7 @@ Serves POST /decode and GET /health over HTTP (stop with Ctrl-C: requests in fli
   --method <name>         default decode method (default argmax); the query string overrides
   --kernel <n> --sigma <x> --threshold <x> --beta <x> --min-score <x>
                           default options of that method (--min-score -Infinity for logits)
+  --layout nchw|nhwc      how request bodies lie (default nchw; ?layout= overrides)
   --log                   log every request (Fastify's JSON logger)
   -h, --help              this text
 
@@ -120,7 +121,7 @@ export async function serve(argv: readonly string[], log: (line: string) => void
     options: {
       ...stringFlags('port', 'host', 'body-limit', 'max-in-flight', 'max-queue', 'request-timeout'),
       ...stringFlags('max-uploads', 'max-upload-bytes', 'upload-timeout', 'upload-idle-timeout'),
-      ...stringFlags('headers-timeout', 'http-request-timeout', 'keep-alive-timeout', 'max-connections'),
+      ...stringFlags('headers-timeout', 'http-request-timeout', 'keep-alive-timeout', 'max-connections', 'layout'),
       ...METHOD_FLAGS,
       log: { type: 'boolean' },
       ...HELP_FLAG,
@@ -139,6 +140,7 @@ export async function serve(argv: readonly string[], log: (line: string) => void
     const value = values[key];
     if (value !== undefined) defaults[optionKey(key)] = queryValue(value);
   }
+  if (values.layout !== undefined) defaults.layout = values.layout;
 
   let Fastify: typeof import('fastify').default;
   try {
