@@ -9,11 +9,11 @@
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 
-import { rangeError, typeError } from '../errors';
+import { rangeError } from '../errors';
 import { UPLOAD_IDLE_TIMEOUT, UPLOAD_TIMEOUT } from '../server/body';
 import { queryValue } from '../server/http';
 import { readInteger } from '../validate';
-import { checkMethodFlags, HELP_FLAG, METHOD_FLAGS, optionKey, parseFlags, readCount, stringFlags } from './flags';
+import { checkMethodFlags, fail, HELP_FLAG, METHOD_FLAGS, optionKey, parseFlags, readCount, stringFlags } from './flags';
 import { hasNodeFlag, respawnWith, stopWithParent } from './respawn';
 
 export const summary = 'answer POST /decode over HTTP (Fastify, loopback by default)';
@@ -147,7 +147,8 @@ export async function serve(argv: readonly string[], log: (line: string) => void
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     Fastify = require('fastify') as typeof import('fastify').default;
   } catch {
-    throw typeError('the package fastify (npm install fastify@5)', 'coordconv serve', undefined);
+    // fastify is an optional peer: its absence is a usage error that says what to install.
+    fail('serve needs the package fastify, which is not installed: run npm install fastify@5');
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const plugin = require('../fastify') as typeof import('../fastify');
