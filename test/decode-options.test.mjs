@@ -68,13 +68,13 @@ test('async calls reject with the same errors, at the caller', async (t) => {
   t.regex(error.stack, /decode-options\.test\.mjs/);
 });
 
-test('defaults: dark kernel 11 sigma 2, centroid threshold 0.5, softargmax beta 1', (t) => {
+test('defaults: dark kernel 11 sigma 2, centroid threshold 0.5, softargmax beta 20', (t) => {
   const data = new Float32Array(16 * 16);
   for (let i = 0; i < data.length; i++) data[i] = Math.exp(-(((i % 16) - 7.3) ** 2 + (Math.floor(i / 16) - 8.6) ** 2) / 5);
   const shape = [16, 16];
   const same = (a, b) => t.deepEqual(Array.from(decodeSync({ data, shape }, a).coords), Array.from(decodeSync({ data, shape }, b).coords));
   same({ method: 'dark' }, { method: 'dark', kernel: 11, sigma: 2 });
   same({ method: 'centroid' }, { method: 'centroid', threshold: 0.5 });
-  same({ method: 'softargmax' }, { method: 'softargmax', beta: 1 });
+  same({ method: 'softargmax' }, { method: 'softargmax', beta: 20 });
   t.notDeepEqual(Array.from(decodeSync({ data, shape }, { method: 'dark', sigma: 1 }).coords), Array.from(decodeSync({ data, shape }, { method: 'dark' }).coords));
 });

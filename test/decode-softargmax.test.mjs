@@ -59,3 +59,26 @@ test('NaN and Inf planes are invalid', (t) => {
   data[16 + 3] = Infinity;
   t.deepEqual(Array.from(decodeSync({ data, shape: [2, 4, 4] }, { method: 'softargmax' }).valid), [0, 0]);
 });
+
+test('the default beta (20) decodes [0, 1] Gaussian heatmaps within 0.1 px, and Uint8 copies of them alike', (t) => {
+  const random = rng(43);
+  const [h, w, n] = [64, 48, 200];
+  const truth = [];
+  const f32 = new Float32Array(n * h * w);
+  for (let i = 0; i < n; i++) {
+    const cx = 8 + random() * (w - 16), cy = 8 + random() * (h - 16);
+    truth.push(cx, cy);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) f32[(i * h + y) * w + x] = Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / 8);
+  }
+  const u8 = Uint8Array.from(f32, (v) => Math.round(v * 255));
+  const floats = decodeSync({ data: f32, shape: [n, h, w] }, { method: 'softargmax' });
+  const bytes = decodeSync({ data: u8, shape: [n, h, w] }, { method: 'softargmax' });
+  let worst = 0, apart = 0;
+  for (let i = 0; i < 2 * n; i++) {
+    worst = Math.max(worst, Math.abs(floats.coords[i] - truth[i]), Math.abs(bytes.coords[i] - truth[i]));
+    apart = Math.max(apart, Math.abs(floats.coords[i] - bytes.coords[i]));
+  }
+  t.log(`largest error ${worst.toFixed(4)} px; Float32 and Uint8 apart by at most ${apart.toFixed(4)} px`);
+  t.true(worst < 0.1, `worst ${worst}`);
+  t.true(apart < 0.05, `apart ${apart}`);
+});

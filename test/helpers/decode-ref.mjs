@@ -111,15 +111,17 @@ export function decodeCentroidRef(plane, h, w, threshold = 0.5) {
   return { ...r0, x: sx / s, y: sy / s };
 }
 
-export function decodeSoftargmaxRef(plane, h, w, beta = 1) {
+// softmax(beta * h) with h in [0, 1] units: Uint8 values / 255 (docs/decoder.md); default beta 20.
+export function decodeSoftargmaxRef(plane, h, w, beta = 20) {
   const am = argmaxRef(plane);
   if (!am.finite) return INVALID;
+  const unit = plane instanceof Uint8Array ? 1 / 255 : 1;
   let s = 0;
   let sx = 0;
   let sy = 0;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      const e = Math.exp(beta * (plane[y * w + x] - am.value));
+      const e = Math.exp(beta * (plane[y * w + x] - am.value) * unit);
       s += e;
       sx += e * x;
       sy += e * y;
