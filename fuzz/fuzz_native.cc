@@ -452,34 +452,37 @@ void fuzz_peaks(Reader& in, uint8_t mode, bool u8) {
 // Channels-last input (layout kNhwc): any method and peaks, on every path, must give bit for bit
 // what the same path gives on the planes stored one after the other (the transpose made here), and
 // argmax_nhwc_f32 / _u8 must agree with the scalar kernel channel by channel.
-void fuzz_decode_nhwc(Reader& in, uint8_t mode, bool u8) {
+void fuzz_decode_nhwc(Reader& in, uint8_t mode, DType dtype) {
+  const bool u8 = dtype == DType::kUint8, half = dtype == DType::kFloat16;
   const size_t images = 1 + in.u8() % 3, channels = 1 + in.u8() % 40;
   const size_t h = 1 + in.u8() % 24, w = 1 + in.u8() % 40, hw = h * w, n = images * channels * hw;
   const DecodeMethod methods[] = {DecodeMethod::kArgmax, DecodeMethod::kQuarter, DecodeMethod::kDark,
                                   DecodeMethod::kCentroid, DecodeMethod::kSoftargmax, DecodeMethod::kExact};
   const DecodeMethod method = methods[in.u8() % 6];
   const size_t threads = 1 + in.u8() % 3, misalign = in.u8() % 4;
-  Block<float> f(u8 ? 0 : n, misalign), ft(u8 ? 0 : n, 0);
+  const bool f32 = dtype == DType::kFloat32;
+  Block<float> f(f32 ? n : 0, misalign), ft(f32 ? n : 0, 0);
   Block<uint8_t> b(u8 ? n : 0, misalign), bt(u8 ? n : 0, 0);
-  if (u8) fill(in, b.p, n, mode); else fill(in, f.p, n, mode);
+  Block<uint16_t> hb(half ? n : 0, misalign), hbt(half ? n : 0, 0);  // float16 goes through for_widened_images
+  if (u8) fill(in, b.p, n, mode); else if (half) fill(in, hb.p, n, mode); else fill(in, f.p, n, mode);
   for (size_t i = 0; i < images; ++i) {
     for (size_t c = 0; c < channels; ++c) {
       for (size_t j = 0; j < hw; ++j) {
         const size_t from = (i * hw + j) * channels + c, to = (i * channels + c) * hw + j;
-        if (u8) bt.p[to] = b.p[from]; else ft.p[to] = f.p[from];
+        if (u8) bt.p[to] = b.p[from]; else if (half) hbt.p[to] = hb.p[from]; else ft.p[to] = f.p[from];
       }
     }
   }
   PlaneBatch nhwc;
-  nhwc.data = u8 ? static_cast<const void*>(b.p) : f.p;
-  nhwc.dtype = u8 ? DType::kUint8 : DType::kFloat32;
+  nhwc.data = u8 ? static_cast<const void*>(b.p) : half ? static_cast<const void*>(hb.p) : f.p;
+  nhwc.dtype = dtype;
   nhwc.planes = images * channels;
   nhwc.height = h;
   nhwc.width = w;
   nhwc.layout = Layout::kNhwc;
   nhwc.channels = channels;
   PlaneBatch nchw = nhwc;
-  nchw.data = u8 ? static_cast<const void*>(bt.p) : ft.p;
+  nchw.data = u8 ? static_cast<const void*>(bt.p) : half ? static_cast<const void*>(hbt.p) : ft.p;
   nchw.layout = Layout::kNchw;
   nchw.channels = 1;
   const size_t planes = nhwc.planes, kernel = 1 + 2 * (in.u8() % 4);
@@ -531,10 +534,11 @@ void fuzz_decode_nhwc(Reader& in, uint8_t mode, bool u8) {
   paths.push_back(&scalar());
   std::vector<ArgMax> ref(channels), got(channels);
   if (u8) scalar().argmax_nhwc_u8(b.p, hw, channels, channels, ref.data());
-  else scalar().argmax_nhwc_f32(f.p, hw, channels, channels, ref.data());
+  else if (f32) scalar().argmax_nhwc_f32(f.p, hw, channels, channels, ref.data());
   for (const Kernels* k : paths) {
     if (decode_with(*k, nhwc) != decode_with(*k, nchw)) mismatch("decode nhwc vs nchw", *k, "planes " + std::to_string(planes));
     if (peaks_with(*k, nhwc) != peaks_with(*k, nchw)) mismatch("peaks nhwc vs nchw", *k, "planes " + std::to_string(planes));
+    if (half) continue;  // no channels-last kernel reads halves
     if (u8) k->argmax_nhwc_u8(b.p, hw, channels, channels, got.data());
     else k->argmax_nhwc_f32(f.p, hw, channels, channels, got.data());
     for (size_t c = 0; c < channels; ++c) {
@@ -768,7 +772,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 2: fuzz_elementwise(in, in.u16() % 700, in.u8() % 4, mode); break;
     case 3:
       if (mode & 16) {
-        fuzz_decode_nhwc(in, mode, mode & 4);
+        fuzz_decode_nhwc(in, mode, (mode & 4) ? DType::kUint8 : (mode & 8) ? DType::kFloat16 : DType::kFloat32);
       } else {
         fuzz_decode(in, mode, (mode & 4) ? DType::kUint8 : (mode & 8) ? DType::kFloat16 : DType::kFloat32);
       }
