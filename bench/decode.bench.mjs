@@ -294,7 +294,14 @@ for (const workload of workloads) {
     const dims = workload.shape.length === 4 ? workload.shape : [workload.shape[0], 1, h, w];
     const tensor = new ort.Tensor(dtype, data, dims);
     for (const threads of [cores, 1]) {
-      const session = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+      const session = await ort.InferenceSession.create(model, {
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        // ONNX Runtime's pool threads spin for a while after each run: in interleaved rounds that
+        // spinning takes a core from whatever runs next, coordconv's second thread among them.
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
+      });
       cleanup.push(() => session.release());
       const run = async () => (await session.run({ heatmaps: tensor })).index.data;
       const label = `onnxruntime ${threads} thread${threads > 1 ? 's' : ''}`;

@@ -150,7 +150,14 @@ for (const [C, O] of convConfigs) {
     const model = convModel({ weight: weight.data, weightShape: weight.shape, bias, height: H, width: W, pads: [1, 1, 1, 1] });
     const tensor = new ort.Tensor('float32', withCoords.data, withCoords.shape);
     for (const threads of [cores, 1]) {
-      const session = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+      const session = await ort.InferenceSession.create(model, {
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        // ONNX Runtime's pool threads spin for a while after each run: in interleaved rounds that
+        // spinning takes a core from whatever runs next, coordconv's second thread among them.
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
+      });
       sessions.push(session);
       const run = async () => (await session.run({ x: tensor })).y.data;
       const label = `onnxruntime Conv (coords concatenated), ${threads} thread${threads > 1 ? 's' : ''}`;
