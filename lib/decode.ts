@@ -1,9 +1,9 @@
 import { addon, type NativeDecodeRequest, type PlaneArray, type PlaneData } from './addon';
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
-import { isFloat32Array, isObject, isUint8Array, typeError } from './errors';
+import { isObject, typeError } from './errors';
 import { readLayout, readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
-import { readEnum, readFraction, readNumber, readOddSize, readOptions, readOut, readPositive, type Layout } from './validate';
+import { readEnum, readFraction, readNumber, readOddSize, readOptions, readPointOut, readPositive, type Layout } from './validate';
 
 /**
  * How a plane becomes a coordinate. Every method but 'exact' starts from the argmax (the first
@@ -174,16 +174,7 @@ function prepare(input: unknown, options: unknown): { request: NativeDecodeReque
   const beta = readPositive(opts.beta, 'options.beta', DEFAULTS.beta);
   const minScore = readMinScore(opts.minScore, method);
   const n = planes.planes;
-  const out = readOut<{ coords: Float32Array; scores: Float32Array; valid: Uint8Array }>(
-    opts.out,
-    'options.out',
-    {
-      coords: { is: isFloat32Array, type: 'Float32Array', length: n * 2 },
-      scores: { is: isFloat32Array, type: 'Float32Array', length: n },
-      valid: { is: isUint8Array, type: 'Uint8Array', length: n },
-    },
-    planes.data,
-  );
+  const out = readPointOut(opts.out, n, planes.data);
   const request: NativeDecodeRequest = {
     data: planes.data,
     dtype: planes.dtype,

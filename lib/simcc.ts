@@ -5,9 +5,9 @@
 import { addon, type NativeSimccRequest, type PlaneArray, type PlaneData, type PlaneDtype } from './addon';
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
-import { describe, isFloat32Array, isObject, isUint8Array, rangeError, typeError } from './errors';
+import { describe, isObject, rangeError, typeError } from './errors';
 import { checkLength, product, readPlaneData, readShape, type Float16PlaneInput, type PlaneInput } from './tensor';
-import { formatShape, MAX_KERNEL, MAX_SIDE, readEnum, readNumber, readOddSize, readOptions, readOut } from './validate';
+import { formatShape, MAX_KERNEL, MAX_SIDE, readEnum, readNumber, readOddSize, readOptions, readPointOut } from './validate';
 
 /**
  * - `'argmax'` (default): each axis's bin is the first index of its vector's maximum (np.argmax).
@@ -211,16 +211,7 @@ function prepare(input: unknown, options: unknown): { request: NativeSimccReques
   const minScore = readNumber(opts.minScore, 'options.minScore', DEFAULTS.minScore, 'a number (not NaN)', (v) => !Number.isNaN(v));
   const [kernelX, kernelY] = method === 'dark' ? readKernels(opts) : [0, 0];
   const n = product(lead, 'input.x');
-  const out = readOut<{ coords: Float32Array; scores: Float32Array; valid: Uint8Array }>(
-    opts.out,
-    'options.out',
-    {
-      coords: { is: isFloat32Array, type: 'Float32Array', length: n * 2 },
-      scores: { is: isFloat32Array, type: 'Float32Array', length: n },
-      valid: { is: isUint8Array, type: 'Uint8Array', length: n },
-    },
-    [x.data, y.data],
-  );
+  const out = readPointOut(opts.out, n, [x.data, y.data]);
   const request: NativeSimccRequest = {
     xData: x.data,
     yData: y.data,

@@ -1,6 +1,6 @@
 // The readers every entry point checks its options with, and the limits they enforce: each rule is
 // written here once, and every message has the shape of errors.ts, the received value in describe().
-import { describe, isObject, rangeError, typeError } from './errors';
+import { describe, isFloat32Array, isObject, isUint8Array, rangeError, typeError } from './errors';
 
 /** Height and width stay below 2^24 so that every integer coordinate is exact in float32. */
 export const MAX_SIDE = 2 ** 24;
@@ -128,4 +128,23 @@ export function readOut<T extends Record<string, View>>(
     seen.push([field, view]);
   }
   return opts as T;
+}
+
+type PointOutput = { coords: Float32Array; scores: Float32Array; valid: Uint8Array };
+
+/**
+ * `options.out` of decode and decodeSimcc: the coordinates, scores and validity of `n` items
+ * (decode's planes, SimCC's keypoints), none sharing memory with the inputs or each other.
+ */
+export function readPointOut(value: unknown, n: number, input: ArrayBufferView | readonly ArrayBufferView[]): PointOutput | undefined {
+  return readOut<PointOutput>(
+    value,
+    'options.out',
+    {
+      coords: { is: isFloat32Array, type: 'Float32Array', length: n * 2 },
+      scores: { is: isFloat32Array, type: 'Float32Array', length: n },
+      valid: { is: isUint8Array, type: 'Uint8Array', length: n },
+    },
+    input,
+  );
 }

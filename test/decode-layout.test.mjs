@@ -7,22 +7,10 @@ import { concurrency, decode, decodeSync, DECODE_METHODS } from 'coordconv';
 import { closeToRef, sameAsRef } from './helpers/compare.mjs';
 import { decodeBatchRef } from './helpers/decode-ref.mjs';
 import { rng } from './helpers/inputs.mjs';
-import { nhwcBatch, toNchw } from './helpers/layout.mjs';
+import { NHWC_SHAPES, nhwcBatch, toNchw } from './helpers/layout.mjs';
 import { bytesOf, sameBytes } from './helpers/arbitraries.mjs';
 
-// [N, H, W, C]: C = 1, 3, 16, 17 and 80 (one vector, a vector plus one, several vector groups),
-// odd sides, one row, one column, N = 1 (split into channel blocks) and N past the threads.
-const SHAPES = [
-  [1, 5, 7, 1],
-  [3, 9, 11, 3],
-  [1, 17, 13, 16],
-  [4, 8, 9, 17],
-  [1, 12, 10, 80],
-  [2, 1, 33, 5],
-  [2, 21, 1, 4],
-  [5, 6, 6, 2],
-  [1, 31, 29, 9],
-];
+const SHAPES = NHWC_SHAPES;
 const OPTIONS = { argmax: {}, quarter: {}, dark: { kernel: 5, sigma: 1.5 }, centroid: { threshold: 0.3 }, softargmax: { beta: 3 }, exact: {} };
 const TOL = { dark: 1e-4, centroid: 1e-5, softargmax: 1e-4 };
 

@@ -3,17 +3,7 @@ import test from 'ava';
 import { encode, encodeSync } from 'coordconv';
 import { encodeBatchRef } from './helpers/encode-ref.mjs';
 import { randint, rng } from './helpers/inputs.mjs';
-
-// [N, C, H, W] -> [N, H, W, C], element by element.
-function channelsLast(planar, n, c, h, w) {
-  const out = new planar.constructor(planar.length);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < c; k++) {
-      for (let p = 0; p < h * w; p++) out[(i * h * w + p) * c + k] = planar[(i * c + k) * h * w + p];
-    }
-  }
-  return out;
-}
+import { toNhwc } from './helpers/layout.mjs';
 
 function randomCase(random) {
   const n = 1 + randint(random, 4);
@@ -40,7 +30,7 @@ test('nhwc holds, bit for bit, the planar output interleaved: every kind and dty
         const last = encodeSync({ data: coords, shape }, { ...options, layout: 'nhwc' });
         t.deepEqual(last.shape, [n, h, w, c]);
         t.is(last.data.constructor, planar.data.constructor);
-        t.deepEqual(last.data, channelsLast(planar.data, n, c, h, w), `${kind} ${dtype} ${shape}`);
+        t.deepEqual(last.data, toNhwc(planar.data, n, c, h, w), `${kind} ${dtype} ${shape}`);
       }
     }
   }
@@ -51,7 +41,7 @@ test('nhwc onehot and square equal the closed-form reference, channels last', (t
   for (let trial = 0; trial < 30; trial++) {
     const { shape, coords, n, c, h, w } = randomCase(random);
     for (const kind of ['onehot', 'square']) {
-      const ref = channelsLast(encodeBatchRef(coords, shape, h, w, { kind, radius: 2 }), n, c, h, w);
+      const ref = toNhwc(encodeBatchRef(coords, shape, h, w, { kind, radius: 2 }), n, c, h, w);
       const got = encodeSync({ data: coords, shape }, { height: h, width: w, kind, ...(kind === 'square' ? { radius: 2 } : {}), layout: 'nhwc' });
       t.deepEqual(Array.from(got.data), Array.from(ref), `${kind} ${shape}`);
     }
@@ -67,7 +57,7 @@ test('nhwc async equals sync, and one image with many channels splits over threa
   t.deepEqual(async.shape, [1, 31, 29, 80]);
   t.deepEqual(async.data, sync.data);
   const planar = encodeSync({ data: coords, shape: [1, 80, 2] }, { ...options, layout: 'nchw' });
-  t.deepEqual(sync.data, channelsLast(planar.data, 1, 80, 31, 29));
+  t.deepEqual(sync.data, toNhwc(planar.data, 1, 80, 31, 29));
 });
 
 test('an unknown layout is a TypeError naming options.layout', (t) => {

@@ -4,17 +4,7 @@ import test from 'ava';
 import { decode, decodeSync, peaksSync, DECODE_METHODS } from 'coordconv';
 import { asHalves } from './helpers/half.mjs';
 import { randint, rng } from './helpers/inputs.mjs';
-
-// [N, H, W, C] -> [N, C, H, W].
-function planar(data, n, h, w, c) {
-  const out = new data.constructor(data.length);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < c; k++) {
-      for (let p = 0; p < h * w; p++) out[(i * c + k) * h * w + p] = data[(i * h * w + p) * c + k];
-    }
-  }
-  return out;
-}
+import { toNchw } from './helpers/layout.mjs';
 
 // Heatmap-like channels: a blob at a random place per channel, noise, and now and then a tie,
 // a negative plane or a NaN.
@@ -44,7 +34,7 @@ test('float16 channels-last equals Float32 planes of the same values: every meth
   for (const [n, h, w, c] of [[2, 9, 11, 3], [1, 16, 12, 17], [3, 5, 7, 1], [1, 20, 24, 40]]) {
     const { bits, floats } = asHalves(channelsLast(random, n, h, w, c));
     const halves = { data: bits, shape: [n, h, w, c], type: 'float16' };
-    const planes = { data: planar(floats, n, h, w, c), shape: [n, c, h, w] };
+    const planes = { data: toNchw(floats, n, h, w, c), shape: [n, c, h, w] };
     for (const method of [...DECODE_METHODS, 'logits']) {
       const options = method === 'logits' ? OPTIONS.logits : { method, ...OPTIONS[method] };
       const want = decodeSync(planes, options);
@@ -64,7 +54,7 @@ test('peaks over images channels-last: the classes of [N, H, W, C] as those of [
   for (const [n, h, w, c] of [[1, 32, 32, 80], [4, 13, 9, 5], [2, 8, 8, 1]]) {
     const data = channelsLast(random, n, h, w, c);
     for (const k of [1, 7, 100]) {
-      const want = peaksSync({ data: planar(data, n, h, w, c), shape: [n, c, h, w] }, { k, over: 'image', threshold: -1 });
+      const want = peaksSync({ data: toNchw(data, n, h, w, c), shape: [n, c, h, w] }, { k, over: 'image', threshold: -1 });
       const got = peaksSync({ data, shape: [n, h, w, c] }, { k, over: 'image', threshold: -1, layout: 'nhwc' });
       t.deepEqual(got.shape, [n]);
       t.deepEqual(got, want);
@@ -73,7 +63,7 @@ test('peaks over images channels-last: the classes of [N, H, W, C] as those of [
   const one = channelsLast(random, 1, 6, 7, 4);
   const single = peaksSync({ data: one, shape: [6, 7, 4] }, { k: 3, over: 'image', layout: 'nhwc' });
   t.deepEqual(single.shape, []);
-  t.deepEqual(single, peaksSync({ data: planar(one, 1, 6, 7, 4), shape: [4, 6, 7] }, { k: 3, over: 'image' }));
+  t.deepEqual(single, peaksSync({ data: toNchw(one, 1, 6, 7, 4), shape: [4, 6, 7] }, { k: 3, over: 'image' }));
 });
 
 test('empty channels-last batches: N = 0 or C = 0 give empty results of the right shape', (t) => {

@@ -3,6 +3,20 @@
 import { gaussianPlane } from './decode-ref.mjs';
 import { randint } from './inputs.mjs';
 
+// [N, H, W, C]: C = 1, 3, 16, 17 and 80 (one vector, a vector plus one, several vector groups),
+// odd sides, one row, one column, N = 1 (split into channel blocks) and N past the threads.
+export const NHWC_SHAPES = [
+  [1, 5, 7, 1],
+  [3, 9, 11, 3],
+  [1, 17, 13, 16],
+  [4, 8, 9, 17],
+  [1, 12, 10, 80],
+  [2, 1, 33, 5],
+  [2, 21, 1, 4],
+  [5, 6, 6, 2],
+  [1, 31, 29, 9],
+];
+
 // [N, H, W, C] -> [N, C, H, W], element by element: the independent copy the NHWC call must match.
 export function toNchw(data, n, h, w, c) {
   const out = new data.constructor(data.length);
