@@ -20,11 +20,11 @@ The blur is scipy.ndimage.gaussian_filter when python3-scipy is present, else a 
 convolution with the same normalised kernel.
 """
 
-import json
 import sys
-import time
 
 import numpy as np
+
+from peer_server import serve
 
 try:
     from scipy.ndimage import gaussian_filter
@@ -102,26 +102,8 @@ def dark_peer(x):
 
 def main():
     x = np.load(sys.argv[1])
-    peers = {'argmax': lambda: argmax_peer(x)[0], 'dark': lambda: dark_peer(x)}
-    last = {}
-    for line in sys.stdin:
-        words = line.split()
-        if not words:
-            continue
-        if words[0] in peers:
-            t0 = time.perf_counter()
-            last[words[0]] = peers[words[0]]()
-            answer = repr((time.perf_counter() - t0) * 1e3)
-        elif words[0] == 'save':
-            np.save(words[2], last[words[1]])
-            answer = 'ok'
-        elif words[0] == 'info':
-            answer = json.dumps({'numpy': np.__version__,
-                                 'blur': 'scipy.ndimage.gaussian_filter' if gaussian_filter else 'numpy separable'})
-        else:
-            answer = 'error unknown command ' + words[0]
-        sys.stdout.write(answer + '\n')
-        sys.stdout.flush()
+    serve({'argmax': lambda: argmax_peer(x)[0], 'dark': lambda: dark_peer(x)},
+          {'numpy': np.__version__, 'blur': 'scipy.ndimage.gaussian_filter' if gaussian_filter else 'numpy separable'})
 
 
 if __name__ == '__main__':

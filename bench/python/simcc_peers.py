@@ -16,16 +16,15 @@ vector in a Python loop with cv2.GaussianBlur, here np.correlate of the zero-pad
 OpenCV's sigma-0 taps (OpenCV is not a dependency of this bench): test/fixtures/mmpose_simcc.py.
 """
 
-import json
 import os
 import sys
-import time
 
 import numpy as np
 
 # The one NumPy re-implementation of mmpose's SimCC decoding, the tests' fixture maker's.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'test', 'fixtures'))
 from mmpose_simcc import decode  # noqa: E402
+from peer_server import serve  # noqa: E402
 
 SPLIT_RATIO = 2.0
 SIGMA = (4.9, 5.66)
@@ -39,26 +38,7 @@ def peer(x, y, dark):
 def main():
     x = np.load(sys.argv[1])
     y = np.load(sys.argv[2])
-    peers = {'argmax': lambda: peer(x, y, False), 'dark': lambda: peer(x, y, True)}
-    last = {}
-    for line in sys.stdin:
-        words = line.split()
-        if not words:
-            continue
-        if words[0] in peers:
-            t0 = time.perf_counter()
-            last[words[0]] = peers[words[0]]()
-            answer = repr((time.perf_counter() - t0) * 1e3)
-        elif words[0] == 'save':
-            np.save(words[2], last[words[1]])
-            answer = 'ok'
-        elif words[0] == 'info':
-            answer = json.dumps({'numpy': np.__version__})
-        else:
-            answer = 'error unknown command ' + words[0]
-        sys.stdout.write(answer + '\n')
-        sys.stdout.flush()
-
+    serve({'argmax': lambda: peer(x, y, False), 'dark': lambda: peer(x, y, True)}, {'numpy': np.__version__})
 
 if __name__ == '__main__':
     main()
