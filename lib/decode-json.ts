@@ -12,9 +12,9 @@ export interface DecodeJson {
 const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 /** What a result carries: a DecodeResult's, or a SimccResult's, arrays. */
-export type JsonResults = Pick<DecodeResult, 'coords' | 'scores' | 'valid' | 'shape'>;
+export type ResultArrays = Pick<DecodeResult, 'coords' | 'scores' | 'valid' | 'shape'>;
 
-export function toJson(result: JsonResults): DecodeJson {
+export function toJson(result: ResultArrays): DecodeJson {
   return {
     shape: result.shape,
     coords: Array.from(result.coords, orNull),
@@ -24,4 +24,4 @@ export function toJson(result: JsonResults): DecodeJson {
 }
 
 /** The JSON text of a result, ending in a newline. */
-export const toJsonText = (result: JsonResults): string => `${JSON.stringify(toJson(result))}\n`;
+export const toJsonText = (result: ResultArrays): string => `${JSON.stringify(toJson(result))}\n`;

@@ -9,7 +9,7 @@
  * await app.register(coordconv, { prefix: '/coordconv', maxQueue: 64 });
  * await app.listen({ port: 3000 }); // POST /coordconv/decode, GET /coordconv/health
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { totalmem } from 'node:os';
 
@@ -20,8 +20,8 @@ import { readBoolean, readInteger, readOptions } from './validate';
 import { Admission } from './server/admission';
 import { BodyPool, ReadBudget, readBody, UPLOAD_IDLE_TIMEOUT, UPLOAD_TIMEOUT } from './server/body';
 import { errorHandler, unsupportedType } from './server/error-reply';
-import { asBadRequest, BODY_TYPES, httpError, mediaType, negotiate, NPZ_TYPE, RAW_TYPE, readNpyBody, readQuery, readRawBody, toNpz } from './server/http';
-import { toJson } from './decode-json';
+import { asBadRequest, BODY_TYPES, httpError, mediaType, negotiate, NPZ_TYPE, RAW_TYPE, readNpyBody, readQuery, readRawBody, toNpz, type ResponseFormat } from './server/http';
+import { toJson, type ResultArrays } from './decode-json';
 import { defaultMaxUploadBytes, defaultMaxUploads, Limiter, UploadLimiter } from './server/limiter';
 import { Scheduler, type Decoder } from './server/schedule';
 import { readSimccBody, readSimccPairs } from './server/simcc-body';
@@ -185,16 +185,28 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
 
   fastify.setErrorHandler(errorHandler(bodyLimit, () => closing));
 
+  // The ticket onRequest gave the request; its upload has ended (a request without a body never
+  // reached the parser, which ends it for the others).
+  const uploadedTicket = (request: FastifyRequest) => {
+    const ticket = admission.ticketOf(request);
+    if (!ticket) throw new Error('coordconv/fastify: request has no ticket from onRequest');
+    ticket.uploaded();
+    return ticket;
+  };
+  // A result in the negotiated format; once the app closes, the connection ends with the answer.
+  const answer = (reply: FastifyReply, format: ResponseFormat, result: ResultArrays) => {
+    if (closing) void reply.header('connection', 'close');
+    if (format === 'npz') return reply.type(NPZ_TYPE).send(toNpz(result));
+    return reply.type('application/json; charset=utf-8').send(toJson(result));
+  };
+
   fastify.route({
     method: 'POST',
     url: '/decode',
     bodyLimit,
     onRequest: admission.onRequest,
     handler: async (request, reply) => {
-      const ticket = admission.ticketOf(request);
-      if (!ticket) throw new Error('coordconv/fastify: request has no ticket from onRequest');
-      // A request without a body never reached the parser: its upload ends here.
-      ticket.uploaded();
+      const ticket = uploadedTicket(request);
       const type = mediaType(request.headers['content-type']);
       if (type === undefined || !(BODY_TYPES as readonly string[]).includes(type)) throw httpError(415, unsupportedType(request.headers['content-type']));
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -211,10 +223,7 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
       }
       const format = negotiate(request.headers.accept);
       admission.admit(ticket);
-      const result = await scheduler.schedule(request, reply, ticket, input, options as DecodeOptions);
-      if (closing) void reply.header('connection', 'close');
-      if (format === 'npz') return reply.type(NPZ_TYPE).send(toNpz(result));
-      return reply.type('application/json; charset=utf-8').send(toJson(result));
+      return answer(reply, format, await scheduler.schedule(request, reply, ticket, input, options as DecodeOptions));
     },
   });
 
@@ -226,9 +235,7 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
     bodyLimit,
     onRequest: admission.onRequest,
     handler: async (request, reply) => {
-      const ticket = admission.ticketOf(request);
-      if (!ticket) throw new Error('coordconv/fastify: request has no ticket from onRequest');
-      ticket.uploaded();
+      const ticket = uploadedTicket(request);
       if (mediaType(request.headers['content-type']) !== NPZ_TYPE) throw httpError(415, unsupportedType(request.headers['content-type'], [NPZ_TYPE]));
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       let input: SimccInput;
@@ -243,10 +250,7 @@ async function coordconvFastify(fastify: FastifyInstance, options: coordconvFast
       }
       const format = negotiate(request.headers.accept);
       admission.admit(ticket);
-      const result = await scheduler.run(request, reply, ticket, () => decodeSimcc(input, options));
-      if (closing) void reply.header('connection', 'close');
-      if (format === 'npz') return reply.type(NPZ_TYPE).send(toNpz(result));
-      return reply.type('application/json; charset=utf-8').send(toJson(result));
+      return answer(reply, format, await scheduler.run(request, reply, ticket, () => decodeSimcc(input, options)));
     },
   });
 

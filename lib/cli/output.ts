@@ -1,14 +1,10 @@
 // The coordinate files of decode: .npy holds x, y per plane (NaN where invalid); .csv and .json
 // also hold score and valid (.json in the HTTP plugin's shape: flat arrays, null for NaN).
-import type { DecodeResult as FullResult } from '../decode';
-import { toJsonText } from '../decode-json';
+import { toJsonText, type ResultArrays } from '../decode-json';
 import { writeFileAtomic } from '../io/atomic';
 import { encodeNpy } from '../io/npy';
 
-/** What is written: a DecodeResult's arrays (or a SimccResult's, which has the same). */
-type DecodeResult = Pick<FullResult, 'coords' | 'scores' | 'valid' | 'shape'>;
-
-function toCsv(result: DecodeResult): string {
+function toCsv(result: ResultArrays): string {
   const lead = result.shape;
   const index = lead.map((_, k) => `i${k}`);
   const lines = [[...index, 'x', 'y', 'score', 'valid'].join(',')];
@@ -24,7 +20,7 @@ function toCsv(result: DecodeResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-const ENCODERS: Record<string, (result: DecodeResult) => Uint8Array> = {
+const ENCODERS: Record<string, (result: ResultArrays) => Uint8Array> = {
   '.npy': (result) => encodeNpy({ data: result.coords, shape: [...result.shape, 2] }),
   '.csv': (result) => Buffer.from(toCsv(result)),
   '.json': (result) => Buffer.from(toJsonText(result)),
@@ -34,6 +30,6 @@ const ENCODERS: Record<string, (result: DecodeResult) => Uint8Array> = {
 export const COORDS_FILES: readonly string[] = Object.keys(ENCODERS);
 
 /** Writes `result` to `file` (whole or not at all) in the format of its extension `ext`, one of {@link COORDS_FILES}. */
-export async function writeCoords(file: string, ext: string, result: DecodeResult): Promise<void> {
+export async function writeCoords(file: string, ext: string, result: ResultArrays): Promise<void> {
   await writeFileAtomic(file, [ENCODERS[ext](result)]);
 }

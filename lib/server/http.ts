@@ -4,7 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 
 import type { PlaneData } from '../addon';
-import type { DecodeResult } from '../decode';
+import type { ResultArrays } from '../decode-json';
 import { describe, rangeError, typeError } from '../errors';
 import { parseNpy, type NpyArray } from '../io/npy';
 import { encodeNpz } from '../io/npz';
@@ -171,11 +171,8 @@ export function negotiate(accept: string | undefined): ResponseFormat {
   return best;
 }
 
-/** What the responses carry: a DecodeResult's, or a SimccResult's, arrays. */
-type Results = Pick<DecodeResult, 'coords' | 'scores' | 'valid' | 'shape'>;
-
 /** The .npz response: coords.npy `[...shape, 2]` float32, scores.npy `[...shape]` float32, valid.npy `[...shape]` uint8. */
-export function toNpz(result: Results): Buffer {
+export function toNpz(result: ResultArrays): Buffer {
   const bytes = encodeNpz({
     coords: { data: result.coords, shape: [...result.shape, 2] },
     scores: { data: result.scores, shape: result.shape },
