@@ -245,35 +245,30 @@ export function checkSides(height: number, width: number, name: string, shape: r
  * Reads a batch of planes in `layout` ('nchw': [H, W], [N, H, W] or [N, C, H, W]; 'nhwc': [H, W, C]
  * or [N, H, W, C]); with `emptyBatch`, N and C may be 0 (a batch of no planes), H and W may not.
  */
+// What each layout reads: its ranks, and where H and W sit (from the end) before any channels.
+const PLANE_LAYOUTS = {
+  nchw: { min: 2, ranks: 'rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W])', sides: 2, empty: EMPTY_PLANES },
+  nhwc: { min: 3, ranks: "rank 3 or 4 ([H, W, C] or [N, H, W, C]) for layout 'nhwc'", sides: 3, empty: EMPTY_NHWC_PLANES },
+} as const;
+
 export function readPlanes(input: unknown, name = 'input', { layout = 'nchw', emptyBatch = false }: { layout?: Layout; emptyBatch?: boolean } = {}): Planes {
-  if (layout === 'nhwc') {
-    // [H, W, C] or [N, H, W, C]: H and W are the two dimensions before the last.
-    const { data, dtype, shape, count } = readTensor(
-      input,
-      name,
-      3,
-      4,
-      "rank 3 or 4 ([H, W, C] or [N, H, W, C]) for layout 'nhwc'",
-      false,
-      (s, shapeName) => checkSides(s[s.length - 3], s[s.length - 2], shapeName, s),
-      emptyBatch ? EMPTY_NHWC_PLANES : undefined,
-    );
-    const [height, width, channels] = shape.slice(-3);
-    return { data, dtype, planes: count / (height * width), height, width, lead: [...shape.slice(0, -3), channels], layout, channels };
-  }
+  const rule = PLANE_LAYOUTS[layout];
   const { data, dtype, shape, count } = readTensor(
     input,
     name,
-    2,
+    rule.min,
     4,
-    'rank 2 to 4 ([H, W], [N, H, W] or [N, C, H, W])',
+    rule.ranks,
     false,
-    (s, shapeName) => checkSides(s[s.length - 2], s[s.length - 1], shapeName, s),
-    emptyBatch ? EMPTY_PLANES : undefined,
+    (s, shapeName) => checkSides(s[s.length - rule.sides], s[s.length - rule.sides + 1], shapeName, s),
+    emptyBatch ? rule.empty : undefined,
   );
-  const height = shape[shape.length - 2];
-  const width = shape[shape.length - 1];
-  return { data, dtype, planes: count / (height * width), height, width, lead: shape.slice(0, -2), layout, channels: 1 };
+  const height = shape[shape.length - rule.sides];
+  const width = shape[shape.length - rule.sides + 1];
+  // NHWC: the channels are the last dimension, and lead lists them where NCHW has them, last.
+  const channels = layout === 'nhwc' ? shape[shape.length - 1] : 1;
+  const lead = layout === 'nhwc' ? [...shape.slice(0, -3), channels] : shape.slice(0, -2);
+  return { data, dtype, planes: count / (height * width), height, width, lead, layout, channels };
 }
 
 /**
