@@ -354,11 +354,15 @@ void finish_plane(const PlaneContext& ctx, size_t i, const ArgMax& am, const Pla
     case DecodeMethod::kDark: {
       if (px >= 2 && px + 2 < w && py >= 2 && py + 2 < h &&
           !dark_window(k, plane, h, w, ctx.taps, req.params.kernel, am.value, px, py, s, &x, &y)) {
-        if (plane.dtype != DType::kFloat32 && plane.stride == 1) {
-          f = widen(k, plane.base, plane.dtype, n, s.plane.data());
-        } else if (plane.stride != 1) {
+        // The whole plane as contiguous floats: as it lies (a Float32 plane of stride 1, NCHW or a
+        // one-channel NHWC image, which the caller need not have passed as f), widened, or gathered.
+        if (plane.stride != 1) {
           for (size_t j = 0; j < n; ++j) s.plane[j] = plane.at(j);
           f = s.plane.data();
+        } else if (plane.dtype == DType::kFloat32) {
+          f = static_cast<const float*>(plane.base);
+        } else {
+          f = widen(k, plane.base, plane.dtype, n, s.plane.data());
         }
         dark_full_plane(k, f, h, w, ctx.taps, req.params.kernel, am.value, px, py, s, &x, &y);
       }

@@ -142,3 +142,18 @@ test('wrong ranks for each layout, unknown layouts and oversized sides are refus
   t.is(wide.valid[4], 0);
   t.deepEqual([wide.coords[10], wide.coords[11]], [0, 0]);
 });
+
+// One channel is stride 1: 'dark''s whole-plane fallback (a peak so faint its blurred window falls
+// under the log floor) must read the image where it lies (the fuzzer found it reading nothing).
+test("dark's whole-plane fallback on a one-channel channels-last image equals the planar call", (t) => {
+  const [n, h, w] = [3, 9, 11];
+  const data = new Float32Array(n * h * w);
+  for (let i = 0; i < n; i++) {
+    data[i * h * w + (3 + i) * w + 5] = 1e-30;
+    data[i * h * w + (3 + i) * w + 6] = 5e-31;
+  }
+  const planar = decodeSync({ data, shape: [n, 1, h, w] }, { method: 'dark' });
+  const last = decodeSync({ data, shape: [n, h, w, 1] }, { method: 'dark', layout: 'nhwc' });
+  t.deepEqual(last, planar);
+  t.deepEqual(Array.from(last.valid), [1, 1, 1]);
+});
