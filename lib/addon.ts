@@ -75,6 +75,18 @@ export interface NativeSimccRequest {
   valid: Uint8Array;
 }
 
+/** Sample: `samples` images of `perSample` maps (the batch's planes), read at `points` points each. */
+export interface NativeSampleRequest extends PlaneRequest, LayoutRequest {
+  samples: number;
+  perSample: number;
+  points: number;
+  mode: 'nearest' | 'bilinear';
+  /** samples * points * 2: x, y. */
+  coords: Float32Array;
+  /** samples * points * perSample. */
+  output: Float32Array;
+}
+
 /** The convolution engine's request (conv2d and coordConv2d); pads are explicit numbers. */
 export interface NativeConvRequest {
   input: Float32Array;
@@ -145,6 +157,8 @@ export interface NativeAddon {
   peaks(request: NativePeaksRequest): Promise<void>;
   decodeSimccSync(request: NativeSimccRequest): void;
   decodeSimcc(request: NativeSimccRequest): Promise<void>;
+  sampleSync(request: NativeSampleRequest): void;
+  sample(request: NativeSampleRequest): Promise<void>;
   relu(request: { input: Float32Array; output: Float32Array; threads: number }): void;
   sum(request: PlaneRequest & { data: PlaneData; output: Float64Array }): void;
   argmax(request: PlaneRequest & { data: PlaneData; values: Float32Array; indices: Float64Array; finite: Uint8Array }): void;
