@@ -1,5 +1,6 @@
 // The decode operation: decodeSync and decode.
 #include "args.h"
+#include "offsets.h"
 #include "register.h"
 
 namespace coordconv_binding {
@@ -20,6 +21,7 @@ void unpack_decode(const Napi::Object& obj, coordconv::DecodeRequest& r, Arrays&
   r.params.threshold = number_field(obj, "threshold");
   r.params.beta = number_field(obj, "beta");
   r.params.min_score = lower_bound_field(obj, "minScore");
+  offsets_field(obj, &r.offsets, arrays);
   arrays.output(typed_field(obj, "coords", napi_float32_array, r.input.planes * 2), &r.coords);
   arrays.output(typed_field(obj, "scores", napi_float32_array, r.input.planes), &r.scores);
   arrays.output(typed_field(obj, "valid", napi_uint8_array, r.input.planes), &r.valid);

@@ -1,6 +1,7 @@
 // The peaks operation: peaksSync and peaks.
 #include "../native/checked.h"
 #include "args.h"
+#include "offsets.h"
 #include "register.h"
 
 namespace coordconv_binding {
@@ -15,6 +16,7 @@ void unpack_peaks(const Napi::Object& obj, coordconv::PeaksRequest& r, Arrays& a
   r.threshold = number_field(obj, "threshold");
   r.over = enum_field<PeaksOver>(obj, "over", "peaks scope", {{"plane", PeaksOver::kPlane}, {"image", PeaksOver::kImage}});
   size_fields(obj, {{"images", &r.images}, {"perImage", &r.per_image}});
+  offsets_field(obj, &r.offsets, arrays);
   size_t slots = 0;
   if (!coordconv::checked_mul3(r.images, r.k, 2 * sizeof(float), &slots)) {
     throw Napi::RangeError::New(obj.Env(), "internal: output size overflows");

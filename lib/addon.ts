@@ -23,6 +23,21 @@ export interface LayoutRequest {
   channels: number;
 }
 
+/** decode's and peaks' optional offsets map: images * (2 perImage or 2) planes of the heatmaps' sides. */
+export interface NativeOffsets extends LayoutRequest {
+  kind: 'posenet' | 'centernet';
+  data: PlaneArray;
+  dtype: PlaneDtype;
+  planes: number;
+  height: number;
+  width: number;
+  images: number;
+  /** K: the heatmap channels per image. */
+  perImage: number;
+  /** 'posenet': finite, > 0 (0 otherwise, unread). */
+  outputStride: number;
+}
+
 export interface NativeDecodeRequest extends PlaneRequest, LayoutRequest {
   method: string;
   kernel: number;
@@ -31,6 +46,7 @@ export interface NativeDecodeRequest extends PlaneRequest, LayoutRequest {
   beta: number;
   /** A finite number or -Infinity. */
   minScore: number;
+  offsets?: NativeOffsets | null;
   coords: Float32Array;
   scores: Float32Array;
   valid: Uint8Array;
@@ -44,6 +60,7 @@ export interface NativePeaksRequest extends PlaneRequest, LayoutRequest {
   k: number;
   threshold: number;
   window: number;
+  offsets?: NativeOffsets | null;
   coords: Float32Array;
   scores: Float32Array;
   valid: Uint8Array;

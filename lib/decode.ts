@@ -1,6 +1,7 @@
 import { addon, type NativeDecodeRequest, type PlaneArray, type PlaneData } from './addon';
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
+import { readOffsets, type OffsetsOption } from './offsets';
 import { isObject, typeError } from './errors';
 import { readLayout, readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
 import { readEnum, readFraction, readNumber, readOddSize, readOptions, readPointOut, readPositive, type Layout } from './validate';
@@ -72,6 +73,14 @@ interface ScoredDecodeOptions extends CommonDecodeOptions {
 export interface ArgmaxDecodeOptions extends ScoredDecodeOptions {
   /** Default `'argmax'`. @example { method: 'argmax' } */
   method?: 'argmax';
+  /**
+   * `'argmax'` only: offsets read at each valid plane's integer peak and added to it (see
+   * {@link OffsetsOption}): PoseNet's map of 2K channels (channel k the y offset of keypoint k, K + k
+   * its x; the cell times outputStride plus the offset, in input pixels) or CenterNet's 2-channel
+   * reg map (x then y, in heatmap pixels, shared by all classes of the image). Default: none.
+   * @example { offsets: { kind: 'posenet', map: { data: offsets, shape: [1, 33, 33, 34] }, outputStride: 16 }, layout: 'nhwc' }
+   */
+  offsets?: OffsetsOption;
 }
 export interface QuarterDecodeOptions extends ScoredDecodeOptions {
   /** @example { method: 'quarter' } */
@@ -167,14 +176,18 @@ function prepare(input: unknown, options: unknown): { request: NativeDecodeReque
     throw typeError('an options object', 'options', options);
   }
   const method = readEnum((options as Record<string, unknown> | undefined)?.method, 'options.method', DECODE_METHODS, 'argmax');
-  const opts = readOptions(options, `options (method '${method}')`, METHOD_KEYS[method]);
+  if (method !== 'argmax' && isObject(options) && options.offsets !== undefined) {
+    throw typeError(`'argmax' (options.offsets are read at the integer peak)`, 'options.method', method);
+  }
+  const opts = readOptions(options, `options (method '${method}')`, method === 'argmax' ? [...METHOD_KEYS.argmax, 'offsets'] : METHOD_KEYS[method]);
+  const offsets = readOffsets(opts.offsets, planes);
   const kernel = readOddSize(opts.kernel, 'options.kernel', DEFAULTS.kernel);
   const sigma = readPositive(opts.sigma, 'options.sigma', DEFAULTS.sigma);
   const threshold = readFraction(opts.threshold, 'options.threshold', DEFAULTS.threshold);
   const beta = readPositive(opts.beta, 'options.beta', DEFAULTS.beta);
   const minScore = readMinScore(opts.minScore, method);
   const n = planes.planes;
-  const out = readPointOut(opts.out, n, planes.data);
+  const out = readPointOut(opts.out, n, offsets ? [planes.data, offsets.data] : planes.data);
   const request: NativeDecodeRequest = {
     data: planes.data,
     dtype: planes.dtype,
@@ -191,6 +204,7 @@ function prepare(input: unknown, options: unknown): { request: NativeDecodeReque
     // Uint8 values are read in [0, 1] units: beta * (v / 255) is (beta / 255) * v.
     beta: planes.dtype === 'uint8' ? beta / 255 : beta,
     minScore,
+    offsets,
     coords: out?.coords ?? new Float32Array(n * 2),
     scores: out?.scores ?? new Float32Array(n),
     valid: out?.valid ?? new Uint8Array(n),

@@ -17,6 +17,7 @@ export { decodeSimcc, decodeSimccSync, simccBlurKernel, SIMCC_METHODS } from './
 export type { ArgmaxSimccOptions, DarkSimccOptions, SimccInput, SimccMethod, SimccOptions, SimccOutput, SimccResult } from './simcc';
 export { peaks, peaksSync } from './peaks';
 export type { ImagePeaksResult, PeaksOptions, PeaksOver, PeaksResult } from './peaks';
+export type { CenternetOffsets, OffsetsOption, PosenetOffsets } from './offsets';
 export { sample, sampleSync, SAMPLE_MODES } from './sample';
 export type { SampleMaps, SampleMode, SampleOptions, SampleOutput, SamplePoints, SampleResult } from './sample';
 export { conv2d, relu, sum, argmax } from './ops';

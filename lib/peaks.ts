@@ -1,6 +1,7 @@
 // Top-k local maxima per plane, for heatmaps that hold several objects (CenterNet's decode).
 import { addon, type NativePeaksRequest, type PlaneArray, type PlaneData } from './addon';
 import { operation, type TransferOption } from './call';
+import { readOffsets, type OffsetsOption } from './offsets';
 import { concurrency } from './concurrency';
 import { product, readLayout, readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
 import { readEnum, readFraction, readInteger, readNumber, readOddSize, readOptions, type Layout } from './validate';
@@ -39,6 +40,14 @@ export interface PeaksOptions extends TransferOption {
    * @example { over: 'image', k: 100 }
    */
   over?: PeaksOver;
+  /**
+   * Offsets read at each found peak and added to its cell (see {@link OffsetsOption}): PoseNet's map
+   * of 2K channels (peaks of keypoint k read channels k (y) and K + k (x), then x * outputStride),
+   * or CenterNet's 2-channel reg map, shared by all classes. Over planes and over images alike, a
+   * peak of channel c of image n reads image n's map. Default: none.
+   * @example { over: 'image', offsets: { kind: 'centernet', map: { data: reg, shape: [1, 2, 128, 128] } } }
+   */
+  offsets?: OffsetsOption;
 }
 
 /** Up to k peaks per plane (or per image), strongest first. */
@@ -81,7 +90,7 @@ const DEFAULTS = { k: 100, threshold: 0.1, window: 3, over: 'plane' } as const;
 function prepare(input: unknown, options: unknown): { request: NativePeaksRequest; shape: number[] } {
   const layout = readLayout(options);
   const planes = readPlanes(input, 'input', { layout, emptyBatch: true });
-  const opts = readOptions(options, 'options', ['k', 'threshold', 'window', 'over', 'layout']);
+  const opts = readOptions(options, 'options', ['k', 'threshold', 'window', 'over', 'layout', 'offsets']);
   const k = readInteger(opts.k, 'options.k', DEFAULTS.k, 1, 2 ** 32 - 1, 'a positive integer below 2^32');
   const uint8 = planes.data instanceof Uint8Array;
   const threshold = uint8
@@ -111,6 +120,7 @@ function prepare(input: unknown, options: unknown): { request: NativePeaksReques
     k,
     threshold: uint8 ? threshold * 255 : threshold,
     window,
+    offsets: readOffsets(opts.offsets, planes),
     coords: new Float32Array(slots),
     scores: new Float32Array(slots / 2),
     valid: new Uint8Array(slots / 2),

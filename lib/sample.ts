@@ -4,7 +4,7 @@ import { addon, type NativeSampleRequest, type PlaneArray, type PlaneData } from
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { isFloat32Array, isObject, rangeError } from './errors';
-import { product, readFloat32Tensor, readLayout, readPlanes, uninitialized, type Float16PlaneInput, type PlaneInput } from './tensor';
+import { planesShape, product, readFloat32Tensor, readLayout, readPlanes, uninitialized, type Float16PlaneInput, type PlaneInput } from './tensor';
 import { formatShape, readEnum, readOptions, readOut, type Layout } from './validate';
 
 /**
@@ -80,8 +80,7 @@ function prepare({ maps, points }: { maps: unknown; points: unknown }, options: 
   checkMapsRank(maps, layout);
   const planes = readPlanes(maps, 'maps', { layout, emptyBatch: true });
   const single = planes.lead.length === 1;
-  const sides = [planes.height, planes.width];
-  const mapsShape = layout === 'nhwc' ? [...planes.lead.slice(0, -1), ...sides, planes.channels] : [...planes.lead, ...sides];
+  const mapsShape = planesShape(planes);
   const [samples, channels] = single ? [1, planes.lead[0]] : planes.lead;
   const pointsRank = single ? 2 : 3;
   const what = single ? 'rank 2 ([P, 2]) for maps of rank 3' : 'rank 3 ([N, P, 2]) for maps of rank 4';

@@ -271,6 +271,11 @@ export function readPlanes(input: unknown, name = 'input', { layout = 'nchw', em
   return { data, dtype, planes: count / (height * width), height, width, lead, layout, channels };
 }
 
+/** The shape a batch of planes was read from. */
+export function planesShape(p: Planes): number[] {
+  return p.layout === 'nhwc' ? [...p.lead.slice(0, -1), p.height, p.width, p.channels] : [...p.lead, p.height, p.width];
+}
+
 /**
  * The planes of `readPlanes` for an operation that reads Float32 and Uint8 planes only: float16
  * input (tagged, or a Float16Array) is refused by name, and an untagged Uint16Array as any other

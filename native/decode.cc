@@ -477,6 +477,8 @@ std::string check_decode_request(const DecodeRequest& req) {
   const PlaneBatch& in = req.input;
   if (std::string problem = check_plane_batch(in); !problem.empty()) return problem;
   if (in.planes != 0 && (!req.coords || !req.scores || !req.valid)) return "output buffers are null";
+  if (std::string problem = check_offsets(req.offsets, in); !problem.empty()) return problem;
+  if (req.offsets.given() && req.method != DecodeMethod::kArgmax) return "offsets need method argmax";
   if (req.threads == 0) return "threads must be positive";
   const DecodeParams& p = req.params;
   if (req.method == DecodeMethod::kDark) {
@@ -576,7 +578,9 @@ size_t split_parts(const ThreadPool& pool, size_t planes, size_t threads) {
   return std::max<size_t>(1, std::min({threads, planes, pool.workers() + 1}));
 }
 
-void decode(const Kernels& k, ThreadPool& pool, const DecodeRequest& req) {
+namespace {
+
+void decode_planes(const Kernels& k, ThreadPool& pool, const DecodeRequest& req) {
   const PlaneBatch& in = req.input;
   if (in.planes == 0) return;
   if (in.layout == Layout::kNhwc && in.dtype == DType::kFloat16) {
@@ -588,7 +592,7 @@ void decode(const Kernels& k, ThreadPool& pool, const DecodeRequest& req) {
       sub.coords = req.coords + 2 * i0;
       sub.scores = req.scores + i0;
       sub.valid = req.valid + i0;
-      decode(k, pool, sub);
+      decode_planes(k, pool, sub);
     });
     return;
   }
@@ -618,6 +622,13 @@ void decode(const Kernels& k, ThreadPool& pool, const DecodeRequest& req) {
       }
     }
   });
+}
+
+}  // namespace
+
+void decode(const Kernels& k, ThreadPool& pool, const DecodeRequest& req) {
+  decode_planes(k, pool, req);
+  offset_planes(req.offsets, req.input.planes, req.valid, req.coords);
 }
 
 }  // namespace coordconv

@@ -7,6 +7,7 @@
 
 #include "kernels.h"
 #include "engine_limits.h"
+#include "offsets.h"
 #include "planes.h"
 #include "thread_pool.h"
 
@@ -32,6 +33,7 @@ struct DecodeRequest {
   PlaneBatch input;
   DecodeMethod method = DecodeMethod::kArgmax;
   DecodeParams params;
+  Offsets offsets;     // optional, kArgmax only: applied to the valid planes' integer peaks
   size_t threads = 0;  // >= 1
   float* coords = nullptr;   // planes * 2 (x, y)
   float* scores = nullptr;   // planes

@@ -355,6 +355,9 @@ void find_all(const Kernels& k, ThreadPool& pool, const Sink& out, float thresho
 
 // Float16 channels-last: images widened to float32 (exact) a group at a time, then found as float32
 // channels-last, whose peaks are the halves' bit for bit.
+// The peaks of every plane, before any offsets (the widened float16 path recurses into it).
+void find_peaks(const Kernels& k, ThreadPool& pool, const PeaksRequest& req);
+
 void peaks_widened(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
   const PlaneBatch& in = req.input;
   const bool image = req.over == PeaksOver::kImage;
@@ -369,7 +372,7 @@ void peaks_widened(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) 
     sub.valid = req.valid + req.k * g0;
     sub.counts = req.counts + g0;
     if (image) sub.channels = req.channels + req.k * g0;
-    peaks(k, pool, sub);
+    find_peaks(k, pool, sub);
   });
 }
 
@@ -393,10 +396,12 @@ std::string check_peaks_request(const PeaksRequest& req) {
     return "output buffers are null";
   }
   if (req.threads == 0) return "threads must be positive";
-  return {};
+  return check_offsets(req.offsets, in);
 }
 
-void peaks(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
+namespace {
+
+void find_peaks(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
   const PlaneBatch& in = req.input;
   const bool nhwc = in.layout == Layout::kNhwc;
   if (nhwc && in.dtype == DType::kFloat16 && in.planes != 0) return peaks_widened(k, pool, req);
@@ -437,6 +442,13 @@ void peaks(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
       }
     }
   });
+}
+
+}  // namespace
+
+void peaks(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
+  find_peaks(k, pool, req);
+  offset_slots(req.offsets, req.images, req.k, req.over == PeaksOver::kImage ? req.channels : nullptr, req.valid, req.coords);
 }
 
 }  // namespace coordconv

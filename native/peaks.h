@@ -11,6 +11,7 @@
 
 #include "kernels.h"
 #include "engine_limits.h"
+#include "offsets.h"
 #include "planes.h"
 #include "thread_pool.h"
 
@@ -29,6 +30,7 @@ struct PeaksRequest {
   size_t k = 0;               // slots per plane, >= 1
   double threshold = kUnset;  // absolute, in the input's units (lib scales 0..1 to 0..255 for Uint8)
   size_t window = 0;          // odd, 1..kMaxKernel
+  Offsets offsets;            // optional: applied to the found peaks
   size_t threads = 0;         // >= 1
   float* coords = nullptr;      // images * k * 2
   float* scores = nullptr;      // images * k
