@@ -19,7 +19,7 @@ test('an unknown method is a TypeError naming the choices', (t) => {
 test('options that do not apply to the method are a TypeError', (t) => {
   t.throws(() => decodeSync(input, { sigma: 2 }), {
     instanceOf: TypeError,
-    message: "Expected only the keys method, out, layout, minScore for options (method 'argmax') but received key \"sigma\"",
+    message: "Expected only the keys method, out, layout, minScore, offsets for options (method 'argmax') but received key \"sigma\"",
   });
   t.throws(() => decodeSync(input, { method: 'dark', threshold: 0.5 }), {
     instanceOf: TypeError,
