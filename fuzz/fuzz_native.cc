@@ -22,6 +22,7 @@
 #include "../native/conv.h"
 #include "../native/ops.h"
 #include "../native/peaks.h"
+#include "../native/sample.h"
 #include "../native/simcc.h"
 #include "../native/thread_pool.h"
 
@@ -755,15 +756,123 @@ void fuzz_encoder_kernels(Reader& in, size_t n) {
   }
 }
 
+// sample (one implementation for every path): random maps of each dtype and layout read at hostile
+// points, checked against its contract: a non-finite point reads NaN; 'nearest' reads exactly the
+// element at the clamped, rounded pixel; 'bilinear' on finite maps stays within the channel's range.
+// Then decode ('argmax') with a random offsets map of either kind, which must move only valid planes.
+void fuzz_sample(Reader& in, uint8_t mode) {
+  const DType dtype = (mode & 4) ? DType::kUint8 : (mode & 8) ? DType::kFloat16 : DType::kFloat32;
+  SampleRequest r;
+  r.samples = in.u8() % 4;
+  r.channels = in.u8() % 6;
+  r.points = in.u8() % 20;
+  r.mode = (mode & 16) ? SampleMode::kBilinear : SampleMode::kNearest;
+  r.threads = 1 + in.u8() % 3;
+  r.maps.dtype = dtype;
+  r.maps.height = 1 + in.u8() % 12;
+  r.maps.width = 1 + in.u8() % 12;
+  r.maps.planes = r.samples * r.channels;
+  r.maps.layout = (mode & 32) ? Layout::kNhwc : Layout::kNchw;
+  r.maps.channels = r.maps.layout == Layout::kNhwc ? r.channels : 1;
+  const size_t n = r.maps.planes * r.maps.plane_size(), misalign = in.u8() % 4;
+  Block<float> f(n, misalign);
+  Block<uint8_t> b(n, misalign);
+  Block<uint16_t> h(n, misalign);
+  switch (dtype) {
+    case DType::kFloat32: fill(in, f.p, n, mode); r.maps.data = f.p; break;
+    case DType::kUint8: fill(in, b.p, n, mode); r.maps.data = b.p; break;
+    case DType::kFloat16: fill(in, h.p, n, mode); r.maps.data = h.p; break;
+  }
+  std::vector<float> xy(2 * r.samples * r.points);
+  for (float& v : xy) v = (in.u8() & 1) ? hostile(in.u8()) : static_cast<float>(static_cast<int>(in.u8() % 32) - 8) * 0.5f;
+  std::vector<float> out(r.samples * r.points * r.channels);
+  r.coords = xy.data();
+  r.out = out.data();
+  if (!check_sample_request(r).empty()) std::abort();
+  sample(scalar(), pool(), r);
+  const size_t w = r.maps.width, hh = r.maps.height;
+  for (size_t i = 0; i < r.samples * r.points; ++i) {
+    const float x = xy[2 * i], y = xy[2 * i + 1];
+    for (size_t c = 0; c < r.channels; ++c) {
+      const float got = out[i * r.channels + c];
+      const size_t image = i / r.points;
+      if (!std::isfinite(x) || !std::isfinite(y)) {
+        if (!std::isnan(got)) std::abort();
+        continue;
+      }
+      const auto pixel = [&](double v, size_t last) { return static_cast<size_t>(std::floor(std::clamp(v, 0.0, double(last)) + 0.5)); };
+      if (r.mode == SampleMode::kNearest) {
+        const float want = element_value(r.maps, element_index(r.maps, r.channels, image, c, pixel(y, hh - 1) * w + pixel(x, w - 1)));
+        if (!same_float(got, want)) std::abort();
+        continue;
+      }
+      float lo = INFINITY, hi = -INFINITY;
+      bool finite = true;
+      for (size_t p = 0; p < r.maps.plane_size(); ++p) {
+        const float v = element_value(r.maps, element_index(r.maps, r.channels, image, c, p));
+        finite = finite && std::isfinite(v);
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+      if (finite && !(got >= lo && got <= hi)) std::abort();
+    }
+  }
+  // decode 'argmax' with offsets over the same maps taken as heatmaps (NCHW float32 only here).
+  if (dtype != DType::kFloat32 || r.maps.layout != Layout::kNchw || r.maps.planes == 0) return;
+  DecodeRequest d;
+  d.input = r.maps;
+  set_argmax(&d, r.threads);
+  d.offsets.kind = (mode & 64) ? OffsetsKind::kPosenet : OffsetsKind::kCenternet;
+  d.offsets.images = r.samples;
+  d.offsets.per_image = r.channels;
+  d.offsets.output_stride = 1 + in.u8() % 32;
+  std::vector<float> map(r.samples * d.offsets.channels() * r.maps.plane_size());
+  fill(in, map.data(), map.size(), mode);
+  d.offsets.map = r.maps;
+  d.offsets.map.data = map.data();
+  d.offsets.map.planes = r.samples * d.offsets.channels();
+  std::vector<float> coords(2 * r.maps.planes), plain(2 * r.maps.planes), scores(r.maps.planes);
+  std::vector<uint8_t> valid(r.maps.planes);
+  d.coords = coords.data();
+  d.scores = scores.data();
+  d.valid = valid.data();
+  if (!check_decode_request(d).empty()) std::abort();
+  decode(scalar(), pool(), d);
+  DecodeRequest q = d;
+  q.offsets = Offsets{};
+  q.coords = plain.data();
+  decode(scalar(), pool(), q);
+  const Offsets& o = d.offsets;
+  const bool posenet = o.kind == OffsetsKind::kPosenet;
+  for (size_t i = 0; i < r.maps.planes; ++i) {
+    if (!valid[i]) {
+      if (!(std::isnan(coords[2 * i]) && std::isnan(coords[2 * i + 1]))) std::abort();
+      continue;
+    }
+    // The cell the plain decode found, moved by the map read there in the named convention.
+    const size_t image = i / o.per_image, c = i % o.per_image, p = static_cast<size_t>(plain[2 * i + 1]) * w + static_cast<size_t>(plain[2 * i]);
+    const auto at = [&](size_t ch) { return static_cast<double>(element_value(o.map, element_index(o.map, o.channels(), image, ch, p))); };
+    const double scale = posenet ? o.output_stride : 1.0;
+    const float want_x = static_cast<float>(plain[2 * i] * scale + at(posenet ? o.per_image + c : 0));
+    const float want_y = static_cast<float>(plain[2 * i + 1] * scale + at(posenet ? c : 1));
+    if (!same_float(coords[2 * i], want_x) || !same_float(coords[2 * i + 1], want_y)) std::abort();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Reader in(data, size);
   const uint8_t op = in.u8();
   const uint8_t mode = in.u8();
-  // op 15 (mod 16) is SimCC; the rest keep the mapping the committed corpus was made with.
+  // op 15 (mod 16) is SimCC, op 14 sample and offsets; the rest keep the mapping the committed
+  // corpus was made with.
   if (op % 16 == 15) {
     fuzz_simcc(in, mode);
+    return 0;
+  }
+  if (op % 16 == 14) {
+    fuzz_sample(in, mode);
     return 0;
   }
   switch (op % 9) {
