@@ -5,13 +5,14 @@
 // map dtypes, both layouts, ranks 2 to 4, over planes and images; async and transfer; invalid and
 // NaN cases; every refusal with its exact message.
 import test from 'ava';
+import { createRequire } from 'node:module';
 import { decode, decodeSync, peaks, peaksSync, simd } from 'coordconv';
 import { centernetRef, mapReader, posenetRef } from './helpers/sample-ref.mjs';
 import { decodeArgmaxRef, peaksImageRef, peaksRef } from './helpers/decode-ref.mjs';
 import { asHalves } from './helpers/half.mjs';
 import { rng } from './helpers/inputs.mjs';
 import { toNhwc } from './helpers/layout.mjs';
-import { bytesOf, sameBytes } from './helpers/arbitraries.mjs';
+import { bytesOf, sameBytes, thrown } from './helpers/arbitraries.mjs';
 
 test('the forced SIMD path is the one running', (t) => {
   t.is(simd().active, process.env.COORDCONV_SIMD ?? simd().available[0]);
@@ -218,4 +219,36 @@ test('refusals: exact messages from decode and peaks, sync and async', async (t)
     instanceOf: RangeError,
     message: 'Expected an array that does not share memory with the input for options.out.coords but received Float32Array(12)',
   });
+});
+
+// binding/ and native/ keep their own guard for offsets lib/ never sends.
+test('the native guard refuses malformed offsets, for decode and peaks', async (t) => {
+  const { addon } = createRequire(import.meta.url)('../dist/addon.js');
+  const map = { kind: 'centernet', data: new Float32Array(2 * 2 * 4 * 5), dtype: 'float32', planes: 4, height: 4, width: 5, layout: 'nchw', channels: 1, images: 2, perImage: 3, outputStride: 0 };
+  const decodeRequest = (offsets) => ({
+    data: new Float32Array(120), dtype: 'float32', planes: 6, height: 4, width: 5, layout: 'nchw', channels: 1, threads: 1,
+    method: 'argmax', kernel: 11, sigma: 2, threshold: 0.5, beta: 20, minScore: 0, offsets,
+    coords: new Float32Array(12), scores: new Float32Array(6), valid: new Uint8Array(6),
+  });
+  const peaksRequest = (offsets) => ({
+    data: new Float32Array(120), dtype: 'float32', planes: 6, height: 4, width: 5, layout: 'nchw', channels: 1, threads: 1,
+    over: 'plane', images: 6, perImage: 1, k: 2, threshold: 0.1, window: 3, offsets,
+    coords: new Float32Array(24), scores: new Float32Array(12), valid: new Uint8Array(12), counts: new Uint32Array(6),
+  });
+  const cases = [
+    [{ planes: 2, data: new Float32Array(40) }, 'internal: offsets: the map must hold 2 K (posenet) or 2 (centernet) planes per image'],
+    [{ images: 3 }, 'internal: offsets: images and per_image do not match the planes'],
+    [{ height: 5, width: 4 }, "internal: offsets: the map's sides must be the heatmaps'"],
+    [{ kind: 'posenet', planes: 12, data: new Float32Array(240) }, 'internal: offsets: output stride must be finite and positive'],
+    [{ kind: 'hrnet' }, 'internal: unknown offsets kind hrnet'],
+    [{ data: new Float32Array(79) }, 'internal: data length does not match its shape'],
+  ];
+  for (const [change, message] of cases) {
+    for (const request of [decodeRequest({ ...map, ...change }), peaksRequest({ ...map, ...change })]) {
+      t.is(thrown(() => (request.k ? addon.peaksSync : addon.decodeSync)(request))?.message, message, JSON.stringify(change));
+    }
+  }
+  const dark = { ...decodeRequest(map), method: 'dark' };
+  t.is(thrown(() => addon.decodeSync(dark))?.message, 'internal: offsets need method argmax');
+  t.is(thrown(() => addon.decodeSync(decodeRequest(7)))?.message, 'internal: offsets is not an object');
 });

@@ -4,12 +4,13 @@
 // forms (bilinear reproduces an affine map); the async path, transfer and out; empty batches; and
 // every refusal with its exact message, nothing written on failure.
 import test from 'ava';
+import { createRequire } from 'node:module';
 import { sample, sampleSync, simd } from 'coordconv';
 import { sampleBatchRef } from './helpers/sample-ref.mjs';
 import { asHalves } from './helpers/half.mjs';
 import { misalignedCopy, rng } from './helpers/inputs.mjs';
 import { toNhwc } from './helpers/layout.mjs';
-import { bytesOf, sameBytes, snapshot } from './helpers/arbitraries.mjs';
+import { bytesOf, sameBytes, snapshot, thrown } from './helpers/arbitraries.mjs';
 
 test('the forced SIMD path is the one running', (t) => {
   const forced = process.env.COORDCONV_SIMD;
@@ -204,4 +205,36 @@ test('a result too large for a typed array is refused before anything is allocat
   const maps = { data: new Float32Array(2 ** 16), shape: [1, 2 ** 16, 1, 1] };
   const error = t.throws(() => sampleSync(maps, { data: new Float32Array(2 ** 27), shape: [1, 2 ** 26, 2] }), { instanceOf: RangeError });
   t.regex(error.message, /^Expected at most \d+ elements \(the longest typed array this Node\.js makes\) for the output but received 4398046511104 elements$/);
+});
+
+// binding/ and native/ keep their own guard for requests lib/ never sends.
+test('the native guard refuses malformed requests, sync and async alike', async (t) => {
+  const { addon } = createRequire(import.meta.url)('../dist/addon.js');
+  const base = {
+    data: new Float32Array(2 * 3 * 4 * 5), dtype: 'float32', planes: 6, height: 4, width: 5, layout: 'nchw', channels: 1,
+    samples: 2, perSample: 3, points: 4, mode: 'bilinear', threads: 1, coords: new Float32Array(16), output: new Float32Array(24),
+  };
+  const cases = [
+    [{ samples: 3 }, 'internal: coords is too short'],
+    [{ perSample: 2 }, 'internal: maps must hold samples * channels planes'],
+    [{ mode: 'cubic' }, 'internal: unknown sample mode cubic'],
+    [{ layout: 'nhwc', channels: 2 }, "internal: NHWC maps must have the request's channels"],
+    [{ layout: 'nhwc', channels: 4 }, 'internal: maps: channels must be positive and divide the planes for NHWC'],
+    [{ output: new Float32Array(23) }, 'internal: output is too short'],
+    [{ output: new Float32Array(base.data.buffer, 0, 24) }, null],
+  ];
+  for (const [change, message] of cases) {
+    const request = { ...base, ...change };
+    const sync = thrown(() => addon.sampleSync(request));
+    // The raw async entry throws while unpacking, before any Promise exists.
+    const async = await (async () => addon.sample(request))().then(() => null, (e) => e);
+    if (message === null) {
+      // An output over the maps' memory: refused by the overlap check, whatever its wording.
+      t.truthy(sync);
+      t.is(async?.message, sync.message);
+      continue;
+    }
+    t.is(sync?.message, message, JSON.stringify(change));
+    t.is(async?.message, message, JSON.stringify(change));
+  }
 });
