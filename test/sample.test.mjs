@@ -178,6 +178,7 @@ const REFUSALS = [
   [[maps4, { data: new Uint8Array(24), shape: [2, 6, 2] }], TypeError, 'Expected a Float32Array for points.data but received Uint8Array(24)'],
   [[maps4, { data: new Float32Array(23), shape: [2, 6, 2] }], RangeError, 'Expected 24 elements (the product of shape [2, 6, 2]) for points.data but received 23'],
   [[maps4, { data: new Float32Array(0), shape: [2, 0, 0] }], RangeError, 'Expected integer dimensions (N and P >= 0, the last 2) for points.shape but received [2, 0, 0]'],
+  [[{ data: new Float32Array(2 ** 24 + 1), shape: [1, 1, 1, 2 ** 24 + 1] }, { data: new Float32Array(2), shape: [1, 1, 2] }], RangeError, 'Expected height and width at most 16777216 for maps.shape but received [1, 1, 1, 16777217]'],
   [[maps4, points3, { mode: 'bicubic' }], TypeError, "Expected one of 'nearest', 'bilinear' for options.mode but received \"bicubic\""],
   [[maps4, points3, { layout: 'NHWC' }], TypeError, "Expected one of 'nchw', 'nhwc' for options.layout but received \"NHWC\""],
   [[maps4, points3, { k: 3 }], TypeError, 'Expected only the keys mode, layout, out for options but received key "k"'],
