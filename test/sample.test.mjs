@@ -239,3 +239,24 @@ test('the native guard refuses malformed requests, sync and async alike', async 
     t.is(async?.message, message, JSON.stringify(change));
   }
 });
+
+test('onnxruntime-style { data, dims } and tfjs tensors are read as they are', async (t) => {
+  const tf = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-backend-cpu');
+  await tf.setBackend('cpu');
+  const [n, h, w, c, p] = [2, 5, 6, 3, 7];
+  const random = rng(1302);
+  const values = Float32Array.from({ length: n * h * w * c }, () => random() * 10);
+  const points = new Float32Array(n * p * 2);
+  for (let i = 0; i < n; i++) points.set(pointsFor(random, h, w, p), i * p * 2);
+  const want = sampleBatchRef(values, 'nhwc', [n, c, h, w], points, p, 'bilinear');
+  const maps = tf.tensor4d(values, [n, h, w, c]);
+  const pts = tf.tensor3d(points, [n, p, 2]);
+  try {
+    t.true(same(sampleSync(maps, pts, { layout: 'nhwc' }).data, want), 'tfjs');
+    t.true(same(sampleSync({ data: values, dims: [n, h, w, c] }, { data: points, dims: [n, p, 2] }, { layout: 'nhwc' }).data, want), 'dims');
+  } finally {
+    maps.dispose();
+    pts.dispose();
+  }
+});
