@@ -1,8 +1,8 @@
 import { addon, type NativeDecodeRequest, type PlaneArray, type PlaneData } from './addon';
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
-import { readOffsets, type OffsetsOption } from './offsets';
 import { isObject, typeError } from './errors';
+import { readOffsets, type OffsetsOption } from './offsets';
 import { readLayout, readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
 import { readEnum, readFraction, readNumber, readOddSize, readOptions, readPointOut, readPositive, type Layout } from './validate';
 

@@ -1,8 +1,8 @@
 // Top-k local maxima per plane, for heatmaps that hold several objects (CenterNet's decode).
 import { addon, type NativePeaksRequest, type PlaneArray, type PlaneData } from './addon';
 import { operation, type TransferOption } from './call';
-import { readOffsets, type OffsetsOption } from './offsets';
 import { concurrency } from './concurrency';
+import { readOffsets, type OffsetsOption } from './offsets';
 import { product, readLayout, readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
 import { readEnum, readFraction, readInteger, readNumber, readOddSize, readOptions, type Layout } from './validate';
 
