@@ -39,7 +39,7 @@ const cases = [
   ['options that are not an object', { data: plane(), shape: [2, 2] }, 'exact', TypeError,
     'Expected an options object for options but received "exact"'],
   ['an unknown option', { data: plane(), shape: [2, 2] }, { methd: 'exact' }, TypeError,
-    'Expected only the keys method, out, layout, minScore for options (method \'argmax\') but received key "methd"'],
+    'Expected only the keys method, out, layout, minScore, offsets for options (method \'argmax\') but received key "methd"'],
   ['a length that is not the product of the shape', { data: new Float32Array(5), shape: [2, 2] }, undefined, RangeError,
     'Expected 4 elements (the product of shape [2, 2]) for input.data but received 5'],
   ['rank 1', { data: plane(), shape: [4] }, undefined, RangeError,
