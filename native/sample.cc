@@ -24,10 +24,6 @@ float load<uint16_t>(const uint16_t* p, size_t i) { return half_to_float(p[i]); 
 // The point clamped to [0, last], in double (every float32 coordinate is exact there).
 double clamp_to(float v, size_t last) { return std::clamp(static_cast<double>(v), 0.0, static_cast<double>(last)); }
 
-// a + f (b - a) written as the two weights, in double; f == 0 reads a alone, so a point on a pixel
-// centre gives that pixel exactly even beside a non-finite neighbour.
-double lerp(double a, double b, double f) { return f == 0.0 ? a : a * (1.0 - f) + b * f; }
-
 // One point of sample n into out[0..channels).
 template <typename T>
 void sample_point(const SampleRequest& req, const T* data, size_t n, const float* xy, float* out) {
@@ -51,11 +47,29 @@ void sample_point(const SampleRequest& req, const T* data, size_t n, const float
   const double fx = x - static_cast<double>(x0), fy = y - static_cast<double>(y0);
   const size_t i00 = element_index(m, c_count, n, 0, y0 * w + x0), i01 = element_index(m, c_count, n, 0, y0 * w + x1);
   const size_t i10 = element_index(m, c_count, n, 0, y1 * w + x0), i11 = element_index(m, c_count, n, 0, y1 * w + x1);
-  for (size_t c = 0; c < c_count; ++c) {
-    const size_t o = c * stride;
-    const double top = lerp(load(data, i00 + o), load(data, i01 + o), fx);
-    const double bottom = lerp(load(data, i10 + o), load(data, i11 + o), fx);
-    out[c] = static_cast<float>(lerp(top, bottom, fy));
+  // a (1 - f) + b f along x, then along y, in double. A zero weight leaves its taps unread, so a
+  // point on a pixel centre gives that pixel exactly even beside a non-finite neighbour; the four
+  // cases are split here, once per point, rather than tested per channel.
+  const double gx = 1.0 - fx, gy = 1.0 - fy;
+  if (fx == 0.0 && fy == 0.0) {
+    for (size_t c = 0; c < c_count; ++c) out[c] = load(data, i00 + c * stride);
+  } else if (fy == 0.0) {
+    for (size_t c = 0; c < c_count; ++c) {
+      const size_t o = c * stride;
+      out[c] = static_cast<float>(static_cast<double>(load(data, i00 + o)) * gx + static_cast<double>(load(data, i01 + o)) * fx);
+    }
+  } else if (fx == 0.0) {
+    for (size_t c = 0; c < c_count; ++c) {
+      const size_t o = c * stride;
+      out[c] = static_cast<float>(static_cast<double>(load(data, i00 + o)) * gy + static_cast<double>(load(data, i10 + o)) * fy);
+    }
+  } else {
+    for (size_t c = 0; c < c_count; ++c) {
+      const size_t o = c * stride;
+      const double top = static_cast<double>(load(data, i00 + o)) * gx + static_cast<double>(load(data, i01 + o)) * fx;
+      const double bottom = static_cast<double>(load(data, i10 + o)) * gx + static_cast<double>(load(data, i11 + o)) * fx;
+      out[c] = static_cast<float>(top * gy + bottom * fy);
+    }
   }
 }
 
