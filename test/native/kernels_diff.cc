@@ -15,7 +15,9 @@
 #include "../../native/dispatch.h"
 #include "../../native/fp_env.h"
 #include "../../native/kernels.h"
+#include "../../native/offsets.h"
 #include "../../native/peaks.h"
+#include "../../native/sample.h"
 #include "../../native/simcc.h"
 #include "../../native/thread_pool.h"
 
@@ -678,6 +680,72 @@ void compare_f16(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& r
 
 }  // namespace
 
+// sample and the offsets post-step on this CPU's build (run under qemu for arm64 too, where FMA is
+// baseline: -ffp-contract=off must keep the bilinear sums unfused): closed forms on a 3 x 4 map of
+// 10 * row + column (bilinear reproduces it exactly inside, the clamp outside, halves round up in
+// 'nearest'), NaN for non-finite points, both layouts; then the offsets checks.
+void check_sample(int* passed, int* failed) {
+  auto expect = [&](bool ok, const std::string& what) {
+    std::printf("%s sample %s\n", ok ? "ok" : "not ok", what.c_str());
+    (ok ? *passed : *failed) += 1;
+  };
+  coordconv::ThreadPool pool(1);
+  // Two channels: c0 = 10 * row + column, c1 = -(that).
+  float nchw[24], nhwc[24];
+  for (int c = 0; c < 2; ++c) {
+    for (int p = 0; p < 12; ++p) {
+      const float v = static_cast<float>(10 * (p / 4) + p % 4) * (c == 0 ? 1.0f : -1.0f);
+      nchw[c * 12 + p] = v;
+      nhwc[p * 2 + c] = v;
+    }
+  }
+  const float pts[] = {0.25f, 0.5f, 2.75f, 1.125f, -3.0f, 9.0f, 1.5f, 0.5f, NAN, 1.0f, 0.49999997f, 2.5f};
+  // Channel 0 at each point (channel 1 is its negation); point 2 is clamped to (0, 2), point 4 is NaN,
+  // point 5's y is clamped to 2 and its x rounds down in 'nearest' (0.49999997 + 0.5 < 1 in double).
+  const float bilinear[] = {5.25f, 14.0f, 20.0f, 6.5f, 0, 20.5f};
+  const float nearest[] = {10.0f, 13.0f, 20.0f, 12.0f, 0, 20.0f};
+  for (const bool channels_last : {false, true}) {
+    for (const auto mode : {coordconv::SampleMode::kBilinear, coordconv::SampleMode::kNearest}) {
+      coordconv::SampleRequest r;
+      r.maps = coordconv::PlaneBatch{channels_last ? nhwc : nchw, coordconv::DType::kFloat32, 2, 3, 4,
+                                     channels_last ? coordconv::Layout::kNhwc : coordconv::Layout::kNchw, channels_last ? 2u : 1u};
+      r.samples = 1;
+      r.channels = 2;
+      r.points = 6;
+      r.mode = mode;
+      r.threads = 1;
+      float out[12];
+      r.coords = pts;
+      r.out = out;
+      const std::string what = std::string(channels_last ? "nhwc " : "nchw ") + (mode == coordconv::SampleMode::kBilinear ? "bilinear" : "nearest");
+      expect(coordconv::check_sample_request(r).empty(), what + " request");
+      coordconv::sample(coordconv::kScalarKernels, pool, r);
+      const float* want = mode == coordconv::SampleMode::kBilinear ? bilinear : nearest;
+      bool ok = true;
+      for (int i = 0; i < 6; ++i) {
+        if (i == 4) {
+          ok = ok && std::isnan(out[8]) && std::isnan(out[9]);
+          continue;
+        }
+        ok = ok && out[2 * i] == want[i] && out[2 * i + 1] == -want[i];
+      }
+      expect(ok, what + " values");
+    }
+  }
+  coordconv::Offsets o;
+  const coordconv::PlaneBatch heat{nchw, coordconv::DType::kFloat32, 2, 3, 4};
+  expect(coordconv::check_offsets(o, heat).empty(), "offsets unset pass");
+  o.kind = coordconv::OffsetsKind::kPosenet;
+  o.map = coordconv::PlaneBatch{nchw, coordconv::DType::kFloat32, 2, 3, 4};
+  o.images = 1;
+  o.per_image = 2;
+  expect(coordconv::check_offsets(o, heat) == "offsets: the map must hold 2 K (posenet) or 2 (centernet) planes per image", "posenet map of K planes");
+  o.kind = coordconv::OffsetsKind::kCenternet;
+  expect(coordconv::check_offsets(o, heat).empty(), "centernet map of 2 planes");
+  o.images = 2;
+  expect(coordconv::check_offsets(o, heat) == "offsets: images and per_image do not match the planes", "offsets images");
+}
+
 int main() {
   const coordconv::Dispatch d = coordconv::select_kernels(nullptr);
   int passed = 0, failed = 0;
@@ -690,6 +758,7 @@ int main() {
     }
   }
   check_requests(&passed, &failed);
+  check_sample(&passed, &failed);
   std::printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }
