@@ -69,7 +69,8 @@ export function readOffsets(value: unknown, heatmaps: Planes): NativeOffsets | n
   const { images, perImage } = imagesOf(heatmaps);
   const channels = k === 'posenet' ? 2 * perImage : 2;
   const sides = [heatmaps.height, heatmaps.width];
-  const batch = heatmaps.layout === 'nhwc' ? heatmaps.lead.slice(0, -1) : heatmaps.lead.slice(0, heatmaps.lead.length === 2 ? 1 : heatmaps.lead.length);
+  // The images' dimension, if any: N of [N, K, H, W] and of [N, H, W] (one channel each), N of [N, H, W, K].
+  const batch = heatmaps.layout === 'nhwc' ? heatmaps.lead.slice(0, -1) : heatmaps.lead.slice(0, 1);
   const want = heatmaps.layout === 'nhwc' ? [...batch, ...sides, channels] : [...batch, channels, ...sides];
   const got = planesShape(map);
   if (formatShape(got) !== formatShape(want)) {
