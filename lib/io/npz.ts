@@ -277,7 +277,9 @@ export function parseNpz(bytes: Uint8Array, name = 'the .npz file'): Record<stri
   if (end.end64At !== undefined) end = readEnd64(bytes.subarray(end.end64At, end.end64At + 56), bad);
   checkDirectory(end, size, bad);
   const out: Record<string, NpyArray> = {};
-  for (const member of parseDirectory(bytes.subarray(end.cdOffset), end, size, bad)) {
+  for (const member of parseDirectory(bytes.subarray(end.cdOffset, end.cdOffset + end.cdSize), end, size, bad)) {
+    // Other members (a zip may hold anything) are not arrays: skipped, as readNpz skips them.
+    if (!member.name.endsWith('.npy')) continue;
     const start = dataStart(member, bytes.subarray(member.offset, member.offset + 30), size, bad);
     const raw = bytes.subarray(start, start + member.compressed);
     let content: Uint8Array;
@@ -291,7 +293,6 @@ export function parseNpz(bytes: Uint8Array, name = 'the .npz file'): Record<stri
     } else throw unsupported(member, name);
     if (content.byteLength !== member.size) bad(`${member.size} bytes of ${member.name}`, String(content.byteLength));
     if (crc32(content) >>> 0 !== member.crc) bad(`a matching CRC-32 for ${member.name}`, 'a mismatch (corrupt data)');
-    if (!member.name.endsWith('.npy')) continue;
     out[member.name.slice(0, -4)] = parseNpy(content, `${name}:${member.name}`);
   }
   return out;
