@@ -116,7 +116,7 @@ async function runBlock(kind, block, name, cwd) {
     const compilerOptions = { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', outDir: 'out', skipLibCheck: true, types: ['node'] };
     writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['block.ts'] }));
     const tsc = await run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { cwd: dir });
-    if (tsc.status !== 0) return { ...tsc, stderr: `tsc: ${tsc.stdout}${tsc.stderr}` };
+    if (tsc.status !== 0) return { status: tsc.status, stdout: '', stderr: `tsc: ${tsc.stdout}${tsc.stderr}` };
     return run(process.execPath, [path.join(dir, 'out', 'block.js')], { cwd, ipc: true });
   }
   // In a process group of its own, so that what it starts in the background can be stopped with it.
@@ -124,6 +124,24 @@ async function runBlock(kind, block, name, cwd) {
   const python = process.env.PYTHON ?? '/usr/bin/python3';
   return run(python, ['-c', `${given}${block.code}`], { cwd });
 }
+
+// The rules as the parser reads them, on a document made for the purpose.
+(once ? test : test.skip)('blocks: fences of backticks or tildes, indented in lists, with the comment right above', (t) => {
+  const markdown = [
+    '<!-- not run: needs a GPU -->', '```sh', 'nvidia-smi', '```', '',
+    '<!-- given:', 'const x = 1;', '-->', '', '```js', 'x;', '```',
+    '- item', '  ```Python', '  print(1)', '    indented', '  ```',
+    '<!-- a remark, not a rule -->', '~~~~', '``` not a fence inside', '~~~~',
+    '```text', 'listing',
+  ].join('\n');
+  t.deepEqual(docBlocks(markdown), [
+    { line: 2, lang: 'sh', code: 'nvidia-smi', notRun: 'needs a GPU' },
+    { line: 10, lang: 'js', code: 'x;', given: 'const x = 1;' },
+    { line: 14, lang: 'python', code: 'print(1)\n  indented' },
+    { line: 19, lang: '', code: '``` not a fence inside' },
+    { line: 22, lang: 'text', code: 'listing' },
+  ]);
+});
 
 for (const document of documents) {
   (once ? test.serial : test.skip)(`${document}: every code block runs`, async (t) => {
