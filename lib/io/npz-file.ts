@@ -4,7 +4,7 @@
 // (np.savez_compressed): the array plus a window of a few MiB, never the whole file.
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { pipeline, Readable } from 'node:stream';
+import { pipeline, Readable, type Transform } from 'node:stream';
 import { createInflateRaw, crc32 } from 'node:zlib';
 import { rangeError } from '../errors';
 import { readNpyFrom, type NpyArray } from './npy';
@@ -85,6 +85,8 @@ export class NpzFile {
     const start = dataStart(member, await readAt(this.handle, member.offset, 30), this.size, bad);
     const label = `${this.file}:${member.name}`;
     if (member.method === 0) {
+      // A stored member's bytes are its content: sizes that differ are a broken directory (as parseNpz says).
+      if (member.compressed !== member.size) bad(`${member.size} bytes of ${member.name}`, String(member.compressed));
       // The CRC runs over the member's bytes in order: the header read (from 0) and then the data.
       let crc = 0;
       let covered = 0;
@@ -122,7 +124,7 @@ export class NpzFile {
  * stream; the first KEEP bytes stay for the header, which the .npy reads take twice.
  */
 class InflatedMember {
-  private readonly stream;
+  private readonly stream: Transform;
   private readonly chunks: AsyncIterator<Buffer>;
   private kept: Uint8Array = new Uint8Array(0);
   private pending: Uint8Array = new Uint8Array(0);
