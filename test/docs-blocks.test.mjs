@@ -9,6 +9,8 @@
 // - The blocks of one file run in order in one fresh empty folder, outside the repository: a later
 //   block reads what an earlier one wrote. What a block leaves running (a server, or what a shell
 //   block started in the background) runs until the file's last block has run, then is stopped.
+// - In js blocks, a line `expr; // 12` or `expr; // [8, 6, 32, 48]` (plain numbers; prose may follow)
+//   states its value: the test checks it (a typed array or a shape element by element).
 // - `<!-- given: code -->` right above a block runs first, in the block's language: the inputs a
 //   snippet uses without showing how they were made.
 // - `<!-- not run: reason -->` right above a block skips it; the reason is required.
@@ -20,7 +22,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { docBlocks } from './helpers/doc-blocks.mjs';
+import { checkStatedValues, docBlocks, STATED_CHECK } from './helpers/doc-blocks.mjs';
 import { hasNumpy, missingNote } from './helpers/python.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -102,11 +104,12 @@ async function stop(child) {
 
 const REQUIRE = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
-async function runBlock(kind, block, name, cwd) {
+async function runBlock(kind, block, name, cwd, document) {
   const given = block.given ? `${block.given}\n` : '';
   if (kind === 'js') {
     const file = path.join(base, 'blocks', `${name}.mjs`);
-    writeFileSync(file, `${REQUIRE}\n${given}${block.code}\n;process.send?.('done');\n`);
+    const code = checkStatedValues(block.code, (i) => `${document}:${block.line + 1 + i}`);
+    writeFileSync(file, `${REQUIRE} ${STATED_CHECK}\n${given}${code}\n;process.send?.('done');\n`);
     return run(process.execPath, [file], { cwd, ipc: true });
   }
   if (kind === 'ts') {
@@ -134,6 +137,10 @@ async function runBlock(kind, block, name, cwd) {
     '<!-- a remark, not a rule -->', '~~~~', '``` not a fence inside', '~~~~',
     '```text', 'listing',
   ].join('\n');
+  t.is(
+    checkStatedValues(['r.shape;  // [64, 17]', 'n; // 2407 (val: 729)', 'x; // 0.42, as NumPy', 'const a = 1; // 1', 'f(); // Float32Array [2]', 'g(); // [N, 2]'].join('\n'), (i) => `d.md:${i + 1}`),
+    ["__stated(r.shape, [64, 17], \"d.md:1\");", '__stated(n, 2407, "d.md:2");', '__stated(x, 0.42, "d.md:3");', 'const a = 1; // 1', 'f(); // Float32Array [2]', 'g(); // [N, 2]'].join('\n'),
+  );
   t.deepEqual(docBlocks(markdown), [
     { line: 2, lang: 'sh', code: 'nvidia-smi', notRun: 'needs a GPU' },
     { line: 10, lang: 'js', code: 'x;', given: 'const x = 1;' },
@@ -168,7 +175,9 @@ for (const document of documents) {
         t.log(`${where} skipped: ${missingNote('numpy')}`);
         continue;
       }
-      const r = await runBlock(kind, block, `${path.basename(document, '.md')}-${block.line}`, cwd);
+      const started = Date.now();
+      const r = await runBlock(kind, block, `${path.basename(document, '.md')}-${block.line}`, cwd, document);
+      t.log(`${where} (${block.lang}): ${((Date.now() - started) / 1000).toFixed(1)} s`);
       if (r.running) running.push(r.running);
       ran++;
       if (r.status !== 0) failures.push(`${where} (${block.lang}) exited with ${r.status}:\n${block.code}\n--- stderr:\n${r.stderr.slice(-2000)}\n--- stdout:\n${r.stdout.slice(-1000)}`);

@@ -39,3 +39,26 @@ function commentAbove(lines, at) {
   if (!m) return {};
   return m[1] === 'not run' ? { notRun: m[2].trim() } : { given: m[2].trim() };
 }
+
+// `expr; // 12` or `expr; // [8, 6, 32, 48]` (plain numbers only; prose may follow after a space,
+// a comma or a colon): the value the comment states, checked where the line runs.
+const STATED = /^(\s*)([A-Za-z_$](?:[^;]*?[^;\s])?)\s*;\s*\/\/\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|\[\s*-?\d+(?:\.\d+)?(?:\s*,\s*-?\d+(?:\.\d+)?)*\s*\])(?=$|[\s,:;])/;
+const DECLARATION = /^(?:const|let|var|import|export|return|await|for|if|while)\b/;
+
+/** Rewrites a js block so that each line stating its value in a comment checks it (see STATED). */
+export function checkStatedValues(code, where) {
+  return code
+    .split('\n')
+    .map((line, i) => {
+      const m = STATED.exec(line);
+      if (!m || DECLARATION.test(m[2])) return line;
+      return `${m[1]}__stated(${m[2]}, ${m[3]}, ${JSON.stringify(where(i))});`;
+    })
+    .join('\n');
+}
+
+/** The checker checkStatedValues calls: numbers compare exactly, arrays element by element (a typed array or a shape). */
+export const STATED_CHECK = `function __stated(value, stated, where) {
+  const got = typeof stated === 'number' ? value : Array.from(value ?? [], Number);
+  if (JSON.stringify(got) !== JSON.stringify(stated)) throw new Error(where + ': the comment says ' + JSON.stringify(stated) + ', the code gives ' + JSON.stringify(got));
+}`;
