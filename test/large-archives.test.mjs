@@ -122,12 +122,10 @@ async function sparseH5(file) {
   const f = new h5wasm.File(inner, 'w');
   const ds = f.create_dataset({ name: 'heatmaps', data: new Float32Array(0), shape: [0, 64, 64], dtype: '<f', maxshape: [PLANES, 64, 64], chunks: [64, 64, 64] });
   ds.resize([PLANES, 64, 64]);
-  for (const [index, value] of MARKS) {
-    const plane = Math.floor(index / PLANE);
+  for (const plane of new Set(MARKS.map(([index]) => Math.floor(index / PLANE)))) {
     const data = new Float32Array(PLANE);
     for (const [i, v] of MARKS) if (Math.floor(i / PLANE) === plane) data[i % PLANE] = v;
     ds.write_slice([[plane, plane + 1]], data);
-    void value;
   }
   f.close();
   const bytes = readFileSync(inner);

@@ -125,6 +125,7 @@ function pick(file: string, keys: readonly string[], name: string | undefined): 
     if (!keys.includes(name)) fail(`${file} has no array "${name}" (it has ${keys.join(', ') || 'none'})`);
     return name;
   }
+  if (keys.length === 0) fail(`${file} holds no numeric arrays`);
   if (keys.length === 1) return keys[0];
   const preferred = ['onehots', 'images', 'train_onehots', 'heatmaps'].find((k) => keys.includes(k));
   if (preferred) return preferred;
