@@ -186,8 +186,8 @@ export async function readH5(file: string, names?: readonly string[]): Promise<R
   }
 }
 
-// Rows are read this many bytes at a time (at least one row): HDF5 (WebAssembly, at most 2 GiB of
-// memory) holds one piece and hands over a copy, which goes straight into the array's own buffer.
+// Datasets are read this many bytes at a time: HDF5 (WebAssembly, at most 2 GiB of memory) holds
+// one piece and hands over a copy, which goes straight into the array's own buffer.
 const PIECE_BYTES = 16 << 20;
 
 /** An open HDF5 file: the names of its numeric root datasets, each read on demand in pieces of rows. */
@@ -236,20 +236,40 @@ export class H5File {
     const rowElements = shape.slice(1).reduce((a, b) => a * b, 1);
     const elements = rows * rowElements;
     checkTypedLength(elements, shape, `${this.file}:${name}`);
-    const rowBytes = rowElements * npyItemSize(dtype);
     const buffer = new ArrayBuffer(elements * npyItemSize(dtype));
-    const step = Math.max(1, Math.floor(PIECE_BYTES / Math.max(1, rowBytes)));
-    for (let row = 0; row < rows && rowElements > 0; row += step) {
-      const end = Math.min(rows, row + step);
-      const piece = entity.slice([[row, end]]) as NpyData;
-      new Uint8Array(buffer, row * rowBytes, (end - row) * rowBytes).set(new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength));
-    }
+    if (elements > 0) readPieces(entity, shape, npyItemSize(dtype), buffer);
     return { dtype, shape, data: npyView(dtype, buffer, elements) };
   }
 
   close(): void {
     this.h5.close();
   }
+}
+
+/**
+ * Fills `buffer` with the hyperslab of `shape` (its first axis possibly shorter than the dataset's)
+ * in C order, one h5wasm slice of at most PIECE_BYTES at a time: consecutive entries of an axis
+ * while they fit, else entry by entry one axis further in (a single row past the piece size too).
+ */
+function readPieces(entity: any, shape: readonly number[], itemSize: number, buffer: ArrayBuffer): void {
+  let offset = 0;
+  const visit = (axis: number, prefix: [number, number][]): void => {
+    const entryBytes = shape.slice(axis + 1).reduce((a, b) => a * b, 1) * itemSize;
+    if (entryBytes > PIECE_BYTES && axis + 1 < shape.length) {
+      for (let i = 0; i < shape[axis]; i++) visit(axis + 1, [...prefix, [i, i + 1]]);
+      return;
+    }
+    const step = Math.max(1, Math.floor(PIECE_BYTES / entryBytes));
+    for (let i = 0; i < shape[axis]; i += step) {
+      const end = Math.min(shape[axis], i + step);
+      const piece = entity.slice([...prefix, [i, end]]) as NpyData;
+      const bytes = (end - i) * entryBytes;
+      if (piece.byteLength !== bytes) throw rangeError(`${bytes} bytes from HDF5`, 'a slice', String(piece.byteLength));
+      new Uint8Array(buffer, offset, bytes).set(new Uint8Array(piece.buffer, piece.byteOffset, bytes));
+      offset += bytes;
+    }
+  };
+  visit(0, []);
 }
 
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
