@@ -122,6 +122,8 @@ test('bench runs and prints its table', (t) => {
 test.serial('bad arguments and unreadable files: one line on stderr, exit code 2', async (t) => {
   writeFileSync(path.join(dir, 'junk.npy'), 'not numpy at all');
   writeFileSync(path.join(dir, 'planes.npy'), encodeNpy({ data: new Float32Array(2 * 3 * 4), shape: [2, 3, 4] }));
+  await writeNpz(path.join(dir, 'none.npz'), {});
+  await writeNpz(path.join(dir, 'two.npz'), { a: { data: new Float32Array(4), shape: [2, 2] }, b: { data: new Float32Array(4), shape: [2, 2] } });
   const cases = [
     [['frob'], 'coordconv frob: unknown command "frob" (commands: generate, decode, decode-simcc, preview, bench, serve)'],
     [['generate', '--count', '10'], 'coordconv generate: generate needs --out DIR'],
@@ -143,6 +145,9 @@ test.serial('bad arguments and unreadable files: one line on stderr, exit code 2
     [['generate', '--count', '-5', '--out', 'x'], 'coordconv generate: --count expects a non-negative integer, got "-5"'],
     [['decode', 'planes.npy', '--out', path.join('planes.npy', 'c.json')], `coordconv decode: ENOTDIR: cannot write ${path.join('planes.npy', 'c.json')}: planes.npy is not a folder`],
     [['preview', 'junk.npy'], 'coordconv preview: preview needs --out sheet.png'],
+    [['decode', 'none.npz', '--out', 'c.json'], 'coordconv decode: none.npz holds no numeric arrays'],
+    [['preview', 'two.npz', '--out', 's.png'], 'coordconv preview: two.npz holds several arrays (a, b): pick one with --array NAME'],
+    [['decode', 'two.npz', '--array', 'c', '--out', 'c.json'], 'coordconv decode: two.npz has no array "c" (it has a, b)'],
     [['bench', '--samples', '0'], 'coordconv bench: --samples must be at least 1'],
   ];
   // Two through a real process (exit code and stderr as a shell sees them), the rest in-process.

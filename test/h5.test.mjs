@@ -71,3 +71,36 @@ test('misuse is a clear error and leaves no file', async (t) => {
   writeFileSync(path.join(dir, 'junk.h5'), 'not hdf5');
   await t.throwsAsync(readH5(path.join(dir, 'junk.h5')), { instanceOf: RangeError });
 });
+
+// readH5 reads a dataset in pieces of about 16 MiB: 20 MiB datasets take two, across h5py's layouts
+// (contiguous, and gzip chunks that do not align with the pieces), and a row past 16 MiB is read
+// along its next axis; each value is its index.
+(hasH5py ? test : test.skip)('readH5 reads h5py datasets larger than one piece (rows too), contiguous and chunked, every value in place', async (t) => {
+  const file = path.join(dir, 'pieces.h5');
+  runPython(
+    `
+import sys, h5py, numpy as np
+a = np.arange(1280 * 4096, dtype='<f4').reshape(1280, 4096)
+with h5py.File(sys.argv[1], 'w') as f:
+    f.create_dataset('contiguous', data=a)
+    f.create_dataset('chunked', data=a, chunks=(37, 1000), compression='gzip')
+    f.create_dataset('ids', data=np.arange(3, dtype='<i8') - 1)
+    # rows past one piece: read along the next axis in, one and two levels deep
+    f.create_dataset('wide', data=np.arange(2 * 5 * 2**20, dtype='<f4').reshape(2, 5 * 2**20))
+    f.create_dataset('deep', data=np.arange(2 * 3 * (2**21 + 5), dtype='<f4').reshape(2, 3, 2**21 + 5), chunks=(1, 2, 100000))
+print('null')
+`,
+    [file],
+  );
+  const got = await readH5(file, ['contiguous', 'chunked', 'wide', 'deep']);
+  t.deepEqual(Object.keys(got).sort(), ['chunked', 'contiguous', 'deep', 'wide']);
+  const shapes = { contiguous: [1280, 4096], chunked: [1280, 4096], wide: [2, 5 * 2 ** 20], deep: [2, 3, 2 ** 21 + 5] };
+  for (const [name, a] of Object.entries(got)) {
+    t.deepEqual(a.shape, shapes[name], name);
+    t.true(a.data instanceof Float32Array, name);
+    let wrong = -1;
+    for (let i = 0; i < a.data.length && wrong < 0; i++) if (a.data[i] !== i) wrong = i;
+    t.is(wrong, -1, `${name}: first wrong element`);
+  }
+  t.deepEqual([...(await readH5(file, ['ids'])).ids.data], [-1n, 0n, 1n]);
+});

@@ -45,7 +45,7 @@ for (const zip64 of [false, true]) {
   });
 }
 
-numpyTest('reads np.savez and np.savez_compressed archives (stored and deflated)', (t) => {
+numpyTest('reads np.savez and np.savez_compressed archives (stored and deflated)', async (t) => {
   const made = runPython(
     `
 import sys, json, numpy as np
@@ -58,11 +58,49 @@ print(json.dumps({'a': [float(v) for v in a.ravel()], 'b': [int(v) for v in b]})
     [dir],
   );
   for (const name of ['plain', 'deflated']) {
-    const got = parseNpz(readFileSync(path.join(dir, `${name}.npz`)));
-    t.deepEqual(got.a.shape, [3, 100]);
-    t.deepEqual([...got.a.data], made.a, name);
-    t.deepEqual([...got.b.data], made.b, name);
+    const file = path.join(dir, `${name}.npz`);
+    // In memory, from the file by offsets (stored) or a streaming inflate (deflated), and by name.
+    for (const got of [parseNpz(readFileSync(file)), await readNpz(file)]) {
+      t.deepEqual(got.a.shape, [3, 100]);
+      t.deepEqual([...got.a.data], made.a, name);
+      t.deepEqual([...got.b.data], made.b, name);
+    }
+    const one = await readNpz(file, ['b']);
+    t.deepEqual(Object.keys(one), ['b']);
+    t.deepEqual([...one.b.data], made.b, name);
   }
+});
+
+numpyTest('readNpz checks every member it reads: a CRC that does not match, a broken deflate stream, a truncated file', async (t) => {
+  runPython(
+    `
+import sys, numpy as np
+np.savez(sys.argv[1] + '/crc-plain.npz', a=np.arange(5000, dtype='<f4'))
+np.savez_compressed(sys.argv[1] + '/crc-deflated.npz', a=np.arange(5000, dtype='<f4'))
+print('null')
+`,
+    [dir],
+  );
+  for (const kind of ['plain', 'deflated']) {
+    const file = path.join(dir, `crc-${kind}.npz`);
+    const bytes = readFileSync(file);
+    const cd = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    const wrongCrc = Buffer.from(bytes);
+    wrongCrc[cd + 16] ^= 1;
+    const bad = path.join(dir, `bad-${kind}.npz`);
+    writeFileSync(bad, wrongCrc);
+    await t.throwsAsync(readNpz(bad), { instanceOf: RangeError, message: `Expected a matching CRC-32 for a.npy for ${bad} but received a mismatch (corrupt data)` });
+    writeFileSync(bad, bytes.subarray(0, bytes.length - 30));
+    await t.throwsAsync(readNpz(bad), { instanceOf: RangeError, message: /^Expected a zip archive \(end of central directory record\) for / });
+  }
+  // A deflated member whose stream is cut short (its sizes kept): zlib's own words, in the library's shape.
+  const bytes = readFileSync(path.join(dir, 'crc-deflated.npz'));
+  const start = 30 + bytes.readUInt16LE(26) + bytes.readUInt16LE(28);
+  const broken = Buffer.from(bytes);
+  broken.fill(0xff, start + 200, start + 260);
+  const bad = path.join(dir, 'bad-stream.npz');
+  writeFileSync(bad, broken);
+  await t.throwsAsync(readNpz(bad), { instanceOf: RangeError, message: /^Expected a valid deflate stream for a\.npy for .*bad-stream\.npz but received / });
 });
 
 numpyTest('NpzWriter streams an array in chunks between whole ones', async (t) => {

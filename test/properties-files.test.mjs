@@ -4,10 +4,10 @@
 // documented RangeError / TypeError, never another exception; the bytes are never modified.
 import test from 'ava';
 import fc from 'fast-check';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeNpy, parseNpy, parseNpz, writeNpz } from 'coordconv';
+import { encodeNpy, parseNpy, parseNpz, readNpz, writeNpz } from 'coordconv';
 import { bytesOf, runs, sameBytes } from './helpers/arbitraries.mjs';
 
 const SEED = 42;
@@ -140,7 +140,16 @@ test('parseNpz of a writeNpz archive returns every array (values, dtype, shape);
           bad = bytes.slice();
           for (let i = 0; i < c.dims.length; i++) bad[bad.length - 1 - ((c.dims[i] * 7) % 22)] ^= 0x5a;
         }
-        return parsesOrRefuses(parseNpz, bad, (r) => r !== null && typeof r === 'object' && Object.values(r).every(consistent));
+        if (!parsesOrRefuses(parseNpz, bad, (r) => r !== null && typeof r === 'object' && Object.values(r).every(consistent))) return false;
+        // readNpz reads the same archive from a file by offsets (tail, directory, members): the same
+        // arrays, or a RangeError where parseNpz refuses.
+        const badFile = join(dir, 'bad.npz');
+        await writeFile(badFile, bad);
+        const outcome = (f) => f().then((r) => ({ r }), (e) => ({ e }));
+        const [inMemory, fromFile] = [await outcome(async () => parseNpz(bad)), await outcome(() => readNpz(badFile))];
+        if (inMemory.e || fromFile.e) return fromFile.e instanceof RangeError && inMemory.e instanceof RangeError;
+        const names = Object.keys(inMemory.r).sort();
+        return JSON.stringify(Object.keys(fromFile.r).sort()) === JSON.stringify(names) && names.every((k) => equalArray(fromFile.r[k], inMemory.r[k]));
       }),
       { seed: SEED, ...runs(80) },
     );

@@ -3,9 +3,9 @@
 // before any file is opened.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { readH5 } from '../io/h5';
+import { H5File } from '../io/h5';
 import { readNpyLeading, type NpyArray } from '../io/npy';
-import { readNpz } from '../io/npz';
+import { NpzFile } from '../io/npz-file';
 import type { Layout } from '../validate';
 import { fail, UsageError } from './flags';
 
@@ -68,7 +68,7 @@ export async function readInput(
   return { out: values.out, ext, planes: because ? { ...planes, because } : planes };
 }
 
-// How many entries of a .npy file's first axis hold its first `planes` planes.
+// How many entries of an array's first axis hold its first `planes` planes.
 function leadingFor(planes: number, channelsLast: boolean): (shape: readonly number[]) => number {
   return (shape) => {
     const perEntry = channelsLast ? (shape.length === 4 ? shape[3] : Infinity) : shape.length >= 3 ? shape.slice(1, -2).reduce((a, b) => a * b, 1) : Infinity;
@@ -77,8 +77,8 @@ function leadingFor(planes: number, channelsLast: boolean): (shape: readonly num
 }
 
 /**
- * Reads one array from .npy, .npz or .h5; unreadable or ambiguous input is a UsageError. With
- * `leading`, a .npy file is read only as far as it says (the other formats are read whole).
+ * Reads one array from .npy, .npz or .h5; unreadable or ambiguous input is a UsageError. Only the
+ * array picked is read, and with `leading` only as far as it says (a preview of a large file).
  */
 async function readArray(
   file: string,
@@ -91,28 +91,44 @@ async function readArray(
     fail(`cannot read ${file}`);
   }
   const ext = path.extname(file).toLowerCase();
-  let arrays: Record<string, NpyArray>;
+  let archive: { names: string[]; read(name: string, leading?: (shape: readonly number[]) => number): NpyArray | Promise<NpyArray>; close(): unknown };
   try {
     if (ext === '.npy') {
       if (name !== undefined) fail('--array applies to .npz and .h5 files only');
       return { array: await readNpyLeading(file, leading) };
     }
-    if (ext === '.npz') arrays = await readNpz(file);
-    else if (ext === '.h5' || ext === '.hdf5') arrays = await readH5(file, name === undefined ? undefined : [name]);
+    if (ext === '.npz') archive = await NpzFile.open(file);
+    else if (ext === '.h5' || ext === '.hdf5') archive = await H5File.open(file);
     else return fail(`${file}: expected a .npy, .npz or .h5 file`);
   } catch (error) {
-    // The readers' RangeErrors already name the file.
-    if (error instanceof UsageError || error instanceof RangeError || error instanceof TypeError) throw error;
-    return fail(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+    return rethrow(file, error);
   }
-  const keys = Object.keys(arrays);
+  try {
+    const picked = pick(file, archive.names, name);
+    return { array: await archive.read(picked, leading), name: picked };
+  } catch (error) {
+    return rethrow(file, error);
+  } finally {
+    await archive.close();
+  }
+}
+
+// The readers' RangeErrors already name the file; anything else is said with it.
+function rethrow(file: string, error: unknown): never {
+  if (error instanceof UsageError || error instanceof RangeError || error instanceof TypeError) throw error;
+  return fail(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+// The array --array names, the only one, or the first of the usual names.
+function pick(file: string, keys: readonly string[], name: string | undefined): string {
   if (name !== undefined) {
-    if (!(name in arrays)) fail(`${file} has no array "${name}" (it has ${keys.join(', ') || 'none'})`);
-    return { array: arrays[name], name };
+    if (!keys.includes(name)) fail(`${file} has no array "${name}" (it has ${keys.join(', ') || 'none'})`);
+    return name;
   }
-  if (keys.length === 1) return { array: arrays[keys[0]], name: keys[0] };
-  const preferred = ['onehots', 'images', 'train_onehots', 'heatmaps'].find((k) => k in arrays);
-  if (preferred) return { array: arrays[preferred], name: preferred };
+  if (keys.length === 0) fail(`${file} holds no numeric arrays`);
+  if (keys.length === 1) return keys[0];
+  const preferred = ['onehots', 'images', 'train_onehots', 'heatmaps'].find((k) => keys.includes(k));
+  if (preferred) return preferred;
   return fail(`${file} holds several arrays (${keys.join(', ')}): pick one with --array NAME`);
 }
 

@@ -19,7 +19,7 @@ export async function run(argv: string[]): Promise<void> {
   });
   if (values.help) return void console.log(USAGE);
   const count = readInt(values.count, '--count');
-  // A .npy file is read only as far as its first planes: a preview of a 4 GB file reads kilobytes.
+  // An array is read only as far as its first planes: a preview of a 4 GB file reads kilobytes.
   const wanted = count === undefined ? PREVIEW_COUNT : Number.isSafeInteger(count) && count > 0 ? count : undefined;
   const { out, planes } = await readInput('preview', positionals, values, 'sheet', ['.png'], wanted);
   const shown = await writePreview(out, channelsFirst(planes), {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, rangeError, typeError } from '../errors';
 import { formatShape } from '../validate';
 import { renameIntoPlace, temporarySibling } from './atomic';
-import { chunkElements, emptyArray, npyDtypeOf, npyItemSize, writeWhole, NPY_DTYPES, type NpyArray, type NpyData, type NpyDtype, type NpyInput } from './npy';
+import { checkTypedLength, chunkElements, emptyArray, npyView, npyDtypeOf, npyItemSize, writeWhole, NPY_DTYPES, type NpyArray, type NpyData, type NpyDtype, type NpyInput } from './npy';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 // h5wasm ships ES modules only; TypeScript's CommonJS output would turn `import()` into `require()`,
@@ -170,30 +170,106 @@ const FROM_H5: Record<string, NpyDtype> = {
 };
 
 /**
- * Reads the numeric datasets at the root of an HDF5 file (integer and float types), each as flat
- * C-order data with its shape. Other datasets (strings, compounds, groups) are skipped.
+ * Reads the numeric datasets at the root of an HDF5 file (integer and float types; all, or those in
+ * `names`), each as flat C-order data with its shape. Other datasets (strings, compounds, groups)
+ * are skipped. Datasets of any size read in bounded memory: see {@link H5File}.
  * @example const { train_onehots } = await readH5('rectangle_4_uniform.h5');
  */
 export async function readH5(file: string, names?: readonly string[]): Promise<Record<string, NpyArray>> {
-  if (!(await isHdf5(file))) throw rangeError('an HDF5 file (signature \\x89HDF)', file, 'other bytes');
-  const lib = await h5wasm();
-  const h5 = new lib.File(file, 'r');
+  const h5 = await H5File.open(file);
   try {
     const out: Record<string, NpyArray> = {};
-    for (const key of h5.keys() as string[]) {
-      if (names && !names.includes(key)) continue;
-      const entity = h5.get(key);
-      if (!entity || entity.type !== 'Dataset') continue;
-      const meta = entity.metadata;
-      const kind = meta.type === lib.Module.H5T_class_t.H5T_FLOAT.value ? 'f' : meta.type === lib.Module.H5T_class_t.H5T_INTEGER.value ? (meta.signed ? 'i' : 'u') : '';
-      const dtype = FROM_H5[`${kind}${meta.size}`];
-      if (!dtype) continue;
-      out[key] = { dtype, shape: (entity.shape ?? []).map(Number), data: entity.value as NpyData };
-    }
+    for (const key of h5.names) if (!names || names.includes(key)) out[key] = h5.read(key);
     return out;
   } finally {
     h5.close();
   }
+}
+
+// Datasets are read this many bytes at a time: HDF5 (WebAssembly, at most 2 GiB of memory) holds
+// one piece and hands over a copy, which goes straight into the array's own buffer.
+const PIECE_BYTES = 16 << 20;
+
+/** An open HDF5 file: the names of its numeric root datasets, each read on demand in pieces of rows. */
+export class H5File {
+  private constructor(
+    private readonly lib: any,
+    private readonly h5: any,
+    private readonly file: string,
+  ) {}
+
+  /** Opens an HDF5 file for reading; other bytes are a RangeError naming the file. */
+  static async open(file: string): Promise<H5File> {
+    if (!(await isHdf5(file))) throw rangeError('an HDF5 file (signature \\x89HDF)', file, 'other bytes');
+    const lib = await h5wasm();
+    return new H5File(lib, new lib.File(file, 'r'), file);
+  }
+
+  private dtypeOf(key: string): { entity: any; dtype: NpyDtype } | undefined {
+    const entity = this.h5.get(key);
+    if (!entity || entity.type !== 'Dataset') return undefined;
+    const meta = entity.metadata;
+    const classes = this.lib.Module.H5T_class_t;
+    const kind = meta.type === classes.H5T_FLOAT.value ? 'f' : meta.type === classes.H5T_INTEGER.value ? (meta.signed ? 'i' : 'u') : '';
+    const dtype = FROM_H5[`${kind}${meta.size}`];
+    return dtype ? { entity, dtype } : undefined;
+  }
+
+  /** The numeric datasets at the root, in the file's order. */
+  get names(): string[] {
+    return (this.h5.keys() as string[]).filter((key) => this.dtypeOf(key) !== undefined);
+  }
+
+  /**
+   * Reads one dataset straight into an ArrayBuffer of its own, a piece of rows at a time; with
+   * `leading`, given the shape, only that many rows (a preview).
+   */
+  read(name: string, leading?: (shape: readonly number[]) => number): NpyArray {
+    const found = this.dtypeOf(name);
+    if (!found) throw rangeError(`one of the file's numeric datasets (${this.names.join(', ') || 'none'})`, 'name', JSON.stringify(name));
+    const { entity, dtype } = found;
+    const full: number[] = (entity.shape ?? []).map(Number);
+    if (full.length === 0) return { dtype, shape: full, data: entity.value as NpyData };
+    const first = leading?.(full);
+    const rows = first !== undefined && first >= 0 && first < full[0] ? first : full[0];
+    const shape = [rows, ...full.slice(1)];
+    const rowElements = shape.slice(1).reduce((a, b) => a * b, 1);
+    const elements = rows * rowElements;
+    checkTypedLength(elements, shape, `${this.file}:${name}`);
+    const buffer = new ArrayBuffer(elements * npyItemSize(dtype));
+    if (elements > 0) readPieces(entity, shape, npyItemSize(dtype), buffer);
+    return { dtype, shape, data: npyView(dtype, buffer, elements) };
+  }
+
+  close(): void {
+    this.h5.close();
+  }
+}
+
+/**
+ * Fills `buffer` with the hyperslab of `shape` (its first axis possibly shorter than the dataset's)
+ * in C order, one h5wasm slice of at most PIECE_BYTES at a time: consecutive entries of an axis
+ * while they fit, else entry by entry one axis further in (a single row past the piece size too).
+ */
+function readPieces(entity: any, shape: readonly number[], itemSize: number, buffer: ArrayBuffer): void {
+  let offset = 0;
+  const visit = (axis: number, prefix: [number, number][]): void => {
+    const entryBytes = shape.slice(axis + 1).reduce((a, b) => a * b, 1) * itemSize;
+    if (entryBytes > PIECE_BYTES && axis + 1 < shape.length) {
+      for (let i = 0; i < shape[axis]; i++) visit(axis + 1, [...prefix, [i, i + 1]]);
+      return;
+    }
+    const step = Math.max(1, Math.floor(PIECE_BYTES / entryBytes));
+    for (let i = 0; i < shape[axis]; i += step) {
+      const end = Math.min(shape[axis], i + step);
+      const piece = entity.slice([...prefix, [i, end]]) as NpyData;
+      const bytes = (end - i) * entryBytes;
+      if (piece.byteLength !== bytes) throw rangeError(`${bytes} bytes from HDF5`, 'a slice', String(piece.byteLength));
+      new Uint8Array(buffer, offset, bytes).set(new Uint8Array(piece.buffer, piece.byteOffset, bytes));
+      offset += bytes;
+    }
+  };
+  visit(0, []);
 }
 
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];

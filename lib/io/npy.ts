@@ -368,6 +368,16 @@ const READ_CHUNK = 2 ** 30;
 // V8's typed-array length limit (2^32 on Node 20), which Node exports as the Buffer limit.
 const MAX_TYPED_LENGTH = bufferConstants.MAX_LENGTH;
 
+/** Refuses, in the library's words, an array longer than a typed array can be. */
+export function checkTypedLength(elements: number, shape: readonly number[], name: string): void {
+  if (elements > MAX_TYPED_LENGTH) {
+    throw rangeError(`at most ${MAX_TYPED_LENGTH} elements (the longest typed array this Node.js makes)`, name, `shape ${formatShape(shape)} (${elements} elements)`);
+  }
+}
+
+/** A typed array of `dtype` over `length` elements of `buffer` from its start. */
+export const npyView = (dtype: NpyDtype, buffer: ArrayBuffer, length: number): NpyData => DTYPES[dtype].make(buffer, 0, length);
+
 /**
  * The reads that turn a .npy file of `size` bytes into an array, written once for the sync and
  * async drivers: the header first, then the data straight into an ArrayBuffer of its own, chunk
@@ -407,9 +417,7 @@ function* npyReads(size: number, name: string, leading?: (shape: readonly number
   const first = leading?.(shape);
   if (first !== undefined && shape.length > 0 && first >= 0 && first < shape[0]) shape = [first, ...shape.slice(1)];
   const elements = elementCount(shape, name);
-  if (elements > MAX_TYPED_LENGTH) {
-    throw rangeError(`at most ${MAX_TYPED_LENGTH} elements (the longest typed array this Node.js makes)`, name, `shape ${formatShape(shape)} (${elements} elements)`);
-  }
+  checkTypedLength(elements, shape, name);
   const wanted = elements * info.size;
   const buffer = new ArrayBuffer(wanted);
   const read = yield* fill(buffer, wanted, header.dataOffset);
@@ -436,16 +444,28 @@ export async function readNpy(file: string): Promise<NpyArray> {
 export async function readNpyLeading(file: string, leading?: (shape: readonly number[]) => number): Promise<NpyArray> {
   const handle = await fs.open(file, 'r');
   try {
-    const reads = npyReads((await handle.stat()).size, file, leading);
-    let step = reads.next();
-    while (!step.done) {
-      const { target, position } = step.value;
-      step = reads.next((await handle.read(target, 0, target.byteLength, position)).bytesRead);
-    }
-    return step.value;
+    const read = async (target: Uint8Array, position: number) => (await handle.read(target, 0, target.byteLength, position)).bytesRead;
+    return await readNpyFrom(read, (await handle.stat()).size, file, leading);
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Reads .npy bytes of `size` from any source that fills a target from a position (a file, a zip
+ * member in place, an inflating stream), with the reads readNpy makes: the header, then the data
+ * straight into the array's own buffer in pieces of at most 1 GiB.
+ */
+export async function readNpyFrom(
+  read: (target: Uint8Array, position: number) => Promise<number>,
+  size: number,
+  name: string,
+  leading?: (shape: readonly number[]) => number,
+): Promise<NpyArray> {
+  const reads = npyReads(size, name, leading);
+  let step = reads.next();
+  while (!step.done) step = reads.next(await read(step.value.target, step.value.position));
+  return step.value;
 }
 
 /** Reads a .npy file on the calling thread (any size, as readNpy). */

@@ -1,19 +1,14 @@
 // NumPy's .npz: a zip archive of .npy files, one per named array. Written stored (uncompressed,
 // like np.savez) with ZIP64 records when a size or offset needs them; read stored or deflated
 // (np.savez_compressed) archives.
-import { promises as fs } from 'node:fs';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { describe, rangeError, typeError } from '../errors';
 import { formatShape } from '../validate';
 import { AtomicFile } from './atomic';
+import { NpzFile } from './npz-file';
+import { CENTRAL, checkDirectory, dataStart, END, END64, findEnd, LOCAL, LOCATOR64, MAX32, parseDirectory, readEnd64, refuse, type ZipMember } from './zip-directory';
 import { chunkElements, encodeNpy, npyHeader, npyItemSize, npyDtypeOf, parseNpy, writeWhole, NPY_DTYPES, type NpyArray, type NpyData, type NpyDtype, type NpyInput } from './npy';
 
-const LOCAL = 0x04034b50;
-const CENTRAL = 0x02014b50;
-const END = 0x06054b50;
-const END64 = 0x06064b50;
-const LOCATOR64 = 0x07064b50;
-const MAX32 = 0xffffffff;
 // 1980-01-01 00:00, the zip epoch: the same arrays always give the same bytes.
 const DOS_TIME = 0;
 const DOS_DATE = (0 << 9) | (1 << 5) | 1;
@@ -276,94 +271,50 @@ export async function writeNpz(file: string, arrays: Record<string, NpyInput>, o
  * @example const { images, xy } = parseNpz(readFileSync('set.npz'));
  */
 export function parseNpz(bytes: Uint8Array, name = 'the .npz file'): Record<string, NpyArray> {
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const bad = (what: string, received: string): never => {
-    throw rangeError(what, name, received);
-  };
-  let end = -1;
-  for (let i = bytes.byteLength - 22; i >= Math.max(0, bytes.byteLength - 22 - 65535); i--) {
-    if (v.getUint32(i, true) === END) {
-      end = i;
-      break;
-    }
-  }
-  if (end < 0) bad('a zip archive (end of central directory record)', `${bytes.byteLength} bytes without one`);
-  let count = v.getUint16(end + 10, true);
-  let cdSize = v.getUint32(end + 12, true);
-  let cdOffset = v.getUint32(end + 16, true);
-  if ((count === 0xffff || cdSize === MAX32 || cdOffset === MAX32) && end >= 20 && v.getUint32(end - 20, true) === LOCATOR64) {
-    const at = Number(v.getBigUint64(end - 12, true));
-    if (at + 56 > bytes.byteLength || v.getUint32(at, true) !== END64) bad('a ZIP64 end record', 'a bad offset');
-    count = Number(v.getBigUint64(at + 32, true));
-    cdSize = Number(v.getBigUint64(at + 40, true));
-    cdOffset = Number(v.getBigUint64(at + 48, true));
-  }
-  if (cdOffset + cdSize > bytes.byteLength) bad('a central directory inside the file', `offset ${cdOffset} + ${cdSize} of ${bytes.byteLength} bytes (truncated)`);
+  const bad = refuse(name);
+  const size = bytes.byteLength;
+  let end = findEnd(bytes, size, bad);
+  if (end.end64At !== undefined) end = readEnd64(bytes.subarray(end.end64At, end.end64At + 56), bad);
+  checkDirectory(end, size, bad);
   const out: Record<string, NpyArray> = {};
-  let at = cdOffset;
-  for (let k = 0; k < count; k++) {
-    if (at + 46 > bytes.byteLength || v.getUint32(at, true) !== CENTRAL) bad('a central directory entry', `other bytes at ${at}`);
-    const method = v.getUint16(at + 10, true);
-    const crc = v.getUint32(at + 16, true);
-    let compressed = v.getUint32(at + 20, true);
-    let size = v.getUint32(at + 24, true);
-    const nameLength = v.getUint16(at + 28, true);
-    const extraLength = v.getUint16(at + 30, true);
-    const commentLength = v.getUint16(at + 32, true);
-    let offset = v.getUint32(at + 42, true);
-    if (at + 46 + nameLength + extraLength + commentLength > bytes.byteLength) {
-      bad('a central directory entry inside the file', `name, extra and comment lengths ${nameLength}, ${extraLength}, ${commentLength} at ${at} of ${bytes.byteLength} bytes`);
-    }
-    const entryName = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
-    // ZIP64 extra: the fields that read 0xffffffff, in order.
-    let x = at + 46 + nameLength;
-    const xEnd = x + extraLength;
-    while (x + 4 <= xEnd) {
-      const id = v.getUint16(x, true);
-      const len = v.getUint16(x + 2, true);
-      if (x + 4 + len > xEnd) bad('extra fields inside their central directory entry', `a field of ${len} bytes at ${x}`);
-      if (id === 1) {
-        let p = x + 4;
-        const need = (size === MAX32 ? 8 : 0) + (compressed === MAX32 ? 8 : 0) + (offset === MAX32 ? 8 : 0);
-        if (need > len) bad('a ZIP64 extra field holding every 0xffffffff size and offset', `${len} bytes`);
-        if (size === MAX32) {
-          size = Number(v.getBigUint64(p, true));
-          p += 8;
-        }
-        if (compressed === MAX32) {
-          compressed = Number(v.getBigUint64(p, true));
-          p += 8;
-        }
-        if (offset === MAX32) offset = Number(v.getBigUint64(p, true));
-      }
-      x += 4 + len;
-    }
-    at = xEnd + commentLength;
-    if (offset + 30 > bytes.byteLength || v.getUint32(offset, true) !== LOCAL) bad(`a local header for ${entryName}`, `other bytes at ${offset}`);
-    const dataStart = offset + 30 + v.getUint16(offset + 26, true) + v.getUint16(offset + 28, true);
-    if (dataStart + compressed > bytes.byteLength) bad(`${compressed} bytes of ${entryName}`, `${bytes.byteLength - dataStart} (truncated)`);
-    const raw = bytes.subarray(dataStart, dataStart + compressed);
+  for (const member of parseDirectory(bytes.subarray(end.cdOffset, end.cdOffset + end.cdSize), end, size, bad)) {
+    // Other members (a zip may hold anything) are not arrays: skipped, as readNpz skips them.
+    if (!member.name.endsWith('.npy')) continue;
+    const start = dataStart(member, bytes.subarray(member.offset, member.offset + 30), size, bad);
+    const raw = bytes.subarray(start, start + member.compressed);
     let content: Uint8Array;
-    if (method === 0) content = raw;
-    else if (method === 8) {
+    if (member.method === 0) content = raw;
+    else if (member.method === 8) {
       try {
         content = inflateRawSync(raw);
       } catch (error) {
-        content = bad(`a valid deflate stream for ${entryName}`, (error as Error).message);
+        content = bad(`a valid deflate stream for ${member.name}`, (error as Error).message);
       }
-    }
-    else throw rangeError('stored or deflated entries', name, `compression method ${method} for ${entryName}`);
-    if (content.byteLength !== size) bad(`${size} bytes of ${entryName}`, String(content.byteLength));
-    if (crc32(content) >>> 0 !== crc) bad(`a matching CRC-32 for ${entryName}`, 'a mismatch (corrupt data)');
-    if (!entryName.endsWith('.npy')) continue;
-    out[entryName.slice(0, -4)] = parseNpy(content, `${name}:${entryName}`);
+    } else throw unsupported(member, name);
+    if (content.byteLength !== member.size) bad(`${member.size} bytes of ${member.name}`, String(content.byteLength));
+    if (crc32(content) >>> 0 !== member.crc) bad(`a matching CRC-32 for ${member.name}`, 'a mismatch (corrupt data)');
+    out[member.name.slice(0, -4)] = parseNpy(content, `${name}:${member.name}`);
   }
   return out;
 }
 
-/** Reads every array of a .npz file. @example const { images } = await readNpz('set.npz'); */
-export async function readNpz(file: string): Promise<Record<string, NpyArray>> {
-  return parseNpz(await fs.readFile(file), file);
+const unsupported = (member: ZipMember, name: string): RangeError => rangeError('stored or deflated entries', name, `compression method ${member.method} for ${member.name}`);
+
+/**
+ * Reads the arrays of a .npz file (all, or those in `names`), of any size: only the archive's tail
+ * and central directory are read whole; each array is read straight into its own buffer, in place
+ * for stored members, through a streaming inflate for deflated ones, and CRC-checked.
+ * @example const { images } = await readNpz('set.npz');
+ */
+export async function readNpz(file: string, names?: readonly string[]): Promise<Record<string, NpyArray>> {
+  const archive = await NpzFile.open(file);
+  try {
+    const out: Record<string, NpyArray> = {};
+    for (const key of archive.names) if (!names || names.includes(key)) out[key] = await archive.read(key);
+    return out;
+  } finally {
+    await archive.close();
+  }
 }
 
 /**
