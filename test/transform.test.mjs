@@ -4,6 +4,9 @@
 // multiply-add), scores, validity, counts and channels unchanged, invalid points and unused slots
 // untouched; argmax and peaks also against the independent per-plane references. Hostile
 // matrices and shapes are refused in the library's shape with nothing written.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { decode, decodeSimcc, decodeSimccSync, decodeSync, DECODE_METHODS, peaks, peaksSync } from 'coordconv';
 import { decodeBatchRef, gaussianPlane, peaksImageRef, peaksRef } from './helpers/decode-ref.mjs';
@@ -301,4 +304,34 @@ test('hostile transforms: decode, peaks (both modes) and decodeSimcc refuse them
     instanceOf: RangeError,
     message: 'Expected shape [2, 3] or [1, 2, 3] (the input is one sample) for options.transform.shape but received [2, 2, 3]',
   });
+});
+
+// The binding's last guard, for what lib/ never sends (the raw addon): the native check refuses
+// the request, sync and async alike, and nothing runs.
+const { addon } = createRequire(import.meta.url)(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'addon.js'));
+const rawDecode = (overrides) => ({
+  data: new Float32Array(32), planes: 2, height: 4, width: 4, threads: 1, layout: 'nchw', channels: 1, method: 'argmax',
+  kernel: 3, sigma: 1, threshold: 0.5, beta: 1, minScore: 0, coords: new Float32Array(4), scores: new Float32Array(2), valid: new Uint8Array(2),
+  transform: new Float64Array(12), transformSamples: 2, ...overrides,
+});
+
+test('binding: a transform lib/ would never send is refused, sync and async, with the same error', async (t) => {
+  const shared = new ArrayBuffer(64);
+  const cases = [
+    [{ transform: new Float64Array(12).fill(NaN) }, RangeError, 'internal: transform entries must be finite'],
+    [{ transform: new Float64Array(18), transformSamples: 3 }, RangeError, 'internal: transform samples must divide the points evenly'],
+    [{ transform: new Float64Array(0), transformSamples: 0 }, RangeError, 'internal: transform samples must divide the points evenly'],
+    [{ transform: new Float64Array(13) }, RangeError, 'internal: transform length does not match its samples'],
+    [{ transform: new Float64Array(6) }, RangeError, 'internal: transform is too short'],
+    [{ transform: new Float32Array(12) }, TypeError, 'internal: transform has the wrong type'],
+    [{ transformSamples: undefined }, TypeError, 'internal: transformSamples is not a number'],
+    [{ transform: new Float64Array(shared, 0, 6), transformSamples: 1, coords: new Float32Array(shared, 0, 4) }, RangeError, 'internal: output arrays overlap the input or each other'],
+  ];
+  for (const [overrides, Type, message] of cases) {
+    const request = rawDecode(overrides);
+    t.throws(() => addon.decodeSync(request), { instanceOf: Type, message });
+    await t.throwsAsync(async () => addon.decode(request), { instanceOf: Type, message });
+  }
+  const ok = rawDecode({});
+  t.notThrows(() => addon.decodeSync(ok));
 });
