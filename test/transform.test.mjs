@@ -8,12 +8,14 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
+import fc from 'fast-check';
 import { decode, decodeSimcc, decodeSimccSync, decodeSync, DECODE_METHODS, peaks, peaksSync } from 'coordconv';
 import { decodeBatchRef, gaussianPlane, peaksImageRef, peaksRef } from './helpers/decode-ref.mjs';
 import { asHalves } from './helpers/half.mjs';
 import { misalignedCopy, rng } from './helpers/inputs.mjs';
 import { toNhwc } from './helpers/layout.mjs';
 import { applyTransformsRef } from './helpers/transform-ref.mjs';
+import { planeBatch, runs, sameBytes, snapshot } from './helpers/arbitraries.mjs';
 
 const OPTIONS = { argmax: {}, quarter: {}, dark: { kernel: 5, sigma: 1.5 }, centroid: { threshold: 0.3 }, softargmax: { beta: 3, minScore: 0.1 }, exact: {} };
 
@@ -334,4 +336,26 @@ test('binding: a transform lib/ would never send is refused, sync and async, wit
   }
   const ok = rawDecode({});
   t.notThrows(() => addon.decodeSync(ok));
+});
+
+// Any batch the property tests make (hostile values, misaligned views, every rank), any method,
+// any finite matrices: transformed = untransformed mapped, and the input is never written.
+const finiteEntry = fc.oneof(fc.constantFrom(0, -0, 1, -1, 0.25, 1e-30, 1e30, -3.4e38), fc.double({ min: -1e6, max: 1e6, noNaN: true }));
+test('property: any batch, method and finite matrices: transformed = untransformed mapped, input untouched', (t) => {
+  fc.assert(
+    fc.property(planeBatch(20000), fc.constantFrom(...DECODE_METHODS), fc.array(finiteEntry, { minLength: 6, maxLength: 6 }), fc.boolean(), (input, method, seed, f32) => {
+      const lead = input.shape.slice(0, -2);
+      const samples = lead.length === 2 ? lead[0] : 1;
+      const m = (f32 ? Float32Array : Float64Array).from({ length: samples * 6 }, (_, i) => seed[(i + Math.floor(i / 6)) % 6]);
+      const shape = lead.length === 2 ? [samples, 2, 3] : [2, 3];
+      const before = snapshot(input.data);
+      const options = { ...OPTIONS[method], method };
+      const plain = decodeSync(input, options);
+      const got = decodeSync(input, { ...options, transform: { data: m, shape } });
+      const want = applyTransformsRef(plain.coords, plain.valid, Float64Array.from(m), samples);
+      return sameBytes(snapshot(input.data), before) && got.coords.every((v, i) => Object.is(v, want[i])) && got.valid.every((v, i) => v === plain.valid[i]) && got.scores.every((v, i) => Object.is(v, plain.scores[i]));
+    }),
+    runs(200),
+  );
+  t.pass();
 });
