@@ -20,6 +20,10 @@ export type { ImagePeaksResult, PeaksOptions, PeaksOver, PeaksResult } from './p
 export type { CenternetOffsets, OffsetsOption, PosenetOffsets } from './offsets';
 export { sample, sampleSync, SAMPLE_MODES } from './sample';
 export type { SampleMaps, SampleMode, SampleOptions, SampleOutput, SamplePoints, SampleResult } from './sample';
+// Back to the image: per-sample affine transforms and mmpose's top-down matrices.
+export type { AffineTransforms, TransformOption } from './transform';
+export { topdownTransforms } from './topdown';
+export type { TopdownBoxes, TopdownOptions, TopdownTransforms } from './topdown';
 export { conv2d, relu, sum, argmax } from './ops';
 export type { Conv2dOptions, PlaneArgmax, PlaneSums } from './ops';
 export type { Activation, ConvPadding, Pair } from './convolution';

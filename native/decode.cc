@@ -498,7 +498,7 @@ std::string check_decode_request(const DecodeRequest& req) {
     return req.method == DecodeMethod::kCentroid ? "min_score must be finite and >= 0 for centroid"
                                                  : "min_score must be a number below +inf";
   }
-  return {};
+  return check_transforms(req.transform, in.planes);
 }
 
 void decode_exact_plane(const Kernels& k, const void* plane, DType dtype, size_t height,
@@ -629,6 +629,7 @@ void decode_planes(const Kernels& k, ThreadPool& pool, const DecodeRequest& req)
 void decode(const Kernels& k, ThreadPool& pool, const DecodeRequest& req) {
   decode_planes(k, pool, req);
   offset_planes(req.offsets, req.input.planes, req.valid, req.coords);
+  apply_transforms(req.transform, req.input.planes, req.coords, req.valid);  // the last step
 }
 
 }  // namespace coordconv

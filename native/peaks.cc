@@ -353,11 +353,11 @@ void find_all(const Kernels& k, ThreadPool& pool, const Sink& out, float thresho
   });
 }
 
-// Float16 channels-last: images widened to float32 (exact) a group at a time, then found as float32
-// channels-last, whose peaks are the halves' bit for bit.
-// The peaks of every plane, before any offsets (the widened float16 path recurses into it).
+// The peaks of every plane, before any offsets or transform (the widened float16 path recurses into it).
 void find_peaks(const Kernels& k, ThreadPool& pool, const PeaksRequest& req);
 
+// Float16 channels-last: images widened to float32 (exact) a group at a time, then found as float32
+// channels-last, whose peaks are the halves' bit for bit.
 void peaks_widened(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
   const PlaneBatch& in = req.input;
   const bool image = req.over == PeaksOver::kImage;
@@ -396,7 +396,8 @@ std::string check_peaks_request(const PeaksRequest& req) {
     return "output buffers are null";
   }
   if (req.threads == 0) return "threads must be positive";
-  return check_offsets(req.offsets, in);
+  if (std::string problem = check_offsets(req.offsets, in); !problem.empty()) return problem;
+  return check_transforms(req.transform, req.images * req.k);
 }
 
 namespace {
@@ -449,6 +450,7 @@ void find_peaks(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
 void peaks(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
   find_peaks(k, pool, req);
   offset_slots(req.offsets, req.images, req.k, req.over == PeaksOver::kImage ? req.channels : nullptr, req.valid, req.coords);
+  apply_transforms(req.transform, req.images * req.k, req.coords, req.valid);  // the last step
 }
 
 }  // namespace coordconv

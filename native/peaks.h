@@ -14,6 +14,7 @@
 #include "offsets.h"
 #include "planes.h"
 #include "thread_pool.h"
+#include "transform.h"
 
 namespace coordconv {
 
@@ -37,6 +38,7 @@ struct PeaksRequest {
   uint8_t* valid = nullptr;     // images * k
   uint32_t* counts = nullptr;   // images
   uint32_t* channels = nullptr; // kImage: images * k, each peak's channel (unused slots 0)
+  Transforms transform;         // optional, applied last: samples divide the images * k slots
 };
 
 std::string check_peaks_request(const PeaksRequest& req);
