@@ -17,6 +17,8 @@ export { decodeSimcc, decodeSimccSync, simccBlurKernel, SIMCC_METHODS } from './
 export type { ArgmaxSimccOptions, DarkSimccOptions, SimccInput, SimccMethod, SimccOptions, SimccOutput, SimccResult } from './simcc';
 export { peaks, peaksSync } from './peaks';
 export type { ImagePeaksResult, PeaksOptions, PeaksOver, PeaksResult } from './peaks';
+export { decodeBoxes, decodeBoxesSync } from './boxes';
+export type { BoxMapInput, BoxesOptions, BoxesResult } from './boxes';
 export { conv2d, relu, sum, argmax } from './ops';
 export type { Conv2dOptions, PlaneArgmax, PlaneSums } from './ops';
 export type { Activation, ConvPadding, Pair } from './convolution';
