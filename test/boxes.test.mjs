@@ -2,6 +2,7 @@
 // on random heatmaps with plateaus, ties across classes, non-finite planes, in every dtype and both
 // layouts, with and without offsets; CenterNet's K slots exactly when the threshold admits every
 // peak; the shapes, empty batches, transfer, and the errors in the library's words.
+import { readFileSync } from 'node:fs';
 import test from 'ava';
 import fc from 'fast-check';
 import { decodeBoxes, decodeBoxesSync, peaksSync, simd } from 'coordconv';
@@ -278,3 +279,44 @@ test('errors in the library words', async (t) => {
   // A batch too large for a typed array is refused before any native call.
   t.throws(() => decodeBoxesSync(heatmaps(), { sizes: sizes(), k: 2 ** 32 - 1 }), { instanceOf: RangeError, message: /^Expected at most \d+ elements \(the longest typed array this Node.js makes\) for the output but received 34359738360 elements$/ });
 });
+
+// test/fixtures/make_ctdet.py: ctdet_decode ported to NumPy (stable sorts for torch.topk's ties).
+const fixtures = JSON.parse(readFileSync(new URL('./fixtures/ctdet.json', import.meta.url), 'utf8'));
+for (const c of fixtures.cases) {
+  test(`NumPy fixture: ${c.name}`, (t) => {
+    const [n, , h, w] = c.heat.shape;
+    const k = c.k;
+    const map = (m) => (m ? { data: Float32Array.from(m.data), shape: m.shape } : undefined);
+    const heatmaps = map(c.heat), sizes = map(c.wh), offsets = map(c.reg);
+    const want = { boxes: Float32Array.from(c.boxes), scores: Float32Array.from(c.scores) };
+    // Every peak admitted: CenterNet's K slots, and where an image has fewer peaks its remaining
+    // slots are suppressed pixels of score 0.
+    for (const layout of ['nchw', 'nhwc']) {
+      const tensor = (m, ch) => m && (layout === 'nchw' ? m : { data: toNhwc(m.data, n, ch, h, w), shape: [n, h, w, ch] });
+      const r = decodeBoxesSync(tensor(heatmaps, c.heat.shape[1]), { sizes: tensor(sizes, 2), ...(offsets ? { offsets: tensor(offsets, 2) } : {}), k, threshold: LOWEST, layout });
+      for (let g = 0; g < n; g++) {
+        const count = r.counts[g];
+        for (let j = 0; j < k; j++) {
+          const s = g * k + j;
+          if (j < count) {
+            t.deepEqual([...r.boxes.subarray(4 * s, 4 * s + 4)], [...want.boxes.subarray(4 * s, 4 * s + 4)], `${layout} image ${g} slot ${j}`);
+            t.is(r.scores[s], want.scores[s]);
+            t.is(r.classes[s], c.classes[s]);
+          } else {
+            t.is(want.scores[s], 0, `image ${g} slot ${j}: CenterNet's slot past the peaks scores 0`);
+          }
+        }
+      }
+    }
+    // CenterNet's vis_thresh after the fact (score > vis_thresh) keeps the boxes a threshold keeps
+    // here (no score in the fixture equals it).
+    const cut = 0.94;
+    const r = decodeBoxesSync(heatmaps, { sizes, ...(offsets ? { offsets } : {}), k, threshold: cut });
+    for (let g = 0; g < n; g++) {
+      const kept = [...want.scores.subarray(g * k, (g + 1) * k)].filter((v) => v > cut).length;
+      t.true(kept < k);
+      t.is(r.counts[g], kept);
+      t.deepEqual(r.boxes.subarray(4 * g * k, 4 * (g * k + kept)), want.boxes.subarray(4 * g * k, 4 * (g * k + kept)));
+    }
+  });
+}
