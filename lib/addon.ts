@@ -62,7 +62,7 @@ export interface NativePeaksRequest extends PlaneRequest, LayoutRequest, Transfo
  * Boxes from centres: the peaks request's heatmap fields (over images), the sizes and offsets
  * maps (2 planes per image with the heatmaps' sides and layout; offsetsData null: none).
  */
-export interface NativeBoxesRequest extends PlaneRequest, LayoutRequest {
+export interface NativeBoxesRequest extends PlaneRequest, LayoutRequest, TransformRequest {
   images: number;
   perImage: number;
   k: number;

@@ -7,12 +7,13 @@ import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { isObject, rangeError, typeError } from './errors';
 import { product, readLayout, readPlanes, uninitialized, type Float16PlaneInput, type PlaneInput, type Planes } from './tensor';
+import { readTransform, type TransformOption } from './transform';
 import { formatShape, readFraction, readInteger, readNumber, readOddSize, readOptions, type Layout } from './validate';
 
 /** A sizes or offsets map: Float32 or float16 (a Uint16Array of binary16 bits with `type: 'float16'`, or a Float16Array). */
 export type BoxMapInput = PlaneInput<Float32Array> | Float16PlaneInput;
 
-export interface BoxesOptions extends TransferOption {
+export interface BoxesOptions extends TransferOption, TransformOption {
   /**
    * Required. CenterNet's `wh` head: width then height of the box at each pixel, in heatmap pixels,
    * shape [N, 2, H, W] for heatmaps [N, C, H, W] ([2, H, W] for [C, H, W]; layout 'nhwc': [N, H, W, 2]
@@ -46,6 +47,15 @@ export interface BoxesOptions extends TransferOption {
   threshold?: number;
   /** Max-pool window of the peaks (CenterNet's _nms kernel): an odd integer from 1 to 255. Default 3. @example { window: 3 } */
   window?: number;
+  /**
+   * One 2x3 affine per image (`shape` [N, 2, 3]; [2, 3] or [1, 2, 3] for [C, H, W] heatmaps),
+   * applied to the two corners (x1, y1) and (x2, y2) of each box apart, as CenterNet's
+   * ctdet_post_process applies transform_preds to each corner: from heatmap pixels to the image.
+   * Under a rotation or a flip the corners are mapped as points, so x1 > x2 can follow (CenterNet
+   * does the same). Scores, classes and validity do not change. Default: none.
+   * @example { transform: { data: Float64Array.of(4, 0, 0, 0, 4, 0), shape: [1, 2, 3] } }
+   */
+  transform?: TransformOption['transform'];
 }
 
 /** Up to k boxes per image, strongest first. */
@@ -70,7 +80,7 @@ export interface BoxesResult {
 
 // The defaults of the options, as the docs above state them.
 const DEFAULTS = { k: 100, threshold: 0.1, window: 3 } as const;
-const KEYS = ['sizes', 'offsets', 'layout', 'k', 'threshold', 'window'] as const;
+const KEYS = ['sizes', 'offsets', 'layout', 'k', 'threshold', 'window', 'transform'] as const;
 
 // The shape a batch of planes was given in.
 function shapeOf(planes: Planes): number[] {
@@ -137,6 +147,7 @@ function prepare(heatmaps: unknown, options: unknown): { request: NativeBoxesReq
     valid: uninitialized('uint8', slots),
     counts: new Uint32Array(images),
     classes: new Uint32Array(slots),
+    ...readTransform(opts.transform, heat.lead),
   };
   return { request, shape };
 }

@@ -3,7 +3,8 @@
 // centre the width and height, and the sub-pixel offset when there is one, read from their maps
 // (_tranpose_and_gather_feat) and the box around the centre:
 //   cx = x + reg_x (without offsets x + 0.5, as ctdet_decode does when reg is None), likewise cy,
-//   box = [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], in float32 as the PyTorch code computes.
+//   box = [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], in float32 as the PyTorch code computes,
+// then, with a transform, each corner mapped by its image's matrix (ctdet_post_process).
 #pragma once
 
 #include <cstddef>
@@ -14,6 +15,7 @@
 #include "kernels.h"
 #include "planes.h"
 #include "thread_pool.h"
+#include "transform.h"
 
 namespace coordconv {
 
@@ -38,6 +40,9 @@ struct BoxesRequest {
   uint8_t* valid = nullptr;   // images * k
   uint32_t* counts = nullptr; // images
   uint32_t* classes = nullptr;  // images * k; 0 in unused slots
+  // Optional, one matrix per image, applied last to the two corners (x1, y1) and (x2, y2) of each
+  // used slot apart, as CenterNet's ctdet_post_process applies transform_preds to each.
+  Transforms transform;
 };
 
 std::string check_boxes_request(const BoxesRequest& req);

@@ -254,7 +254,7 @@ test('errors in the library words', async (t) => {
   const cases = [
     [[heatmaps()], TypeError, 'Expected an options object with sizes for options but received undefined'],
     [[heatmaps(), {}], TypeError, 'Expected an object { data, shape } for options.sizes but received undefined'],
-    [[heatmaps(), { sizes: sizes(), scale: 4 }], TypeError, "Expected only the keys sizes, offsets, layout, k, threshold, window for options but received key \"scale\""],
+    [[heatmaps(), { sizes: sizes(), scale: 4 }], TypeError, "Expected only the keys sizes, offsets, layout, k, threshold, window, transform for options but received key \"scale\""],
     [[{ data: new Float32Array(h * w), shape: [h, w] }, { sizes: sizes() }], RangeError, 'Expected rank 3 or 4 ([C, H, W] or [N, C, H, W]) for heatmaps.shape but received rank 2 [4, 5]'],
     [[heatmaps(), { sizes: { data: new Float32Array(2 * 2 * h * 6), shape: [2, 2, h, 6] } }], RangeError, "Expected shape [2, 2, 4, 5] (the heatmaps' images, height and width; 2 channels) for options.sizes.shape but received [2, 2, 4, 6]"],
     [[heatmaps(), { sizes: { data: new Float32Array(3 * 2 * h * w), dims: [3, 2, h, w] } }], RangeError, "Expected shape [2, 2, 4, 5] (the heatmaps' images, height and width; 2 channels) for options.sizes.dims but received [3, 2, 4, 5]"],
@@ -262,6 +262,7 @@ test('errors in the library words', async (t) => {
     [[heatmaps(), { sizes: { data: new Uint8Array(2 * 2 * h * w), shape: [2, 2, h, w] } }], TypeError, 'Expected a Float32Array or float16 data (sizes and offsets are heatmap pixels) for options.sizes.data but received Uint8Array(80)'],
     [[heatmaps(), { sizes: { data: new Float32Array(3), shape: [2, 2, h, w] } }], RangeError, 'Expected 80 elements (the product of shape [2, 2, 4, 5]) for options.sizes.data but received 3'],
     [[heatmaps(), { sizes: sizes(), layout: 'nhwc' }], RangeError, "Expected shape [2, 3, 4, 2] (the heatmaps' images, height and width; 2 channels) for options.sizes.shape but received [2, 2, 4, 5]"],
+    [[heatmaps(), { sizes: sizes(), transform: { data: new Float64Array(6), shape: [1, 2, 3] } }], RangeError, 'Expected shape [2, 2, 3] (one matrix per sample: the input\'s batch is 2) for options.transform.shape but received [1, 2, 3]'],
     [[heatmaps(), { sizes: sizes(), k: 0 }], RangeError, 'Expected a positive integer below 2^32 for options.k but received 0'],
     [[heatmaps(), { sizes: sizes(), k: 1.5 }], RangeError, 'Expected a positive integer below 2^32 for options.k but received 1.5'],
     [[heatmaps(), { sizes: sizes(), threshold: NaN }], RangeError, 'Expected a finite number for options.threshold but received NaN'],
@@ -270,7 +271,7 @@ test('errors in the library words', async (t) => {
     [[heatmaps(), { sizes: sizes(), window: 4 }], RangeError, 'Expected an odd integer from 1 to 255 for options.window but received 4'],
     [[heatmaps(), { sizes: sizes(), layout: 'hwc' }], TypeError, "Expected one of 'nchw', 'nhwc' for options.layout but received \"hwc\""],
     [[{ data: new Float64Array(2 * 3 * h * w), shape: [2, 3, h, w] }, { sizes: sizes() }], TypeError, 'Expected a Float32Array or Uint8Array (convert with Float32Array.from(data)) for heatmaps.data but received Float64Array(120)'],
-    [[heatmaps(), { sizes: sizes(), transfer: true }], TypeError, 'Expected only the keys sizes, offsets, layout, k, threshold, window for options but received key "transfer"'],
+    [[heatmaps(), { sizes: sizes(), transfer: true }], TypeError, 'Expected only the keys sizes, offsets, layout, k, threshold, window, transform for options but received key "transfer"'],
   ];
   for (const [args, Type, message] of cases) {
     t.throws(() => decodeBoxesSync(...args), { instanceOf: Type, message });
@@ -320,3 +321,48 @@ for (const c of fixtures.cases) {
     }
   });
 }
+
+// transform: each corner (x1, y1), (x2, y2) through its image's matrix, as ctdet_post_process
+// applies transform_preds to dets[:, 0:2] and dets[:, 2:4]; in double, rounded to float32 once.
+test('transform maps the two corners of each used box by its image matrix, unused slots stay NaN', async (t) => {
+  const random = rng(21);
+  const n = 3, c = 4, h = 10, w = 12, k = 150;
+  const heat = sigmoidHeat(random, n * c * h * w);
+  const wh = Float32Array.from({ length: n * 2 * h * w }, () => 20 * random());
+  const reg = Float32Array.from({ length: n * 2 * h * w }, () => random());
+  const matrices = Float64Array.from({ length: n * 6 }, () => -3 + 6 * random());
+  matrices.set([4, 0, 0, 0, 4, 0], 0);  // image 0: the output stride of 4 alone
+  for (const layout of ['nchw', 'nhwc']) {
+    const tensor = (data, ch) => (layout === 'nchw' ? { data, shape: [n, ch, h, w] } : { data: toNhwc(data, n, ch, h, w), shape: [n, h, w, ch] });
+    const options = { sizes: tensor(wh, 2), offsets: tensor(reg, 2), k, threshold: 0.6, layout };
+    const plain = decodeBoxesSync(tensor(heat, c), options);
+    // Float32 matrices are read as the doubles they hold.
+    const m32 = Float32Array.from(matrices);
+    const runs = [
+      [decodeBoxesSync(tensor(heat, c), { ...options, transform: { data: matrices, shape: [n, 2, 3] } }), matrices],
+      [await decodeBoxes(tensor(heat, c), { ...options, transform: { data: m32, shape: [n, 2, 3] } }), m32],
+    ];
+    for (const [r, m] of runs) {
+      t.deepEqual(r.scores, plain.scores);
+      t.deepEqual(r.classes, plain.classes);
+      t.deepEqual(r.valid, plain.valid);
+      t.deepEqual(r.counts, plain.counts);
+      for (let s = 0; s < n * k; s++) {
+        const g = Math.floor(s / k);
+        const [a, b, cc, d, e, f] = m.subarray(6 * g, 6 * g + 6);
+        const want = [];
+        for (const corner of [0, 2]) {
+          const x = plain.boxes[4 * s + corner], y = plain.boxes[4 * s + corner + 1];
+          want.push(Math.fround(a * x + b * y + cc), Math.fround(d * x + e * y + f));
+        }
+        t.deepEqual([...r.boxes.subarray(4 * s, 4 * s + 4)], plain.valid[s] ? want : [NaN, NaN, NaN, NaN], `${layout} slot ${s}`);
+      }
+      t.true(plain.counts.every((v) => v > 0 && v < k), `used and unused slots in every image: ${plain.counts}`);
+      t.deepEqual([...r.boxes.subarray(0, 4 * plain.counts[0])], [...plain.boxes.subarray(0, 4 * plain.counts[0])].map((v) => v * 4));
+    }
+  }
+  // One image ([C, H, W]) takes [2, 3].
+  const one = decodeBoxesSync({ data: heat.subarray(0, c * h * w), shape: [c, h, w] }, { sizes: { data: wh.subarray(0, 2 * h * w), shape: [2, h, w] }, k, threshold: 0.6, transform: { data: Float64Array.of(1, 0, 5, 0, 1, -5), shape: [2, 3] } });
+  const base = decodeBoxesSync({ data: heat.subarray(0, c * h * w), shape: [c, h, w] }, { sizes: { data: wh.subarray(0, 2 * h * w), shape: [2, h, w] }, k, threshold: 0.6 });
+  t.deepEqual([...one.boxes.subarray(0, 4 * base.counts[0])], [...base.boxes.subarray(0, 4 * base.counts[0])].map((v, i) => Math.fround(v + (i % 2 === 0 ? 5 : -5))));
+});
