@@ -25,6 +25,7 @@
 #include "../native/peaks.h"
 #include "../native/simcc.h"
 #include "../native/thread_pool.h"
+#include "../native/transform.h"
 
 namespace {
 
@@ -879,6 +880,32 @@ void fuzz_boxes(Reader& in, uint8_t mode) {
   }
   for (const Kernels* kk : simd_paths()) {
     if (!(run(*kk, r) == ref)) mismatch("boxes", *kk, "a batch");
+  }
+  // A transform per image: each used box's corners mapped apart, ((a x + b y) + c) in double,
+  // rounded once; unused slots untouched.
+  std::vector<double> matrices(6 * images);
+  for (double& v : matrices) {
+    const float f = (in.u8() & 3) == 0 ? in.f32() : static_cast<float>(static_cast<int>(in.u8()) - 128) / 16;
+    v = std::isfinite(f) ? f : 1.0;
+  }
+  BoxesRequest moved = r;
+  moved.transform = Transforms{matrices.data(), images};
+  Out want = ref;
+  for (size_t s = 0; s < slots; ++s) {
+    if (!ref.valid[s]) continue;
+    const double* m = matrices.data() + 6 * (s / r.k);
+    for (size_t corner = 0; corner < 4; corner += 2) {
+      const double x = ref.boxes[4 * s + corner], y = ref.boxes[4 * s + corner + 1];
+      want.boxes[4 * s + corner] = static_cast<float>(m[0] * x + m[1] * y + m[2]);
+      want.boxes[4 * s + corner + 1] = static_cast<float>(m[3] * x + m[4] * y + m[5]);
+    }
+  }
+  if (!(run(scalar(), moved) == want)) {
+    std::fprintf(stderr, "boxes with a transform are not the corners of the boxes mapped\n");
+    std::abort();
+  }
+  for (const Kernels* kk : simd_paths()) {
+    if (!(run(*kk, moved) == want)) mismatch("boxes with a transform", *kk, "a batch");
   }
   // Channels-last, every path.
   const std::vector<uint8_t> heat_nhwc = to_nhwc(heat, heat_size, images, per_image, hw);
