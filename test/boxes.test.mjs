@@ -366,3 +366,26 @@ test('transform maps the two corners of each used box by its image matrix, unuse
   const base = decodeBoxesSync({ data: heat.subarray(0, c * h * w), shape: [c, h, w] }, { sizes: { data: wh.subarray(0, 2 * h * w), shape: [2, h, w] }, k, threshold: 0.6 });
   t.deepEqual([...one.boxes.subarray(0, 4 * base.counts[0])], [...base.boxes.subarray(0, 4 * base.counts[0])].map((v, i) => Math.fround(v + (i % 2 === 0 ? 5 : -5))));
 });
+
+test('tfjs tensors (channels-last, read with dataSync) and misaligned views are read as { data, shape } copies', (t) => {
+  const random = rng(31);
+  const n = 2, c = 3, h = 7, w = 9;
+  const heat = sigmoidHeat(random, n * c * h * w);
+  const wh = Float32Array.from({ length: n * 2 * h * w }, () => 10 * random());
+  const reg = Float32Array.from({ length: n * 2 * h * w }, () => random());
+  const want = decodeBoxesSync({ data: heat, shape: [n, c, h, w] }, { sizes: { data: wh, shape: [n, 2, h, w] }, offsets: { data: reg, shape: [n, 2, h, w] }, k: 6 });
+  const tensor = (data, ch) => ({ shape: [n, h, w, ch], dtype: 'float32', dataSync: () => toNhwc(data, n, ch, h, w) });
+  const viaTfjs = decodeBoxesSync(tensor(heat, c), { sizes: tensor(wh, 2), offsets: tensor(reg, 2), k: 6, layout: 'nhwc' });
+  const shifted = (data) => {
+    const view = new data.constructor(new ArrayBuffer((data.length + 1) * data.BYTES_PER_ELEMENT), data.BYTES_PER_ELEMENT, data.length);
+    view.set(data);
+    return view;
+  };
+  const halves = asHalves([...wh]);
+  const misaligned = decodeBoxesSync({ data: shifted(heat), shape: [n, c, h, w] }, { sizes: { data: shifted(wh), shape: [n, 2, h, w] }, offsets: { data: shifted(reg), shape: [n, 2, h, w] }, k: 6 });
+  for (const r of [viaTfjs, misaligned]) for (const key of ['boxes', 'scores', 'classes', 'valid', 'counts']) t.deepEqual(r[key], want[key], key);
+  // float16 sizes one element into their buffer: the halves' values.
+  const halfWant = decodeBoxesSync({ data: heat, shape: [n, c, h, w] }, { sizes: { data: halves.floats, shape: [n, 2, h, w] }, k: 6 });
+  const halfGot = decodeBoxesSync({ data: heat, shape: [n, c, h, w] }, { sizes: { data: shifted(halves.bits), shape: [n, 2, h, w], type: 'float16' }, k: 6 });
+  t.deepEqual(halfGot.boxes, halfWant.boxes);
+});
