@@ -7,13 +7,13 @@ import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { isObject, rangeError, typeError } from './errors';
 import { product, readLayout, readPlanes, uninitialized, type Float16PlaneInput, type PlaneInput, type Planes } from './tensor';
-import { readTransform, type TransformOption } from './transform';
+import { readTransform, type AffineTransforms } from './transform';
 import { formatShape, readFraction, readInteger, readNumber, readOddSize, readOptions, type Layout } from './validate';
 
 /** A sizes or offsets map: Float32 or float16 (a Uint16Array of binary16 bits with `type: 'float16'`, or a Float16Array). */
 export type BoxMapInput = PlaneInput<Float32Array> | Float16PlaneInput;
 
-export interface BoxesOptions extends TransferOption, TransformOption {
+export interface BoxesOptions extends TransferOption {
   /**
    * Required. CenterNet's `wh` head: width then height of the box at each pixel, in heatmap pixels,
    * shape [N, 2, H, W] for heatmaps [N, C, H, W] ([2, H, W] for [C, H, W]; layout 'nhwc': [N, H, W, 2]
@@ -55,7 +55,7 @@ export interface BoxesOptions extends TransferOption, TransformOption {
    * does the same). Scores, classes and validity do not change. Default: none.
    * @example { transform: { data: Float64Array.of(4, 0, 0, 0, 4, 0), shape: [1, 2, 3] } }
    */
-  transform?: TransformOption['transform'];
+  transform?: AffineTransforms;
 }
 
 /** Up to k boxes per image, strongest first. */
@@ -93,7 +93,7 @@ const shapeKey = (value: unknown): string => (isObject(value) && value.shape ===
 // A sizes or offsets map: Float32 or float16, two channels, the heatmaps' images and sides.
 function readMap(value: unknown, name: string, layout: Layout, expected: number[]): Planes & { data: Float32Array | Uint16Array } {
   const map = readPlanes(value, name, { layout, emptyBatch: true });
-  if (map.dtype === 'uint8') throw typeError('a Float32Array or float16 data (sizes and offsets are heatmap pixels)', `${name}.data`, map.data);
+  if (map.dtype === 'uint8') throw typeError('Float32Array or float16 data (sizes and offsets are heatmap pixels)', `${name}.data`, map.data);
   const shape = shapeOf(map);
   if (formatShape(shape) !== formatShape(expected)) {
     throw rangeError(`shape ${formatShape(expected)} (the heatmaps' images, height and width; 2 channels)`, `${name}.${shapeKey(value)}`, formatShape(shape));
