@@ -277,6 +277,15 @@ test('errors in the library words', async (t) => {
     t.throws(() => decodeBoxesSync(...args), { instanceOf: Type, message });
     if (!(args[1] && args[1].transfer)) await t.throwsAsync(decodeBoxes(...args), { instanceOf: Type, message });
   }
+  // Sides past 2^24 and element counts past 2^53 are refused by the shape, before the data is read.
+  t.throws(() => decodeBoxesSync({ data: new Float32Array(4), shape: [1, 1, 2 ** 25, 1] }, { sizes: sizes() }), {
+    instanceOf: RangeError,
+    message: 'Expected height and width at most 16777216 for heatmaps.shape but received [1, 1, 33554432, 1]',
+  });
+  t.throws(() => decodeBoxesSync({ data: new Float32Array(4), shape: [2 ** 20, 2 ** 20, 2 ** 8, 2 ** 8] }, { sizes: sizes() }), {
+    instanceOf: RangeError,
+    message: 'Expected an element count below 2^53 for heatmaps.shape but received [1048576, 1048576, 256, 256] (72057594037927940 elements)',
+  });
   // A batch too large for a typed array is refused before any native call.
   t.throws(() => decodeBoxesSync(heatmaps(), { sizes: sizes(), k: 2 ** 32 - 1 }), { instanceOf: RangeError, message: /^Expected at most \d+ elements \(the longest typed array this Node.js makes\) for the output but received 34359738360 elements$/ });
 });
