@@ -119,14 +119,15 @@ function readRotations(value: unknown, n: number): (i: number) => number {
  *   axes and rotated by R(-rotation), R(t) = [[cos t, -sin t], [sin t, cos t]] (the same matrix as
  *   CenterNet's get_affine_transform); with `udp`, as get_udp_warp_matrix: c to ((w - 1) / 2,
  *   (h - 1) / 2), scaled by (w - 1) / sw and (h - 1) / sh, rotated by R(+rotation);
- * - toImage: heatmap to input as the codec's decode (MSRA: x * float32(w / W); UDP: the crop's own
- *   (w - 1) / (W - 1), which with add_pred_to_datasample's / w gives mmpose's x / (W - 1) * sw), then
- *   input to image as add_pred_to_datasample: c + R (x - input centre) * s / input (R undoing the
- *   rotation; mmpose itself ignores rotation there, rotating only in training).
+ * - toImage, MSRA: heatmap to input as MSRAHeatmap.decode, x * float32(w / W), then input to image
+ *   as add_pred_to_datasample, c + R(rotation) ((x, y) - (w / 2, h / 2)) * (sw / w, sh / h);
+ *   UDP: heatmap to crop pixels, x * (w - 1) / (W - 1), then the UDP warp's inverse, which together
+ *   are UDPHeatmap.decode (x / (W - 1) * w) then add_pred_to_datasample: x / (W - 1) * sw + cx - sw / 2.
+ *   (mmpose ignores the rotation there, rotating crops only in training; toImage undoes it.)
  * Pixel centres sit at integers in all three frames, as in the rest of the library and in mmpose
  * (its keypoints are argmax indices, cv2's warps put pixel i's centre at i).
  * Computed in double, in closed form (mmpose solves cv2.getAffineTransform on float32 points:
- * its matrices agree to about 1e-7 relative).
+ * its matrices agree within a few 1e-7 relative).
  * @example
  * const { toImage } = topdownTransforms({ data: Float64Array.of(10, 20, 110, 220), shape: [1, 4] }, { inputSize: [192, 256], heatmapSize: [48, 64] });
  * const { coords } = decodeSync({ data: heatmaps, shape: [1, 17, 64, 48] }, { method: 'dark', transform: toImage });

@@ -103,7 +103,7 @@ void boxes(const Kernels& k, ThreadPool& pool, const BoxesRequest& req) {
   if (!checked_mul3(req.images, req.k, 2, &n)) throw std::bad_alloc();
   std::vector<float> centres(n);
   // With a transform, a flag per corner: the boxes are pairs of (x, y) points to it.
-  std::vector<uint8_t> corners(req.transform.matrices ? n : 0);
+  std::vector<uint8_t> corners(req.transform.given ? n : 0);
   peaks(k, pool, centres_request(req, centres.data()));
   const size_t parts = split_parts(pool, req.images, req.threads);
   pool.parallel_for(parts, parts, [&](size_t begin, size_t end) {
@@ -111,7 +111,7 @@ void boxes(const Kernels& k, ThreadPool& pool, const BoxesRequest& req) {
       for (size_t g = req.images * part / parts; g < req.images * (part + 1) / parts; ++g) boxes_of(req, g, centres.data());
     }
   });
-  if (!req.transform.matrices) return;
+  if (!req.transform.given) return;
   for (size_t s = 0; s < n / 2; ++s) corners[2 * s] = corners[2 * s + 1] = req.valid[s];
   apply_transforms(req.transform, n, req.boxes, corners.data());  // the last step
 }

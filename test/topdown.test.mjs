@@ -3,6 +3,7 @@
 // from three point pairs as cv2.getAffineTransform does, and the closed facts: toInput after
 // toImage is the codec's heatmap-to-crop scale, and a box's centre and corners land where
 // bbox_xyxy2cs and _fix_aspect_ratio put them. Hostile options are refused in the library's shape.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import fc from 'fast-check';
@@ -267,4 +268,15 @@ test('hostile options are refused in the library\'s shape', (t) => {
   ];
   for (const [opts, Type, message] of cases) t.throws(() => topdownTransforms(BOX, opts), { instanceOf: Type, message });
   t.is(thrown(() => topdownTransforms(BOX, OK)), null);
+});
+
+test('examples/topdown.mjs puts both people\'s keypoints back in the photo', (t) => {
+  const root = new URL('..', import.meta.url);
+  const r = spawnSync(process.execPath, [new URL('examples/topdown.mjs', root).pathname], { cwd: root, encoding: 'utf8' });
+  t.is(r.status, 0, r.stderr);
+  t.deepEqual(r.stdout.trim().split('\n'), [
+    'person 0: (160.3, 80.6) (130.2, 200.1) (190.7, 380.4)',
+    'person 1: (400.5, 150.2) (500.1, 220.8) (590.9, 310.3)',
+    '6 valid, largest error below 0.5 px',
+  ]);
 });
