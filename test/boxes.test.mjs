@@ -211,7 +211,9 @@ for (const layout of ['nchw', 'nhwc']) {
   test(`empty batches (${layout}): N = 0 gives empty arrays, C = 0 images with no boxes, sync and async`, async (t) => {
     const shape = (n, ch) => (layout === 'nchw' ? [n, ch, 4, 5] : [n, 4, 5, ch]);
     const call = (n, ch, f) => f({ data: new Float32Array(n * ch * 20), shape: shape(n, ch) }, { sizes: { data: new Float32Array(n * 40), shape: shape(n, 2) }, k: 3, layout });
-    for (const r of [call(0, 80, decodeBoxesSync), await call(0, 80, decodeBoxes)]) {
+    const transform = { data: new Float64Array(0), shape: [0, 2, 3] };
+    const withTransform = (f) => f({ data: new Float32Array(0), shape: shape(0, 80) }, { sizes: { data: new Float32Array(0), shape: shape(0, 2) }, k: 3, layout, transform });
+    for (const r of [call(0, 80, decodeBoxesSync), await call(0, 80, decodeBoxes), withTransform(decodeBoxesSync), await withTransform(decodeBoxes)]) {
       t.deepEqual(r.shape, [0]);
       t.is(r.boxes.length + r.scores.length + r.classes.length + r.valid.length + r.counts.length, 0);
     }
