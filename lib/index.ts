@@ -20,6 +20,8 @@ export type { ImagePeaksResult, PeaksOptions, PeaksOver, PeaksResult } from './p
 export type { CenternetOffsets, OffsetsOption, PosenetOffsets } from './offsets';
 export { sample, sampleSync, SAMPLE_MODES } from './sample';
 export type { SampleMaps, SampleMode, SampleOptions, SampleOutput, SamplePoints, SampleResult } from './sample';
+export { decodeBoxes, decodeBoxesSync } from './boxes';
+export type { BoxMapInput, BoxesOptions, BoxesResult } from './boxes';
 // Back to the image: per-sample affine transforms and mmpose's top-down matrices.
 export type { AffineTransforms, TransformOption } from './transform';
 export { topdownTransforms } from './topdown';
