@@ -76,6 +76,32 @@ export interface NativeSimccRequest {
 }
 
 /** The convolution engine's request (conv2d and coordConv2d); pads are explicit numbers. */
+/**
+ * mergeFlipped: the first pair (heatmaps, or SimCC x) is mirrored along its width; the second
+ * (SimCC y, with pairs 2) is not. Both pairs have `planes` = N * K planes.
+ */
+export interface NativeFlipRequest extends LayoutRequest {
+  pairs: 1 | 2;
+  planes: number;
+  height: number;
+  width: number;
+  keypoints: number;
+  shift: boolean;
+  flipIndices: Uint32Array;
+  firstData: PlaneArray;
+  firstDtype: PlaneDtype;
+  firstFlipped: PlaneArray;
+  firstFlippedDtype: PlaneDtype;
+  firstOut: Float32Array;
+  secondWidth?: number;
+  secondData?: PlaneArray;
+  secondDtype?: PlaneDtype;
+  secondFlipped?: PlaneArray;
+  secondFlippedDtype?: PlaneDtype;
+  secondOut?: Float32Array;
+  threads: number;
+}
+
 export interface NativeConvRequest {
   input: Float32Array;
   batch: number;
@@ -145,6 +171,8 @@ export interface NativeAddon {
   peaks(request: NativePeaksRequest): Promise<void>;
   decodeSimccSync(request: NativeSimccRequest): void;
   decodeSimcc(request: NativeSimccRequest): Promise<void>;
+  mergeFlippedSync(request: NativeFlipRequest): void;
+  mergeFlipped(request: NativeFlipRequest): Promise<void>;
   relu(request: { input: Float32Array; output: Float32Array; threads: number }): void;
   sum(request: PlaneRequest & { data: PlaneData; output: Float64Array }): void;
   argmax(request: PlaneRequest & { data: PlaneData; values: Float32Array; indices: Float64Array; finite: Uint8Array }): void;
