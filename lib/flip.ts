@@ -103,7 +103,7 @@ function readFlipIndices(value: unknown, k: number, of: string): Uint32Array {
   if (typeof value === 'string') {
     if (!Object.hasOwn(FLIP_INDICES, value)) throw rangeError(what, 'options.flipIndices', describe(value));
     indices = FLIP_INDICES[value as FlipPreset];
-    if (indices.length !== k) throw rangeError(`a preset for ${k} keypoints (${of})`, 'options.flipIndices', `'${value}' (${indices.length} keypoints)`);
+    if (indices.length !== k) throw rangeError(`a preset for ${k} keypoints (${of})`, 'options.flipIndices', `${describe(value)} (${indices.length} keypoints)`);
   } else if (Array.isArray(value)) {
     indices = value;
     if (indices.length !== k) throw rangeError(`${k} indices (K, ${of})`, 'options.flipIndices', `${indices.length} indices`);
