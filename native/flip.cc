@@ -156,13 +156,19 @@ void merge_flipped(const Kernels& k, ThreadPool& pool, const FlipRequest& req) {
     pool.parallel_for(parts, parts, [&](size_t begin, size_t end) {
       for (size_t part = begin; part < end; ++part) {
         Scratch& s = scratch[part];
-        for (size_t r = n * part / parts, last = n * (part + 1) / parts; r < last; ++r) {
-          if (p.plain.layout == Layout::kNhwc) {
-            nhwc_row(k, p, req.flip_indices, r, s);
-          } else {
-            const size_t plane = r / height;
-            const size_t source = plane - plane % keypoints + req.flip_indices[plane % keypoints];
-            nchw_row(k, p, plane, source, r % height, s);
+        const size_t first = n * part / parts, last = n * (part + 1) / parts;
+        if (p.plain.layout == Layout::kNhwc) {
+          for (size_t r = first; r < last; ++r) nhwc_row(k, p, req.flip_indices, r, s);
+          continue;
+        }
+        // Row by row through the planes, dividing once per part.
+        size_t plane = first / height, row = first % height;
+        for (size_t r = first; r < last; ++r) {
+          const size_t source = plane - plane % keypoints + req.flip_indices[plane % keypoints];
+          nchw_row(k, p, plane, source, row, s);
+          if (++row == height) {
+            row = 0;
+            ++plane;
           }
         }
       }

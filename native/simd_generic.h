@@ -361,15 +361,20 @@ inline void mean_f32(const float* a, const float* b, float* out, size_t n) {
   });
 }
 
-// Whole vectors of b taken from the end and reversed in registers; the last n % kLanes elements
-// one by one (their b elements sit at the front of b, where a vector load would run before it).
+// Whole vectors of b taken from the end and reversed in registers. The last n % kLanes elements
+// read the front of b, where a vector ending there would start before b: when n >= kLanes they are
+// the last whole vector again (out[n - kLanes .. n), overlapping elements already written with the
+// same values), else one by one.
 inline void mean_reversed_f32(const float* a, const float* b, float* out, size_t n) {
   const F half = splat(0.5f);
-  size_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    store(out + i, mul(add(load(a + i), reverse(load(b + n - i - kLanes))), half));
+  auto vector_at = [&](size_t i) { store(out + i, mul(add(load(a + i), reverse(load(b + n - i - kLanes))), half)); };
+  if (n < kLanes) {
+    for (size_t i = 0; i < n; ++i) out[i] = (a[i] + b[n - 1 - i]) * 0.5f;
+    return;
   }
-  for (; i < n; ++i) out[i] = (a[i] + b[n - 1 - i]) * 0.5f;
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) vector_at(i);
+  if (i < n) vector_at(n - kLanes);
 }
 
 inline void max_scaled_f32(float* out, const float* g, float s, size_t n) {
