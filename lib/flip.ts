@@ -9,7 +9,7 @@ import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { describe, isFloat32Array, isObject, rangeError, typeError } from './errors';
 import { readSimccInput, type SimccInput } from './simcc';
-import { product, readLayout, readPlanes, type Float16PlaneInput, type PlaneInput, type Planes } from './tensor';
+import { product, readLayout, readPlanes, uninitialized, type Float16PlaneInput, type PlaneInput, type Planes } from './tensor';
 import { formatShape, readBoolean, readOptions, readOut, type Layout } from './validate';
 
 /** The named flip indices: `'coco17'` (COCO's 17 body keypoints), `'coco-wholebody133'` (COCO-WholeBody's 133). */
@@ -178,7 +178,7 @@ function prepareHeatmaps([heatmaps, flipped]: readonly [unknown, unknown], optio
     firstDtype: a.planes.dtype,
     firstFlipped: b.planes.data,
     firstFlippedDtype: b.planes.dtype,
-    firstOut: out ?? new Float32Array(count),
+    firstOut: out ?? uninitialized('float32', count),
     threads: concurrency(),
   };
   return { request, shapes: [a.shape] };
@@ -218,13 +218,13 @@ function prepareSimcc([simcc, flipped]: readonly [unknown, unknown], options: un
     firstDtype: a.x.dtype,
     firstFlipped: b.x.data,
     firstFlippedDtype: b.x.dtype,
-    firstOut: out?.x ?? new Float32Array(xCount),
+    firstOut: out?.x ?? uninitialized('float32', xCount),
     secondWidth: a.y.width,
     secondData: a.y.data,
     secondDtype: a.y.dtype,
     secondFlipped: b.y.data,
     secondFlippedDtype: b.y.dtype,
-    secondOut: out?.y ?? new Float32Array(yCount),
+    secondOut: out?.y ?? uninitialized('float32', yCount),
     threads: concurrency(),
   };
   return { request, shapes: [a.x.shape, a.y.shape] };
