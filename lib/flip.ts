@@ -55,7 +55,7 @@ export interface FlipOptions extends CommonFlipOptions {
    * mmpose's `shift_heatmap`: after flipping back, move the flipped map one pixel to the right
    * (`heatmaps[..., 1:] = heatmaps[..., :-1]`, column 0 kept as it is). mmpose's MSRA-codec
    * configs (td-hm_*_coco-256x192.py with codec MSRAHeatmap, DARK included) set it `true`; the UDP
-   * configs (UDPHeatmap: *_udp*, ViTPose, RTMPose's cspnext udp) set it `false`. Default false.
+   * configs (UDPHeatmap: *_udp*, ViTPose, the CSPNeXt UDP heatmap configs) set it `false`. Default false.
    * @example { shift: true }
    */
   shift?: boolean;
