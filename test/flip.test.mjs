@@ -272,6 +272,7 @@ test('SimCC pairs: shapes and options refused in the library\'s words', async (t
     [[s, s, { ...opts, layout: 'nchw' }], TypeError, 'Expected only the keys flipIndices, out for options (SimCC) but received key "layout"'],
     [[s, s, { ...opts, shift: true }], TypeError, 'Expected only the keys flipIndices, out for options (SimCC) but received key "shift"'],
     [[s, s, { flipIndices: 'coco17' }], RangeError, "Expected a preset for 3 keypoints (the keypoints of simcc.x [1, 3, 8]) for options.flipIndices but received \"coco17\" (17 keypoints)"],
+    [[{ x: v([1, 1, 2 ** 25]), y: v([1, 1, 2]) }, s, { flipIndices: [0] }], RangeError, 'Expected a vector length at most 16777216 for simcc.x.shape but received [1, 1, 33554432]'],
     [[s, s, { ...opts, out: { x: new Float32Array(24) } }], TypeError, 'Expected a Float32Array for options.out.y but received undefined'],
     [[s, s, { ...opts, out: { x: new Float32Array(24), y: s.y.data } }], RangeError, 'Expected an array that does not share memory with the input for options.out.y but received Float32Array(18)'],
   ];
