@@ -39,6 +39,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   export_operation<kSimcc>(env, exports);
   export_operation<kSample>(env, exports);
   export_operation<kBoxes>(env, exports);
+  export_operation<kFlip>(env, exports);
   export_operation<kEncode>(env, exports);
   export_operation<kConv>(env, exports);
   // lib/ offers AddCoords synchronously only.

@@ -8,6 +8,7 @@
 #include "../native/conv.h"
 #include "../native/decode.h"
 #include "../native/encode.h"
+#include "../native/flip.h"
 #include "../native/peaks.h"
 #include "../native/sample.h"
 #include "../native/simcc.h"
@@ -20,6 +21,7 @@ extern const Operation<coordconv::PeaksRequest> kPeaks;    // peaks.cc
 extern const Operation<coordconv::SimccRequest> kSimcc;    // simcc.cc
 extern const Operation<coordconv::SampleRequest> kSample;  // sample.cc
 extern const Operation<coordconv::BoxesRequest> kBoxes;    // boxes.cc
+extern const Operation<coordconv::FlipRequest> kFlip;      // flip.cc
 extern const Operation<coordconv::EncodeRequest> kEncode;  // encode.cc
 extern const Operation<coordconv::ConvRequest> kConv;      // conv.cc: conv2d and coordConv2d
 extern const Operation<coordconv::AddCoordsRequest> kAddCoords;  // conv.cc

@@ -19,6 +19,7 @@
 #include "../native/boxes.h"
 #include "../native/decode.h"
 #include "../native/dispatch.h"
+#include "../native/flip.h"
 #include "../native/kernels.h"
 #include "../native/conv.h"
 #include "../native/ops.h"
@@ -936,6 +937,110 @@ void fuzz_transforms(Reader& in, uint8_t mode) {
   }
 }
 
+// One element of a batch as a float: the scalar path's exact widening.
+float element(const PlaneBatch& b, size_t i) {
+  float v = 0.0f;
+  switch (b.dtype) {
+    case DType::kFloat32: v = static_cast<const float*>(b.data)[i]; break;
+    case DType::kUint8: scalar().u8_to_f32(static_cast<const uint8_t*>(b.data) + i, &v, 1); break;
+    case DType::kFloat16: scalar().f16_to_f32(static_cast<const uint16_t*>(b.data) + i, &v, 1); break;
+  }
+  return v;
+}
+
+// The flip test's merge: N images of K keypoints (N = 0 included), NCHW or NHWC, each input its own
+// dtype, shift on or off, or a SimCC pair (x mirrored, y not); a permutation from the fuzz bytes.
+// Scalar against the closed form of flip.h, element by element, and every path against scalar.
+void fuzz_flip(Reader& in, uint8_t mode) {
+  static const DType kDtypes[] = {DType::kFloat32, DType::kUint8, DType::kFloat16, DType::kFloat32};
+  FlipRequest r;
+  const size_t images = in.u8() % 4;
+  r.keypoints = images == 0 ? in.u8() % 3 : 1 + in.u8() % 6;
+  r.pair_count = (mode & 32) ? 2 : 1;
+  r.threads = 1 + in.u8() % 3;
+  const bool nhwc = r.pair_count == 1 && (mode & 16);
+  std::vector<uint32_t> perm(r.keypoints);
+  for (size_t i = 0; i < perm.size(); ++i) perm[i] = static_cast<uint32_t>(i);
+  for (size_t i = perm.size(); i > 1; --i) std::swap(perm[i - 1], perm[in.u8() % i]);
+  r.flip_indices = perm.data();
+  const size_t misalign = in.u8() % 4;
+  std::vector<std::shared_ptr<void>> keep;
+  auto batch = [&](PlaneBatch* b, size_t height, size_t width) {
+    b->dtype = kDtypes[in.u8() % 4];
+    b->planes = images * r.keypoints;
+    b->height = height;
+    b->width = width;
+    b->layout = nhwc ? Layout::kNhwc : Layout::kNchw;
+    b->channels = nhwc ? r.keypoints : 1;
+    const size_t n = b->planes * height * width;
+    if (b->dtype == DType::kFloat32) {
+      auto f = std::make_shared<Block<float>>(n, misalign);
+      fill(in, f->p, n, mode);
+      b->data = f->p;
+      keep.push_back(f);
+    } else if (b->dtype == DType::kUint8) {
+      auto u = std::make_shared<Block<uint8_t>>(n, misalign);
+      fill(in, u->p, n, mode);
+      b->data = u->p;
+      keep.push_back(u);
+    } else {
+      auto h = std::make_shared<Block<uint16_t>>(n, misalign);
+      fill(in, h->p, n, mode);
+      b->data = h->p;
+      keep.push_back(h);
+    }
+  };
+  const size_t height = r.pair_count == 2 ? 1 : 1 + in.u8() % 6;
+  for (size_t i = 0; i < r.pair_count; ++i) {
+    const size_t width = 1 + in.u16() % (i == 0 ? 140 : 300);
+    FlipPair& p = r.pairs[i];
+    batch(&p.plain, height, width);
+    batch(&p.flipped, height, width);
+    p.mirror = i == 0;
+    p.shift = i == 0 && r.pair_count == 1 && (mode & 64);
+  }
+  auto run = [&](const Kernels& k) {
+    std::vector<std::vector<float>> outs;
+    FlipRequest q = r;
+    for (size_t i = 0; i < q.pair_count; ++i) {
+      const PlaneBatch& b = q.pairs[i].plain;
+      outs.emplace_back(b.planes * b.height * b.width);
+      q.pairs[i].out = outs.back().data();
+    }
+    if (!check_flip_request(q).empty()) std::abort();  // every request built here is well formed
+    merge_flipped(k, pool(), q);
+    return outs;
+  };
+  const auto ref = run(scalar());
+  for (size_t i = 0; i < r.pair_count; ++i) {
+    const FlipPair& p = r.pairs[i];
+    const size_t w = p.plain.width, h = p.plain.height, kp = r.keypoints;
+    for (size_t n = 0; n < images; ++n) {
+      for (size_t c = 0; c < kp; ++c) {
+        for (size_t y = 0; y < h; ++y) {
+          for (size_t x = 0; x < w; ++x) {
+            const size_t sx = !p.mirror ? x : !p.shift ? w - 1 - x : x == 0 ? w - 1 : w - x;
+            auto at = [&](size_t ch, size_t col) { return nhwc ? ((n * h + y) * w + col) * kp + ch : ((n * kp + ch) * h + y) * w + col; };
+            const float want = (element(p.plain, at(c, x)) + element(p.flipped, at(perm[c], sx))) * 0.5f;
+            if (!same_float(ref[i][at(c, x)], want)) {
+              std::fprintf(stderr, "scalar merge_flipped broke its closed form at pair %zu element %zu\n", i, at(c, x));
+              std::abort();
+            }
+          }
+        }
+      }
+    }
+  }
+  for (const Kernels* k : simd_paths()) {
+    const auto got = run(*k);
+    for (size_t i = 0; i < r.pair_count; ++i) {
+      for (size_t j = 0; j < got[i].size(); ++j) {
+        if (!same_float(got[i][j], ref[i][j])) mismatch("merge_flipped", *k, "pair " + std::to_string(i) + " element " + std::to_string(j));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 // [images, C, hw] elements of `size` bytes -> [images, hw, C]: channels-last, by plain copies.
@@ -1106,8 +1211,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Reader in(data, size);
   const uint8_t op = in.u8();
   const uint8_t mode = in.u8();
-  // op 15 (mod 16) is SimCC; the exact ops 0xEE transforms and 0xFE boxes, then any other op 14
-  // (mod 16) sample and offsets; the rest keep the mapping the committed corpus was made with.
+  // op 15 (mod 16) is SimCC; the exact ops 0xEE transforms and 0xFE boxes; any other op 14 (mod 16)
+  // is sample and offsets when its high nibble is even, the flip merge when odd; the rest keep the
+  // mapping the committed corpus was made with.
   if (op % 16 == 15) {
     fuzz_simcc(in, mode);
     return 0;
@@ -1121,7 +1227,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   if (op % 16 == 14) {
-    fuzz_sample(in, mode);
+    if ((op >> 4) % 2 == 0) {
+      fuzz_sample(in, mode);
+    } else {
+      fuzz_flip(in, mode);
+    }
     return 0;
   }
   switch (op % 9) {

@@ -132,6 +132,32 @@ export interface NativeSampleRequest extends PlaneRequest, LayoutRequest {
 }
 
 /** The convolution engine's request (conv2d and coordConv2d); pads are explicit numbers. */
+/**
+ * mergeFlipped: the first pair (heatmaps, or SimCC x) is mirrored along its width; the second
+ * (SimCC y, with pairs 2) is not. Both pairs have `planes` = N * K planes.
+ */
+export interface NativeFlipRequest extends LayoutRequest {
+  pairs: 1 | 2;
+  planes: number;
+  height: number;
+  width: number;
+  keypoints: number;
+  shift: boolean;
+  flipIndices: Uint32Array;
+  firstData: PlaneArray;
+  firstDtype: PlaneDtype;
+  firstFlipped: PlaneArray;
+  firstFlippedDtype: PlaneDtype;
+  firstOut: Float32Array;
+  secondWidth?: number;
+  secondData?: PlaneArray;
+  secondDtype?: PlaneDtype;
+  secondFlipped?: PlaneArray;
+  secondFlippedDtype?: PlaneDtype;
+  secondOut?: Float32Array;
+  threads: number;
+}
+
 export interface NativeConvRequest {
   input: Float32Array;
   batch: number;
@@ -205,6 +231,8 @@ export interface NativeAddon {
   sample(request: NativeSampleRequest): Promise<void>;
   decodeBoxesSync(request: NativeBoxesRequest): void;
   decodeBoxes(request: NativeBoxesRequest): Promise<void>;
+  mergeFlippedSync(request: NativeFlipRequest): void;
+  mergeFlipped(request: NativeFlipRequest): Promise<void>;
   relu(request: { input: Float32Array; output: Float32Array; threads: number }): void;
   sum(request: PlaneRequest & { data: PlaneData; output: Float64Array }): void;
   argmax(request: PlaneRequest & { data: PlaneData; values: Float32Array; indices: Float64Array; finite: Uint8Array }): void;

@@ -183,19 +183,20 @@ function readKernels(opts: Record<string, unknown>): [number, number] {
 
 /**
  * Reads `{ x, y }`: both of rank 2 or 3 with the same leading dimensions. Internal (the HTTP
- * plugin checks a body with it before the request takes a decode slot).
+ * plugin checks a body with it before the request takes a decode slot; mergeFlipped reads its two
+ * pairs with it, each under its own name).
  */
-export function readSimccInput(input: unknown): { x: Vectors; y: Vectors; lead: number[] } {
-  if (!isObject(input) || Array.isArray(input) || ArrayBuffer.isView(input)) throw typeError('an object { x, y }', 'input', input);
-  const x = readVectors(input.x, 'input.x');
-  const y = readVectors(input.y, 'input.y');
-  const yName = (input.y as Record<string, unknown>).shape === undefined ? 'input.y.dims' : 'input.y.shape';
+export function readSimccInput(input: unknown, name = 'input'): { x: Vectors; y: Vectors; lead: number[] } {
+  if (!isObject(input) || Array.isArray(input) || ArrayBuffer.isView(input)) throw typeError('an object { x, y }', name, input);
+  const x = readVectors(input.x, `${name}.x`);
+  const y = readVectors(input.y, `${name}.y`);
+  const yName = (input.y as Record<string, unknown>).shape === undefined ? `${name}.y.dims` : `${name}.y.shape`;
   if (y.shape.length !== x.shape.length) {
-    throw rangeError(`the rank of input.x ${formatShape(x.shape)}`, yName, `rank ${y.shape.length} ${formatShape(y.shape)}`);
+    throw rangeError(`the rank of ${name}.x ${formatShape(x.shape)}`, yName, `rank ${y.shape.length} ${formatShape(y.shape)}`);
   }
   const lead = x.shape.slice(0, -1);
   if (formatShape(y.shape.slice(0, -1)) !== formatShape(lead)) {
-    throw rangeError(`the ${lead.length === 2 ? 'N and K' : 'K'} of input.x ${formatShape(x.shape)}`, yName, formatShape(y.shape));
+    throw rangeError(`the ${lead.length === 2 ? 'N and K' : 'K'} of ${name}.x ${formatShape(x.shape)}`, yName, formatShape(y.shape));
   }
   return { x, y, lead };
 }

@@ -28,6 +28,8 @@ constexpr Kernels kTable = {
     .peak_candidates_f32 = peak_candidates_f32,
     .centroid_row_f32 = centroid_row_f32,
     .softmax_row_f32 = softmax_row_f32,
+    .mean_f32 = mean_f32,
+    .mean_reversed_f32 = mean_reversed_f32,
     .sweep_u8 = sweep_u8,
 };
 static_assert(kTable.name != nullptr && kTable.name[0] != '\0', "every kernel table is named");

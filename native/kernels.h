@@ -118,6 +118,13 @@ struct Kernels {
   // sums[1] += e[i] * i (in double). p[i] <= max, all finite.
   Required<void(const float* p, size_t n, float max, float beta, double* sums)> softmax_row_f32;
 
+  // --- The flip test's merge (flip.cc), bit-identical on every path (one float add and one exact
+  // halving per element; a NaN input gives a NaN, its payload per the ISA's NaN rule).
+  // out[i] = (a[i] + b[i]) * 0.5f.
+  Required<void(const float* a, const float* b, float* out, size_t n)> mean_f32;
+  // out[i] = (a[i] + b[n - 1 - i]) * 0.5f: b read back to front (a row flipped along W).
+  Required<void(const float* a, const float* b, float* out, size_t n)> mean_reversed_f32;
+
   // The bitwise OR of n bytes, each read once: a read-only pass with no other work, which the
   // benchmark times as the memory roofline for the decoders. Internal (bench/ only).
   Required<uint8_t(const uint8_t* p, size_t n)> sweep_u8;

@@ -82,6 +82,9 @@ inline F load_u8(const uint8_t* p) {
   return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
 }
 
+// The lanes in reverse order (VPERMPS, crossing the 128-bit halves).
+inline F reverse(F v) { return _mm256_permutevar8x32_ps(v, _mm256_setr_epi32(7, 6, 5, 4, 3, 2, 1, 0)); }
+
 #include "simd_generic.h"
 
 void onehot_f32(const float* p, size_t n, OneHotScan* out) {

@@ -71,6 +71,9 @@ inline F load_u8(const uint8_t* p) {
   return _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))));
 }
 
+// The lanes in reverse order (VPERMPS over all 16).
+inline F reverse(F v) { return _mm512_permutexvar_ps(_mm512_setr_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0), v); }
+
 #include "simd_generic.h"
 
 void onehot_f32(const float* p, size_t n, OneHotScan* out) {

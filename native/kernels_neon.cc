@@ -94,6 +94,12 @@ inline F load_u8(const uint8_t* p) {
   return vcvtq_f32_u32(vmovl_u16(vget_low_u16(vmovl_u8(vcreate_u8(w)))));
 }
 
+// The lanes in reverse order: swap within each half (REV64), then swap the halves (EXT).
+inline F reverse(F v) {
+  const F r = vrev64q_f32(v);
+  return vextq_f32(r, r, 2);
+}
+
 #include "simd_generic.h"
 
 void onehot_f32(const float* p, size_t n, OneHotScan* out) {

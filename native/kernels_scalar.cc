@@ -230,6 +230,14 @@ void softmax_row_f32(const float* p, size_t n, float max, float beta, double* su
   sums[1] += sx;
 }
 
+void mean_f32(const float* a, const float* b, float* out, size_t n) {
+  for (size_t i = 0; i < n; ++i) out[i] = (a[i] + b[i]) * 0.5f;
+}
+
+void mean_reversed_f32(const float* a, const float* b, float* out, size_t n) {
+  for (size_t i = 0; i < n; ++i) out[i] = (a[i] + b[n - 1 - i]) * 0.5f;
+}
+
 uint8_t sweep_u8(const uint8_t* p, size_t n) {
   uint8_t r = 0;
   for (size_t i = 0; i < n; ++i) r |= p[i];

@@ -39,6 +39,7 @@
 //   load_f16_first(p, left) -> F  the first min(left, kLanes) of them, +0 in the other lanes;
 //                               reads nothing past them
 //   load_u8(p) -> F             kLanes bytes, each widened to float (exact); reads nothing past them
+//   reverse(F) -> F             the lanes in reverse order (lane i holds lane kLanes - 1 - i)
 
 #include "exp_approx.h"
 #include "half.h"
@@ -351,6 +352,29 @@ inline void relu_f32(const float* in, float* out, size_t n) {
     // max gives +0 for v <= 0 (-0 included); NaN lanes keep v itself, bit for bit.
     store_upto(out + i, select(is_nan(v), v, max(v, zero)), left);
   });
+}
+
+inline void mean_f32(const float* a, const float* b, float* out, size_t n) {
+  const F half = splat(0.5f);
+  for_each_vector(n, [&](size_t i, size_t left) {
+    store_upto(out + i, mul(add(load_upto(a + i, left), load_upto(b + i, left)), half), left);
+  });
+}
+
+// Whole vectors of b taken from the end and reversed in registers. The last n % kLanes elements
+// read the front of b, where a vector ending there would start before b: when n >= kLanes they are
+// the last whole vector again (out[n - kLanes .. n), overlapping elements already written with the
+// same values), else one by one.
+inline void mean_reversed_f32(const float* a, const float* b, float* out, size_t n) {
+  const F half = splat(0.5f);
+  auto vector_at = [&](size_t i) { store(out + i, mul(add(load(a + i), reverse(load(b + n - i - kLanes))), half)); };
+  if (n < kLanes) {
+    for (size_t i = 0; i < n; ++i) out[i] = (a[i] + b[n - 1 - i]) * 0.5f;
+    return;
+  }
+  size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) vector_at(i);
+  if (i < n) vector_at(n - kLanes);
 }
 
 inline void max_scaled_f32(float* out, const float* g, float s, size_t n) {

@@ -14,6 +14,7 @@
 #include "../../native/boxes.h"
 #include "../../native/decode.h"
 #include "../../native/dispatch.h"
+#include "../../native/flip.h"
 #include "../../native/fp_env.h"
 #include "../../native/kernels.h"
 #include "../../native/offsets.h"
@@ -76,6 +77,8 @@ void compare_decoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt1993
 void compare_f16(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng);
 float half_reference(uint16_t h);
 void compare_encoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng, size_t n, size_t offset);
+void compare_means(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng, const Inputs& in, size_t n,
+                   size_t offset, int flavour);
 
 // argmax on the planes where a one-pass scan could pick the wrong index: ties (few distinct
 // values), a maximum in the tail or in the last element of a block, every element equal, zeros of
@@ -364,6 +367,7 @@ void compare(const Kernels& k, const Kernels& ref, Tally& t) {
         for (size_t i = 0; i < n; ++i) relu_ok = relu_ok && same_bits(r1[i], r2[i]);
         t.check(relu_ok, path, "relu_f32", n, offset);
         compare_decoder(k, ref, t, rng, in, n, offset, flavour);
+        compare_means(k, ref, t, rng, in, n, offset, flavour);
         if (flavour == 0) compare_encoder(k, ref, t, rng, n, offset);
       }
     }
@@ -493,6 +497,32 @@ void compare_encoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt1993
 
 // The request checkers: every field set gives an empty answer; each field a request forgets (left
 // at its unset value) is refused, with the message built from engine_limits.h.
+// The flip test's means: bit for bit (a NaN matching any NaN: the ISAs pick different payloads
+// when both operands are NaN), b of another flavour than a so that NaN meets number, Inf meets
+// -Inf and max meets max, the output at its own offset.
+bool same_or_both_nan(float a, float b) { return same_bits(a, b) || (std::isnan(a) && std::isnan(b)); }
+
+void compare_means(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng, const Inputs& in, size_t n,
+                   size_t offset, int flavour) {
+  const std::string path = k.name;
+  const float* a = in.floats.data() + offset;
+  Inputs other = make_inputs(rng, n + 3, (flavour + 1) % 3);
+  if (n > 0) other.floats[rng() % n] = std::numeric_limits<float>::max();
+  const float* b = other.floats.data() + (offset + 1) % 3;  // misaligned unlike a
+  std::vector<float> o1(n + 1), o2(n + 1);
+  for (int reversed = 0; reversed < 2; ++reversed) {
+    (reversed ? k.mean_reversed_f32 : k.mean_f32)(a, b, o1.data() + 1, n);
+    (reversed ? ref.mean_reversed_f32 : ref.mean_f32)(a, b, o2.data() + 1, n);
+    bool ok = true;
+    for (size_t i = 0; i < n; ++i) {
+      // And the closed form, for both: (a + b) * 0.5 in float.
+      const float want = (a[i] + b[reversed ? n - 1 - i : i]) * 0.5f;
+      ok = ok && same_or_both_nan(o1[i + 1], o2[i + 1]) && same_or_both_nan(o2[i + 1], want);
+    }
+    t.check(ok, path, reversed ? "mean_reversed_f32" : "mean_f32", n, offset);
+  }
+}
+
 void check_requests(int* passed, int* failed) {
   auto expect = [&](const std::string& got, const std::string& want, const char* what) {
     const bool ok = got == want;
@@ -793,6 +823,58 @@ void check_sample(int* passed, int* failed) {
   expect(coordconv::check_offsets(o, heat) == "offsets: images and per_image do not match the planes", "offsets images");
 }
 
+// check_flip_request refuses what lib/ never sends; merge_flipped on a small NCHW batch with shift
+// gives the closed form.
+void check_flip_requests(int* passed, int* failed) {
+  auto expect = [&](bool ok, const std::string& what, const std::string& got) {
+    std::printf("%s flip %s%s\n", ok ? "ok" : "not ok", what.c_str(), ok ? "" : (": got '" + got + "'").c_str());
+    (ok ? *passed : *failed) += 1;
+  };
+  const float a[6] = {1, 2, 3, 4, 5, 6}, b[6] = {10, 20, 30, 40, 50, 60};
+  float out[6] = {};
+  uint32_t perm[2] = {1, 0};
+  coordconv::FlipRequest r;
+  r.pair_count = 1;
+  r.keypoints = 2;
+  r.flip_indices = perm;
+  r.threads = 1;
+  r.pairs[0].plain = coordconv::PlaneBatch{a, coordconv::DType::kFloat32, 2, 1, 3};
+  r.pairs[0].flipped = coordconv::PlaneBatch{b, coordconv::DType::kFloat32, 2, 1, 3};
+  r.pairs[0].mirror = true;
+  r.pairs[0].shift = true;
+  r.pairs[0].out = out;
+  auto check = [&](const std::string& want, const char* what) {
+    const std::string got = coordconv::check_flip_request(r);
+    expect(got == want, what, got);
+  };
+  check("", "complete");
+  perm[1] = 1;
+  check("flip indices must be a permutation of the keypoints", "repeated index");
+  perm[1] = 2;
+  check("flip indices must be a permutation of the keypoints", "index out of range");
+  perm[1] = 0;
+  r.keypoints = 4;
+  check("first pair: keypoints must divide the planes", "keypoints not dividing the planes");
+  r.keypoints = 2;
+  r.pairs[0].flipped.width = 2;
+  check("first pair: the two inputs must have the same shape and layout", "shape mismatch");
+  r.pairs[0].flipped.width = 3;
+  r.pairs[0].flipped.planes = size_t(1) << 62;
+  check("first pair: input size overflows", "overflowing size");
+  r.pairs[0].flipped.planes = 2;
+  r.pair_count = 3;
+  check("pair count must be 1 or 2", "three pairs");
+  r.pair_count = 1;
+  r.pairs[0].mirror = false;
+  check("first pair: shift needs mirror", "shift without mirror");
+  r.pairs[0].mirror = true;
+  coordconv::ThreadPool pool(0);
+  coordconv::merge_flipped(coordconv::kScalarKernels, pool, r);
+  // Plane 0 with flipped plane 1 [40, 50, 60], mirrored [60, 50, 40], shifted [60, 60, 50]; plane 1 likewise.
+  const float want[6] = {30.5f, 31, 26.5f, 17, 17.5f, 13};
+  expect(std::equal(out, out + 6, want), "merge with shift", "other values");
+}
+
 int main() {
   const coordconv::Dispatch d = coordconv::select_kernels(nullptr);
   int passed = 0, failed = 0;
@@ -806,6 +888,7 @@ int main() {
   }
   check_requests(&passed, &failed);
   check_sample(&passed, &failed);
+  check_flip_requests(&passed, &failed);
   std::printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }
