@@ -29,6 +29,7 @@ export interface NativeDecodeRequest extends PlaneRequest, LayoutRequest {
   sigma: number;
   threshold: number;
   beta: number;
+  quarterRule: 'mmpose' | 'hrnet';
   /** A finite number or -Infinity. */
   minScore: number;
   coords: Float32Array;
