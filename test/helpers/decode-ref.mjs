@@ -157,7 +157,8 @@ export const DECODE_REFS = {
   centroid: (p, h, w, o = {}) => decodeCentroidRef(p, h, w, o.threshold),
   softargmax: (p, h, w, o = {}) => decodeSoftargmaxRef(p, h, w, o.beta),
   exact: (p, h, w) => decodeExactRef(p, h, w),
-  udp: (p, h, w, o = {}) => udpRef(p, h, w, o.kernel),
+  // Logs and stencils in double, as the library takes them (mmpose-ref.mjs: NumPy's are float32).
+  udp: (p, h, w, o = {}) => udpRef(p, h, w, o.kernel, { float32: false }),
   megvii: (p, h, w, o = {}) => megviiRef(p, h, w, o.kernel),
 };
 

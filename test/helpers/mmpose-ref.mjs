@@ -79,8 +79,11 @@ export function mmposeGaussianBlur(plane, h, w, kernel) {
 // UDPHeatmap.decode's 'gaussian' branch in heatmap pixels: get_heatmap_maximum on the raw heatmap,
 // then refine_keypoints_dark_udp. Uint8 planes are read as value / 255 (the library's rule for
 // this method). Where mmpose's np.linalg.inv would raise (a singular H + eps I) or the step is not
-// finite, the library keeps the argmax; so does this reference.
-export function udpRef(plane, h, w, kernel = 11) {
+// finite, the library keeps the argmax; so does this reference. `float32: false` takes the logs
+// and stencils in double, as the library does (NumPy rounds them to float32; on ill-conditioned
+// blocks, flat or quantised, that rounding moves the step by more than the tests' tolerance).
+export function udpRef(plane, h, w, kernel = 11, { float32 = true } = {}) {
+  const f32 = float32 ? Math.fround : (v) => v;
   const am = argmaxRef(plane);
   if (!am.finite || !(am.value > 0)) return INVALID;
   const px = am.index % w;
@@ -88,10 +91,10 @@ export function udpRef(plane, h, w, kernel = 11) {
   const values = plane instanceof Uint8Array ? Float32Array.from(plane, (v) => v / 255) : Float32Array.from(plane);
   const blurred = mmposeGaussianBlur(values, h, w, kernel);
   // np.clip(heatmaps, 1e-3, 50.) then np.log, in float32.
-  const logs = blurred.map((v) => f32(Math.log(Math.min(Math.max(v, f32(1e-3)), 50))));
+  const logs = Array.from(blurred, (v) => f32(Math.log(Math.min(Math.max(v, Math.fround(1e-3)), 50))));
   // np.pad(..., mode='edge') by one, flattened; the keypoint's index in it and its neighbours'.
   const W2 = w + 2;
-  const pad = new Float32Array((h + 2) * W2);
+  const pad = new Float64Array((h + 2) * W2);
   for (let y = 0; y < h + 2; y++) {
     for (let x = 0; x < W2; x++) pad[y * W2 + x] = logs[Math.min(Math.max(y - 1, 0), h - 1) * w + Math.min(Math.max(x - 1, 0), w - 1)];
   }
