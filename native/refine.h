@@ -42,7 +42,7 @@ bool udp_step(Log L, UdpStep* out);
 
 // Whether a step computed from logs that are each off by at most 2^-24 (the float rounding of the
 // rescaled values the whole-plane algorithm takes logs of, absent from the window) stays within
-// 5e-6 px of the exact one: decode.cc's windowed blur keeps its answer then (docs/decoder.md).
+// 2e-5 px of the exact one: decode.cc's windowed blur keeps its answer then (docs/decoder.md).
 bool udp_window_close(const UdpStep& s);
 
 // MegviiHeatmap.decode's score: the blurred maximum / 255 + 0.5, in float32 as NumPy computes it.

@@ -212,7 +212,8 @@ void compare_argmax_nhwc(const Kernels& k, const Kernels& ref, Tally& t, std::mt
 }
 
 // 'dark' and 'udp' blur only the window around the argmax where that gives the whole-plane blur's
-// answer (decode.cc): on every path their coordinates stay within 1e-5 px of the whole-plane algorithm's,
+// answer (decode.cc): on every path their coordinates stay within 1e-5 px ('dark') and 3e-5 px ('udp')
+// of the whole-plane algorithm's,
 // on Gaussians with noise, peaks at and near every border, flat and tiny planes, plateaus, Float32
 // Uint8 and float16, kernel sizes 1 to 25. The whole-plane result is the same path's (their blurs agree bit
 // for bit across paths, kernels.h).
@@ -266,8 +267,9 @@ void compare_dark_window(const Kernels& k, Tally& t, std::mt19937& rng) {
       double x = 0, y = 0;
       const bool ok = udp ? coordconv::decode_udp_full_plane(k, plane, h, w, kernel, dtype == 1, &x, &y)
                           : coordconv::decode_dark_full_plane(k, plane, h, w, kernel, sigma, &x, &y);
+      const double tol = udp ? 3e-5 : 1e-5;  // decode.cc: udp_window's bound, dark_window's
       const bool same = ok == (valid == 1) &&
-                        (!ok || (std::fabs(double(xy[0]) - double(float(x))) <= 1e-5 && std::fabs(double(xy[1]) - double(float(y))) <= 1e-5));
+                        (!ok || (std::fabs(double(xy[0]) - double(float(x))) <= tol && std::fabs(double(xy[1]) - double(float(y))) <= tol));
       const char* names[] = {"dark window vs whole plane (f32)", "dark window vs whole plane (u8)", "dark window vs whole plane (f16)",
                              "udp window vs whole plane (f32)",  "udp window vs whole plane (u8)",  "udp window vs whole plane (f16)"};
       t.check(same, path, names[m], n, kernel);
