@@ -129,3 +129,14 @@ test('options: kernel odd 1 to 255, default 5 (the codec mmpose\'s MSPN and RSN 
     message: "Expected only the keys method, out, layout, minScore, kernel for options (method 'megvii') but received key \"sigma\"",
   });
 });
+
+test('one-pixel, one-row and one-column planes, kernels up to 255: the reference', (t) => {
+  const random = rng(44);
+  for (const [h, w] of [[1, 1], [1, 7], [7, 1], [2, 2], [3, 5], [4, 40]]) {
+    for (const kernel of [1, 3, 11, 255]) {
+      const data = batch(4, h, w, () => Float32Array.from({ length: h * w }, () => 0.05 + random()));
+      const got = decodeSync({ data, shape: [4, h, w] }, { method: 'megvii', kernel });
+      sameAsMegviiRef(t, got, decodeBatchRef('megvii', data, h, w, { kernel }), `${h}x${w} kernel ${kernel}`);
+    }
+  }
+});

@@ -212,3 +212,19 @@ test('options: kernel odd 1 to 255 (default 11); no sigma, no quarterRule', (t) 
     message: "Expected only the keys method, out, layout, minScore, kernel for options (method 'udp') but received key \"sigma\"",
   });
 });
+
+test('one-pixel, one-row and one-column planes, kernels up to 255: the reference, edge padding throughout', (t) => {
+  const random = rng(35);
+  for (const [h, w] of [[1, 1], [1, 7], [7, 1], [2, 2], [3, 5], [2, 40]]) {
+    for (const kernel of [1, 3, 11, 255]) {
+      const data = batch(4, h, w, () => Float32Array.from({ length: h * w }, () => 0.05 + random()));
+      const got = decodeSync({ data, shape: [4, h, w] }, { method: 'udp', kernel });
+      // Kernel 255 (sigma 38.6) flattens a plane this small to within float32 rounding of a
+      // constant: the curvature the step divides by is of that rounding's size, so any float32 run
+      // of the algorithm (mmpose's too) gives rounding-dependent steps there. Finite, and valid.
+      if (kernel === 255) t.true(got.coords.every(Number.isFinite), `${h}x${w} kernel 255`);
+      else closeToUdpRef(t, got, data, h, w, { kernel }, `${h}x${w} kernel ${kernel}`);
+      t.true(got.valid.every((v) => v === 1));
+    }
+  }
+});
