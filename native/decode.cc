@@ -392,7 +392,7 @@ bool udp_window(const Kernels& k, const PlaneView& plane, size_t h, size_t w, co
   if (!(peak > 0.0f && peak <= 1e37f)) return false;
   const size_t side = kernel + 4;
   const float* b = blur_window(k, plane, h, w, taps, kernel, px, py, s);
-  auto at = [&](size_t xx, size_t yy) { return b[(2 + yy - py) * side + (2 + xx - px)]; };
+  auto at = [&](size_t xx, size_t yy) { return b[(yy + 2 - py) * side + (xx + 2 - px)]; };  // on the plane: within 1 of (px, py)
   float v[7], top = 0.0f;
   for (size_t i = 0; i < 7; ++i) {
     v[i] = edge_padded(at, h, w, px, py, kUdpTaps[i][0], kUdpTaps[i][1]);
