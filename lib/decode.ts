@@ -33,7 +33,8 @@ import { readEnum, readFraction, readNumber, readOddSize, readOptions, readPoint
  * - `'megvii'`: mmpose 1.x's MegviiHeatmap decode in heatmap pixels: the same blur, the argmax of
  *   the blurred plane, then where 1 < x < W-1 and 1 < y < H-1 each axis moves by
  *   `0.25 * sign(...) + 0.5` (the 0.5 only there, as mmpose does); the score is the blurred
- *   maximum / 255 + 0.5. Valid when the plane is finite and the blurred maximum is > `minScore`.
+ *   maximum / 255 + 0.5 (MSPN's heatmaps peak at 255; Uint8 values are read as they are). Valid
+ *   when the plane is finite and the blurred maximum is > `minScore`.
  * - `'exact'`: the hand-built CoordConv network, `x = W - sum(ReLU(W * A / v - X))`, for one-hot
  *   planes; exact, and invalid unless the plane holds exactly one non-zero pixel, finite and > 0;
  *   the score is that pixel's value. It takes no `minScore` (its rule is the one-hot test).
