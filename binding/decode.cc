@@ -16,11 +16,14 @@ void unpack_decode(const Napi::Object& obj, coordconv::DecodeRequest& r, Arrays&
   r.method = enum_field<DecodeMethod>(obj, "method", "decode method",
                                       {{"argmax", DecodeMethod::kArgmax}, {"quarter", DecodeMethod::kQuarter},
                                        {"dark", DecodeMethod::kDark}, {"centroid", DecodeMethod::kCentroid},
-                                       {"softargmax", DecodeMethod::kSoftargmax}, {"exact", DecodeMethod::kExact}});
+                                       {"softargmax", DecodeMethod::kSoftargmax}, {"exact", DecodeMethod::kExact},
+                                       {"udp", DecodeMethod::kUdp}, {"megvii", DecodeMethod::kMegvii}});
   r.params.kernel = size_field(obj, "kernel");
   r.params.sigma = number_field(obj, "sigma");
   r.params.threshold = number_field(obj, "threshold");
   r.params.beta = number_field(obj, "beta");
+  r.params.quarter_rule = enum_field<coordconv::QuarterRule>(
+      obj, "quarterRule", "quarter rule", {{"mmpose", coordconv::QuarterRule::kMmpose}, {"hrnet", coordconv::QuarterRule::kHrnet}});
   r.params.min_score = lower_bound_field(obj, "minScore");
   offsets_field(obj, &r.offsets, arrays);
   arrays.output(typed_field(obj, "coords", napi_float32_array, r.input.planes * 2), &r.coords);

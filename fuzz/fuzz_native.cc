@@ -225,6 +225,7 @@ void fuzz_elementwise(Reader& in, size_t n, size_t misalign, uint8_t mode) {
 // Every field of a decode request, as lib/ sends it: the native structs carry no defaults.
 void set_argmax(DecodeRequest* r, size_t threads) {
   r->method = DecodeMethod::kArgmax;
+  r->params.quarter_rule = QuarterRule::kMmpose;
   r->params.kernel = 11;
   r->params.sigma = 2.0;
   r->params.threshold = 0.5;
@@ -239,6 +240,8 @@ double min_score(uint8_t k) {
   return kScores[k % 4];
 }
 
+// Mode bits 32 to 128 pick the method: argmax (0, as the corpus was made), both quarter rules,
+// mmpose's 'udp' and 'megvii' with a kernel read from the input, or 'dark'.
 void fuzz_decode(Reader& in, uint8_t mode, DType dtype) {
   DecodeRequest r;
   r.input.dtype = dtype;
@@ -247,6 +250,11 @@ void fuzz_decode(Reader& in, uint8_t mode, DType dtype) {
   r.input.width = 1 + in.u8() % 150;
   set_argmax(&r, 1 + in.u8() % 3);
   r.params.min_score = min_score(in.u8());
+  const DecodeMethod methods[] = {DecodeMethod::kArgmax, DecodeMethod::kQuarter, DecodeMethod::kQuarter, DecodeMethod::kUdp,
+                                  DecodeMethod::kMegvii, DecodeMethod::kDark, DecodeMethod::kUdp, DecodeMethod::kMegvii};
+  r.method = methods[mode >> 5];
+  if (mode >> 5 == 2) r.params.quarter_rule = QuarterRule::kHrnet;
+  if (r.method != DecodeMethod::kArgmax) r.params.kernel = 1 + 2 * (in.u8() % 13);
   const size_t n = r.input.planes * r.input.height * r.input.width;
   const size_t misalign = in.u8() % 4;
   Block<float> f(dtype == DType::kFloat32 ? n : 0, misalign);
@@ -278,9 +286,14 @@ void fuzz_decode(Reader& in, uint8_t mode, DType dtype) {
   };
   const Out ref = run(scalar());
   for (size_t p = 0; p < r.input.planes; ++p) {
-    // The decoder's own contract: a valid plane decodes to a pixel on the plane.
-    if (ref.valid[p] && !(ref.coords[2 * p] >= 0 && ref.coords[2 * p] < float(r.input.width) &&
-                          ref.coords[2 * p + 1] >= 0 && ref.coords[2 * p + 1] < float(r.input.height) && double(ref.scores[p]) > r.params.min_score)) {
+    // The decoder's own contract: a valid plane decodes to finite coordinates; on the plane, with
+    // a score above min_score, but for 'udp' and 'dark' (whose step is not bounded) and 'megvii'
+    // (whose score is the blurred maximum / 255 + 0.5).
+    const bool stepped = r.method == DecodeMethod::kUdp || r.method == DecodeMethod::kDark;
+    const bool on_plane = stepped || (ref.coords[2 * p] >= 0 && ref.coords[2 * p] < float(r.input.width) &&
+                                      ref.coords[2 * p + 1] >= 0 && ref.coords[2 * p + 1] < float(r.input.height));
+    const bool scored = r.method == DecodeMethod::kMegvii || double(ref.scores[p]) > r.params.min_score;
+    if (ref.valid[p] && !(std::isfinite(ref.coords[2 * p]) && std::isfinite(ref.coords[2 * p + 1]) && on_plane && scored)) {
       std::fprintf(stderr, "scalar decode put a valid plane off the plane\n");
       std::abort();
     }
@@ -460,9 +473,10 @@ void fuzz_decode_nhwc(Reader& in, uint8_t mode, DType dtype) {
   const bool u8 = dtype == DType::kUint8, half = dtype == DType::kFloat16;
   const size_t images = 1 + in.u8() % 3, channels = 1 + in.u8() % 40;
   const size_t h = 1 + in.u8() % 24, w = 1 + in.u8() % 40, hw = h * w, n = images * channels * hw;
-  const DecodeMethod methods[] = {DecodeMethod::kArgmax, DecodeMethod::kQuarter, DecodeMethod::kDark,
-                                  DecodeMethod::kCentroid, DecodeMethod::kSoftargmax, DecodeMethod::kExact};
-  const DecodeMethod method = methods[in.u8() % 6];
+  const DecodeMethod methods[] = {DecodeMethod::kArgmax,     DecodeMethod::kQuarter, DecodeMethod::kDark,
+                                  DecodeMethod::kCentroid,   DecodeMethod::kSoftargmax, DecodeMethod::kExact,
+                                  DecodeMethod::kUdp,        DecodeMethod::kMegvii};
+  const DecodeMethod method = methods[in.u8() % 8];
   const size_t threads = 1 + in.u8() % 3, misalign = in.u8() % 4;
   const bool f32 = dtype == DType::kFloat32;
   Block<float> f(f32 ? n : 0, misalign), ft(f32 ? n : 0, 0);

@@ -50,6 +50,7 @@ export interface NativeDecodeRequest extends PlaneRequest, LayoutRequest, Transf
   sigma: number;
   threshold: number;
   beta: number;
+  quarterRule: 'mmpose' | 'hrnet';
   /** A finite number or -Infinity. */
   minScore: number;
   offsets?: NativeOffsets | null;

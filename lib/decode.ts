@@ -14,8 +14,9 @@ import { readEnum, readFraction, readNumber, readOddSize, readOptions, readPoint
  * 255 for Uint8), so `minScore: -Infinity` decodes logits.
  * - `'argmax'` (default): the integer peak. Valid when every value is finite and the maximum is > 0
  *   (`minScore` default 0).
- * - `'quarter'`: argmax, then HRNet's quarter offset `x += 0.25 * sign(h[y][x+1] - h[y][x-1])` where
- *   both neighbours exist, likewise y (each axis on its own). Valid like 'argmax'.
+ * - `'quarter'`: argmax, then the quarter offset `x += 0.25 * sign(h[y][x+1] - h[y][x-1])`, likewise
+ *   y, where `quarterRule` lets it: by default as mmpose 1.x's refine_keypoints (x moves when
+ *   1 < x < W-1 and 0 < y < H, y when 1 < y < H-1 and 0 < x < W). Valid like 'argmax'.
  * - `'dark'`: DARK (Zhang et al., CVPR 2020): Gaussian blur (`kernel`, `sigma`), rescale to the
  *   original maximum, `log(max(h, 1e-10))`, one Newton step at the argmax where 2 <= x <= W-3 and
  *   2 <= y <= H-3 (elsewhere, when the Hessian is singular, or when the maximum is <= 0, whose log
@@ -26,13 +27,33 @@ import { readEnum, readFraction, readNumber, readOddSize, readOptions, readPoint
  *   Float32 and float16 values as they are, Uint8 values / 255, so one beta means the same for
  *   the same heatmap in any dtype. Valid when every value is finite (`minScore` default -Infinity:
  *   softmax does not care about the level).
+ * - `'udp'`: mmpose 1.x's UDPHeatmap decode in heatmap pixels (refine_keypoints_dark_udp): the
+ *   plane blurred as cv2.GaussianBlur with kernel `kernel` and sigma 0 (zero-padded, rescaled to the
+ *   original maximum), clipped to [1e-3, 50] (Uint8 read as value / 255), log, edge-padded by one,
+ *   one step -(H + eps I)^-1 g with one-pixel stencils at the argmax, at every plane, borders
+ *   included; the argmax stands where that step is not finite. Valid like 'argmax'.
+ * - `'megvii'`: mmpose 1.x's MegviiHeatmap decode in heatmap pixels: the same blur, the argmax of
+ *   the blurred plane, then where 1 < x < W-1 and 1 < y < H-1 each axis moves by
+ *   `0.25 * sign(...) + 0.5` (the 0.5 only there, as mmpose does); the score is the blurred
+ *   maximum / 255 + 0.5 (MSPN's heatmaps peak at 255; Uint8 values are read as they are). Valid
+ *   when the plane is finite and the blurred maximum is > `minScore`.
  * - `'exact'`: the hand-built CoordConv network, `x = W - sum(ReLU(W * A / v - X))`, for one-hot
  *   planes; exact, and invalid unless the plane holds exactly one non-zero pixel, finite and > 0;
  *   the score is that pixel's value. It takes no `minScore` (its rule is the one-hot test).
  */
-export type DecodeMethod = 'argmax' | 'quarter' | 'dark' | 'centroid' | 'softargmax' | 'exact';
+export type DecodeMethod = 'argmax' | 'quarter' | 'dark' | 'centroid' | 'softargmax' | 'exact' | 'udp' | 'megvii';
 
-export const DECODE_METHODS: readonly DecodeMethod[] = ['argmax', 'quarter', 'dark', 'centroid', 'softargmax', 'exact'];
+export const DECODE_METHODS: readonly DecodeMethod[] = ['argmax', 'quarter', 'dark', 'centroid', 'softargmax', 'exact', 'udp', 'megvii'];
+
+/**
+ * Where 'quarter' moves an axis. `'mmpose'`: mmpose 1.x's refine_keypoints, x when 1 < x < W-1 and
+ * 0 < y < H, y when 1 < y < H-1 and 0 < x < W (so nothing moves on row 0 or column 0, and an axis
+ * moves on its own). `'hrnet'`: HRNet's get_final_preds and mmpose 0.x's keypoints_from_heatmaps,
+ * both axes only when 1 < x < W-1 and 1 < y < H-1.
+ */
+export type QuarterRule = 'mmpose' | 'hrnet';
+
+export const QUARTER_RULES: readonly QuarterRule[] = ['mmpose', 'hrnet'];
 
 /** Caller-owned arrays the results are written into, so a hot path allocates nothing. */
 export interface DecodeOutput {
@@ -86,6 +107,28 @@ export interface ArgmaxDecodeOptions extends ScoredDecodeOptions {
 export interface QuarterDecodeOptions extends ScoredDecodeOptions {
   /** @example { method: 'quarter' } */
   method: 'quarter';
+  /** Where an axis moves ({@link QuarterRule}). Default `'mmpose'`. @example { quarterRule: 'hrnet' } */
+  quarterRule?: QuarterRule;
+}
+export interface UdpDecodeOptions extends ScoredDecodeOptions {
+  /** @example { method: 'udp', kernel: 11 } */
+  method: 'udp';
+  /**
+   * The blur's kernel size, UDPHeatmap's blur_kernel_size (sigma follows from it as in
+   * cv2.GaussianBlur with sigma 0): an odd integer from 1 to 255. Default 11 (UDPHeatmap's default;
+   * mmpose's COCO configs use 11 for sigma-2 heatmaps, 17 for sigma 3). @example { kernel: 17 }
+   */
+  kernel?: number;
+}
+export interface MegviiDecodeOptions extends ScoredDecodeOptions {
+  /** @example { method: 'megvii', kernel: 5 } */
+  method: 'megvii';
+  /**
+   * The blur's kernel size, MegviiHeatmap's kernel_size (sigma as cv2.GaussianBlur with sigma 0):
+   * an odd integer from 1 to 255. Default 5, the codec mmpose's MSPN and RSN COCO configs decode
+   * with (codec[-1]). @example { kernel: 7 }
+   */
+  kernel?: number;
 }
 export interface ExactDecodeOptions extends CommonDecodeOptions {
   /** @example { method: 'exact' } */
@@ -123,7 +166,9 @@ export type DecodeOptions =
   | ExactDecodeOptions
   | DarkDecodeOptions
   | CentroidDecodeOptions
-  | SoftargmaxDecodeOptions;
+  | SoftargmaxDecodeOptions
+  | UdpDecodeOptions
+  | MegviiDecodeOptions;
 
 /** One result per plane; `shape` is the input's leading dimensions ([] for a single plane). */
 export interface DecodeResult {
@@ -150,15 +195,17 @@ const SCORED_KEYS = [...COMMON_KEYS, 'minScore'] as const;
 /** The option keys each method takes (internal: the CLI words its flags from it). */
 export const METHOD_KEYS: Record<DecodeMethod, readonly string[]> = {
   argmax: SCORED_KEYS,
-  quarter: SCORED_KEYS,
+  quarter: [...SCORED_KEYS, 'quarterRule'],
   exact: COMMON_KEYS,
   dark: [...SCORED_KEYS, 'kernel', 'sigma'],
   centroid: [...SCORED_KEYS, 'threshold'],
   softargmax: [...SCORED_KEYS, 'beta'],
+  udp: [...SCORED_KEYS, 'kernel'],
+  megvii: [...SCORED_KEYS, 'kernel'],
 };
 
 // The defaults of the methods' options, as the docs above state them.
-const DEFAULTS = { kernel: 11, sigma: 2, threshold: 0.5, beta: 20, minScore: 0, softargmaxMinScore: -Infinity } as const;
+const DEFAULTS = { kernel: 11, megviiKernel: 5, sigma: 2, threshold: 0.5, beta: 20, minScore: 0, softargmaxMinScore: -Infinity, quarterRule: 'mmpose' } as const;
 
 // minScore: any number but NaN and +Infinity; for 'centroid' >= 0. 'exact' ignores the value sent.
 function readMinScore(value: unknown, method: DecodeMethod): number {
@@ -182,7 +229,8 @@ function prepare(input: unknown, options: unknown): { request: NativeDecodeReque
   }
   const opts = readOptions(options, `options (method '${method}')`, method === 'argmax' ? [...METHOD_KEYS.argmax, 'offsets'] : METHOD_KEYS[method]);
   const offsets = readOffsets(opts.offsets, planes);
-  const kernel = readOddSize(opts.kernel, 'options.kernel', DEFAULTS.kernel);
+  const kernel = readOddSize(opts.kernel, 'options.kernel', method === 'megvii' ? DEFAULTS.megviiKernel : DEFAULTS.kernel);
+  const quarterRule = readEnum(opts.quarterRule, 'options.quarterRule', QUARTER_RULES, DEFAULTS.quarterRule);
   const sigma = readPositive(opts.sigma, 'options.sigma', DEFAULTS.sigma);
   const threshold = readFraction(opts.threshold, 'options.threshold', DEFAULTS.threshold);
   const beta = readPositive(opts.beta, 'options.beta', DEFAULTS.beta);
@@ -204,6 +252,7 @@ function prepare(input: unknown, options: unknown): { request: NativeDecodeReque
     threshold,
     // Uint8 values are read in [0, 1] units: beta * (v / 255) is (beta / 255) * v.
     beta: planes.dtype === 'uint8' ? beta / 255 : beta,
+    quarterRule,
     minScore,
     offsets,
     coords: out?.coords ?? new Float32Array(n * 2),

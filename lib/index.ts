@@ -2,8 +2,8 @@
  * coordconv: CoordConv for Node.js. Decode heatmaps and one-hot images to coordinates, in native
  * SIMD code, synchronously or off the event loop.
  */
-export { decode, decodeSync, DECODE_METHODS } from './decode';
-export type { DecodeMethod, DecodeOptions, DecodeResult } from './decode';
+export { decode, decodeSync, DECODE_METHODS, QUARTER_RULES } from './decode';
+export type { DecodeMethod, DecodeOptions, DecodeResult, QuarterRule } from './decode';
 export type {
   DecodeOutput,
   ArgmaxDecodeOptions,
@@ -12,6 +12,8 @@ export type {
   DarkDecodeOptions,
   CentroidDecodeOptions,
   SoftargmaxDecodeOptions,
+  UdpDecodeOptions,
+  MegviiDecodeOptions,
 } from './decode';
 export { decodeSimcc, decodeSimccSync, simccBlurKernel, SIMCC_METHODS } from './simcc';
 export type { ArgmaxSimccOptions, DarkSimccOptions, SimccInput, SimccMethod, SimccOptions, SimccOutput, SimccResult } from './simcc';

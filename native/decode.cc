@@ -9,6 +9,7 @@
 
 #include "channels_last.h"
 #include "fp_env.h"
+#include "refine.h"
 
 namespace coordconv {
 namespace {
@@ -53,9 +54,15 @@ void write_result(double x, double y, float score, float* xy, float* out_score, 
   *valid = 1;
 }
 
+// The methods that blur the plane: 'dark', 'udp' (around the argmax, or the whole plane) and 'megvii'.
+bool blurs(DecodeMethod m) { return m == DecodeMethod::kDark || m == DecodeMethod::kUdp || m == DecodeMethod::kMegvii; }
+
 bool needs_float_plane(DecodeMethod m) {
-  return m == DecodeMethod::kDark || m == DecodeMethod::kCentroid || m == DecodeMethod::kSoftargmax;
+  return blurs(m) || m == DecodeMethod::kCentroid || m == DecodeMethod::kSoftargmax;
 }
+
+// 'dark' and 'udp' widen a plane only when the window around the argmax cannot give their answer.
+bool widens_on_demand(DecodeMethod m) { return m == DecodeMethod::kDark || m == DecodeMethod::kUdp; }
 
 // 'centroid' and 'softargmax' weigh every row of the plane after the argmax.
 bool weighs_rows(DecodeMethod m) { return m == DecodeMethod::kCentroid || m == DecodeMethod::kSoftargmax; }
@@ -123,13 +130,13 @@ Scratch make_scratch(const DecodeRequest& req) {
   Scratch s;
   const PlaneBatch& in = req.input;
   const size_t n = in.plane_size();
-  // NHWC 'dark' gathers its channel into s.plane to fall back on the whole plane. 'exact' on halves
+  // NHWC 'dark', 'udp' and 'megvii' gather a channel into s.plane to blur the whole plane. 'exact' on halves
   // scans the widened plane: widening keeps every zero a zero and every other half (NaN included)
   // non-zero.
   const bool nhwc = in.layout == Layout::kNhwc;
   if ((in.dtype == DType::kUint8 && needs_float_plane(req.method)) ||
       (in.dtype == DType::kFloat16 && (needs_float_plane(req.method) || req.method == DecodeMethod::kExact)) ||
-      (nhwc && req.method == DecodeMethod::kDark)) {
+      (nhwc && blurs(req.method))) {
     s.plane.resize(n);
   }
   if (nhwc) {
@@ -142,7 +149,7 @@ Scratch make_scratch(const DecodeRequest& req) {
     }
     if (req.method == DecodeMethod::kExact) s.block.resize(deinterleave_planes(n, in.channels) * n);
   }
-  if (req.method == DecodeMethod::kDark) {
+  if (blurs(req.method)) {
     const size_t kernel = req.params.kernel;
     const size_t stride = in.width + kernel - 1;
     s.padded.assign(in.height * stride, 0.0f);
@@ -232,30 +239,12 @@ void dark_full_plane(const Kernels& k, const float* f, size_t h, size_t w, const
   }
 }
 
-// DARK's step from the 5 x 5 blurred block around (px, py) alone, blurred by the same fir_f32
-// calls in the same order as the whole plane (zero padding included), so those 25 values are
-// bit for bit the whole-plane blur's; false when the whole plane is needed for today's answer.
-//
-// The whole plane is blurred only for its maximum M, which rescales the block to the raw
-// maximum: log(v * peak / M). In exact arithmetic the rescale adds one constant to every log and
-// cancels out of every difference the step takes, so the block alone gives the step, except:
-//  - where the floor max(v * scale, 1e-10) binds. Every blurred value is a weighted mean (taps >= 0,
-//    summing to 1 within 2^-24) of raw values <= peak and of zeros, each pass adding at most kernel
-//    fused roundings of 2^-24, so M <= peak * (1 + 2^-13) for kernel <= 255 and scale >= 1 - 2^-13:
-//    when each of the 13 values read is >= 1e-10 / (1 - 2^-12), the floor cannot bind on the whole
-//    plane either. Otherwise we fall back, as we do for a peak above 1e37, whose blur could overflow.
-//  - the float rounding of v * scale, which moves each log by e < 2^-24 (the other roundings, in
-//    double, are some 2^-29 times smaller). To first order the step o = -H^-1 g then moves by at most
-//    |H^-1| (|dg| + |dH| |o|), with |dg| <= sqrt(2) e, |dH| <= 2 e (Frobenius norms). When
-//    |H^-1| |dH| <= 0.1 the higher orders add at most 11%, so 1.25 times that bound holds; we keep the
-//    window when it is at most 5e-6 px, else fall back, as we do for a singular Hessian or a step that
-//    is not finite. Rounding the coordinate to float32 adds at most one float ulp on either side
-//    (3.8e-6 px below 64 px), so the coordinates written stay within 1e-5 px of the whole plane's.
-// On a pose model's heatmaps the peak's neighbourhood is far above the floor and the Hessian well
-// conditioned, so the fallback is rare; flat or noisy planes fall back.
-bool dark_window(const Kernels& k, const PlaneView& plane, size_t h, size_t w, const float* taps,
-                 size_t kernel, float peak, size_t px, size_t py, Scratch& s, double* x, double* y) {
-  if (!(peak <= 1e37f)) return false;
+// The 5 x 5 block of the blurred plane around (px, py), row stride kernel + 4, from the (kernel + 4)^2
+// pixels around it, blurred by the same fir_f32 calls in the same order as the whole plane (zero
+// padding included), so every value at a position on the plane is bit for bit blur()'s there (those
+// off the plane are not blur()'s: the callers do not read them).
+const float* blur_window(const Kernels& k, const PlaneView& plane, size_t h, size_t w, const float* taps,
+                         size_t kernel, size_t px, size_t py, Scratch& s) {
   const FlushSubnormals flush;  // as blur(): the same flush gives the same values
   const size_t r = kernel / 2, side = kernel + 4;
   // Window row j, column c: the zero-padded plane at row py - 2 - r + j, column px - 2 - r + c.
@@ -291,7 +280,35 @@ bool dark_window(const Kernels& k, const PlaneView& plane, size_t h, size_t w, c
   // Vertical: window_out[j][c], j, c < 5, the blurred plane at (px - 2 + c, py - 2 + j).
   for (size_t t = 0; t < kernel; ++t) s.src[t] = s.window_tmp.data() + t * side;
   k.fir_f32(s.src.data(), taps, kernel, s.window_out.data(), 5 * side);
-  const float* b = s.window_out.data();
+  return s.window_out.data();
+}
+
+// DARK's step from the 5 x 5 blurred block around (px, py) alone, blurred by the same fir_f32
+// calls in the same order as the whole plane (zero padding included), so those 25 values are
+// bit for bit the whole-plane blur's; false when the whole plane is needed for today's answer.
+//
+// The whole plane is blurred only for its maximum M, which rescales the block to the raw
+// maximum: log(v * peak / M). In exact arithmetic the rescale adds one constant to every log and
+// cancels out of every difference the step takes, so the block alone gives the step, except:
+//  - where the floor max(v * scale, 1e-10) binds. Every blurred value is a weighted mean (taps >= 0,
+//    summing to 1 within 2^-24) of raw values <= peak and of zeros, each pass adding at most kernel
+//    fused roundings of 2^-24, so M <= peak * (1 + 2^-13) for kernel <= 255 and scale >= 1 - 2^-13:
+//    when each of the 13 values read is >= 1e-10 / (1 - 2^-12), the floor cannot bind on the whole
+//    plane either. Otherwise we fall back, as we do for a peak above 1e37, whose blur could overflow.
+//  - the float rounding of v * scale, which moves each log by e < 2^-24 (the other roundings, in
+//    double, are some 2^-29 times smaller). To first order the step o = -H^-1 g then moves by at most
+//    |H^-1| (|dg| + |dH| |o|), with |dg| <= sqrt(2) e, |dH| <= 2 e (Frobenius norms). When
+//    |H^-1| |dH| <= 0.1 the higher orders add at most 11%, so 1.25 times that bound holds; we keep the
+//    window when it is at most 5e-6 px, else fall back, as we do for a singular Hessian or a step that
+//    is not finite. Rounding the coordinate to float32 adds at most one float ulp on either side
+//    (3.8e-6 px below 64 px), so the coordinates written stay within 1e-5 px of the whole plane's.
+// On a pose model's heatmaps the peak's neighbourhood is far above the floor and the Hessian well
+// conditioned, so the fallback is rare; flat or noisy planes fall back.
+bool dark_window(const Kernels& k, const PlaneView& plane, size_t h, size_t w, const float* taps,
+                 size_t kernel, float peak, size_t px, size_t py, Scratch& s, double* x, double* y) {
+  if (!(peak <= 1e37f)) return false;
+  const size_t side = kernel + 4;
+  const float* b = blur_window(k, plane, h, w, taps, kernel, px, py, s);
   const float floor = 1e-10f / (1.0f - 0x1p-12f);
   bool above_floor = true;
   const NewtonStep n = newton_step([&](long dx, long dy) {
@@ -309,11 +326,148 @@ bool dark_window(const Kernels& k, const PlaneView& plane, size_t h, size_t w, c
   return true;
 }
 
+// The maximum of the blurred plane's own pixels (not its zero padding columns), the first in
+// row-major order: what np.max and np.argmax see on the blurred heatmap.
+ArgMax blurred_max(const Kernels& k, const float* b, size_t h, size_t w, size_t stride) {
+  ArgMax best{0.0f, 0, true};
+  for (size_t y = 0; y < h; ++y) {
+    const ArgMax row = k.argmax_f32(b + y * stride, w);
+    if (!row.finite) return row;
+    if (y == 0 || row.value > best.value) best = ArgMax{row.value, y * w + row.index, true};
+  }
+  return best;
+}
+
+// The value at (px + dx, py + dy) of a blurred block, edge-padded as np.pad(..., mode='edge'):
+// positions off the plane read the nearest pixel on it. at(xx, yy) reads an on-plane pixel.
+template <typename At>
+float edge_padded(At at, size_t h, size_t w, size_t px, size_t py, long dx, long dy) {
+  const long xx = std::clamp(static_cast<long>(px) + dx, 0L, static_cast<long>(w) - 1);
+  const long yy = std::clamp(static_cast<long>(py) + dy, 0L, static_cast<long>(h) - 1);
+  return at(static_cast<size_t>(xx), static_cast<size_t>(yy));
+}
+
+// The seven values UDP's stencils read, as (dx, dy) from the argmax.
+constexpr long kUdpTaps[7][2] = {{0, 0}, {1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, 1}, {-1, -1}};
+
+// np.clip(v, lo, hi), NaN kept.
+float clip(float v, const UdpClip& c) { return std::isnan(v) ? v : std::min(std::max(v, c.lo), c.hi); }
+
+// UDP as mmpose runs it (refine_keypoints_dark_udp): blur the whole plane (gaussian_blur: zero
+// padding, rescaled by peak / its maximum in float32), clip to [lo, hi], log, one step at (px, py)
+// with edge padding. The argmax stands where the step has no finite answer.
+void udp_full_plane(const Kernels& k, const float* f, size_t h, size_t w, const float* taps, size_t kernel,
+                    float peak, size_t px, size_t py, const UdpClip& c, Scratch& s, double* x, double* y) {
+  const size_t stride = blur(k, f, h, w, taps, kernel, s);
+  const float* b = s.blurred.data();
+  const float scale = peak / blurred_max(k, b, h, w, stride).value;
+  UdpStep step;
+  const bool ok = udp_step([&](long dx, long dy) {
+    const float v = edge_padded([&](size_t xx, size_t yy) { return b[yy * stride + xx]; }, h, w, px, py, dx, dy);
+    return std::log(static_cast<double>(clip(v * scale, c)));
+  }, &step);
+  if (ok) {
+    *x = static_cast<double>(px) + step.ox;
+    *y = static_cast<double>(py) + step.oy;
+  }
+}
+
+// UDP's step from the blurred block around (px, py) alone (blur_window: bit for bit the whole
+// plane's values), false when the whole plane is needed. As for 'dark' (dark_window), the whole
+// plane's maximum M only rescales: log(clip(v * peak / M)) differs from log(v) by one constant,
+// which cancels from every stencil (each weighs its logs by coefficients summing to 0; eps is
+// added after), unless
+//  - the clip binds. M <= peak (1 + 2^-13) for peak > 0 (dark_window), so the scale is >= 1 - 2^-13
+//    and a value v >= lo / (1 - 2^-12) stays above lo on the whole plane; and M >= every value of
+//    the block, so the scale is <= peak / (the block's largest value), which bounds v * scale under
+//    hi. A block that fails either test falls back: lo binds in a heatmap's tails (a sigma-2
+//    Gaussian peaking at 1 falls below 1e-3 beyond 7.4 px of its centre before the blur, 10.5 px
+//    after it), where an argmax lands only on flat or noisy planes; hi binds on heatmaps above 50.
+//  - the float rounding of v * scale, each log off by at most 2^-24: udp_window_close bounds what
+//    that does to the step (within 2e-5 px, else fall back), as dark_window does; with one float
+//    ulp of the coordinate (3.8e-6 px below 64 px) the coordinates stay within 3e-5 px of the
+//    whole plane's.
+bool udp_window(const Kernels& k, const PlaneView& plane, size_t h, size_t w, const float* taps, size_t kernel,
+                float peak, size_t px, size_t py, const UdpClip& c, Scratch& s, double* x, double* y) {
+  if (!(peak > 0.0f && peak <= 1e37f)) return false;
+  const size_t side = kernel + 4;
+  const float* b = blur_window(k, plane, h, w, taps, kernel, px, py, s);
+  auto at = [&](size_t xx, size_t yy) { return b[(yy + 2 - py) * side + (xx + 2 - px)]; };  // on the plane: within 1 of (px, py)
+  float v[7], top = 0.0f;
+  for (size_t i = 0; i < 7; ++i) {
+    v[i] = edge_padded(at, h, w, px, py, kUdpTaps[i][0], kUdpTaps[i][1]);
+    top = std::max(top, v[i]);
+  }
+  if (!(top > 0.0f)) return false;
+  const float most = peak / top, floor = c.lo / (1.0f - 0x1p-12f);
+  for (float value : v) {
+    if (!(value >= floor && value * most <= c.hi)) return false;
+  }
+  UdpStep step;
+  const bool ok = udp_step([&](long dx, long dy) {
+    return std::log(static_cast<double>(edge_padded(at, h, w, px, py, dx, dy)));
+  }, &step);
+  if (!ok || !udp_window_close(step)) return false;
+  *x = static_cast<double>(px) + step.ox;
+  *y = static_cast<double>(py) + step.oy;
+  return true;
+}
+
 struct PlaneContext {
   const Kernels& k;
   const DecodeRequest& req;
-  const float* taps;  // 'dark'
+  const float* taps;  // 'dark', 'udp', 'megvii'
 };
+
+// The whole plane as contiguous floats: as it lies (a Float32 plane of stride 1, NCHW or a
+// one-channel NHWC image, which the caller need not have passed as f), widened, or gathered.
+const float* whole_plane(const Kernels& k, const PlaneView& plane, size_t n, const float* f, Scratch& s) {
+  if (f) return f;
+  if (plane.stride != 1) {
+    for (size_t j = 0; j < n; ++j) s.plane[j] = plane.at(j);
+    return s.plane.data();
+  }
+  if (plane.dtype == DType::kFloat32) return static_cast<const float*>(plane.base);
+  return widen(k, plane.base, plane.dtype, n, s.plane.data());
+}
+
+// MegviiHeatmap.decode (mmpose/codecs/megvii_heatmap.py) for plane i: gaussian_blur (zero padding,
+// rescaled by the raw peak / the blurred maximum, in float32), get_heatmap_maximum on the blurred
+// plane, then where 1 < x < W - 1 and 1 < y < H - 1 (both at once) each axis moves by
+// 0.25 * sign(right - left) + 0.5 (the 0.5 only there: mmpose's quirk), and the score is the blurred
+// maximum / 255 + 0.5. The plane is valid when the raw plane is finite and the blurred maximum is
+// > min_score (mmpose marks <= 0 with -1).
+void megvii_plane(const PlaneContext& ctx, size_t i, const ArgMax& am, const PlaneView& plane, const float* f,
+                  Scratch& s) {
+  const Kernels& k = ctx.k;
+  const DecodeRequest& req = ctx.req;
+  const size_t h = req.input.height, w = req.input.width;
+  float* xy = req.coords + 2 * i;
+  if (!am.finite) {
+    mark_invalid(xy, req.scores + i, req.valid + i);
+    return;
+  }
+  const size_t stride = blur(k, whole_plane(k, plane, h * w, f, s), h, w, ctx.taps, req.params.kernel, s);
+  float* b = s.blurred.data();
+  const float scale = am.value / blurred_max(k, b, h, w, stride).value;
+  for (size_t y = 0; y < h; ++y) {
+    for (size_t x = 0; x < w; ++x) b[y * stride + x] *= scale;
+  }
+  const ArgMax m = blurred_max(k, b, h, w, stride);
+  if (!m.finite || !(static_cast<double>(m.value) > req.params.min_score)) {
+    mark_invalid(xy, req.scores + i, req.valid + i);
+    return;
+  }
+  const size_t px = m.index % w, py = m.index / w;
+  double x = static_cast<double>(px), y = static_cast<double>(py);
+  if (px > 1 && px + 1 < w && py > 1 && py + 1 < h) {
+    auto at = [&](size_t xx, size_t yy) { return b[yy * stride + xx]; };
+    auto sign = [](float d) { return d > 0.0f ? 1.0 : d < 0.0f ? -1.0 : 0.0; };
+    x += sign(at(px + 1, py) - at(px - 1, py)) * 0.25 + 0.5;
+    y += sign(at(px, py + 1) - at(px, py - 1)) * 0.25 + 0.5;
+  }
+  write_result(x, y, megvii_score(m.value), xy, req.scores + i, req.valid + i);
+}
 
 // Every method but 'exact' from the plane's argmax am (the first index of the maximum) on, for
 // plane i of the request, whose pixels `plane` views. f is the plane as contiguous floats, or null
@@ -328,6 +482,10 @@ void finish_plane(const PlaneContext& ctx, size_t i, const ArgMax& am, const Pla
   float* score = req.scores + i;
   uint8_t* valid = req.valid + i;
   const size_t h = in.height, w = in.width, n = in.plane_size();
+  if (req.method == DecodeMethod::kMegvii) {
+    megvii_plane(ctx, i, am, plane, f, s);
+    return;
+  }
   if (!scored(req, am)) {
     mark_invalid(xy, score, valid);
     return;
@@ -340,12 +498,16 @@ void finish_plane(const PlaneContext& ctx, size_t i, const ArgMax& am, const Pla
       break;
     case DecodeMethod::kQuarter: {
       auto at = [&](size_t xx, size_t yy) { return plane.at(yy * w + xx); };
+      // QuarterRule (decode.h): mmpose's refine_keypoints tests each axis with the other's
+      // 0 < y < H or 0 < x < W, so nothing moves along row 0 or column 0; HRNet's needs both.
+      const bool inner = px > 1 && px + 1 < w && py > 1 && py + 1 < h;
+      const bool hrnet = req.params.quarter_rule == QuarterRule::kHrnet;
       // Finite floats: sign(a - b) is the sign of the comparison (a - b is never 0 for a != b).
-      if (px >= 1 && px + 1 < w) {
+      if (hrnet ? inner : px > 1 && px + 1 < w && py > 0) {
         const float r = at(px + 1, py), l = at(px - 1, py);
         x += r > l ? 0.25 : (r < l ? -0.25 : 0.0);
       }
-      if (py >= 1 && py + 1 < h) {
+      if (hrnet ? inner : py > 1 && py + 1 < h && px > 0) {
         const float d = at(px, py + 1), u = at(px, py - 1);
         y += d > u ? 0.25 : (d < u ? -0.25 : 0.0);
       }
@@ -354,20 +516,20 @@ void finish_plane(const PlaneContext& ctx, size_t i, const ArgMax& am, const Pla
     case DecodeMethod::kDark: {
       if (px >= 2 && px + 2 < w && py >= 2 && py + 2 < h &&
           !dark_window(k, plane, h, w, ctx.taps, req.params.kernel, am.value, px, py, s, &x, &y)) {
-        // The whole plane as contiguous floats: as it lies (a Float32 plane of stride 1, NCHW or a
-        // one-channel NHWC image, which the caller need not have passed as f), widened, or gathered.
-        if (plane.stride != 1) {
-          for (size_t j = 0; j < n; ++j) s.plane[j] = plane.at(j);
-          f = s.plane.data();
-        } else if (plane.dtype == DType::kFloat32) {
-          f = static_cast<const float*>(plane.base);
-        } else {
-          f = widen(k, plane.base, plane.dtype, n, s.plane.data());
-        }
-        dark_full_plane(k, f, h, w, ctx.taps, req.params.kernel, am.value, px, py, s, &x, &y);
+        dark_full_plane(k, whole_plane(k, plane, n, f, s), h, w, ctx.taps, req.params.kernel, am.value, px, py, s, &x, &y);
       }
       break;
     }
+    case DecodeMethod::kUdp: {
+      // At every keypoint, borders included (edge padding), as refine_keypoints_dark_udp.
+      const UdpClip c = udp_clip(plane.dtype == DType::kUint8);
+      if (!udp_window(k, plane, h, w, ctx.taps, req.params.kernel, am.value, px, py, c, s, &x, &y)) {
+        udp_full_plane(k, whole_plane(k, plane, n, f, s), h, w, ctx.taps, req.params.kernel, am.value, px, py, c, s, &x, &y);
+      }
+      break;
+    }
+    case DecodeMethod::kMegvii:
+      break;  // megvii_plane
     case DecodeMethod::kCentroid:
     case DecodeMethod::kSoftargmax: {
       Weights acc;
@@ -410,7 +572,7 @@ void decode_plane(const PlaneContext& ctx, size_t i, Scratch& s) {
   } else {
     am = in.dtype == DType::kFloat16 ? k.argmax_f16(static_cast<const uint16_t*>(in.plane(i)), n)
                                      : k.argmax_u8(static_cast<const uint8_t*>(in.plane(i)), n);
-    if (needs_float_plane(req.method) && req.method != DecodeMethod::kDark) {  // 'dark' widens only when it needs the plane
+    if (needs_float_plane(req.method) && !widens_on_demand(req.method)) {
       f = widen(k, in.plane(i), in.dtype, n, s.plane.data());
     }
   }
@@ -481,10 +643,11 @@ std::string check_decode_request(const DecodeRequest& req) {
   if (req.offsets.given() && req.method != DecodeMethod::kArgmax) return "offsets need method argmax";
   if (req.threads == 0) return "threads must be positive";
   const DecodeParams& p = req.params;
-  if (req.method == DecodeMethod::kDark) {
-    if (!is_odd_size(p.kernel)) return odd_size_rule("kernel");
-    if (!std::isfinite(p.sigma) || !(p.sigma > 0)) return "sigma must be finite and positive";
+  if (blurs(req.method) && !is_odd_size(p.kernel)) return odd_size_rule("kernel");
+  if (req.method == DecodeMethod::kDark && (!std::isfinite(p.sigma) || !(p.sigma > 0))) {
+    return "sigma must be finite and positive";
   }
+  if (req.method == DecodeMethod::kQuarter && p.quarter_rule == QuarterRule::kUnset) return "quarter rule is unset";
   if (req.method == DecodeMethod::kCentroid && !(p.threshold >= 0 && p.threshold <= 1)) {
     return "threshold must be in [0, 1]";
   }
@@ -574,6 +737,26 @@ bool decode_dark_full_plane(const Kernels& k, const float* plane, size_t height,
   return true;
 }
 
+bool decode_udp_full_plane(const Kernels& k, const float* plane, size_t height, size_t width, size_t kernel,
+                           bool uint8, double* x, double* y) {
+  DecodeRequest req;
+  req.input.height = height;
+  req.input.width = width;
+  req.input.dtype = DType::kFloat32;
+  req.method = DecodeMethod::kUdp;
+  req.params.kernel = kernel;
+  Scratch s = make_scratch(req);
+  std::vector<float> taps(kernel);
+  opencv_gaussian_taps(kernel, taps.data());
+  const ArgMax am = k.argmax_f32(plane, height * width);
+  if (!am.finite || !(am.value > 0.0f)) return false;  // decode()'s default min_score, 0
+  const size_t px = am.index % width, py = am.index / width;
+  *x = static_cast<double>(px);
+  *y = static_cast<double>(py);
+  udp_full_plane(k, plane, height, width, taps.data(), kernel, am.value, px, py, udp_clip(uint8), s, x, y);
+  return true;
+}
+
 size_t split_parts(const ThreadPool& pool, size_t planes, size_t threads) {
   return std::max<size_t>(1, std::min({threads, planes, pool.workers() + 1}));
 }
@@ -600,6 +783,9 @@ void decode_planes(const Kernels& k, ThreadPool& pool, const DecodeRequest& req)
   if (req.method == DecodeMethod::kDark) {
     taps.resize(req.params.kernel);
     gaussian_taps(req.params.kernel, req.params.sigma, taps.data());
+  } else if (blurs(req.method)) {  // mmpose's gaussian_blur: cv2.GaussianBlur with sigma 0
+    taps.resize(req.params.kernel);
+    opencv_gaussian_taps(req.params.kernel, taps.data());
   }
   const bool nhwc = in.layout == Layout::kNhwc;
   // NHWC work comes in channel blocks of images; NCHW in planes.

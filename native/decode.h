@@ -17,16 +17,24 @@ namespace coordconv {
 // kArgmax: the integer peak. kQuarter: argmax plus HRNet's 0.25 * sign(gradient) step.
 // kDark: DARK (Zhang et al., CVPR 2020) Gaussian blur + log + one Newton step. kCentroid: the
 // intensity-weighted centre of pixels >= threshold * max. kSoftargmax: the expectation under
-// softmax(beta * h). kExact: the hand-built CoordConv decoder for one-hot planes.
-enum class DecodeMethod { kExact, kArgmax, kQuarter, kDark, kCentroid, kSoftargmax };
+// softmax(beta * h). kExact: the hand-built CoordConv decoder for one-hot planes. kUdp: mmpose 1.x's
+// UDPHeatmap refinement (refine_keypoints_dark_udp) at the argmax. kMegvii: MegviiHeatmap.decode
+// (blur, the blurred argmax, its quarter step plus 0.5, score / 255 + 0.5). native/refine.h.
+enum class DecodeMethod { kExact, kArgmax, kQuarter, kDark, kCentroid, kSoftargmax, kUdp, kMegvii };
+
+// Where 'quarter' steps. kMmpose: refine_keypoints (mmpose 1.x), x when 1 < x < W - 1 and 0 < y < H,
+// y when 1 < y < H - 1 and 0 < x < W. kHrnet: HRNet's get_final_preds and mmpose 0.x's
+// keypoints_from_heatmaps, both axes only when 1 < x < W - 1 and 1 < y < H - 1.
+enum class QuarterRule { kUnset, kMmpose, kHrnet };
 
 // No defaults: lib/ owns them and sends every field. The initial values are the unset ones, which
 // check_decode_request rejects for the method that reads them.
 struct DecodeParams {
-  size_t kernel = 0;          // dark: odd, 1..kMaxKernel
+  size_t kernel = 0;          // dark, udp, megvii: odd, 1..kMaxKernel
   double sigma = kUnset;      // dark: finite, > 0
   double threshold = kUnset;  // centroid: 0..1
   double beta = kUnset;       // softargmax: finite, > 0
+  QuarterRule quarter_rule = QuarterRule::kUnset;  // quarter
   double min_score = kUnset;  // all but exact: a plane is valid when its maximum is > this (not NaN or +inf)
 };
 
@@ -59,6 +67,13 @@ void decode_exact_plane(const Kernels& k, const void* plane, DType dtype, size_t
 // (x, y) as decode() would write them.
 bool decode_dark_full_plane(const Kernels& k, const float* plane, size_t height, size_t width, size_t kernel,
                             double sigma, double* x, double* y);
+
+// 'udp' on one Float32 plane through the whole-plane blur, as mmpose runs it and as decode() falls
+// back to when the windowed blur cannot give the same answer; the native tests compare decode()
+// with it. uint8 picks the clip bounds of Uint8 planes (refine.h). False when the plane has no
+// answer (min_score 0), else (x, y) as decode() would write them.
+bool decode_udp_full_plane(const Kernels& k, const float* plane, size_t height, size_t width, size_t kernel,
+                           bool uint8, double* x, double* y);
 
 // The normalised Gaussian taps exp(-(i - r)^2 / (2 sigma^2)) / sum, r = (n - 1) / 2, computed in
 // double and rounded to float (as OpenCV's getGaussianKernel does for float images).

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { encodeNpy, npyHeader, readNpySync, writeNpz } from 'coordconv';
+import { decodeSync, encodeNpy, npyHeader, readNpySync, writeNpz } from 'coordconv';
 import { hasH5py, runPython } from './helpers/python.mjs';
 
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli', 'main.js');
@@ -137,7 +137,10 @@ test.serial('bad arguments and unreadable files: one line on stderr, exit code 2
     [['decode', 'missing.npy', '--out', 'c.json'], 'coordconv decode: cannot read missing.npy'],
     [['decode', 'junk.npy', '--out', 'c.json'], 'coordconv decode: Expected a .npy file (magic \\x93NUMPY) for junk.npy but received other bytes'],
     [['decode', 'junk.npy', '--out', 'c.txt'], 'coordconv decode: --out must end in .npy, .csv or .json, got "c.txt"'],
-    [['decode', 'planes.npy', '--method', 'magic', '--out', 'c.json'], `coordconv decode: Expected one of 'argmax', 'quarter', 'dark', 'centroid', 'softargmax', 'exact' for --method but received "magic"`],
+    [['decode', 'planes.npy', '--method', 'magic', '--out', 'c.json'], `coordconv decode: Expected one of 'argmax', 'quarter', 'dark', 'centroid', 'softargmax', 'exact', 'udp', 'megvii' for --method but received "magic"`],
+    [['decode', 'planes.npy', '--quarter-rule', 'hrnet', '--out', 'c.json'], 'coordconv decode: --quarter-rule applies to --method quarter, not --method argmax (the default)'],
+    [['decode', 'planes.npy', '--method', 'quarter', '--quarter-rule', 'each', '--out', 'c.json'], `coordconv decode: Expected one of 'mmpose', 'hrnet' for --quarter-rule but received "each"`],
+    [['decode', 'planes.npy', '--method', 'udp', '--sigma', '2', '--out', 'c.json'], 'coordconv decode: --sigma applies to --method dark, not --method udp'],
     [['decode', 'planes.npy', '--sigma', '2', '--out', 'c.json'], 'coordconv decode: --sigma applies to --method dark, not --method argmax (the default)'],
     [['decode', 'planes.npy', '--method', 'centroid', '--beta', '2', '--out', 'c.json'], 'coordconv decode: --beta applies to --method softargmax, not --method centroid'],
     [['decode', 'planes.npy', '--method', 'dark', '--kernel', '4', '--out', 'c.json'], 'coordconv decode: Expected an odd integer from 1 to 255 for --kernel but received 4'],
@@ -214,6 +217,28 @@ test('decode --min-score -Infinity takes logit planes (every value negative) as 
     const best = plane.indexOf(Math.max(...plane));
     t.deepEqual(json.coords.slice(2 * p, 2 * p + 2), [best % 4, Math.floor(best / 4)]);
     t.is(json.scores[p], plane[best]);
+  }
+});
+
+test('decode --method udp, megvii and quarter --quarter-rule hrnet write the library\'s answers', (t) => {
+  const h = 9;
+  const w = 10;
+  const data = new Float32Array(2 * h * w);
+  for (let p = 0; p < 2; p++) {
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[p * h * w + y * w + x] = Math.exp(-((x - 1.3 - 5 * p) ** 2 + (y - 4.6) ** 2) / 8);
+  }
+  writeFileSync(path.join(dir, 'mm.npy'), encodeNpy({ data, shape: [2, h, w] }));
+  for (const [flags, options] of [
+    [['--method', 'udp', '--kernel', '7'], { method: 'udp', kernel: 7 }],
+    [['--method', 'megvii'], { method: 'megvii' }],
+    [['--method', 'quarter', '--quarter-rule', 'hrnet'], { method: 'quarter', quarterRule: 'hrnet' }],
+    [['--method', 'quarter'], { method: 'quarter' }],
+  ]) {
+    const r = run('decode', 'mm.npy', ...flags, '--out', 'mm.json');
+    t.is(r.code, 0, r.err);
+    const json = JSON.parse(readFileSync(path.join(dir, 'mm.json'), 'utf8'));
+    const want = decodeSync({ data, shape: [2, h, w] }, options);
+    t.deepEqual(json.coords, Array.from(want.coords), flags.join(' '));
   }
 });
 

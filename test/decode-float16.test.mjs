@@ -316,7 +316,7 @@ test('sum and argmax do not read float16, and say so; an untagged Uint16Array is
 
 test('the binding takes a Uint16Array only under dtype: float16, and only for decode and peaks', (t) => {
   const request = (fields) => ({
-    data: new Uint16Array(16), planes: 1, height: 4, width: 4, layout: 'nchw', channels: 1, threads: 1, method: 'argmax', kernel: 11, sigma: 2, threshold: 0.5, beta: 1, minScore: 0,
+    data: new Uint16Array(16), planes: 1, height: 4, width: 4, layout: 'nchw', channels: 1, threads: 1, method: 'argmax', kernel: 11, sigma: 2, threshold: 0.5, beta: 1, quarterRule: 'mmpose', minScore: 0,
     coords: new Float32Array(2), scores: new Float32Array(1), valid: new Uint8Array(1), ...fields,
   });
   t.throws(() => addon.decodeSync(request({})), { instanceOf: TypeError, message: 'internal: data is not float32 or uint8' });

@@ -4,13 +4,13 @@ import { decodeSync, decode, DECODE_METHODS } from 'coordconv';
 const input = { data: new Float32Array(12), shape: [3, 4] };
 
 test('the methods, argmax first', (t) => {
-  t.deepEqual([...DECODE_METHODS], ['argmax', 'quarter', 'dark', 'centroid', 'softargmax', 'exact']);
+  t.deepEqual([...DECODE_METHODS], ['argmax', 'quarter', 'dark', 'centroid', 'softargmax', 'exact', 'udp', 'megvii']);
 });
 
 test('an unknown method is a TypeError naming the choices', (t) => {
   t.throws(() => decodeSync(input, { method: 'hrnet' }), {
     instanceOf: TypeError,
-    message: "Expected one of 'argmax', 'quarter', 'dark', 'centroid', 'softargmax', 'exact' for options.method but received \"hrnet\"",
+    message: "Expected one of 'argmax', 'quarter', 'dark', 'centroid', 'softargmax', 'exact', 'udp', 'megvii' for options.method but received \"hrnet\"",
   });
   t.throws(() => decodeSync(input, { method: 3 }), { instanceOf: TypeError });
   t.throws(() => decodeSync(input, 'dark'), { instanceOf: TypeError, message: 'Expected an options object for options but received "dark"' });

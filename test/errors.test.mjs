@@ -35,7 +35,7 @@ const cases = [
   ['no shape', { data: plane() }, undefined, TypeError, 'Expected an array of numbers for input.shape but received undefined'],
   ['a string shape', { data: plane(), shape: '2x2' }, undefined, TypeError, 'Expected an array of numbers for input.shape but received "2x2"'],
   ['an unknown method', { data: plane(), shape: [2, 2] }, { method: 'magic' }, TypeError,
-    "Expected one of 'argmax', 'quarter', 'dark', 'centroid', 'softargmax', 'exact' for options.method but received \"magic\""],
+    "Expected one of 'argmax', 'quarter', 'dark', 'centroid', 'softargmax', 'exact', 'udp', 'megvii' for options.method but received \"magic\""],
   ['options that are not an object', { data: plane(), shape: [2, 2] }, 'exact', TypeError,
     'Expected an options object for options but received "exact"'],
   ['an unknown option', { data: plane(), shape: [2, 2] }, { methd: 'exact' }, TypeError,

@@ -91,7 +91,7 @@ test('relu and conv2d: overflowing shapes are RangeErrors', (t) => {
 // What lib/ never sends: binding/ and native/ must still refuse it, with a plain error, not a crash.
 function request(overrides) {
   return {
-    data: new Float32Array(16), planes: 1, height: 4, width: 4, layout: 'nchw', channels: 1, threads: 1, method: 'exact', kernel: 11, sigma: 2, threshold: 0.5, beta: 1, minScore: 0,
+    data: new Float32Array(16), planes: 1, height: 4, width: 4, layout: 'nchw', channels: 1, threads: 1, method: 'exact', kernel: 11, sigma: 2, threshold: 0.5, beta: 1, quarterRule: 'mmpose', minScore: 0,
     coords: new Float32Array(2), scores: new Float32Array(1), valid: new Uint8Array(1), ...overrides,
   };
 }

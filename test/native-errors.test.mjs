@@ -41,7 +41,7 @@ async function failureOf(call) {
 
 const planes = (overrides) => ({ data: new Float32Array(16), planes: 1, height: 4, width: 4, threads: 1, ...overrides });
 const decodeRequest = (overrides) => planes({
-  layout: 'nchw', channels: 1, method: 'dark', kernel: 3, sigma: 1, threshold: 0.5, beta: 1, minScore: 0,
+  layout: 'nchw', channels: 1, method: 'dark', kernel: 3, sigma: 1, threshold: 0.5, beta: 1, quarterRule: 'mmpose', minScore: 0,
   coords: new Float32Array(2), scores: new Float32Array(1), valid: new Uint8Array(1), ...overrides,
 });
 const peaksRequest = (overrides) => planes({

@@ -5,7 +5,7 @@
 import test from 'ava';
 import net from 'node:net';
 import Fastify from 'fastify';
-import { decode } from 'coordconv';
+import { decode, decodeSync } from 'coordconv';
 import coordconv from 'coordconv/fastify';
 import { decodeArgmaxRef, decodeSoftargmaxRef } from './helpers/decode-ref.mjs';
 import { planesOf, rng } from './helpers/inputs.mjs';
@@ -83,6 +83,32 @@ test('random heatmaps: argmax and softargmax match plain JavaScript; invalid pla
       }
       t.true(Math.abs(body.coords[2 * i] - a.x) < 1e-3 && Math.abs(body.coords[2 * i + 1] - a.y) < 1e-3, `plane ${i}`);
     });
+  }
+});
+
+test('?method=udp, megvii and quarter&quarterRule=hrnet: the answers of decodeSync with the same options', async (t) => {
+  const { app, url } = await listen();
+  t.teardown(() => app.close());
+  const random = rng(62);
+  const [h, w] = [14, 17];
+  const shape = [2, 3, h, w];
+  const data = new Float32Array(6 * h * w);
+  for (let p = 0; p < 6; p++) {
+    const cx = random() * w;
+    const cy = random() * h;
+    for (let j = 0; j < h * w; j++) data[p * h * w + j] = Math.exp(-(((j % w) - cx) ** 2 + (Math.floor(j / w) - cy) ** 2) / 8) + 0.01 * random();
+  }
+  for (const [query, options] of [
+    ['?method=udp&kernel=7', { method: 'udp', kernel: 7 }],
+    ['?method=megvii', { method: 'megvii' }],
+    ['?method=quarter&quarterRule=hrnet', { method: 'quarter', quarterRule: 'hrnet' }],
+  ]) {
+    const want = decodeSync({ data, shape }, options);
+    for (const response of await bothWays(url, data, shape, query)) {
+      const body = await response.json();
+      t.deepEqual(body.coords, Array.from(want.coords), query);
+      t.deepEqual(body.valid, Array.from(want.valid), query);
+    }
   }
 });
 
@@ -166,7 +192,7 @@ test('bad requests get 400 with the library\'s message', async (t) => {
   t.teardown(() => app.close());
   const f32 = new Float32Array(6 * 4);
   const cases = [
-    [raw(f32), rawHeaders('float32', [6, 4]), '?method=magic', "Expected one of 'argmax', 'quarter', 'dark', 'centroid', 'softargmax', 'exact' for options.method but received \"magic\""],
+    [raw(f32), rawHeaders('float32', [6, 4]), '?method=magic', "Expected one of 'argmax', 'quarter', 'dark', 'centroid', 'softargmax', 'exact', 'udp', 'megvii' for options.method but received \"magic\""],
     [raw(f32), rawHeaders('float32', [6, 4]), '?sigma=2', "Expected only the keys method, out, layout, transform, minScore, offsets for options (method 'argmax') but received key \"sigma\""],
     [raw(f32), rawHeaders('float32', [6, 4]), '?method=dark&sigma=-1', 'Expected a finite number > 0 for options.sigma but received -1'],
     [raw(f32), rawHeaders('float32', [6, 4]), '?method=dark&sigma=abc', 'Expected a finite number > 0 for options.sigma but received "abc"'],

@@ -32,7 +32,7 @@ function heatmaps(planes, h, w, seed) {
   return data;
 }
 
-const TOLERANCE = { centroid: 1e-5, dark: 1e-4, softargmax: 1e-4 };
+const TOLERANCE = { centroid: 1e-5, dark: 1e-4, softargmax: 1e-4, udp: 1e-4 };
 function checkDecode(t, method, got, data, h, w, label) {
   const ref = decodeBatchRef(method, data, h, w);
   if (TOLERANCE[method] === undefined) sameAsRef(t, got, ref, label);

@@ -8,7 +8,7 @@ export const summary = 'decode the heatmaps of a .npy/.npz/.h5 file to coordinat
 
 export const USAGE = `Usage: coordconv decode FILE [--array NAME] [--layout nchw|nhwc] [--method M] [--kernel K]
                         [--sigma S] [--threshold T] [--beta B] [--min-score M]
-                        --out coords.npy|coords.csv|coords.json
+                        [--quarter-rule mmpose|hrnet] --out coords.npy|coords.csv|coords.json
 
 FILE is .npy, .npz or .h5 (--array picks an array of .npz/.h5; default: the only one, or
 'onehots'/'images' when present). Planes are [H, W], [N, H, W] or [N, C, H, W]; --layout nhwc
@@ -16,7 +16,9 @@ FILE is .npy, .npz or .h5 (--array picks an array of .npz/.h5; default: the only
 ([N, 64, 64, 1] or [N, 64, 64, 3], named image, imagegray or onehots) are read channels-last
 unless --layout says otherwise. float64 and integer data are converted to float32.
 Methods: ${DECODE_METHODS.join(', ')} (default argmax). --min-score: a plane is valid when its
-score is above it (default 0; -Infinity takes every finite plane, for logits).
+score is above it (default 0; -Infinity takes every finite plane, for logits). --quarter-rule:
+where quarter moves an axis (mmpose, the default, or hrnet). --kernel: dark's, udp's (default 11)
+or megvii's (default 5) blur.
 The output holds x, y per plane (NaN where invalid); .csv and .json also hold score and valid.`;
 
 // The library checks the options' ranges.
@@ -25,8 +27,11 @@ function decodeOptions(values: MethodFlagValues): DecodeOptions {
   const opts: Record<string, unknown> = { method: values.method ?? 'argmax' };
   for (const key of METHOD_OPTIONS) {
     const value = values[key];
-    // -Infinity (take every finite plane: logits) is a --min-score value readFloat refuses.
-    if (value !== undefined) opts[optionKey(key)] = key === 'min-score' && value === '-Infinity' ? -Infinity : readFloat(value, `--${key}`);
+    // -Infinity (take every finite plane: logits) is a --min-score value readFloat refuses;
+    // --quarter-rule is a name, which the library judges.
+    if (value === undefined) continue;
+    if (key === 'quarter-rule') opts.quarterRule = value;
+    else opts[optionKey(key)] = key === 'min-score' && value === '-Infinity' ? -Infinity : readFloat(value, `--${key}`);
   }
   return opts as unknown as DecodeOptions;
 }

@@ -59,7 +59,7 @@ export function stringFlags<K extends string>(...names: K[]): { [P in K]: { type
 }
 
 /** The options of a decode method beside `--method` itself, as decode and serve take them. */
-export const METHOD_OPTIONS = ['kernel', 'sigma', 'threshold', 'beta', 'min-score'] as const;
+export const METHOD_OPTIONS = ['kernel', 'sigma', 'threshold', 'beta', 'min-score', 'quarter-rule'] as const;
 
 /** The library's option key of a flag: `--min-score` sets `minScore`. */
 export const optionKey = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());

@@ -34,7 +34,7 @@ Serves POST /decode and GET /health over HTTP (stop with Ctrl-C: requests in fli
   --max-queue <n>         requests with their body waiting beyond those (default 32); past it, 503
   --request-timeout <ms>  from the body read to the answer, 0 for none (default 30000)
   --method <name>         default decode method (default argmax); the query string overrides
-  --kernel <n> --sigma <x> --threshold <x> --beta <x> --min-score <x>
+  --kernel <n> --sigma <x> --threshold <x> --beta <x> --min-score <x> --quarter-rule <name>
                           default options of that method (--min-score -Infinity for logits)
   --layout nchw|nhwc      how request bodies lie (default nchw; ?layout= overrides)
   --log                   log every request (Fastify's JSON logger)

@@ -1,5 +1,6 @@
 // Plain JavaScript references for the decoder methods, written from the published algorithms in
 // double precision, one pixel at a time. They share nothing with the native code.
+import { megviiRef, udpRef } from './mmpose-ref.mjs';
 
 // The argmax as the library defines it (ops.argmax and every decoder method): the first
 // row-major index of the maximum, finite: 1; { value: NaN, index: 0, finite: 0 } when any value
@@ -26,15 +27,21 @@ export function decodeArgmaxRef(plane, h, w) {
   return { x: am.index % w, y: Math.floor(am.index / w), score: am.value, valid: 1 };
 }
 
-// HRNet's quarter offset, on each axis where both neighbours exist.
-export function decodeQuarterRef(plane, h, w) {
+// The quarter offset 0.25 * sign(right - left) per axis, where the rule lets an axis move:
+// 'mmpose', mmpose 1.x's refine_keypoints (mmpose/codecs/utils/refinement.py): x when
+// 1 < x < W - 1 and 0 < y < H, y when 1 < y < H - 1 and 0 < x < W; 'hrnet', HRNet's get_final_preds
+// and mmpose 0.x's keypoints_from_heatmaps: both when 1 < x < W - 1 and 1 < y < H - 1.
+export function decodeQuarterRef(plane, h, w, rule = 'mmpose') {
   const r = decodeArgmaxRef(plane, h, w);
   if (!r.valid) return r;
   const { x, y } = r;
+  const inner = 1 < x && x < w - 1 && 1 < y && y < h - 1;
+  const moveX = rule === 'hrnet' ? inner : 1 < x && x < w - 1 && 0 < y && y < h;
+  const moveY = rule === 'hrnet' ? inner : 1 < y && y < h - 1 && 0 < x && x < w;
   let qx = x;
   let qy = y;
-  if (x >= 1 && x <= w - 2) qx += 0.25 * Math.sign(plane[y * w + x + 1] - plane[y * w + x - 1]);
-  if (y >= 1 && y <= h - 2) qy += 0.25 * Math.sign(plane[(y + 1) * w + x] - plane[(y - 1) * w + x]);
+  if (moveX) qx += 0.25 * Math.sign(plane[y * w + x + 1] - plane[y * w + x - 1]);
+  if (moveY) qy += 0.25 * Math.sign(plane[(y + 1) * w + x] - plane[(y - 1) * w + x]);
   return { ...r, x: qx, y: qy };
 }
 
@@ -145,11 +152,14 @@ export function decodeExactRef(plane, h, w) {
 
 export const DECODE_REFS = {
   argmax: (p, h, w) => decodeArgmaxRef(p, h, w),
-  quarter: (p, h, w) => decodeQuarterRef(p, h, w),
+  quarter: (p, h, w, o = {}) => decodeQuarterRef(p, h, w, o.quarterRule),
   dark: (p, h, w, o = {}) => decodeDarkRef(p, h, w, o.kernel, o.sigma),
   centroid: (p, h, w, o = {}) => decodeCentroidRef(p, h, w, o.threshold),
   softargmax: (p, h, w, o = {}) => decodeSoftargmaxRef(p, h, w, o.beta),
   exact: (p, h, w) => decodeExactRef(p, h, w),
+  // Logs and stencils in double, as the library takes them (mmpose-ref.mjs: NumPy's are float32).
+  udp: (p, h, w, o = {}) => udpRef(p, h, w, o.kernel, { float32: false }),
+  megvii: (p, h, w, o = {}) => megviiRef(p, h, w, o.kernel),
 };
 
 // Every plane of a batch through a reference: { coords, scores, valid } as plain arrays.

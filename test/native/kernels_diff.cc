@@ -217,8 +217,9 @@ void compare_argmax_nhwc(const Kernels& k, const Kernels& ref, Tally& t, std::mt
   t.check(span_ok, path, "argmax_nhwc_u8 (past 2^24 pixels)", pixels, channels);
 }
 
-// 'dark' blurs only the window around the argmax where that gives the whole-plane blur's answer
-// (decode.cc): on every path its coordinates stay within 1e-5 px of the whole-plane algorithm's,
+// 'dark' and 'udp' blur only the window around the argmax where that gives the whole-plane blur's
+// answer (decode.cc): on every path their coordinates stay within 1e-5 px ('dark') and 3e-5 px ('udp')
+// of the whole-plane algorithm's,
 // on Gaussians with noise, peaks at and near every border, flat and tiny planes, plateaus, Float32
 // Uint8 and float16, kernel sizes 1 to 25. The whole-plane result is the same path's (their blurs agree bit
 // for bit across paths, kernels.h).
@@ -248,7 +249,9 @@ void compare_dark_window(const Kernels& k, Tally& t, std::mt19937& rng) {
     for (size_t i = 0; i < n; ++i) u[i] = uint8_t(std::min(255.0f, std::round(f[i] * (flavour == 3 ? 1.0f : 250.0f))));
     std::vector<uint16_t> half(n);
     for (size_t i = 0; i < n; ++i) half[i] = half_toward_zero(f[i]);
-    for (int dtype = 0; dtype < 3; ++dtype) {
+    for (int m = 0; m < 6; ++m) {
+      const int dtype = m % 3;
+      const bool udp = m >= 3;
       std::vector<float> widened(n);
       for (size_t i = 0; i < n; ++i) widened[i] = dtype == 1 ? float(u[i]) : half_reference(half[i]);
       const float* plane = dtype == 0 ? f.data() : widened.data();
@@ -256,7 +259,7 @@ void compare_dark_window(const Kernels& k, Tally& t, std::mt19937& rng) {
       const coordconv::DType dtypes[] = {coordconv::DType::kFloat32, coordconv::DType::kUint8, coordconv::DType::kFloat16};
       coordconv::DecodeRequest d;
       d.input = coordconv::PlaneBatch{data[dtype], dtypes[dtype], 1, h, w};
-      d.method = coordconv::DecodeMethod::kDark;
+      d.method = udp ? coordconv::DecodeMethod::kUdp : coordconv::DecodeMethod::kDark;
       d.params.kernel = kernel;
       d.params.sigma = sigma;
       d.params.min_score = 0.0;
@@ -268,11 +271,14 @@ void compare_dark_window(const Kernels& k, Tally& t, std::mt19937& rng) {
       d.valid = &valid;
       coordconv::decode(k, pool, d);
       double x = 0, y = 0;
-      const bool ok = coordconv::decode_dark_full_plane(k, plane, h, w, kernel, sigma, &x, &y);
+      const bool ok = udp ? coordconv::decode_udp_full_plane(k, plane, h, w, kernel, dtype == 1, &x, &y)
+                          : coordconv::decode_dark_full_plane(k, plane, h, w, kernel, sigma, &x, &y);
+      const double tol = udp ? 3e-5 : 1e-5;  // decode.cc: udp_window's bound, dark_window's
       const bool same = ok == (valid == 1) &&
-                        (!ok || (std::fabs(double(xy[0]) - double(float(x))) <= 1e-5 && std::fabs(double(xy[1]) - double(float(y))) <= 1e-5));
-      const char* names[] = {"dark window vs whole plane (f32)", "dark window vs whole plane (u8)", "dark window vs whole plane (f16)"};
-      t.check(same, path, names[dtype], n, kernel);
+                        (!ok || (std::fabs(double(xy[0]) - double(float(x))) <= tol && std::fabs(double(xy[1]) - double(float(y))) <= tol));
+      const char* names[] = {"dark window vs whole plane (f32)", "dark window vs whole plane (u8)", "dark window vs whole plane (f16)",
+                             "udp window vs whole plane (f32)",  "udp window vs whole plane (u8)",  "udp window vs whole plane (f16)"};
+      t.check(same, path, names[m], n, kernel);
     }
   }
 }
@@ -560,6 +566,17 @@ void check_requests(int* passed, int* failed) {
   expect(coordconv::check_decode_request(d), "beta must be finite and positive", "decode without beta");
   d.params.beta = 1.0;
   expect(coordconv::check_decode_request(d), "", "decode (softargmax) complete");
+  d.method = coordconv::DecodeMethod::kQuarter;
+  expect(coordconv::check_decode_request(d), "quarter rule is unset", "quarter without its rule");
+  d.params.quarter_rule = coordconv::QuarterRule::kHrnet;
+  expect(coordconv::check_decode_request(d), "", "decode (quarter) complete");
+  for (auto method : {coordconv::DecodeMethod::kUdp, coordconv::DecodeMethod::kMegvii}) {
+    d.method = method;
+    d.params.kernel = 4;
+    expect(coordconv::check_decode_request(d), "kernel must be odd, 1 to 255", "udp and megvii with an even kernel");
+    d.params.kernel = 11;
+    expect(coordconv::check_decode_request(d), "", "decode (udp, megvii) complete");
+  }
   d.input.width = coordconv::kMaxSide + 1;
   expect(coordconv::check_decode_request(d), "plane height or width exceeds 2^24", "decode too wide");
   d.input.width = 2;

@@ -1,6 +1,6 @@
 // The decoder methods, out arrays and peaks: documented usage compiles, misuse does not.
 import { decode, decodeSync, peaks, peaksSync, sum, DECODE_METHODS } from 'coordconv';
-import type { DecodeMethod, DecodeOptions, DecodeResult, ImagePeaksResult, Layout, PeaksResult, TfjsTensor } from 'coordconv';
+import type { DecodeMethod, DecodeOptions, DecodeResult, ImagePeaksResult, Layout, PeaksResult, QuarterRule, TfjsTensor } from 'coordconv';
 
 const f32 = new Float32Array(12);
 const u8 = new Uint8Array(12);
@@ -13,6 +13,16 @@ decodeSync(input, { method: 'dark', kernel: 7, sigma: 1.5 });
 decodeSync(input, { method: 'centroid', threshold: 0.25 });
 decodeSync(input, { method: 'softargmax', beta: 10 });
 decodeSync(input, { method: 'quarter' });
+decodeSync(input, { method: 'quarter', quarterRule: 'hrnet' });
+decodeSync(input, { method: 'udp', kernel: 17, minScore: -Infinity });
+decodeSync(input, { method: 'megvii', kernel: 5 });
+const rule: QuarterRule = 'mmpose';
+// @ts-expect-error quarterRule is 'mmpose' or 'hrnet'
+decodeSync(input, { method: 'quarter', quarterRule: 'each-axis' });
+// @ts-expect-error 'udp' takes no sigma: it follows from the kernel
+decodeSync(input, { method: 'udp', sigma: 2 });
+// @ts-expect-error quarterRule belongs to 'quarter'
+decodeSync(input, { method: 'megvii', quarterRule: rule });
 const out = { coords: new Float32Array(2), scores: new Float32Array(1), valid: new Uint8Array(1) };
 const options: DecodeOptions = { method: 'argmax', out };
 const same: Float32Array = decodeSync(input, options).coords;
