@@ -873,6 +873,8 @@ void fuzz_sample(Reader& in, uint8_t mode) {
     const float want_x = static_cast<float>(plain[2 * i] * scale + at(posenet ? o.per_image + c : 0));
     const float want_y = static_cast<float>(plain[2 * i + 1] * scale + at(posenet ? c : 1));
     if (!same_float(coords[2 * i], want_x) || !same_float(coords[2 * i + 1], want_y)) std::abort();
+  }
+}
 
 // Transforms: check_transforms accepts exactly the finite matrices whose samples divide the
 // points; apply_transforms moves only valid points (all with a null valid), each to the double
