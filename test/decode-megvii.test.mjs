@@ -126,7 +126,7 @@ test('options: kernel odd 1 to 255, default 5 (the codec mmpose\'s MSPN and RSN 
   t.throws(() => decodeSync({ data, shape: [6, 20, 20] }, { method: 'megvii', kernel: 0 }), { instanceOf: RangeError, message: /for options\.kernel but received 0/ });
   t.throws(() => decodeSync({ data, shape: [6, 20, 20] }, { method: 'megvii', sigma: 1 }), {
     instanceOf: TypeError,
-    message: "Expected only the keys method, out, layout, minScore, kernel for options (method 'megvii') but received key \"sigma\"",
+    message: "Expected only the keys method, out, layout, transform, minScore, kernel for options (method 'megvii') but received key \"sigma\"",
   });
 });
 

@@ -209,7 +209,7 @@ test('options: kernel odd 1 to 255 (default 11); no sigma, no quarterRule', (t) 
   t.throws(() => decodeSync({ data, shape: [9, 9] }, { method: 'udp', kernel: 257 }), { instanceOf: RangeError, message: /for options\.kernel but received 257/ });
   t.throws(() => decodeSync({ data, shape: [9, 9] }, { method: 'udp', sigma: 2 }), {
     instanceOf: TypeError,
-    message: "Expected only the keys method, out, layout, minScore, kernel for options (method 'udp') but received key \"sigma\"",
+    message: "Expected only the keys method, out, layout, transform, minScore, kernel for options (method 'udp') but received key \"sigma\"",
   });
 });
 

@@ -227,7 +227,7 @@ test('the native guard refuses malformed offsets, for decode and peaks', async (
   const map = { kind: 'centernet', data: new Float32Array(2 * 2 * 4 * 5), dtype: 'float32', planes: 4, height: 4, width: 5, layout: 'nchw', channels: 1, images: 2, perImage: 3, outputStride: 0 };
   const decodeRequest = (offsets) => ({
     data: new Float32Array(120), dtype: 'float32', planes: 6, height: 4, width: 5, layout: 'nchw', channels: 1, threads: 1,
-    method: 'argmax', kernel: 11, sigma: 2, threshold: 0.5, beta: 20, minScore: 0, offsets,
+    method: 'argmax', kernel: 11, sigma: 2, threshold: 0.5, beta: 20, quarterRule: 'mmpose', minScore: 0, offsets,
     coords: new Float32Array(12), scores: new Float32Array(6), valid: new Uint8Array(6),
   });
   const peaksRequest = (offsets) => ({

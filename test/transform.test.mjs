@@ -313,7 +313,7 @@ test('hostile transforms: decode, peaks (both modes) and decodeSimcc refuse them
 const { addon } = createRequire(import.meta.url)(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'addon.js'));
 const rawDecode = (overrides) => ({
   data: new Float32Array(32), planes: 2, height: 4, width: 4, threads: 1, layout: 'nchw', channels: 1, method: 'argmax',
-  kernel: 3, sigma: 1, threshold: 0.5, beta: 1, minScore: 0, coords: new Float32Array(4), scores: new Float32Array(2), valid: new Uint8Array(2),
+  kernel: 3, sigma: 1, threshold: 0.5, beta: 1, quarterRule: 'mmpose', minScore: 0, coords: new Float32Array(4), scores: new Float32Array(2), valid: new Uint8Array(2),
   transform: new Float64Array(12), transformSamples: 2, ...overrides,
 });
 
