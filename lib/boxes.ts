@@ -6,7 +6,7 @@ import { addon } from './addon';
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { isObject, rangeError, typeError } from './errors';
-import { product, readLayout, readPlanes, uninitialized, type Float16PlaneInput, type PlaneInput, type Planes } from './tensor';
+import { planeFields, product, readLayout, readPlanes, uninitialized, type Float16PlaneInput, type PlaneInput, type Planes } from './tensor';
 import { readTransform, type AffineTransforms } from './transform';
 import { formatShape, readFraction, readInteger, readNumber, readOddSize, readOptions, type Layout } from './validate';
 
@@ -124,13 +124,7 @@ function prepare(heatmaps: unknown, options: unknown): { request: NativeBoxesReq
   const window = readOddSize(opts.window, 'options.window', DEFAULTS.window);
   const slots = product([images, k, 4], 'the boxes output') / 4;
   const request: NativeBoxesRequest = {
-    data: heat.data,
-    dtype: heat.dtype,
-    planes: heat.planes,
-    height: heat.height,
-    width: heat.width,
-    layout,
-    channels: heat.channels,
+    ...planeFields(heat),
     threads: concurrency(),
     images,
     perImage,

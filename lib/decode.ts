@@ -3,7 +3,7 @@ import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { isObject, typeError } from './errors';
 import { readOffsets, type OffsetsOption } from './offsets';
-import { readLayout, readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
+import { planeFields, readLayout, readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
 import { readTransform, type TransformOption } from './transform';
 import { readEnum, readFraction, readNumber, readOddSize, readOptions, readPointOut, readPositive, type Layout } from './validate';
 
@@ -238,13 +238,7 @@ function prepare(input: unknown, options: unknown): { request: NativeDecodeReque
   const n = planes.planes;
   const out = readPointOut(opts.out, n, offsets ? [planes.data, offsets.data] : planes.data);
   const request: NativeDecodeRequest = {
-    data: planes.data,
-    dtype: planes.dtype,
-    planes: n,
-    height: planes.height,
-    width: planes.width,
-    layout,
-    channels: planes.channels,
+    ...planeFields(planes),
     threads: concurrency(),
     method,
     kernel,

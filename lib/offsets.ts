@@ -1,8 +1,8 @@
 // The `offsets` option of decode and peaks: a map read at each valid integer peak, in one of the
 // two conventions models publish (native/offsets.h holds the arithmetic).
-import type { NativeOffsets, PlaneArray } from './addon';
+import type { NativeOffsets } from './addon';
 import { isObject, rangeError, typeError } from './errors';
-import { planesShape, readPlanes, type Float16PlaneInput, type PlaneInput, type Planes } from './tensor';
+import { planeFields, planesShape, readPlanes, type Float16PlaneInput, type PlaneInput, type Planes } from './tensor';
 import { formatShape, readNumber, readOptions } from './validate';
 
 /**
@@ -82,13 +82,7 @@ export function readOffsets(value: unknown, heatmaps: Planes): NativeOffsets | n
     : 0;
   return {
     kind: k,
-    data: map.data as PlaneArray,
-    dtype: map.dtype,
-    planes: map.planes,
-    height: map.height,
-    width: map.width,
-    layout: map.layout,
-    channels: map.channels,
+    ...planeFields(map),
     images,
     perImage,
     outputStride,

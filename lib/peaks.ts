@@ -3,7 +3,7 @@ import { addon, type NativePeaksRequest, type PlaneArray, type PlaneData } from 
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { readOffsets, type OffsetsOption } from './offsets';
-import { product, readLayout, readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
+import { planeFields, product, readLayout, readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
 import { readTransform, type TransformOption } from './transform';
 import { readEnum, readFraction, readInteger, readNumber, readOddSize, readOptions, type Layout } from './validate';
 
@@ -107,13 +107,7 @@ function prepare(input: unknown, options: unknown): { request: NativePeaksReques
   const images = over === 'plane' ? planes.planes : product(shape, 'input.shape');
   const slots = product([images, k, 2], 'the peaks output');
   const request: NativePeaksRequest = {
-    data: planes.data,
-    dtype: planes.dtype,
-    planes: planes.planes,
-    height: planes.height,
-    width: planes.width,
-    layout,
-    channels: planes.channels,
+    ...planeFields(planes),
     threads: concurrency(),
     over,
     images,

@@ -4,7 +4,7 @@ import { addon, type NativeSampleRequest, type PlaneArray, type PlaneData } from
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { isFloat32Array, isObject, rangeError } from './errors';
-import { planesShape, product, readFloat32Tensor, readLayout, readPlanes, uninitialized, type Float16PlaneInput, type PlaneInput } from './tensor';
+import { planeFields, planesShape, product, readFloat32Tensor, readLayout, readPlanes, uninitialized, type Float16PlaneInput, type PlaneInput } from './tensor';
 import { formatShape, readEnum, readOptions, readOut, type Layout } from './validate';
 
 /**
@@ -95,13 +95,7 @@ function prepare({ maps, points }: { maps: unknown; points: unknown }, options: 
   const total = product(shape, 'the sample output');
   const out = readOut<{ data: Float32Array }>(opts.out, 'options.out', { data: { is: isFloat32Array, type: 'Float32Array', length: total } }, [planes.data, xy.data]);
   const request: NativeSampleRequest = {
-    data: planes.data,
-    dtype: planes.dtype,
-    planes: planes.planes,
-    height: planes.height,
-    width: planes.width,
-    layout,
-    channels: planes.channels,
+    ...planeFields(planes),
     samples,
     perSample: channels,
     points: p,

@@ -241,6 +241,11 @@ export function checkSides(height: number, width: number, name: string, shape: r
   }
 }
 
+/** The fields every native request over planes carries, from what readPlanes read. */
+export function planeFields(p: Planes): Pick<Planes, 'data' | 'dtype' | 'planes' | 'height' | 'width' | 'layout' | 'channels'> {
+  return { data: p.data, dtype: p.dtype, planes: p.planes, height: p.height, width: p.width, layout: p.layout, channels: p.channels };
+}
+
 /**
  * Reads a batch of planes in `layout` ('nchw': [H, W], [N, H, W] or [N, C, H, W]; 'nhwc': [H, W, C]
  * or [N, H, W, C]); with `emptyBatch`, N and C may be 0 (a batch of no planes), H and W may not.

@@ -21,7 +21,7 @@ void opencv_gaussian_taps(size_t n, float* taps) {
   }
   // sigma = n * 0.15 + 0.35; the half-kernel's values exp(x^2 * (-0.125 / sigma^2)) at x = 1 - n,
   // 3 - n, ... (twice the distance to the centre), sum = 2 * their sum + 1, taps = value * (1 / sum).
-  const double sigma = static_cast<double>(n) * 0.15 + 0.35;
+  const double sigma = std::fma(static_cast<double>(n), 0.15, 0.35);  // OpenCV's mulAdd: one rounding
   const double scale2 = -0.125 / (sigma * sigma);
   const size_t half = (n - 1) / 2;
   std::vector<double> values(half);

@@ -11,8 +11,8 @@ namespace coordconv {
 // The taps cv2.GaussianBlur(img, (n, n), 0) filters a float image with (OpenCV 4.x
 // smooth.dispatch.cpp, getGaussianKernelBitExact then getGaussianKernel(..., CV_32F)): for sigma 0,
 // n = 1, 3, 5, 7 and 9 take OpenCV's fixed binomial tables, any other odd n the Gaussian of sigma
-// 0.15 n + 0.35 (= 0.3 ((n - 1) / 2 - 1) + 0.8), each tap exp(-d^2 / (2 sigma^2)) times 1 / sum,
-// computed in double and rounded to float. n odd, 1 to kMaxKernel.
+// fma(n, 0.15, 0.35) (= 0.3 ((n - 1) / 2 - 1) + 0.8), each tap exp(-d^2 / (2 sigma^2)) times 1 / sum,
+// computed in double and rounded to float. n odd, 1 to kMaxKernel. SimCC's 'dark' blurs with it too.
 void opencv_gaussian_taps(size_t n, float* taps);
 
 // np.finfo(np.float32).eps, which refine_keypoints_dark_udp adds to the Hessian's diagonal.

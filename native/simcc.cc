@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "decode.h"  // split_parts
+#include "refine.h"  // opencv_gaussian_taps
 
 namespace coordconv {
 namespace {
@@ -47,7 +48,7 @@ struct AxisScratch {
 
   AxisScratch(size_t width, size_t kernel)
       : taps(kernel), padded(width + kernel - 1, 0.0f), blurred(width), src(kernel) {
-    opencv_auto_taps(kernel, taps.data());
+    opencv_gaussian_taps(kernel, taps.data());
     for (size_t t = 0; t < kernel; ++t) src[t] = padded.data() + t;
   }
 };
@@ -143,37 +144,6 @@ std::string check_simcc_request(const SimccRequest& req) {
     return odd_size_rule("kernel");
   }
   return check_transforms(req.transform, req.x.planes);
-}
-
-void opencv_auto_taps(size_t n, float* taps) {
-  // getGaussianKernelBitExact's tables for sigma <= 0 (OpenCV 4, imgproc/src/smooth.dispatch.cpp).
-  static const float k1[] = {1.0f};
-  static const float k3[] = {0.25f, 0.5f, 0.25f};
-  static const float k5[] = {0.0625f, 0.25f, 0.375f, 0.25f, 0.0625f};
-  static const float k7[] = {0.03125f, 0.109375f, 0.21875f, 0.28125f, 0.21875f, 0.109375f, 0.03125f};
-  static const float k9[] = {4 / 256.0f, 13 / 256.0f, 30 / 256.0f, 51 / 256.0f, 60 / 256.0f,
-                             51 / 256.0f, 30 / 256.0f, 13 / 256.0f, 4 / 256.0f};
-  const float* table = n == 1 ? k1 : n == 3 ? k3 : n == 5 ? k5 : n == 7 ? k7 : n == 9 ? k9 : nullptr;
-  if (table) {
-    std::copy_n(table, n, taps);
-    return;
-  }
-  // Otherwise sigma = fma(n, 0.15, 0.35) and, for x = 1 - n, 3 - n, ... (twice the offset),
-  // t = exp(x^2 * (-0.125 / sigma^2)); sum = 2 * (sum of the half) + 1, taps t / sum, centre 1 / sum.
-  const double sigma = std::fma(static_cast<double>(n), 0.15, 0.35);
-  const double scale = -0.125 / (sigma * sigma);
-  const size_t half = (n - 1) / 2;
-  std::vector<double> t(half);
-  double sum = 0.0;
-  for (size_t i = 0; i < half; ++i) {
-    const double x = 2.0 * static_cast<double>(i) + 1.0 - static_cast<double>(n);
-    t[i] = std::exp(x * x * scale);
-    sum += t[i];
-  }
-  sum = sum * 2.0 + 1.0;
-  const double mul = 1.0 / sum;
-  for (size_t i = 0; i < half; ++i) taps[i] = taps[n - 1 - i] = static_cast<float>(t[i] * mul);
-  taps[half] = static_cast<float>(mul);
 }
 
 void decode_simcc(const Kernels& k, ThreadPool& pool, const SimccRequest& req) {

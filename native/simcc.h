@@ -43,9 +43,4 @@ std::string check_simcc_request(const SimccRequest& req);
 // when the per-thread scratch cannot be allocated (before anything is written).
 void decode_simcc(const Kernels& k, ThreadPool& pool, const SimccRequest& req);
 
-// The taps OpenCV's getGaussianKernel(n, 0, CV_32F) gives, which cv2.GaussianBlur(v, (n, 1), 0)
-// applies: fixed binomial-like tables for n = 1, 3, 5, 7, 9, else the Gaussian of sigma
-// 0.15 n + 0.35 normalised in double, each tap rounded to float.
-void opencv_auto_taps(size_t n, float* taps);
-
 }  // namespace coordconv
