@@ -6,16 +6,21 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
-import { argmax, conv2d, decode, decodeSync, peaksSync, relu, sum } from 'coordconv';
+import { argmax, conv2d, decode, decodeBoxesSync, decodeSync, mergeFlippedSync, peaksSync, relu, sampleSync, sum } from 'coordconv';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // The raw addon, to check that binding/ and native/ still bounds-check what lib/ would never send.
 const { addon } = createRequire(import.meta.url)(path.join(here, '..', 'dist', 'addon.js'));
 
+// Each entry point with the name its messages give the planes and the lowest rank it takes (the
+// other arguments are well formed).
 const planeEntryPoints = {
-  decodeSync: (input) => decodeSync(input),
-  sum: (input) => sum(input),
-  argmax: (input) => argmax(input),
+  decodeSync: ['input', (input) => decodeSync(input)],
+  sum: ['input', (input) => sum(input)],
+  argmax: ['input', (input) => argmax(input)],
+  sampleSync: ['maps', (input) => sampleSync(input, { data: new Float32Array(2), shape: [1, 2] }), 3],
+  decodeBoxesSync: ['heatmaps', (input) => decodeBoxesSync(input, { sizes: { data: new Float32Array(2), shape: [2, 1, 1] } })],
+  mergeFlippedSync: ['heatmaps', (input) => mergeFlippedSync(input, input, { flipIndices: [0] })],
 };
 
 const hostileShapes = [
@@ -33,18 +38,18 @@ const hostileShapes = [
   [[2 ** 52, 2 ** 52, 2 ** 24, 2 ** 24], 'Expected an element count below 2^53 for input.shape but received [4503599627370496, 4503599627370496, 16777216, 16777216] (5.70899077082384e+45 elements)'],
 ];
 
-for (const [name, call] of Object.entries(planeEntryPoints)) {
+for (const [name, [input, call, minRank = 2]] of Object.entries(planeEntryPoints)) {
   test(`${name}: element counts overflowing 32 and 64 bits are RangeErrors`, (t) => {
-    for (const [shape, message] of hostileShapes) {
-      t.throws(() => call({ data: new Float32Array(4), shape }), { instanceOf: RangeError, message }, `${shape}`);
+    for (const [shape, message] of hostileShapes.filter(([shape]) => shape.length >= minRank)) {
+      t.throws(() => call({ data: new Float32Array(4), shape }), { instanceOf: RangeError, message: message.replace('input.', `${input}.`) }, `${shape}`);
     }
   });
   test(`${name}: data shorter or longer than its shape is a RangeError`, (t) => {
-    for (const [length, shape] of [[0, [1, 1]], [15, [4, 4]], [17, [4, 4]], [63, [1, 4, 4, 4]], [1, [3, 5]]]) {
+    for (const [length, shape] of [[0, [1, 1, 1]], [15, [1, 4, 4]], [17, [1, 4, 4]], [63, [1, 4, 4, 4]], [1, [1, 3, 5]]]) {
       const count = shape.reduce((a, b) => a * b);
       t.throws(() => call({ data: new Uint8Array(length), shape }), {
         instanceOf: RangeError,
-        message: `Expected ${count} elements (the product of shape [${shape.join(', ')}]) for input.data but received ${length}`,
+        message: `Expected ${count} elements (the product of shape [${shape.join(', ')}]) for ${input}.data but received ${length}`,
       });
     }
   });
