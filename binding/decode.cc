@@ -1,6 +1,7 @@
 // The decode operation: decodeSync and decode.
 #include "args.h"
 #include "register.h"
+#include "transform.h"
 
 namespace coordconv_binding {
 namespace {
@@ -23,6 +24,7 @@ void unpack_decode(const Napi::Object& obj, coordconv::DecodeRequest& r, Arrays&
   arrays.output(typed_field(obj, "coords", napi_float32_array, r.input.planes * 2), &r.coords);
   arrays.output(typed_field(obj, "scores", napi_float32_array, r.input.planes), &r.scores);
   arrays.output(typed_field(obj, "valid", napi_uint8_array, r.input.planes), &r.valid);
+  transform_fields(obj, &r.transform, arrays);
   require_well_formed(obj.Env(), coordconv::check_decode_request(r));
 }
 

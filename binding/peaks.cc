@@ -2,6 +2,7 @@
 #include "../native/checked.h"
 #include "args.h"
 #include "register.h"
+#include "transform.h"
 
 namespace coordconv_binding {
 namespace {
@@ -25,6 +26,7 @@ void unpack_peaks(const Napi::Object& obj, coordconv::PeaksRequest& r, Arrays& a
   arrays.output(typed_field(obj, "valid", napi_uint8_array, slots), &r.valid);
   arrays.output(typed_field(obj, "counts", napi_uint32_array, r.images), &r.counts);
   if (r.over == PeaksOver::kImage) arrays.output(typed_field(obj, "classes", napi_uint32_array, slots), &r.channels);
+  transform_fields(obj, &r.transform, arrays);
   require_well_formed(obj.Env(), coordconv::check_peaks_request(r));
 }
 

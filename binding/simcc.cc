@@ -4,6 +4,7 @@
 #include "../native/checked.h"
 #include "args.h"
 #include "register.h"
+#include "transform.h"
 
 namespace coordconv_binding {
 namespace {
@@ -47,6 +48,7 @@ void unpack_simcc(const Napi::Object& obj, coordconv::SimccRequest& r, Arrays& a
   arrays.output(typed_field(obj, "coords", napi_float32_array, checked_product(obj.Env(), {vectors, 2})), &r.coords);
   arrays.output(typed_field(obj, "scores", napi_float32_array, vectors), &r.scores);
   arrays.output(typed_field(obj, "valid", napi_uint8_array, vectors), &r.valid);
+  transform_fields(obj, &r.transform, arrays);
   require_well_formed(obj.Env(), coordconv::check_simcc_request(r));
 }
 

@@ -23,7 +23,13 @@ export interface LayoutRequest {
   channels: number;
 }
 
-export interface NativeDecodeRequest extends PlaneRequest, LayoutRequest {
+/** The optional transform: transformSamples matrices of 6 finite entries each (lib/transform.ts). */
+export interface TransformRequest {
+  transform?: Float64Array;
+  transformSamples?: number;
+}
+
+export interface NativeDecodeRequest extends PlaneRequest, LayoutRequest, TransformRequest {
   method: string;
   kernel: number;
   sigma: number;
@@ -36,7 +42,7 @@ export interface NativeDecodeRequest extends PlaneRequest, LayoutRequest {
   valid: Uint8Array;
 }
 
-export interface NativePeaksRequest extends PlaneRequest, LayoutRequest {
+export interface NativePeaksRequest extends PlaneRequest, LayoutRequest, TransformRequest {
   over: 'plane' | 'image';
   /** 'plane': planes; 'image': the images, each of perImage consecutive planes. */
   images: number;
@@ -53,7 +59,7 @@ export interface NativePeaksRequest extends PlaneRequest, LayoutRequest {
 }
 
 /** SimCC: `vectors` keypoints, each an x vector of xWidth and a y vector of yWidth elements. */
-export interface NativeSimccRequest {
+export interface NativeSimccRequest extends TransformRequest {
   xData: PlaneArray;
   yData: PlaneArray;
   /** 'float16' makes a Uint16Array's bits halves; otherwise the data's own type tells. */

@@ -3,6 +3,7 @@ import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { isObject, typeError } from './errors';
 import { readLayout, readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
+import { readTransform, type TransformOption } from './transform';
 import { readEnum, readFraction, readNumber, readOddSize, readOptions, readPointOut, readPositive, type Layout } from './validate';
 
 /**
@@ -42,7 +43,7 @@ export interface DecodeOutput {
   valid: Uint8Array;
 }
 
-interface CommonDecodeOptions extends TransferOption {
+interface CommonDecodeOptions extends TransferOption, TransformOption {
   /**
    * How the planes lie in memory. `'nchw'` (default): shape [H, W], [N, H, W] or [N, C, H, W].
    * `'nhwc'`: channels-last, shape [H, W, C] or [N, H, W, C], as tfjs models hand their outputs
@@ -135,7 +136,7 @@ export interface DecodeResult {
   shape: number[];
 }
 
-const COMMON_KEYS = ['method', 'out', 'layout'] as const;
+const COMMON_KEYS = ['method', 'out', 'layout', 'transform'] as const;
 const SCORED_KEYS = [...COMMON_KEYS, 'minScore'] as const;
 /** The option keys each method takes (internal: the CLI words its flags from it). */
 export const METHOD_KEYS: Record<DecodeMethod, readonly string[]> = {
@@ -194,6 +195,7 @@ function prepare(input: unknown, options: unknown): { request: NativeDecodeReque
     coords: out?.coords ?? new Float32Array(n * 2),
     scores: out?.scores ?? new Float32Array(n),
     valid: out?.valid ?? new Uint8Array(n),
+    ...readTransform(opts.transform, planes.lead),
   };
   return { request, shape: planes.lead };
 }

@@ -3,12 +3,13 @@ import { addon, type NativePeaksRequest, type PlaneArray, type PlaneData } from 
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { product, readLayout, readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
+import { readTransform, type TransformOption } from './transform';
 import { readEnum, readFraction, readInteger, readNumber, readOddSize, readOptions, type Layout } from './validate';
 
 /** Where the k slots go: `'plane'`, k per plane; `'image'`, k per image over all its channels. */
 export type PeaksOver = 'plane' | 'image';
 
-export interface PeaksOptions extends TransferOption {
+export interface PeaksOptions extends TransferOption, TransformOption {
   /**
    * How the planes lie in memory. `'nchw'` (default): shape [H, W], [N, H, W] or [N, C, H, W].
    * `'nhwc'`: channels-last, shape [H, W, C] or [N, H, W, C] (tfjs' convention); results exactly those
@@ -81,7 +82,7 @@ const DEFAULTS = { k: 100, threshold: 0.1, window: 3, over: 'plane' } as const;
 function prepare(input: unknown, options: unknown): { request: NativePeaksRequest; shape: number[] } {
   const layout = readLayout(options);
   const planes = readPlanes(input, 'input', { layout, emptyBatch: true });
-  const opts = readOptions(options, 'options', ['k', 'threshold', 'window', 'over', 'layout']);
+  const opts = readOptions(options, 'options', ['k', 'threshold', 'window', 'over', 'layout', 'transform']);
   const k = readInteger(opts.k, 'options.k', DEFAULTS.k, 1, 2 ** 32 - 1, 'a positive integer below 2^32');
   const uint8 = planes.data instanceof Uint8Array;
   const threshold = uint8
@@ -116,6 +117,7 @@ function prepare(input: unknown, options: unknown): { request: NativePeaksReques
     valid: new Uint8Array(slots / 2),
     counts: new Uint32Array(images),
     ...(over === 'image' ? { classes: new Uint32Array(slots / 2) } : {}),
+    ...readTransform(opts.transform, lead),
   };
   return { request, shape };
 }

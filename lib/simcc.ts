@@ -7,6 +7,7 @@ import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { describe, isObject, rangeError, typeError } from './errors';
 import { checkLength, product, readPlaneData, readShape, type Float16PlaneInput, type PlaneInput } from './tensor';
+import { readTransform, type TransformOption } from './transform';
 import { formatShape, MAX_KERNEL, MAX_SIDE, readEnum, readNumber, readOddSize, readOptions, readPointOut } from './validate';
 
 /**
@@ -42,7 +43,7 @@ export interface SimccOutput {
   valid: Uint8Array;
 }
 
-interface CommonSimccOptions extends TransferOption {
+interface CommonSimccOptions extends TransferOption, TransformOption {
   /**
    * Bins per input pixel (SimCCLabel's simcc_split_ratio): coordinates are bin / splitRatio, both in
    * float32 as mmpose divides. Finite and > 0. Default 2 (SimCCLabel's default and RTMPose's).
@@ -108,7 +109,7 @@ export interface SimccResult {
 
 // SimCCLabel's defaults (mmpose/codecs/simcc_label.py).
 const DEFAULTS = { splitRatio: 2, sigma: 6, minScore: 0 } as const;
-const COMMON_KEYS = ['splitRatio', 'method', 'minScore', 'out'] as const;
+const COMMON_KEYS = ['splitRatio', 'method', 'minScore', 'out', 'transform'] as const;
 const METHOD_KEYS: Record<SimccMethod, readonly string[]> = {
   argmax: COMMON_KEYS,
   dark: [...COMMON_KEYS, 'sigma', 'kernel'],
@@ -229,6 +230,7 @@ function prepare(input: unknown, options: unknown): { request: NativeSimccReques
     coords: out?.coords ?? new Float32Array(n * 2),
     scores: out?.scores ?? new Float32Array(n),
     valid: out?.valid ?? new Uint8Array(n),
+    ...readTransform(opts.transform, lead),
   };
   return { request, shape: lead };
 }

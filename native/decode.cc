@@ -496,7 +496,7 @@ std::string check_decode_request(const DecodeRequest& req) {
     return req.method == DecodeMethod::kCentroid ? "min_score must be finite and >= 0 for centroid"
                                                  : "min_score must be a number below +inf";
   }
-  return {};
+  return check_transforms(req.transform, in.planes);
 }
 
 void decode_exact_plane(const Kernels& k, const void* plane, DType dtype, size_t height,
@@ -576,7 +576,10 @@ size_t split_parts(const ThreadPool& pool, size_t planes, size_t threads) {
   return std::max<size_t>(1, std::min({threads, planes, pool.workers() + 1}));
 }
 
-void decode(const Kernels& k, ThreadPool& pool, const DecodeRequest& req) {
+namespace {
+
+// decode() before its transform (its channels-last float16 path recurses here, per image run).
+void decode_untransformed(const Kernels& k, ThreadPool& pool, const DecodeRequest& req) {
   const PlaneBatch& in = req.input;
   if (in.planes == 0) return;
   if (in.layout == Layout::kNhwc && in.dtype == DType::kFloat16) {
@@ -588,7 +591,7 @@ void decode(const Kernels& k, ThreadPool& pool, const DecodeRequest& req) {
       sub.coords = req.coords + 2 * i0;
       sub.scores = req.scores + i0;
       sub.valid = req.valid + i0;
-      decode(k, pool, sub);
+      decode_untransformed(k, pool, sub);
     });
     return;
   }
@@ -618,6 +621,13 @@ void decode(const Kernels& k, ThreadPool& pool, const DecodeRequest& req) {
       }
     }
   });
+}
+
+}  // namespace
+
+void decode(const Kernels& k, ThreadPool& pool, const DecodeRequest& req) {
+  decode_untransformed(k, pool, req);
+  apply_transforms(req.transform, req.input.planes, req.coords, req.valid);  // the last step
 }
 
 }  // namespace coordconv

@@ -9,6 +9,7 @@
 #include "engine_limits.h"
 #include "planes.h"
 #include "thread_pool.h"
+#include "transform.h"
 
 namespace coordconv {
 
@@ -36,6 +37,7 @@ struct DecodeRequest {
   float* coords = nullptr;   // planes * 2 (x, y)
   float* scores = nullptr;   // planes
   uint8_t* valid = nullptr;  // planes
+  Transforms transform;      // optional, applied last: samples divide the planes
 };
 
 // Empty on success, else why the request is malformed (nothing is written then).

@@ -353,6 +353,8 @@ void find_all(const Kernels& k, ThreadPool& pool, const Sink& out, float thresho
   });
 }
 
+void peaks_untransformed(const Kernels& k, ThreadPool& pool, const PeaksRequest& req);
+
 // Float16 channels-last: images widened to float32 (exact) a group at a time, then found as float32
 // channels-last, whose peaks are the halves' bit for bit.
 void peaks_widened(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
@@ -369,7 +371,7 @@ void peaks_widened(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) 
     sub.valid = req.valid + req.k * g0;
     sub.counts = req.counts + g0;
     if (image) sub.channels = req.channels + req.k * g0;
-    peaks(k, pool, sub);
+    peaks_untransformed(k, pool, sub);
   });
 }
 
@@ -393,10 +395,13 @@ std::string check_peaks_request(const PeaksRequest& req) {
     return "output buffers are null";
   }
   if (req.threads == 0) return "threads must be positive";
-  return {};
+  return check_transforms(req.transform, req.images * req.k);
 }
 
-void peaks(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
+namespace {
+
+// peaks() before its transform (its channels-last float16 path recurses here, per image run).
+void peaks_untransformed(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
   const PlaneBatch& in = req.input;
   const bool nhwc = in.layout == Layout::kNhwc;
   if (nhwc && in.dtype == DType::kFloat16 && in.planes != 0) return peaks_widened(k, pool, req);
@@ -437,6 +442,13 @@ void peaks(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
       }
     }
   });
+}
+
+}  // namespace
+
+void peaks(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
+  peaks_untransformed(k, pool, req);
+  apply_transforms(req.transform, req.images * req.k, req.coords, req.valid);  // the last step
 }
 
 }  // namespace coordconv

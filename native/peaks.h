@@ -13,6 +13,7 @@
 #include "engine_limits.h"
 #include "planes.h"
 #include "thread_pool.h"
+#include "transform.h"
 
 namespace coordconv {
 
@@ -35,6 +36,7 @@ struct PeaksRequest {
   uint8_t* valid = nullptr;     // images * k
   uint32_t* counts = nullptr;   // images
   uint32_t* channels = nullptr; // kImage: images * k, each peak's channel (unused slots 0)
+  Transforms transform;         // optional, applied last: samples divide the images * k slots
 };
 
 std::string check_peaks_request(const PeaksRequest& req);

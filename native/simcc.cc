@@ -142,7 +142,7 @@ std::string check_simcc_request(const SimccRequest& req) {
   if (req.method == SimccMethod::kDark && (!is_odd_size(req.kernel_x) || !is_odd_size(req.kernel_y))) {
     return odd_size_rule("kernel");
   }
-  return {};
+  return check_transforms(req.transform, req.x.planes);
 }
 
 void opencv_auto_taps(size_t n, float* taps) {
@@ -194,6 +194,7 @@ void decode_simcc(const Kernels& k, ThreadPool& pool, const SimccRequest& req) {
       for (size_t i = first; i < last; ++i) decode_keypoint(k, req, i, s);
     }
   });
+  apply_transforms(req.transform, n, req.coords, req.valid);  // the last step
 }
 
 }  // namespace coordconv

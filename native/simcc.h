@@ -10,6 +10,7 @@
 #include "kernels.h"
 #include "planes.h"
 #include "thread_pool.h"
+#include "transform.h"
 
 namespace coordconv {
 
@@ -32,6 +33,7 @@ struct SimccRequest {
   float* coords = nullptr;   // planes * 2 (x, y)
   float* scores = nullptr;   // planes
   uint8_t* valid = nullptr;  // planes
+  Transforms transform;      // optional, applied last: samples divide the planes
 };
 
 // Empty on success, else why the request is malformed (nothing is written then).
