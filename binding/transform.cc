@@ -11,6 +11,7 @@ void transform_fields(const Napi::Object& obj, coordconv::Transforms* t, Arrays&
   const TypedView view = typed_field(obj, "transform", napi_float64_array, entries);
   if (view.length != entries) throw Napi::RangeError::New(obj.Env(), "internal: transform length does not match its samples");
   arrays.input(view, &t->matrices);
+  t->given = true;
 }
 
 }  // namespace coordconv_binding

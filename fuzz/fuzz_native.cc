@@ -24,6 +24,7 @@
 #include "../native/peaks.h"
 #include "../native/simcc.h"
 #include "../native/thread_pool.h"
+#include "../native/transform.h"
 
 namespace {
 
@@ -755,15 +756,98 @@ void fuzz_encoder_kernels(Reader& in, size_t n) {
   }
 }
 
+
+// Transforms: check_transforms accepts exactly the finite matrices whose samples divide the
+// points; apply_transforms moves only valid points (all with a null valid), each to the double
+// (a x + b y) + c rounded once, and stays inside its buffers. Then through decode, NCHW and the
+// float16 channels-last path that recurses per image run: transformed = untransformed, mapped.
+void fuzz_transforms(Reader& in, uint8_t mode) {
+  const size_t samples = in.u8() % 6, per = in.u8() % 9, points = samples * per;
+  Block<double> m(samples * 6, in.u8() % 2);
+  bool finite = true;
+  for (size_t i = 0; i < samples * 6; ++i) {
+    m.p[i] = (mode & 32) && in.u8() < 24 ? double(hostile(in.u8())) : double(int16_t(in.u16())) / 64.0;
+    finite = finite && std::isfinite(m.p[i]);
+  }
+  const Transforms t{true, m.p, samples};
+  if (check_transforms(t, points).empty() != finite) std::abort();
+  if (samples > 1 && check_transforms(t, points + 1).empty()) std::abort();
+  if (!check_transforms(Transforms{}, points + 1).empty()) std::abort();  // not given: nothing to check
+  if (!finite) return;
+  Block<float> xy(2 * points, in.u8() % 4);
+  fill(in, xy.p, 2 * points, mode);
+  Block<uint8_t> valid(points, 0);
+  for (size_t i = 0; i < points; ++i) valid.p[i] = in.u8() & 1;
+  const bool all = mode & 64;
+  const std::vector<float> before(xy.p, xy.p + 2 * points);
+  apply_transforms(t, points, xy.p, all ? nullptr : valid.p);
+  for (size_t i = 0; i < points; ++i) {
+    const double* r = m.p + 6 * (i / per);
+    const double x = before[2 * i], y = before[2 * i + 1];
+    const bool moves = all || valid.p[i];
+    const float wx = moves ? static_cast<float>(r[0] * x + r[1] * y + r[2]) : before[2 * i];
+    const float wy = moves ? static_cast<float>(r[3] * x + r[4] * y + r[5]) : before[2 * i + 1];
+    if (!same_float(xy.p[2 * i], wx) || !same_float(xy.p[2 * i + 1], wy)) {
+      std::fprintf(stderr, "apply_transforms moved point %zu wrongly\n", i);
+      std::abort();
+    }
+  }
+  // Through decode: images of c channels, one matrix per image.
+  const size_t images = 1 + in.u8() % 3, c = 1 + in.u8() % 5;
+  DecodeRequest r;
+  r.input.dtype = (mode & 8) ? DType::kFloat16 : DType::kFloat32;
+  r.input.layout = (mode & 16) ? Layout::kNhwc : Layout::kNchw;
+  r.input.channels = r.input.layout == Layout::kNhwc ? c : 1;
+  r.input.planes = images * c;
+  r.input.height = 1 + in.u8() % 12;
+  r.input.width = 1 + in.u8() % 40;
+  set_argmax(&r, 1 + in.u8() % 3);
+  const size_t n = r.input.planes * r.input.plane_size();
+  Block<float> f(r.input.dtype == DType::kFloat32 ? n : 0, 0);
+  Block<uint16_t> h(r.input.dtype == DType::kFloat16 ? n : 0, 0);
+  if (r.input.dtype == DType::kFloat32) fill(in, f.p, n, mode), r.input.data = f.p;
+  else fill(in, h.p, n, mode), r.input.data = h.p;
+  Block<double> dm(images * 6, 0);
+  for (size_t i = 0; i < images * 6; ++i) dm.p[i] = double(int16_t(in.u16())) / 16.0;
+  auto run = [&](bool transformed, std::vector<float>& coords, std::vector<uint8_t>& ok) {
+    std::vector<float> scores(r.input.planes);
+    DecodeRequest q = r;
+    coords.assign(2 * r.input.planes, 0.0f);
+    ok.assign(r.input.planes, 0);
+    q.coords = coords.data();
+    q.scores = scores.data();
+    q.valid = ok.data();
+    if (transformed) q.transform = Transforms{true, dm.p, images};
+    if (!check_decode_request(q).empty()) std::abort();  // every request built here is well formed
+    decode(scalar(), pool(), q);
+  };
+  std::vector<float> plain, moved;
+  std::vector<uint8_t> plain_ok, moved_ok;
+  run(false, plain, plain_ok);
+  run(true, moved, moved_ok);
+  apply_transforms(dm.p, images, c, plain.data(), plain_ok.data());
+  for (size_t i = 0; i < 2 * r.input.planes; ++i) {
+    if (!same_float(plain[i], moved[i]) || plain_ok[i / 2] != moved_ok[i / 2]) {
+      std::fprintf(stderr, "decode with a transform differs from decode, then the transform, at %zu\n", i / 2);
+      std::abort();
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Reader in(data, size);
   const uint8_t op = in.u8();
   const uint8_t mode = in.u8();
-  // op 15 (mod 16) is SimCC; the rest keep the mapping the committed corpus was made with.
+  // op 15 (mod 16) is SimCC, op 0xEE (no committed seed had it) transforms; the rest keep the
+  // mapping the committed corpus was made with.
   if (op % 16 == 15) {
     fuzz_simcc(in, mode);
+    return 0;
+  }
+  if (op == 0xEE) {
+    fuzz_transforms(in, mode);
     return 0;
   }
   switch (op % 9) {

@@ -17,6 +17,10 @@ export { decodeSimcc, decodeSimccSync, simccBlurKernel, SIMCC_METHODS } from './
 export type { ArgmaxSimccOptions, DarkSimccOptions, SimccInput, SimccMethod, SimccOptions, SimccOutput, SimccResult } from './simcc';
 export { peaks, peaksSync } from './peaks';
 export type { ImagePeaksResult, PeaksOptions, PeaksOver, PeaksResult } from './peaks';
+// Back to the image: per-sample affine transforms and mmpose's top-down matrices.
+export type { AffineTransforms, TransformOption } from './transform';
+export { topdownTransforms } from './topdown';
+export type { TopdownBoxes, TopdownOptions, TopdownTransforms } from './topdown';
 export { conv2d, relu, sum, argmax } from './ops';
 export type { Conv2dOptions, PlaneArgmax, PlaneSums } from './ops';
 export type { Activation, ConvPadding, Pair } from './convolution';

@@ -5,10 +5,11 @@
 namespace coordconv {
 
 std::string check_transforms(const Transforms& t, size_t points) {
-  if (!t.matrices) return {};
+  if (!t.given) return {};
   if (t.samples == 0 ? points != 0 : points % t.samples != 0) {
     return "transform samples must divide the points evenly";
   }
+  if (t.samples != 0 && !t.matrices) return "transform matrices are null";
   // samples * 6 cannot overflow where points >= samples are laid out as floats in memory, but an
   // empty output (points 0) may pair with any samples count.
   if (t.samples > SIZE_MAX / 6) return "transform size overflows";
@@ -31,7 +32,7 @@ void apply_transforms(const double* m, size_t samples, size_t points_per_sample,
 }
 
 void apply_transforms(const Transforms& t, size_t points, float* xy, const uint8_t* valid) {
-  if (!t.matrices || t.samples == 0) return;
+  if (!t.given || t.samples == 0) return;
   apply_transforms(t.matrices, t.samples, points / t.samples, xy, valid);
 }
 

@@ -14,16 +14,18 @@
 
 namespace coordconv {
 
-// The optional transform field of a request. matrices null: no transform (samples ignored).
-// Else `samples` matrices of 6 doubles each, every entry finite; the request's points split into
-// `samples` equal runs of consecutive points, run s mapped by matrix s.
+// The optional transform field of a request. given false: no transform. Else `samples` matrices
+// of 6 doubles each at `matrices` (which may be null only when samples is 0), every entry finite;
+// the request's points split into `samples` equal runs of consecutive points, run s mapped by
+// matrix s. (An empty typed array may have no data pointer, so null cannot mean "none".)
 struct Transforms {
+  bool given = false;
   const double* matrices = nullptr;
   size_t samples = 0;
 };
 
-// Empty when `t` can be applied to `points` (x, y) pairs (null matrices, or samples dividing
-// points, samples == 0 only with points == 0, every entry finite), else why not.
+// Empty when `t` can be applied to `points` (x, y) pairs (not given, or samples dividing points,
+// samples == 0 only with points == 0, every entry finite), else why not.
 std::string check_transforms(const Transforms& t, size_t points);
 
 // Maps points s * points_per_sample .. (s + 1) * points_per_sample - 1 of `xy` (x then y, 2 floats
@@ -33,8 +35,8 @@ std::string check_transforms(const Transforms& t, size_t points);
 // a plane never get there). Keep this signature: decode, peaks, SimCC and boxes call it.
 void apply_transforms(const double* m, size_t samples, size_t points_per_sample, float* xy, const uint8_t* valid);
 
-// apply_transforms for a request's field: nothing when t.matrices is null, else the `points`
-// (which check_transforms accepted) split evenly over t.samples.
+// apply_transforms for a request's field: nothing when t is not given, else the `points` (which
+// check_transforms accepted) split evenly over t.samples.
 void apply_transforms(const Transforms& t, size_t points, float* xy, const uint8_t* valid);
 
 }  // namespace coordconv
