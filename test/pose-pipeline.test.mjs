@@ -17,7 +17,7 @@
 //   position = round(crop size * positionRaw); score rounded to 2 decimals.
 import { readFileSync } from 'node:fs';
 import test from 'ava';
-import { decodeSync, readNpySync } from 'coordconv';
+import { decodeSync, readNpySync, topdownTransforms } from 'coordconv';
 
 const dir = new URL('./fixtures/', import.meta.url);
 const fixture = JSON.parse(readFileSync(new URL('efficientpose.json', dir), 'utf8'));
@@ -69,4 +69,16 @@ test('transform: the crop\'s toImage affine puts Human\'s keypoints in photo pix
     t.is(r.coords[2 * j], Math.fround(a * x + b * y + c), `${theirs.part}: photo x`);
     t.is(r.coords[2 * j + 1], Math.fround(d * x + e * y + f), `${theirs.part}: photo y`);
   }
+});
+
+test('the crop\'s affine is topdownTransforms of the person box, and mmpose\'s closed form for a square input', (t) => {
+  const [x1, y1, x2, y2] = fixture.box;
+  const size = fixture.inputSize;
+  const { toImage } = topdownTransforms({ data: Float64Array.from(fixture.box), shape: [1, 4] }, { inputSize: [size, size], heatmapSize: [size, size] });
+  // (+ 0: JSON keeps no -0, the matrix's b entry is -0 from the rotation's -sin 0.)
+  t.deepEqual(Array.from(toImage.data, (v) => v + 0), fixture.toImage);
+  // bbox_xyxy2cs with padding 1.25, the square aspect (the longer side), input = heatmap size.
+  const s = Math.max(x2 - x1, y2 - y1) * 1.25;
+  const closed = [s / size, 0, (x1 + x2) / 2 - s / 2, 0, s / size, (y1 + y2) / 2 - s / 2];
+  fixture.toImage.forEach((v, i) => t.true(Math.abs(v - closed[i]) <= 1e-12 * Math.max(1, Math.abs(closed[i])), `entry ${i}: ${v} vs ${closed[i]}`));
 });

@@ -34,7 +34,7 @@ const image = rgbFloat(photo);
 const detector = await loadDetector();
 const [heatT, whT] = detectorMaps(detector, image);
 const [person] = personBoxes(decodeDetections({ data: await heatT.data(), shape: heatT.shape }, { data: await whT.data(), shape: whT.shape })[0], photo);
-const { toImage } = cropTransforms([person.box], POSE_INPUT);
+const { toImage } = cropTransforms([person.box]);
 const crop = warpCrops(image, toImage);
 const heat = await poseHeatmaps(await loadPose(), crop);
 

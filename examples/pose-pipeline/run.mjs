@@ -10,7 +10,7 @@ import { decodeSync } from 'coordconv';
 import { decodeDetections, detectorMaps, loadDetector, personBoxes } from './lib/detector.mjs';
 import { drawBox, drawDot, drawLine, readPng, rgbFloat, writePng } from './lib/image.mjs';
 import { useBackend } from './lib/models.mjs';
-import { cropTransforms, KEYPOINTS, LIMBS, loadPose, POSE_INPUT, poseHeatmaps, warpCrops } from './lib/pose.mjs';
+import { cropTransforms, KEYPOINTS, LIMBS, loadPose, poseHeatmaps, warpCrops } from './lib/pose.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -38,7 +38,7 @@ const tBoxes = performance.now() - t0;
 console.log(`${people.length} person box${people.length === 1 ? '' : 'es'} (CenterNet ${tDetector.toFixed(0)} ms, coordconv decode ${tBoxes.toFixed(2)} ms)`);
 if (people.length === 0) process.exit(0);
 
-const { toImage } = cropTransforms(people.map((p) => p.box), POSE_INPUT);
+const { toImage } = cropTransforms(people.map((p) => p.box));
 t0 = performance.now();
 const crops = warpCrops(image, toImage);
 const heatmaps = await poseHeatmaps(pose, crops);
@@ -60,7 +60,7 @@ people.forEach((person, i) => {
   for (let j = 0; j < K; ++j) {
     const ok = kp.valid[i * K + j];
     if (ok) drawDot(photo, ...at(j), [255, 40, 80]);
-    console.log(`  ${KEYPOINTS[j].padEnd(14)} ${ok ? at(j).map((v) => v.toFixed(1).padStart(6)).join(' ') : '     -      -'}  score ${kp.scores[i * K + j].toFixed(2)}`);
+    console.log(`  ${KEYPOINTS[j].padEnd(14)} ${ok ? `${at(j).map((v) => v.toFixed(1).padStart(6)).join(' ')}  score ${kp.scores[i * K + j].toFixed(2)}` : `     -      -  (maximum <= ${MIN_SCORE})`}`);
   }
 });
 writePng(outFile, photo);

@@ -2,7 +2,9 @@
 // 368 x 368 RGB input, 16 keypoint heatmaps at the input's resolution, channels-last) run top-down:
 // each person box becomes a 368 x 368 crop, warped with the box's affine, and the model reads
 // the crops one by one (its graph takes a batch of one).
-import { tf, loadModel } from './models.mjs';
+import { topdownTransforms } from 'coordconv';
+
+import { loadModel, tf } from './models.mjs';
 
 export const POSE_INPUT = 368;
 // @vladmandic/human src/body/efficientposecoords.ts: the model's 16 channels in order.
@@ -58,18 +60,11 @@ export async function poseHeatmaps(model, crops) {
 }
 
 /**
- * mmpose 1.x's top-down crop of each box (x1, y1, x2, y2): centre and scale from the box with
- * padding (bbox_xyxy2cs), the scale widened to the input's aspect ratio (_fix_aspect_ratio: 1 here),
- * and the crop pixel (x, y) taken from photo pixel (x / input * s + cx - s / 2, likewise y), as
- * get_warp_matrix without rotation and add_pred_to_datasample's way back. Returns `toImage`,
- * `{ data: Float64Array, shape: [N, 2, 3] }`, for both warpCrops and decode's transform.
+ * The crops' matrices: coordconv's topdownTransforms (mmpose 1.x's top-down geometry: the box
+ * padded by 1.25 and widened to the input's square aspect) for boxes (x1, y1, x2, y2). The
+ * heatmaps have the input's size, so `toImage` maps a heatmap pixel and a crop pixel alike to the
+ * photo: warpCrops samples the photo with it and decode's `transform` takes it as it is.
  */
-export function cropTransforms(boxes, input, padding = 1.25) {
-  const data = new Float64Array(6 * boxes.length);
-  boxes.forEach(([x1, y1, x2, y2], i) => {
-    const s = Math.max(x2 - x1, y2 - y1) * padding;
-    const k = s / input;
-    data.set([k, 0, (x1 + x2) / 2 - s / 2, 0, k, (y1 + y2) / 2 - s / 2], 6 * i);
-  });
-  return { toImage: { data, shape: [boxes.length, 2, 3] } };
+export function cropTransforms(boxes) {
+  return topdownTransforms({ data: Float64Array.from(boxes.flat()), shape: [boxes.length, 4] }, { inputSize: [POSE_INPUT, POSE_INPUT], heatmapSize: [POSE_INPUT, POSE_INPUT] });
 }
