@@ -37,6 +37,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   export_operation<kDecode>(env, exports);
   export_operation<kPeaks>(env, exports);
   export_operation<kSimcc>(env, exports);
+  export_operation<kBoxes>(env, exports);
   export_operation<kEncode>(env, exports);
   export_operation<kConv>(env, exports);
   // lib/ offers AddCoords synchronously only.

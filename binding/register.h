@@ -4,6 +4,7 @@
 
 #include <napi.h>
 
+#include "../native/boxes.h"
 #include "../native/conv.h"
 #include "../native/decode.h"
 #include "../native/encode.h"
@@ -16,6 +17,7 @@ namespace coordconv_binding {
 extern const Operation<coordconv::DecodeRequest> kDecode;  // decode.cc
 extern const Operation<coordconv::PeaksRequest> kPeaks;    // peaks.cc
 extern const Operation<coordconv::SimccRequest> kSimcc;    // simcc.cc
+extern const Operation<coordconv::BoxesRequest> kBoxes;    // boxes.cc
 extern const Operation<coordconv::EncodeRequest> kEncode;  // encode.cc
 extern const Operation<coordconv::ConvRequest> kConv;      // conv.cc: conv2d and coordConv2d
 extern const Operation<coordconv::AddCoordsRequest> kAddCoords;  // conv.cc

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "../native/boxes.h"
 #include "../native/decode.h"
 #include "../native/dispatch.h"
 #include "../native/kernels.h"
@@ -836,18 +837,186 @@ void fuzz_transforms(Reader& in, uint8_t mode) {
 
 }  // namespace
 
+// [images, C, hw] elements of `size` bytes -> [images, hw, C]: channels-last, by plain copies.
+std::vector<uint8_t> to_nhwc(const void* src, size_t size, size_t images, size_t channels, size_t hw) {
+  std::vector<uint8_t> out(images * channels * hw * size);
+  const uint8_t* from = static_cast<const uint8_t*>(src);
+  for (size_t g = 0; g < images; ++g) {
+    for (size_t c = 0; c < channels; ++c) {
+      for (size_t p = 0; p < hw; ++p) std::memcpy(&out[((g * hw + p) * channels + c) * size], &from[((g * channels + c) * hw + p) * size], size);
+    }
+  }
+  return out;
+}
+
+// Boxes: every path agrees with scalar bit for bit; each used slot is peaks over images' centre
+// with the box of ctdet_decode's formula from the maps read there, each unused slot NaN; and
+// channels-last input gives the planar answer.
+void fuzz_boxes(Reader& in, uint8_t mode) {
+  const DType dtype = std::array<DType, 3>{DType::kFloat32, DType::kUint8, DType::kFloat16}[in.u8() % 3];
+  const DType map_dtype = (in.u8() & 1) ? DType::kFloat16 : DType::kFloat32;
+  const bool has_offsets = in.u8() & 1;
+  const size_t images = in.u8() % 4, per_image = in.u8() % 5, h = 1 + in.u8() % 16, w = 1 + in.u8() % 40, hw = h * w;
+  const size_t n = images * per_image * hw, m = images * 2 * hw, misalign = in.u8() % 4;
+  const size_t heat_size = dtype == DType::kFloat32 ? 4 : dtype == DType::kFloat16 ? 2 : 1, map_size = map_dtype == DType::kFloat32 ? 4 : 2;
+  Block<float> hf(dtype == DType::kFloat32 ? n : 0, misalign), sf(map_size == 4 ? m : 0, misalign), of(map_size == 4 ? m : 0, 0);
+  Block<uint16_t> hh(dtype == DType::kFloat16 ? n : 0, misalign), sh(map_size == 2 ? m : 0, misalign), oh(map_size == 2 ? m : 0, 0);
+  Block<uint8_t> hb(dtype == DType::kUint8 ? n : 0, misalign);
+  const void* heat = dtype == DType::kFloat32 ? static_cast<const void*>(hf.p) : dtype == DType::kFloat16 ? static_cast<const void*>(hh.p) : hb.p;
+  if (dtype == DType::kFloat32) fill(in, hf.p, n, mode); else if (dtype == DType::kFloat16) fill(in, hh.p, n, mode); else fill(in, hb.p, n, mode);
+  if (map_size == 4) {
+    fill(in, sf.p, m, mode >> 2);
+    fill(in, of.p, m, mode >> 4);
+  } else {
+    fill(in, sh.p, m, mode >> 2);
+    fill(in, oh.p, m, mode >> 4);
+  }
+  const void* sizes = map_size == 4 ? static_cast<const void*>(sf.p) : sh.p;
+  const void* offsets = map_size == 4 ? static_cast<const void*>(of.p) : oh.p;
+  BoxesRequest r;
+  r.heatmaps = PlaneBatch{heat, dtype, images * per_image, h, w};
+  r.images = images;
+  r.per_image = per_image;
+  r.sizes = PlaneBatch{sizes, map_dtype, images * 2, h, w};
+  r.offsets = PlaneBatch{offsets, map_dtype, images * 2, h, w};
+  r.has_offsets = has_offsets;
+  r.k = 1 + in.u8() % 12;
+  r.window = 1 + 2 * (in.u8() % 3);
+  r.threshold = (in.u8() & 1) ? -1e30 : 0.25 * (in.u8() % 8) - 0.5;
+  r.threads = 1 + in.u8() % 3;
+  const size_t slots = images * r.k;
+  struct Out {
+    std::vector<float> boxes, scores;
+    std::vector<uint8_t> valid;
+    std::vector<uint32_t> counts, classes;
+    bool operator==(const Out& o) const {
+      if (valid != o.valid || counts != o.counts || classes != o.classes) return false;
+      for (size_t i = 0; i < scores.size(); ++i) if (!same_float(scores[i], o.scores[i])) return false;
+      for (size_t i = 0; i < boxes.size(); ++i) if (!same_float(boxes[i], o.boxes[i])) return false;
+      return true;
+    }
+  };
+  auto run = [&](const Kernels& k, BoxesRequest q) {
+    Out o{std::vector<float>(4 * slots), std::vector<float>(slots), std::vector<uint8_t>(slots), std::vector<uint32_t>(images),
+          std::vector<uint32_t>(slots)};
+    q.boxes = o.boxes.data();
+    q.scores = o.scores.data();
+    q.valid = o.valid.data();
+    q.counts = o.counts.data();
+    q.classes = o.classes.data();
+    if (!check_boxes_request(q).empty()) std::abort();  // every request built here is well formed
+    boxes(k, pool(), q);
+    return o;
+  };
+  const Out ref = run(scalar(), r);
+  // The centres from peaks over images, and the maps as floats.
+  PeaksRequest p;
+  p.input = r.heatmaps;
+  p.over = PeaksOver::kImage;
+  p.images = images;
+  p.per_image = per_image;
+  p.k = r.k;
+  p.threshold = r.threshold;
+  p.window = r.window;
+  p.threads = 1;
+  std::vector<float> xy(2 * slots), scores(slots);
+  std::vector<uint8_t> valid(slots);
+  std::vector<uint32_t> counts(images), channels(slots);
+  p.coords = xy.data();
+  p.scores = scores.data();
+  p.valid = valid.data();
+  p.counts = counts.data();
+  p.channels = channels.data();
+  peaks(scalar(), pool(), p);
+  std::vector<float> wh(m), reg(m);
+  if (map_size == 4) {
+    std::copy(sf.p, sf.p + m, wh.begin());
+    std::copy(of.p, of.p + m, reg.begin());
+  } else {
+    scalar().f16_to_f32(sh.p, wh.data(), m);
+    scalar().f16_to_f32(oh.p, reg.data(), m);
+  }
+  bool same = ref.counts == counts && ref.valid == valid && ref.classes == channels;
+  for (size_t s = 0; same && s < slots; ++s) {
+    same = same_float(ref.scores[s], scores[s]);
+    float want[4];
+    if (valid[s]) {
+      const size_t g = s / r.k, at = static_cast<size_t>(xy[2 * s + 1]) * w + static_cast<size_t>(xy[2 * s]);
+      const float cx = xy[2 * s] + (has_offsets ? reg[2 * g * hw + at] : 0.5f);
+      const float cy = xy[2 * s + 1] + (has_offsets ? reg[(2 * g + 1) * hw + at] : 0.5f);
+      const float bw = wh[2 * g * hw + at] * 0.5f, bh = wh[(2 * g + 1) * hw + at] * 0.5f;
+      const float v[4] = {cx - bw, cy - bh, cx + bw, cy + bh};
+      std::memcpy(want, v, sizeof want);
+    } else {
+      std::fill(want, want + 4, std::numeric_limits<float>::quiet_NaN());
+    }
+    for (size_t a = 0; same && a < 4; ++a) same = same_float(ref.boxes[4 * s + a], want[a]);
+  }
+  if (!same) {
+    std::fprintf(stderr, "boxes are not peaks over images with ctdet_decode's box\n");
+    std::abort();
+  }
+  for (const Kernels* kk : simd_paths()) {
+    if (!(run(*kk, r) == ref)) mismatch("boxes", *kk, "a batch");
+  }
+  // A transform per image: each used box's corners mapped apart, ((a x + b y) + c) in double,
+  // rounded once; unused slots untouched.
+  std::vector<double> matrices(6 * images);
+  for (double& v : matrices) {
+    const float f = (in.u8() & 3) == 0 ? in.f32() : static_cast<float>(static_cast<int>(in.u8()) - 128) / 16;
+    v = std::isfinite(f) ? f : 1.0;
+  }
+  BoxesRequest moved = r;
+  moved.transform = Transforms{true, matrices.data(), images};
+  Out want = ref;
+  for (size_t s = 0; s < slots; ++s) {
+    if (!ref.valid[s]) continue;
+    const double* m = matrices.data() + 6 * (s / r.k);
+    for (size_t corner = 0; corner < 4; corner += 2) {
+      const double x = ref.boxes[4 * s + corner], y = ref.boxes[4 * s + corner + 1];
+      want.boxes[4 * s + corner] = static_cast<float>(m[0] * x + m[1] * y + m[2]);
+      want.boxes[4 * s + corner + 1] = static_cast<float>(m[3] * x + m[4] * y + m[5]);
+    }
+  }
+  if (!(run(scalar(), moved) == want)) {
+    std::fprintf(stderr, "boxes with a transform are not the corners of the boxes mapped\n");
+    std::abort();
+  }
+  for (const Kernels* kk : simd_paths()) {
+    if (!(run(*kk, moved) == want)) mismatch("boxes with a transform", *kk, "a batch");
+  }
+  // Channels-last, every path.
+  const std::vector<uint8_t> heat_nhwc = to_nhwc(heat, heat_size, images, per_image, hw);
+  const std::vector<uint8_t> sizes_nhwc = to_nhwc(sizes, map_size, images, 2, hw), offsets_nhwc = to_nhwc(offsets, map_size, images, 2, hw);
+  BoxesRequest q = r;
+  q.heatmaps.data = heat_nhwc.data();
+  q.sizes.data = sizes_nhwc.data();
+  q.offsets.data = offsets_nhwc.data();
+  q.heatmaps.layout = q.sizes.layout = q.offsets.layout = Layout::kNhwc;
+  q.heatmaps.channels = per_image;
+  q.sizes.channels = q.offsets.channels = 2;
+  for (const Kernels* kk : simd_paths()) {
+    if (!(run(*kk, q) == ref)) mismatch("boxes nhwc vs nchw", *kk, "a batch");
+  }
+  if (!(run(scalar(), q) == ref)) mismatch("boxes nhwc vs nchw", scalar(), "a batch");
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Reader in(data, size);
   const uint8_t op = in.u8();
   const uint8_t mode = in.u8();
-  // op 15 (mod 16) is SimCC, op 0xEE (no committed seed had it) transforms; the rest keep the
-  // mapping the committed corpus was made with.
+  // op 15 (mod 16) is SimCC, op 0xEE transforms and op 254 boxes (first bytes no older seed had);
+  // the rest keep the mapping the committed corpus was made with.
   if (op % 16 == 15) {
     fuzz_simcc(in, mode);
     return 0;
   }
   if (op == 0xEE) {
     fuzz_transforms(in, mode);
+    return 0;
+  }
+  if (op == 254) {
+    fuzz_boxes(in, mode);
     return 0;
   }
   switch (op % 9) {

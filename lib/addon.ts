@@ -58,6 +58,27 @@ export interface NativePeaksRequest extends PlaneRequest, LayoutRequest, Transfo
   classes?: Uint32Array;
 }
 
+/**
+ * Boxes from centres: the peaks request's heatmap fields (over images), the sizes and offsets
+ * maps (2 planes per image with the heatmaps' sides and layout; offsetsData null: none).
+ */
+export interface NativeBoxesRequest extends PlaneRequest, LayoutRequest, TransformRequest {
+  images: number;
+  perImage: number;
+  k: number;
+  threshold: number;
+  window: number;
+  sizesData: Float32Array | Uint16Array;
+  sizesDtype: 'float32' | 'float16';
+  offsetsData: Float32Array | Uint16Array | null;
+  offsetsDtype: 'float32' | 'float16';
+  boxes: Float32Array;
+  scores: Float32Array;
+  valid: Uint8Array;
+  counts: Uint32Array;
+  classes: Uint32Array;
+}
+
 /** SimCC: `vectors` keypoints, each an x vector of xWidth and a y vector of yWidth elements. */
 export interface NativeSimccRequest extends TransformRequest {
   xData: PlaneArray;
@@ -151,6 +172,8 @@ export interface NativeAddon {
   peaks(request: NativePeaksRequest): Promise<void>;
   decodeSimccSync(request: NativeSimccRequest): void;
   decodeSimcc(request: NativeSimccRequest): Promise<void>;
+  decodeBoxesSync(request: NativeBoxesRequest): void;
+  decodeBoxes(request: NativeBoxesRequest): Promise<void>;
   relu(request: { input: Float32Array; output: Float32Array; threads: number }): void;
   sum(request: PlaneRequest & { data: PlaneData; output: Float64Array }): void;
   argmax(request: PlaneRequest & { data: PlaneData; values: Float32Array; indices: Float64Array; finite: Uint8Array }): void;

@@ -17,6 +17,8 @@ export { decodeSimcc, decodeSimccSync, simccBlurKernel, SIMCC_METHODS } from './
 export type { ArgmaxSimccOptions, DarkSimccOptions, SimccInput, SimccMethod, SimccOptions, SimccOutput, SimccResult } from './simcc';
 export { peaks, peaksSync } from './peaks';
 export type { ImagePeaksResult, PeaksOptions, PeaksOver, PeaksResult } from './peaks';
+export { decodeBoxes, decodeBoxesSync } from './boxes';
+export type { BoxMapInput, BoxesOptions, BoxesResult } from './boxes';
 // Back to the image: per-sample affine transforms and mmpose's top-down matrices.
 export type { AffineTransforms, TransformOption } from './transform';
 export { topdownTransforms } from './topdown';

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "../../native/boxes.h"
 #include "../../native/decode.h"
 #include "../../native/dispatch.h"
 #include "../../native/fp_env.h"
@@ -598,6 +599,52 @@ void check_requests(int* passed, int* failed) {
   p.input.planes = 0;
   p.per_image = 0;
   expect(coordconv::check_peaks_request(p), "", "peaks over images of no channels");
+
+  // Boxes: the peaks' rules first, then the sizes and offsets maps against the heatmaps.
+  coordconv::BoxesRequest b;
+  b.heatmaps = coordconv::PlaneBatch{plane, coordconv::DType::kFloat32, 1, 1, 2};
+  b.images = 1;
+  b.per_image = 1;
+  b.boxes = b.scores = coords;
+  b.valid = valid;
+  b.counts = b.classes = counts;
+  expect(coordconv::check_boxes_request(b), "k must be 1 to 2^32 - 1", "boxes without k");
+  b.k = 1;
+  b.window = 3;
+  b.threshold = 0.1;
+  b.threads = 1;
+  expect(coordconv::check_boxes_request(b), "sizes: plane height and width must be positive", "boxes without sizes");
+  b.sizes = coordconv::PlaneBatch{plane, coordconv::DType::kFloat32, 2, 1, 2};
+  expect(coordconv::check_boxes_request(b), "", "boxes complete");
+  b.sizes.dtype = coordconv::DType::kUint8;
+  expect(coordconv::check_boxes_request(b), "sizes must be float32 or float16", "boxes with Uint8 sizes");
+  b.sizes.dtype = coordconv::DType::kFloat16;
+  b.sizes.width = 1;
+  b.sizes.height = 2;
+  expect(coordconv::check_boxes_request(b), "sizes must have the heatmaps' height and width", "boxes with transposed sizes");
+  b.sizes.width = 2;
+  b.sizes.height = 1;
+  b.sizes.planes = 1;
+  expect(coordconv::check_boxes_request(b), "sizes must have 2 planes per image", "boxes with one size plane");
+  b.sizes.planes = 2;
+  b.has_offsets = true;
+  expect(coordconv::check_boxes_request(b), "offsets: plane height and width must be positive", "boxes with empty offsets");
+  b.offsets = b.sizes;
+  b.offsets.layout = coordconv::Layout::kNhwc;
+  b.offsets.channels = 2;
+  expect(coordconv::check_boxes_request(b), "offsets must have the heatmaps' layout", "boxes with NHWC offsets");
+  b.offsets = b.sizes;
+  expect(coordconv::check_boxes_request(b), "", "boxes with offsets complete");
+  b.heatmaps.layout = coordconv::Layout::kNhwc;
+  b.heatmaps.channels = 1;
+  b.per_image = 1;
+  b.sizes.layout = b.offsets.layout = coordconv::Layout::kNhwc;
+  b.sizes.channels = b.offsets.channels = 1;
+  expect(coordconv::check_boxes_request(b), "sizes must have 2 planes per image", "boxes NHWC with one-channel sizes");
+  b.sizes.channels = b.offsets.channels = 2;
+  expect(coordconv::check_boxes_request(b), "", "boxes NHWC complete");
+  b.k = size_t(1) << 62;
+  expect(coordconv::check_boxes_request(b), "k must be 1 to 2^32 - 1", "boxes with a huge k");
 }
 
 // The binary16 value of bits h from the standard's definition, written apart from native/half.h:
