@@ -20,7 +20,8 @@
 // coordconv by class, then pixel): coordconv peaksSync over the
 // image (k 100, channels-last) and the distances read at each peak, against the graph's own
 // decode ops as tfjs runs them (bench/lib/centernet-graph.mjs, checked bit for bit against the
-// graph in examples/pose-pipeline), one image at a time as the graph takes it (wasm).
+// graph in examples/pose-pipeline), one image at a time as the graph takes it (wasm); and
+// decodeBoxesSync on the distances turned into ctdet's sizes and offsets.
 // Every peer's answer is checked against coordconv's before it is timed.
 //
 // Writes bench/results/pose-pipeline.json; prints the tables.
@@ -276,6 +277,39 @@ function sameAboveKeep(graphOut, ours) {
   }
   return null;
 }
+// decodeBoxes takes ctdet's convention (centre + offset, width and height, in heatmap pixels), so
+// the graph's distances become sizes ((l + r) / 4, (t + b) / 4) and offsets ((r - l) / 8,
+// (b - t) / 8) first (a pass over the small [16, 128, 128, 4] map, timed with it); the centre is
+// then x + (r - l) / 8 and x1 = x - l / 4, and the transform (x 4) gives 4 x - l, as the graph.
+const boxTransform = { data: Float64Array.from({ length: 6 * B }, (_, i) => [STRIDE, 0, 0, 0, STRIDE, 0][i % 6]), shape: [B, 2, 3] };
+const sizes = new Float32Array(B * HB * WB * 2);
+const offsets = new Float32Array(B * HB * WB * 2);
+function coordconvDecodeBoxes(threshold = 0) {
+  for (let p = 0; p < B * HB * WB; ++p) {
+    const l = distances[4 * p], t = distances[4 * p + 1], r = distances[4 * p + 2], b = distances[4 * p + 3];
+    sizes[2 * p] = (l + r) / STRIDE;
+    sizes[2 * p + 1] = (t + b) / STRIDE;
+    offsets[2 * p] = (r - l) / (2 * STRIDE);
+    offsets[2 * p + 1] = (b - t) / (2 * STRIDE);
+  }
+  return coordconv.decodeBoxesSync(centreInput, {
+    layout: 'nhwc', k: TOP, threshold, transform: boxTransform,
+    sizes: { data: sizes, shape: [B, HB, WB, 2] }, offsets: { data: offsets, shape: [B, HB, WB, 2] },
+  });
+}
+// The same boxes as the graph's within float32 rounding (other sums in another order), the same
+// scores and classes exactly.
+function sameAsGraph(graphOut, r) {
+  for (let p = 0; p < B * TOP; ++p) {
+    if (!r.valid[p]) return `slot ${p}: no box`;
+    if (r.scores[p] !== graphOut[6 * p + 4] || r.classes[p] !== graphOut[6 * p + 5]) return `slot ${p}: score or class`;
+    for (let v = 0; v < 4; ++v) {
+      const g = graphOut[6 * p + v];
+      if (Math.abs(r.boxes[4 * p + v] - g) > 1e-4 * Math.max(1, Math.abs(g))) return `slot ${p} corner ${v}: ${r.boxes[4 * p + v]} vs ${g}`;
+    }
+  }
+  return null;
+}
 const boxesRef = coordconvBoxes();
 console.log(`\nboxes: [${B}, ${HB}, ${WB}, ${C}] centres + [${B}, ${HB}, ${WB}, 4] distances, top ${TOP} per image (${(centreMaps.byteLength / 2 ** 20).toFixed(0)} MiB); boxes above ${KEEP} per image: ${Math.min(...coordconvBoxes(KEEP).counts)}..${Math.max(...coordconvBoxes(KEEP).counts)}`);
 const boxImpls = [];
@@ -283,6 +317,7 @@ for (const threads of [cores, 1]) {
   boxImpls.push({ impl: `coordconv peaks + distances, top 100, ${threadLabel(threads)}`, kind: 'coordconv', threads, before: () => coordconv.concurrency(threads), fn: () => coordconvBoxes(0) });
   boxImpls.push({ impl: `coordconv peaks + distances, > ${KEEP}, ${threadLabel(threads)}`, kind: 'coordconv', threads, before: () => coordconv.concurrency(threads), fn: () => coordconvBoxes(KEEP) });
 }
+boxImpls.push({ impl: `coordconv decodeBoxesSync, top 100, ${threadLabel(cores)}`, kind: 'coordconv', threads: cores, check: true, before: () => coordconv.concurrency(cores), fn: () => coordconvDecodeBoxes(0) });
 for (const backend of ['wasm']) {
   await useBackend(backend);
   const threads = threadsOf(backend);
@@ -305,6 +340,10 @@ for (const backend of ['wasm']) {
   let problem = boxesRef.counts.some((c) => c !== TOP) ? 'fewer than 100 peaks in an image' : null;
   for (let i = 0; problem === null && i < got.length; ++i) if (got[i] !== boxesRef.out[i]) problem = `value ${i}: ${got[i]} vs ${boxesRef.out[i]}`;
   problem ??= sameAboveKeep(got, coordconvBoxes(KEEP));
+  const viaDecodeBoxes = sameAsGraph(got, coordconvDecodeBoxes(0));
+  checks.push({ workload: 'boxes', impl: 'coordconv decodeBoxesSync', agrees: viaDecodeBoxes === null, problem: viaDecodeBoxes });
+  console.log(`  check coordconv decodeBoxesSync against ${label}: ${viaDecodeBoxes === null ? 'agrees (within 1e-4 relative)' : `DISAGREES (${viaDecodeBoxes})`}`);
+  if (viaDecodeBoxes !== null) boxImpls.splice(boxImpls.findIndex((im) => im.check), 1);
   checks.push({ workload: 'boxes', impl: label, agrees: problem === null, problem });
   console.log(`  check ${label}: ${problem === null ? 'agrees (bit for bit)' : `DISAGREES (${problem})`}`);
   if (problem === null) boxImpls.push({ impl: label, kind: `graph-${backend}`, threads, before: () => useBackend(backend), fn: graph });
