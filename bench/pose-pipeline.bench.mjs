@@ -20,7 +20,7 @@
 // coordconv by class, then pixel): coordconv peaksSync over the
 // image (k 100, channels-last) and the distances read at each peak, against the graph's own
 // decode ops as tfjs runs them (bench/lib/centernet-graph.mjs, checked bit for bit against the
-// graph in examples/pose-pipeline), one image at a time as the graph takes it (wasm); and
+// graph by examples/pose-pipeline/check-centernet.mjs), one image at a time as the graph takes it (wasm); and
 // decodeBoxesSync on the distances turned into ctdet's sizes and offsets.
 // Every peer's answer is checked against coordconv's before it is timed.
 //

@@ -7,7 +7,8 @@
 //   class = i mod 80; x = (i // 80) mod 128; y = (i // 80) // 128
 //   GatherV2 of wh reshaped [16384, 4] at y * 128 + x       (l, t, r, b at the centre)
 //   [4 x - l, 4 y - t, 4 x + r, 4 y + b, score, class]     (ConcatV2 on the last axis)
-// The constants (100, 80, 128, 4) are the graph's (its weights hold them).
+// The constants (100, 80, 128, 4) are the graph's (its weights hold them). On the real maps of
+// examples/pose-pipeline's photo this gives the graph's output bit for bit (check-centernet.mjs there).
 
 /** Runs the decode on one image's maps (tensors [1, 128, 128, 80] and [1, 128, 128, 4]); returns [1, 100, 6]. */
 export function centernetGraphDecode(tf, keypoints, wh) {
