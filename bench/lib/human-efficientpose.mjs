@@ -8,6 +8,7 @@
 // cache object); each position is also mapped to photo pixels through the crop's affine, the
 // top-down step Human does not have (it runs the model on the whole image).
 //
+// examples/pose-pipeline/check-human-port.mjs checks it against Human itself (equal keypoints).
 // Its y is Human's: tf.div on the int32 argMax and a JS number divides in float32, so y is the
 // row plus column / W (see test/pose-pipeline.test.mjs).
 

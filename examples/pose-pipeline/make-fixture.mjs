@@ -10,21 +10,19 @@
 // and right elbow: two above minConfidence and one below it) so that it stays under 2 MB; Human
 // treats every channel on its own, so its answer for those channels is the answer for the file.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { encodeNpy } from 'coordconv';
 
 import { decodeDetections, detectorMaps, loadDetector, personBoxes } from './lib/detector.mjs';
-import { MODEL_SCHEME } from './lib/human-router.mjs';
+import { humanEfficientPose, humanKeypoints } from './lib/human.mjs';
 import { readPng, rgbFloat } from './lib/image.mjs';
-import { tf, useBackend } from './lib/models.mjs';
+import { useBackend } from './lib/models.mjs';
 import { cropTransforms, KEYPOINTS, loadPose, POSE_INPUT, poseHeatmaps, warpCrops } from './lib/pose.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.join(here, '..', '..', 'test', 'fixtures');
-const require = createRequire(import.meta.url);
 const CHANNELS = [0, 1, 3];
 const MIN_CONFIDENCE = 0.3; // Human's default body.minConfidence
 
@@ -38,26 +36,8 @@ const { toImage } = cropTransforms([person.box]);
 const crop = warpCrops(image, toImage);
 const heat = await poseHeatmaps(await loadPose(), crop);
 
-// Human from its Node build for the wasm backend (its package "exports" do not list it).
-const { Human } = require(path.join(path.dirname(require.resolve('@vladmandic/human')), 'human.node-wasm.js'));
-const human = new Human({
-  backend: 'wasm',
-  wasmPath: `${path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`,
-  modelBasePath: MODEL_SCHEME,
-  cacheSensitivity: 0,
-  filter: { enabled: false },
-  face: { enabled: false },
-  hand: { enabled: false },
-  gesture: { enabled: false },
-  object: { enabled: false },
-  segmentation: { enabled: false },
-  body: { enabled: true, modelPath: 'efficientpose.json', minConfidence: MIN_CONFIDENCE },
-});
-await human.load();
-const model = human.models.models.efficientpose;
-model.execute = () => tf.tensor(heat.data, heat.shape);
-const result = await human.detect(crop);
-const answer = result.body[0].keypoints.map(({ part, score, position, positionRaw }) => ({ part, score, position, positionRaw }));
+const human = await humanEfficientPose(MIN_CONFIDENCE);
+const answer = await humanKeypoints(human, crop, heat);
 
 const [, h, w, k] = heat.shape;
 const subset = new Float32Array(h * w * CHANNELS.length);
