@@ -41,11 +41,11 @@ export interface TopdownOptions {
   rotation?: number | readonly number[] | Float32Array | Float64Array;
 }
 
-/** Person boxes `[N, 4]` as x1, y1, x2, y2 in image pixels (x2 >= x1, y2 >= y1). */
-export interface TopdownBoxes {
-  data: Float32Array | Float64Array;
-  shape: readonly number[];
-}
+/**
+ * Person boxes `[N, 4]` as x1, y1, x2, y2 in image pixels (x2 >= x1, y2 >= y1): `{ data, shape }`,
+ * or an onnxruntime-node Tensor's `{ data, dims }`.
+ */
+export type TopdownBoxes = { data: Float32Array | Float64Array; shape: readonly number[] } | { data: Float32Array | Float64Array; dims: readonly number[] };
 
 /** One matrix per box, `{ data: Float64Array, shape: [N, 2, 3] }`, rows [a, b, c] and [d, e, f]. */
 export interface TopdownTransforms {
@@ -75,11 +75,14 @@ function readSize(value: unknown, name: string, least: number): [number, number]
 function readBoxes(boxes: unknown): { data: Float32Array | Float64Array; n: number } {
   const name = 'boxes';
   if (!isObject(boxes) || Array.isArray(boxes) || ArrayBuffer.isView(boxes)) throw typeError('an object { data, shape }', name, boxes);
-  const { data, shape } = boxes;
+  const { data } = boxes;
+  // An onnxruntime-node Tensor names its shape dims, as the library's other inputs accept.
+  const key = boxes.shape === undefined && boxes.dims !== undefined ? 'dims' : 'shape';
+  const shape = boxes[key];
   if (!(data instanceof Float32Array || data instanceof Float64Array)) throw typeError('a Float32Array or Float64Array', `${name}.data`, data);
-  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number')) throw typeError('an array of numbers', `${name}.shape`, shape);
+  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number')) throw typeError('an array of numbers', `${name}.${key}`, shape);
   if (shape.length !== 2 || shape[1] !== 4 || !Number.isSafeInteger(shape[0]) || shape[0] < 0) {
-    throw rangeError('shape [N, 4] (x1, y1, x2, y2 per box)', `${name}.shape`, formatShape(shape as number[]));
+    throw rangeError('shape [N, 4] (x1, y1, x2, y2 per box)', `${name}.${key}`, formatShape(shape as number[]));
   }
   const n = shape[0] as number;
   if (data.length !== n * 4) throw rangeError(`${n * 4} elements (the product of shape ${formatShape(shape as number[])})`, `${name}.data`, describe(data.length));

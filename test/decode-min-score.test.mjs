@@ -113,6 +113,6 @@ test('minScore errors', (t) => {
   });
   t.throws(() => decodeSync(input, { method: 'exact', minScore: -Infinity }), {
     instanceOf: TypeError,
-    message: 'Expected only the keys method, out, layout for options (method \'exact\') but received key "minScore"',
+    message: 'Expected only the keys method, out, layout, transform for options (method \'exact\') but received key "minScore"',
   });
 });

@@ -19,19 +19,19 @@ test('an unknown method is a TypeError naming the choices', (t) => {
 test('options that do not apply to the method are a TypeError', (t) => {
   t.throws(() => decodeSync(input, { sigma: 2 }), {
     instanceOf: TypeError,
-    message: "Expected only the keys method, out, layout, minScore for options (method 'argmax') but received key \"sigma\"",
+    message: "Expected only the keys method, out, layout, transform, minScore for options (method 'argmax') but received key \"sigma\"",
   });
   t.throws(() => decodeSync(input, { method: 'dark', threshold: 0.5 }), {
     instanceOf: TypeError,
-    message: "Expected only the keys method, out, layout, minScore, kernel, sigma for options (method 'dark') but received key \"threshold\"",
+    message: "Expected only the keys method, out, layout, transform, minScore, kernel, sigma for options (method 'dark') but received key \"threshold\"",
   });
   t.throws(() => decodeSync(input, { method: 'centroid', beta: 1 }), {
     instanceOf: TypeError,
-    message: "Expected only the keys method, out, layout, minScore, threshold for options (method 'centroid') but received key \"beta\"",
+    message: "Expected only the keys method, out, layout, transform, minScore, threshold for options (method 'centroid') but received key \"beta\"",
   });
   t.throws(() => decodeSync(input, { method: 'softargmax', kernel: 3 }), {
     instanceOf: TypeError,
-    message: "Expected only the keys method, out, layout, minScore, beta for options (method 'softargmax') but received key \"kernel\"",
+    message: "Expected only the keys method, out, layout, transform, minScore, beta for options (method 'softargmax') but received key \"kernel\"",
   });
   t.throws(() => decodeSync(input, { method: 'exact', beta: 1 }), { instanceOf: TypeError });
 });

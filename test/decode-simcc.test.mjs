@@ -313,7 +313,7 @@ test('errors: the exact messages, and nothing is written on failure', (t) => {
     [[{ x: X, y: Y }, { splitRatio: '2' }], TypeError, 'Expected a finite number > 0 (as float32) for options.splitRatio but received "2"'],
     [[{ x: X, y: Y }, { minScore: NaN }], RangeError, 'Expected a number (not NaN) for options.minScore but received NaN'],
     [[{ x: X, y: Y }, { method: 'quarter' }], TypeError, "Expected one of 'argmax', 'dark' for options.method but received \"quarter\""],
-    [[{ x: X, y: Y }, { sigma: 2 }], TypeError, "Expected only the keys splitRatio, method, minScore, out for options (method 'argmax') but received key \"sigma\""],
+    [[{ x: X, y: Y }, { sigma: 2 }], TypeError, "Expected only the keys splitRatio, method, minScore, out, transform for options (method 'argmax') but received key \"sigma\""],
     [[{ x: X, y: Y }, { method: 'dark', sigma: 0.3 }], RangeError, 'Expected a sigma whose blur kernel int((sigma * 20 - 7) // 3), made odd, is from 1 to 255 for options.sigma but received 0.3 (kernel -1)'],
     [[{ x: X, y: Y }, { method: 'dark', sigma: [2, 40] }], RangeError, 'Expected a sigma whose blur kernel int((sigma * 20 - 7) // 3), made odd, is from 1 to 255 for options.sigma[1] but received 40 (kernel 263)'],
     [[{ x: X, y: Y }, { method: 'dark', sigma: [2] }], RangeError, 'Expected one number or a pair [x, y] for options.sigma but received [2]'],

@@ -132,6 +132,6 @@ test('option errors', async (t) => {
     message: 'Expected a number from 0 to 1 (Uint8 input: compared with value / 255) for options.threshold but received 1.5',
   });
   t.throws(() => peaksSync(input, { over: 'images' }), { instanceOf: TypeError, message: "Expected one of 'plane', 'image' for options.over but received \"images\"" });
-  t.throws(() => peaksSync(input, { sigma: 1 }), { instanceOf: TypeError, message: 'Expected only the keys k, threshold, window, over, layout for options but received key "sigma"' });
+  t.throws(() => peaksSync(input, { sigma: 1 }), { instanceOf: TypeError, message: 'Expected only the keys k, threshold, window, over, layout, transform for options but received key "sigma"' });
   await t.throwsAsync(peaks(input, { k: -1 }), { instanceOf: RangeError, message: 'Expected a positive integer below 2^32 for options.k but received -1' });
 });

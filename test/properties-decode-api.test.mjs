@@ -11,7 +11,7 @@ import { applyMistake, bytesOf, optionMistake, planeBatch, planeInputMistake, ru
 
 // 'exact' named every time: the default method is 'argmax'.
 const validOptions = fc.constantFrom({ method: 'exact' }, { method: 'exact', out: undefined });
-const OPTION_MISTAKE = optionMistake(['method', 'out', 'layout', 'minScore'], 'method', DECODE_METHODS, "options (method 'argmax')");
+const OPTION_MISTAKE = optionMistake(['method', 'out', 'layout', 'transform', 'minScore'], 'method', DECODE_METHODS, "options (method 'argmax')");
 
 // The facts a decode result must satisfy, checked against the plain JS reference.
 function checkDecode(t, input, r) {

@@ -219,6 +219,12 @@ test('N = 0 boxes: empty matrices of shape [0, 2, 3]; Float32Array boxes read as
   const f32 = topdownTransforms({ data: Float32Array.of(10.5, 20, 110, 220.25), shape: [1, 4] }, { inputSize: [192, 256], heatmapSize: [48, 64] });
   const f64 = topdownTransforms(boxesOf([10.5, 20, 110, 220.25]), { inputSize: [192, 256], heatmapSize: [48, 64] });
   t.deepEqual(f32, f64);
+  // An onnxruntime-node Tensor's dims, as the library's other inputs take them.
+  t.deepEqual(topdownTransforms({ data: Float32Array.of(10.5, 20, 110, 220.25), dims: [1, 4] }, { inputSize: [192, 256], heatmapSize: [48, 64] }), f64);
+  t.throws(() => topdownTransforms({ data: new Float32Array(5), dims: [1, 5] }, { inputSize: [192, 256], heatmapSize: [48, 64] }), {
+    instanceOf: RangeError,
+    message: 'Expected shape [N, 4] (x1, y1, x2, y2 per box) for boxes.dims but received [1, 5]',
+  });
 });
 
 const OK = { inputSize: [192, 256], heatmapSize: [48, 64] };

@@ -79,7 +79,7 @@ test('transfer must be a boolean, and is an async option only', async (t) => {
   await t.throwsAsync(decode({ data, shape: [h, w] }, { transfer: 1 }), { instanceOf: TypeError, message: 'Expected a boolean for options.transfer but received 1' });
   t.throws(() => decodeSync({ data, shape: [h, w] }, { transfer: true }), {
     instanceOf: TypeError,
-    message: 'Expected only the keys method, out, layout, minScore for options (method \'argmax\') but received key "transfer"',
+    message: 'Expected only the keys method, out, layout, transform, minScore for options (method \'argmax\') but received key "transfer"',
   });
   t.is(data.byteLength, h * w * 4);
 });
