@@ -102,7 +102,7 @@ void boxes(const Kernels& k, ThreadPool& pool, const BoxesRequest& req) {
   size_t n;
   if (!checked_mul3(req.images, req.k, 2, &n)) throw std::bad_alloc();
   std::vector<float> centres(n);
-  // With a transform, a flag per corner: the boxes are pairs of (x, y) points to it.
+  // With a transform, a validity flag per corner: to apply_transforms a slot is two (x, y) points.
   std::vector<uint8_t> corners(req.transform.given ? n : 0);
   peaks(k, pool, centres_request(req, centres.data()));
   const size_t parts = split_parts(pool, req.images, req.threads);
