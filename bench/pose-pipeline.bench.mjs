@@ -96,7 +96,7 @@ const pixels = coordconv.decodeSync(input, { layout: 'nhwc', minScore: MIN_SCORE
 
 // Human's answers: x the column, floor(y) the row (its y is row + column / W), the score to 2
 // decimals, a keypoint only where the maximum is above minConfidence; and photo pixels through the
-// affine from its (x, y), so within (column / W) * scale of coordconv's in y.
+// affine from its (x, y), so its photo y is coordconv's plus (column / W) * scale.
 function agreesWithHuman(results) {
   for (let i = 0; i < N; ++i) {
     const found = new Map(results[i].keypoints.map((k) => [k.part, k]));
@@ -112,9 +112,11 @@ function agreesWithHuman(results) {
       if (kp.positionRaw[0] * W !== x && Math.round(kp.positionRaw[0] * W) !== x) return `crop ${i} channel ${c}: x ${kp.positionRaw[0] * W} vs ${x}`;
       if (Math.floor(kp.positionRaw[1] * H + 1e-9) !== y) return `crop ${i} channel ${c}: y ${kp.positionRaw[1] * H} vs ${y}`;
       if (Math.round(100 * pixels.scores[j]) / 100 !== kp.score) return `crop ${i} channel ${c}: score`;
-      const [, , cc, , e, f] = toImage.subarray(6 * i, 6 * i + 6);
-      if (Math.abs(kp.positionImage[0] - reference.coords[2 * j]) > 1e-3 * Math.max(1, Math.abs(cc))) return `crop ${i} channel ${c}: photo x`;
-      if (Math.abs(kp.positionImage[1] - reference.coords[2 * j + 1]) > e * (x / W) + 1e-3 * Math.max(1, Math.abs(f))) return `crop ${i} channel ${c}: photo y`;
+      // coordconv rounds the photo coordinates to float32 once (a relative 6e-8).
+      const e = toImage[6 * i + 4];
+      const px = reference.coords[2 * j], py = reference.coords[2 * j + 1];
+      if (Math.abs(kp.positionImage[0] - px) > 1e-6 * Math.max(1, Math.abs(px))) return `crop ${i} channel ${c}: photo x ${kp.positionImage[0]} vs ${px}`;
+      if (Math.abs(kp.positionImage[1] - (py + e * (x / W))) > 1e-6 * Math.max(1, Math.abs(py))) return `crop ${i} channel ${c}: photo y ${kp.positionImage[1]} vs ${py}`;
     }
   }
   return null;
