@@ -10,7 +10,7 @@
 //   minScore = minConfidence, bit for bit.
 // - x = index mod W. y = tf.div(index, W) on an int32 tensor and a JS number: tfjs makes the
 //   number a float32 tensor and divides in float32, so Human's y is row + column / W, not the row
-//   (its rounded `position` is then one pixel low whenever column / W >= 0.5). The test rebuilds
+//   (its rounded `position` is then one row too far down whenever column / W >= 0.5). The test rebuilds
 //   that value from coordconv's integer (x, y) and asserts it equals Human's, and that the row is
 //   its floor.
 // - positionRaw = [x / W, y / H] (W = H = 368, the model's input, here also the heatmap's size);
