@@ -158,10 +158,17 @@ void peaks_nhwc_block(const Kernels& k, const Sink& out, float threshold, const 
 // end. The heaps keep exactly the first k of the order `before`, which is total, so the result is
 // the NCHW one bit for bit.
 
-// The NHWC work: `bands` bands of rows per image, and each band's heaps.
+// The NHWC work: `bands` bands of rows per image, and each band's heaps. Over images with one band
+// per image, a unit keeps one heap for all its channels (`shared`): only the image's best k can be
+// kept in the end, so a candidate below the k-th best of every channel seen so far is dropped after
+// one compare, against a heap that stays in L1 (with a heap per channel, the tens of thousands of
+// local maxima of an 80-class map would each enter their own channel's heap). It needs each
+// channel's finiteness before the rows are scanned, which one band per image gives.
 struct NhwcWork {
   size_t bands = 1;
   size_t cap = 0;                   // heap capacity per (band, channel): min(k, H * W)
+  bool shared = false;              // one heap per unit, of capacity shared_cap
+  size_t shared_cap = 0;            // min(k, H * W * C), which fits in the unit's C x cap slots
   std::vector<Candidate> heaps;     // units x C x cap
   std::vector<size_t> sizes;        // units x C
   std::vector<uint8_t> finite;      // units x C: every value of the band's rows finite
@@ -244,9 +251,16 @@ void peaks_nhwc_band(const Kernels& k, const PeaksRequest& req, float threshold,
     const float* v = input_row(y);
     const size_t found = k.peak_candidates_f32(v, s.pooled.data(), row, threshold, s.idx.data());
     for (size_t j = 0; j < found; ++j) {
+      // A full shared heap turns most candidates away on their value alone, before the divisions.
+      if (work.shared && sizes[0] == work.shared_cap && v[s.idx[j]] < heaps[0].value) continue;
       const size_t at = s.idx[j], ch = at % c, x = at / c;
       if (!finite[ch]) continue;
-      keep_best(heaps + ch * work.cap, &sizes[ch], work.cap, Candidate{v[at], static_cast<uint64_t>(y) * w + x});
+      const Candidate candidate{v[at], static_cast<uint64_t>(y) * w + x, static_cast<uint32_t>(ch)};
+      if (work.shared) {
+        keep_best(heaps, &sizes[0], work.shared_cap, candidate);
+      } else {
+        keep_best(heaps + ch * work.cap, &sizes[ch], work.cap, candidate);
+      }
     }
   }
 }
@@ -256,6 +270,14 @@ void peaks_nhwc_merge(const Sink& out, size_t image, size_t ch, NhwcWork& work, 
   const PeaksRequest& req = out.req;
   const size_t c = req.input.channels;
   all.clear();
+  if (work.shared) {  // one band: the image's heap, whose channels were all finite when kept
+    const Candidate* heap = work.heaps.data() + image * c * work.cap;
+    for (size_t j = 0; j < work.sizes[image * c]; ++j) {
+      if (heap[j].channel == ch) all.push_back(heap[j]);
+    }
+    write_peaks(out, image * c + ch, all.data(), all.size());
+    return;
+  }
   bool finite = true;
   for (size_t b = 0; b < work.bands; ++b) {
     const size_t unit = image * work.bands + b;
@@ -313,6 +335,8 @@ void find_all(const Kernels& k, ThreadPool& pool, const Sink& out, float thresho
     NhwcWork work;
     work.bands = images >= wanted ? 1 : std::min(in.height, (wanted + images - 1) / images);
     if (nhwc_in_place(req, images * work.bands, &work.cap)) {
+      work.shared = req.over == PeaksOver::kImage && work.bands == 1;
+      work.shared_cap = std::min(req.k, in.plane_size() * in.channels);  // no overflow: k * C fits (checked)
       const size_t slots = images * work.bands * in.channels;
       work.heaps.resize(slots * work.cap);
       work.sizes.resize(slots);

@@ -82,3 +82,39 @@ test('[H, W, C] gives shape [C]; wrong ranks and layouts are refused', (t) => {
     message: `Expected one of 'nchw', 'nhwc' for options.layout but received "hwc"`,
   });
 });
+
+// Over images, channels-last keeps one heap per image for all its channels when each image is one
+// work unit (images >= threads) and a heap per channel when images are split into bands: both must
+// give the NCHW over-image call's answer on the transposed batch, channels and ties included, with
+// planes that are not finite dropped whole, whatever k is against H * W and H * W * C.
+test("over: 'image' NHWC equals NCHW on the transposed batch, on one thread and every thread, with non-finite planes", async (t) => {
+  const random = rng(2002);
+  const before = concurrency();
+  try {
+    for (const Type of [Float32Array, Uint8Array]) {
+      for (const [n, h, w, c] of [...SHAPES, [1, 40, 30, 80], [3, 6, 5, 9]]) {
+        const data = nhwcBatch(Type, n, h, w, c, random);
+        if (Type === Float32Array && c > 1) {
+          // Image 0's channel 1 gets a NaN far from its peaks, the last image's last channel an Infinity.
+          data[((0 * h + h - 1) * w + w - 1) * c + 1] = NaN;
+          data[(((n - 1) * h + 0) * w + 0) * c + c - 1] = Infinity;
+        }
+        const planes = toNchw(data, n, h, w, c);
+        for (const k of [1, 7, 100, h * w + 1, h * w * c + 3]) {
+          for (const threads of [1, before]) {
+            concurrency(threads);
+            const label = `${Type.name} [${n}, ${h}, ${w}, ${c}] k ${k} threads ${threads}`;
+            const options = { k, over: 'image', threshold: Type === Uint8Array ? 0 : -1 };
+            const want = peaksSync({ data: planes, shape: [n, c, h, w] }, options);
+            const got = peaksSync({ data, shape: [n, h, w, c] }, { ...options, layout: 'nhwc' });
+            for (const key of ['coords', 'scores', 'valid', 'counts', 'channels']) t.true(sameBytes(bytesOf(got[key]), bytesOf(want[key])), `${label} ${key}`);
+          }
+        }
+        const async = await peaks({ data, shape: [n, h, w, c] }, { k: 9, over: 'image', layout: 'nhwc' });
+        sameResult(t, async, peaksSync({ data: planes, shape: [n, c, h, w] }, { k: 9, over: 'image' }), `${Type.name} async`);
+      }
+    }
+  } finally {
+    concurrency(before);
+  }
+});
