@@ -684,7 +684,7 @@ void fuzz_decoder_kernels(Reader& in, size_t n, uint8_t mode) {
   for (float& tap : taps) tap = (in.u8() & 1) ? hostile(in.u8()) : in.f32();
   const float threshold = in.f32();
   Block<float> ref(n, 0), got(n, 0), ref_max(n, 0), got_max(n, 0);
-  std::vector<uint32_t> ref_idx(n + 1), got_idx(n + 1);
+  std::vector<uint32_t> ref_idx(n + kIndexSlack), got_idx(n + kIndexSlack);
   s.u8_to_f32(bytes.p, ref.p, n);
   s.fir_f32(src.data(), taps.data(), ntaps, ref_max.p, n);
   for (const Kernels* k : simd_paths()) {

@@ -9,6 +9,9 @@
 
 namespace coordconv {
 
+// The entries past n that peak_candidates_f32 may write (a vector of 16 indices).
+constexpr size_t kIndexSlack = 16;
+
 // Result of scanning a plane for a one-hot pixel. NaN counts as non-zero.
 struct OneHotScan {
   uint64_t nonzero;  // number of non-zero elements, saturated at 2 (the scan stops there)
@@ -108,7 +111,8 @@ struct Kernels {
   // out[i] = max over t of src[t][i] (nsrc >= 1; inputs are finite or -inf).
   Required<void(const float* const* src, size_t nsrc, float* out, size_t n)> maxrows_f32;
   // Writes, in ascending order, every i with v[i] == pooled[i] and v[i] >= threshold into idx;
-  // returns how many. idx has room for n entries.
+  // returns how many. idx has room for n + kIndexSlack entries: a path may write whole vectors of
+  // indices, past the last one it returns.
   Required<size_t(const float* v, const float* pooled, size_t n, float threshold, uint32_t* idx)>
       peak_candidates_f32;
   // Over i with p[i] >= cut: sums[0] += p[i], sums[1] += p[i] * i (in double). cut >= 0 (the

@@ -85,6 +85,12 @@ inline F load_u8(const uint8_t* p) {
 // The lanes in reverse order (VPERMPS, crossing the 128-bit halves).
 inline F reverse(F v) { return _mm256_permutevar8x32_ps(v, _mm256_setr_epi32(7, 6, 5, 4, 3, 2, 1, 0)); }
 
+// One index per set bit, lowest first (a branch per candidate).
+inline size_t append_indices(uint32_t* out, size_t count, uint32_t mask, size_t base) {
+  for (; mask != 0; mask &= mask - 1) out[count++] = static_cast<uint32_t>(base + static_cast<size_t>(__builtin_ctz(mask)));
+  return count;
+}
+
 #include "simd_generic.h"
 
 void onehot_f32(const float* p, size_t n, OneHotScan* out) {

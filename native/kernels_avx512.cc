@@ -74,6 +74,16 @@ inline F load_u8(const uint8_t* p) {
 // The lanes in reverse order (VPERMPS over all 16).
 inline F reverse(F v) { return _mm512_permutexvar_ps(_mm512_setr_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0), v); }
 
+// One index per set bit, lowest first, without a branch per candidate: VPCOMPRESSD into a register
+// (the form to memory is slow on some cores), then a whole 16-lane store. Indices wrap mod 2^32 as
+// uint32 does; callers keep them below 2^32.
+inline size_t append_indices(uint32_t* out, size_t count, uint32_t mask, size_t base) {
+  const __m512i lanes = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(static_cast<uint32_t>(base))),
+                                         _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  _mm512_storeu_si512(out + count, _mm512_maskz_compress_epi32(static_cast<__mmask16>(mask), lanes));
+  return count + static_cast<size_t>(__builtin_popcount(mask));
+}
+
 #include "simd_generic.h"
 
 void onehot_f32(const float* p, size_t n, OneHotScan* out) {

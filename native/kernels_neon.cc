@@ -100,6 +100,12 @@ inline F reverse(F v) {
   return vextq_f32(r, r, 2);
 }
 
+// One index per set bit, lowest first (a branch per candidate).
+inline size_t append_indices(uint32_t* out, size_t count, uint32_t mask, size_t base) {
+  for (; mask != 0; mask &= mask - 1) out[count++] = static_cast<uint32_t>(base + static_cast<size_t>(__builtin_ctz(mask)));
+  return count;
+}
+
 #include "simd_generic.h"
 
 void onehot_f32(const float* p, size_t n, OneHotScan* out) {

@@ -300,7 +300,7 @@ void peaks_nhwc(const Kernels& k, ThreadPool& pool, const Sink& out, float thres
     if (in.dtype == DType::kUint8) s.wide.resize(req.window * row);
     s.padded.assign((in.width + req.window - 1) * in.channels, -std::numeric_limits<float>::infinity());
     s.pooled.resize(row);
-    s.idx.resize(row);
+    s.idx.resize(row + kIndexSlack);
     s.src.resize(req.window);
     s.maxima.resize(in.channels);
   }
@@ -359,7 +359,7 @@ void find_all(const Kernels& k, ThreadPool& pool, const Sink& out, float thresho
     s.rowmax.resize(in.plane_size());
     s.pooled.resize(in.width);
     s.padded.assign(in.width + req.window - 1, -std::numeric_limits<float>::infinity());
-    s.idx.resize(in.width);
+    s.idx.resize(in.width + kIndexSlack);
     s.src.resize(req.window);
     s.found.reserve(in.plane_size());  // every pixel at most once: push_back never allocates
   }

@@ -40,6 +40,10 @@
 //                               reads nothing past them
 //   load_u8(p) -> F             kLanes bytes, each widened to float (exact); reads nothing past them
 //   reverse(F) -> F             the lanes in reverse order (lane i holds lane kLanes - 1 - i)
+//   append_indices(out, count, mask, base) -> size_t
+//                               writes base + j for every bit j of mask at out[count...] in
+//                               ascending order; returns count + the bits; may write up to
+//                               kIndexSlack entries from out[count] on
 
 #include "exp_approx.h"
 #include "half.h"
@@ -426,8 +430,8 @@ inline size_t peak_candidates_f32(const float* v, const float* pooled, size_t n,
   size_t count = 0;
   for_each_vector(n, [&](size_t i, size_t left) {
     const F a = load_upto(v + i, left);
-    uint32_t m = bits(both(eq(a, load_upto(pooled + i, left)), ge(a, thr))) & low_bits(left);
-    for (; m != 0; m &= m - 1) idx[count++] = static_cast<uint32_t>(i + static_cast<size_t>(__builtin_ctz(m)));
+    const uint32_t m = bits(both(eq(a, load_upto(pooled + i, left)), ge(a, thr))) & low_bits(left);
+    count = append_indices(idx, count, m, i);
   });
   return count;
 }

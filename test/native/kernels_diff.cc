@@ -423,7 +423,7 @@ void compare_decoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt1993
     bool ok = true;
     for (size_t i = 0; i < n; ++i) ok = ok && same_bits(o1[i], o2[i]);
     t.check(ok, path, "maxrows_f32", n, offset);
-    std::vector<uint32_t> i1(n + 1), i2(n + 1);
+    std::vector<uint32_t> i1(n + coordconv::kIndexSlack), i2(n + coordconv::kIndexSlack);
     const size_t c1 = k.peak_candidates_f32(f, o2.data(), n, 0.25f, i1.data());
     const size_t c2 = ref.peak_candidates_f32(f, o2.data(), n, 0.25f, i2.data());
     t.check(c1 == c2 && std::equal(i1.begin(), i1.begin() + c1, i2.begin()), path, "peak_candidates_f32", n, offset);
