@@ -224,7 +224,9 @@ void peaks_nhwc_band(const Kernels& k, const PeaksRequest& req, float threshold,
   }
   const bool u8 = in.dtype == DType::kUint8;
   const void* base = nhwc_channel(in, image, 0);
-  if (u8) {
+  // The band's rows lie together: one contiguous scan says whether every value is finite (the
+  // common case), and only a band that holds a NaN or an infinity is scanned channel by channel.
+  if (u8 || k.argmax_f32(static_cast<const float*>(base) + y0 * row, (y1 - y0) * row).finite) {
     std::fill(finite, finite + c, uint8_t(1));
   } else {
     k.argmax_nhwc_f32(static_cast<const float*>(base) + y0 * row, (y1 - y0) * w, c, c, s.maxima.data());
