@@ -23,6 +23,7 @@ import { argmaxModel } from './onnx-model.mjs';
 import { halfToFloat, toHalfBits } from './lib/half.mjs';
 import { layoutSection } from './lib/layout.mjs';
 import { barChartSvg, benchDir, builtLibrary, environment, formatNumber, measureInterleaved, printTable, writeResults, writeSvg } from './lib/harness.mjs';
+import { quietly, useBackend } from './lib/tfjs.mjs';
 import { NumpyPeers, python } from './lib/numpy-peers.mjs';
 import { random } from './lib/random.mjs';
 
@@ -178,22 +179,6 @@ function check(workload, peer, against, problem) {
   checks.push({ workload: workload.id, peer, against, ok: problem === null, detail: problem ?? 'equal' });
   if (problem !== null) console.log(`  ! ${peer} disagrees with ${against}: ${problem} (row excluded from ratios)`);
   return problem === null;
-}
-
-// Runs fn with console.log and console.warn silenced: tfjs prints a one-time "install tfjs-node"
-// banner (tfjs-node cannot be installed here) when a backend starts or first stores a tensor.
-async function quietly(fn) {
-  const { log, warn } = console;
-  console.log = console.warn = () => {};
-  try {
-    return await fn();
-  } finally {
-    Object.assign(console, { log, warn });
-  }
-}
-
-async function useBackend(tf, name) {
-  if (tf.getBackend() !== name) await quietly(async () => (await tf.setBackend(name), await tf.ready()));
 }
 
 for (const workload of workloads) {

@@ -30,6 +30,7 @@ import path from 'node:path';
 
 import { centernetGraphDecode } from './lib/centernet-graph.mjs';
 import { benchDir, builtLibrary, environment, formatNumber, measureInterleaved, printTable, TIME_COLUMNS, writeResults } from './lib/harness.mjs';
+import { quietly, useBackend } from './lib/tfjs.mjs';
 import { humanEfficientPose, KPT } from './lib/human-efficientpose.mjs';
 import { random } from './lib/random.mjs';
 
@@ -43,19 +44,6 @@ const ratios = [];
 
 const tf = await import('@tensorflow/tfjs');
 const wasm = await import('@tensorflow/tfjs-backend-wasm');
-// tfjs prints a one-time "install tfjs-node" banner (tfjs-node cannot be installed here).
-async function quietly(fn) {
-  const { log, warn } = console;
-  console.log = console.warn = () => {};
-  try {
-    return await fn();
-  } finally {
-    Object.assign(console, { log, warn });
-  }
-}
-async function useBackend(name) {
-  if (tf.getBackend() !== name) await quietly(async () => (await tf.setBackend(name), await tf.ready()));
-}
 const threadsOf = (backend) => (backend === 'wasm' ? (wasm.getThreadsCount?.() ?? 1) : 1);
 const threadLabel = (n) => `${n} thread${n > 1 ? 's' : ''}`;
 
@@ -162,7 +150,7 @@ const { addon } = createRequire(import.meta.url)('../dist/addon.js');
 for (const threads of [cores, 1]) poseImpls.push({ impl: `sweep (roofline), ${threadLabel(threads)}`, kind: 'roofline', threads, fn: () => addon._sweep({ data: heat, threads }) });
 const cleanup = [];
 for (const backend of ['wasm']) {
-  await useBackend(backend);
+  await useBackend(tf, backend);
   const threads = threadsOf(backend);
   const batch = await quietly(() => tf.tensor3d(heat, [N, H * W, K]));
   cleanup.push(() => batch.dispose());
@@ -172,12 +160,12 @@ for (const backend of ['wasm']) {
   const rounded = { ...r, coords: Float32Array.from(r.coords) };
   const problem = sameKeypoints(rounded);
   checks.push({ workload: 'pose', impl: label, agrees: problem === null, problem });
-  if (problem === null) poseImpls.push({ impl: label, kind: `tfjs-${backend}`, threads, before: () => useBackend(backend), fn: () => tfjsBatched(batch) });
+  if (problem === null) poseImpls.push({ impl: label, kind: `tfjs-${backend}`, threads, before: () => useBackend(tf, backend), fn: () => tfjsBatched(batch) });
   else notes.push(`${label} left out: ${problem}`);
 }
 {
   // Human's post-processing takes one crop's output [1, H, W, K] tensor at a time; made before timing.
-  await useBackend('wasm');
+  await useBackend(tf, 'wasm');
   const crops = await quietly(() => Array.from({ length: N }, (_, i) => tf.tensor4d(heat.subarray(i * H * W * K, (i + 1) * H * W * K), [1, H, W, K])));
   cleanup.push(() => crops.forEach((t) => t.dispose()));
   const human = async (count = N) => {
@@ -190,7 +178,7 @@ for (const backend of ['wasm']) {
   checks.push({ workload: 'pose', impl: label, agrees: problem === null, problem });
   // It takes one crop per call, in sequence, so its time is linear in the crops: timed on the
   // first HUMAN_CROPS of them (all N were checked above) and scaled to N, to keep the run short.
-  if (problem === null) poseImpls.push({ impl: `${label}, ${HUMAN_CROPS} crops x ${N / HUMAN_CROPS}`, kind: 'human', threads: threadsOf('wasm'), scale: N / HUMAN_CROPS, before: () => useBackend('wasm'), fn: () => human(HUMAN_CROPS) });
+  if (problem === null) poseImpls.push({ impl: `${label}, ${HUMAN_CROPS} crops x ${N / HUMAN_CROPS}`, kind: 'human', threads: threadsOf('wasm'), scale: N / HUMAN_CROPS, before: () => useBackend(tf, 'wasm'), fn: () => human(HUMAN_CROPS) });
   else notes.push(`${label} left out: ${problem}`);
 }
 for (const c of checks) console.log(`  check ${c.impl}: ${c.agrees ? 'agrees' : `DISAGREES (${c.problem})`}`);
@@ -328,7 +316,7 @@ for (const threads of [cores, 1]) {
 }
 boxImpls.push({ impl: `coordconv decodeBoxesSync, top 100, ${threadLabel(cores)}`, kind: 'coordconv', threads: cores, check: true, before: () => coordconv.concurrency(cores), fn: () => coordconvDecodeBoxes(0) });
 for (const backend of ['wasm']) {
-  await useBackend(backend);
+  await useBackend(tf, backend);
   const threads = threadsOf(backend);
   const maps = await quietly(() => Array.from({ length: B }, (_, n) => [
     tf.tensor4d(centreMaps.subarray(n * HB * WB * C, (n + 1) * HB * WB * C), [1, HB, WB, C]),
@@ -355,7 +343,7 @@ for (const backend of ['wasm']) {
   if (viaDecodeBoxes !== null) boxImpls.splice(boxImpls.findIndex((im) => im.check), 1);
   checks.push({ workload: 'boxes', impl: label, agrees: problem === null, problem });
   console.log(`  check ${label}: ${problem === null ? 'agrees (bit for bit)' : `DISAGREES (${problem})`}`);
-  if (problem === null) boxImpls.push({ impl: label, kind: `graph-${backend}`, threads, before: () => useBackend(backend), fn: graph });
+  if (problem === null) boxImpls.push({ impl: label, kind: `graph-${backend}`, threads, before: () => useBackend(tf, backend), fn: graph });
   else notes.push(`${label} left out: ${problem}`);
 }
 const boxTimes = await measureInterleaved(boxImpls, { minRounds: 5, maxRounds: 25, budgetMs: 8000 });
