@@ -44,6 +44,12 @@ inline F load_first(const float* p, size_t left) { return _mm256_maskload_ps(p, 
 inline void store_first(float* p, F v, size_t left) { _mm256_maskstore_ps(p, tail8(left), v); }
 inline M first(size_t left) { return _mm256_castsi256_ps(tail8(left)); }
 inline F fmadd(F a, F b, F c) { return _mm256_fmadd_ps(a, b, c); }
+// v, in a register: the compiler cannot fold its load into each instruction that reads it (a
+// second load of the same bytes, which takes a load slot of its own).
+inline F in_register(F v) {
+  __asm__("" : "+x"(v));
+  return v;
+}
 inline F max(F a, F b) { return _mm256_max_ps(a, b); }
 inline F greater_or(F v, F m) { return _mm256_max_ps(v, m); }  // MAXPS: v > m ? v : m
 inline M eq(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_EQ_OQ); }

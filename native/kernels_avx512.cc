@@ -44,6 +44,12 @@ inline F load_first(const float* p, size_t left) { return _mm512_maskz_loadu_ps(
 inline void store_first(float* p, F v, size_t left) { _mm512_mask_storeu_ps(p, tail16(left), v); }
 inline M first(size_t left) { return tail16(left); }
 inline F fmadd(F a, F b, F c) { return _mm512_fmadd_ps(a, b, c); }
+// v, in a register: the compiler cannot fold its load into each instruction that reads it (a
+// second load of the same bytes, which takes a load slot of its own).
+inline F in_register(F v) {
+  __asm__("" : "+v"(v));
+  return v;
+}
 inline F max(F a, F b) { return _mm512_max_ps(a, b); }
 inline F greater_or(F v, F m) { return _mm512_max_ps(v, m); }  // VMAXPS: v > m ? v : m
 inline M eq(F a, F b) { return _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ); }

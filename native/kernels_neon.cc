@@ -56,6 +56,12 @@ inline M first(size_t left) {
   return vcltq_u32(vld1q_u32(lanes), vdupq_n_u32(static_cast<uint32_t>(left < kLanes ? left : kLanes)));
 }
 inline F fmadd(F a, F b, F c) { return vfmaq_f32(c, a, b); }
+// v, in a register: the compiler cannot fold its load into each instruction that reads it (a
+// second load of the same bytes, which takes a load slot of its own).
+inline F in_register(F v) {
+  __asm__("" : "+w"(v));
+  return v;
+}
 inline F max(F a, F b) { return vmaxq_f32(a, b); }
 inline F greater_or(F v, F m) { return vbslq_f32(vcgtq_f32(v, m), v, m); }
 inline M eq(F a, F b) { return vceqq_f32(a, b); }

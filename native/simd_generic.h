@@ -129,45 +129,70 @@ inline ArgMax argmax_u8_rest(const uint8_t* p, size_t i, size_t n, uint8_t best,
   return ArgMax{static_cast<float>(best), index, true};
 }
 
-// One pass over the plane: the running maximum and its first index stay in registers, and a
-// block of four vectors costs its loads, a max tree, one sum and one compare against the running
-// maximum. Only a block that holds a new maximum (a few per plane, since a strict increase is
-// needed) or a sum that is not finite is looked at again, from L1. Taking the first element equal
-// to the block's maximum, and updating only on a strict increase, gives the scalar loop's answer:
-// the first index of the maximum, -0 and +0 counted equal. The sum of a block is not finite when an
-// element is NaN or infinite, or when finite elements overflow it: argmax_each tells which.
-// Written once for float and binary16 planes; a half block is converted as it is loaded (its sums
-// cannot overflow: halves stay below 65520).
+// argmax_f32's rule on p[0, n) with no branch on the data: each lane keeps its own running
+// maximum and the index where it first reached it, updated by selects on a strict increase, and
+// the lanes are merged at the end (the largest value, then the lowest index among the lanes that
+// hold it). Branching per block on a new maximum instead mispredicts along every rising flank
+// (a Gaussian's, a SimCC vector's), and a short plane cannot spread that cost. The finiteness
+// rides in four sums of x * 0: +-0 while every x is finite, NaN for good once one is not; only
+// then is the plane redone by argmax_each, which tells a NaN or an infinity from the rest.
+// Indices ride as floats, exact for n <= kLanesSpan.
+constexpr size_t kLanesSpan = size_t(1) << 23;
 template <typename T>
-inline ArgMax argmax_plane(const T* p, size_t n) {
+inline ArgMax argmax_lanes(const T* p, size_t n) {
   constexpr size_t kBlock = 4 * kLanes;
   const ArgMax bad{std::numeric_limits<float>::quiet_NaN(), 0, false};
-  if (n == 0) return ArgMax{-std::numeric_limits<float>::infinity(), 0, true};
   float best = -std::numeric_limits<float>::infinity();
   size_t index = 0;
-  const F zero = splat(0.0f);
-  size_t i = 0;
-  for (; i + kBlock <= n; i += kBlock) {
-    prefetch_ahead(p + i, (kBlock * sizeof(T) + 63) / 64);
-    const F a = load_plane(p + i), b = load_plane(p + i + kLanes), c = load_plane(p + i + 2 * kLanes),
-            d = load_plane(p + i + 3 * kLanes);
-    const F top = max(max(a, b), max(c, d));
-    const M odd = is_nan(mul(add(add(a, b), add(c, d)), zero));  // x * 0 is NaN only for x not finite
-    if (bits(either(gt(top, splat(best)), odd)) == 0) continue;
-    if (bits(odd) != 0) {
-      if (!argmax_each(p, i, i + kBlock, &best, &index)) return bad;
-      continue;
+  const size_t blocks_end = n / kBlock * kBlock;
+  if (blocks_end != 0) {
+    const F zero = splat(0.0f), low = splat(-std::numeric_limits<float>::infinity());
+    F v[4] = {low, low, low, low}, at[4] = {zero, zero, zero, zero}, odd[4] = {zero, zero, zero, zero};
+    F pos = iota();
+    for (size_t j = 0; j < blocks_end; j += kBlock) {
+      prefetch_ahead(p + j, (kBlock * sizeof(T) + 63) / 64);
+#pragma GCC unroll 4
+      for (size_t q = 0; q < 4; ++q) {
+        const F x = in_register(load_plane(p + j + q * kLanes));
+        const M up = gt(x, v[q]);
+        v[q] = select(up, x, v[q]);
+        at[q] = select(up, pos, at[q]);
+        odd[q] = fmadd(x, zero, odd[q]);
+      }
+      pos = add(pos, splat(static_cast<float>(kBlock)));
     }
-    const float m = hmax(top);
-    const F target = splat(m);
-    const uint64_t hits = uint64_t(bits(eq(a, target))) | uint64_t(bits(eq(b, target))) << kLanes |
-                          uint64_t(bits(eq(c, target))) << (2 * kLanes) |
-                          uint64_t(bits(eq(d, target))) << (3 * kLanes);
-    best = m;
-    index = i + static_cast<size_t>(__builtin_ctzll(hits));  // m is an element, so hits != 0
+    if (bits(is_nan(add(add(odd[0], odd[1]), add(odd[2], odd[3])))) != 0) {
+      if (!argmax_each(p, 0, n, &best, &index)) return bad;
+      return ArgMax{element(p, index), index, true};
+    }
+    best = hmax(max(max(v[0], v[1]), max(v[2], v[3])));
+    // The lowest index among the lanes at the maximum, as the largest negated one.
+    const F target = splat(best), none = splat(-static_cast<float>(n));
+    F lowest = none;
+#pragma GCC unroll 4
+    for (size_t q = 0; q < 4; ++q) {
+      const F first = neg(add(at[q], splat(static_cast<float>(q * kLanes))));
+      lowest = max(lowest, select(eq(v[q], target), first, none));
+    }
+    index = static_cast<size_t>(-hmax(lowest));
   }
-  if (!argmax_each(p, i, n, &best, &index)) return bad;
+  if (!argmax_each(p, blocks_end, n, &best, &index)) return bad;
   return ArgMax{element(p, index), index, true};
+}
+
+// argmax_lanes span by span, a later span winning only on a strict increase. Written once for
+// float and binary16 planes; a half block is converted as it is loaded.
+template <typename T>
+inline ArgMax argmax_plane(const T* p, size_t n) {
+  if (n == 0) return ArgMax{-std::numeric_limits<float>::infinity(), 0, true};
+  if (n <= kLanesSpan) return argmax_lanes(p, n);  // the answer built in place: no copy to wait on
+  ArgMax best = argmax_lanes(p, kLanesSpan);
+  for (size_t at = kLanesSpan; at < n && best.finite; at += kLanesSpan) {
+    const ArgMax next = argmax_lanes(p + at, n - at < kLanesSpan ? n - at : kLanesSpan);
+    if (!next.finite) return next;
+    if (next.value > best.value) best = ArgMax{next.value, at + next.index, true};
+  }
+  return best;
 }
 
 ArgMax argmax_f32(const float* p, size_t n) { return argmax_plane(p, n); }
@@ -176,7 +201,7 @@ ArgMax argmax_f16(const uint16_t* p, size_t n) { return argmax_plane(p, n); }
 // p[j * stride + c]. Each channel keeps its running maximum and first index in a lane, so one pass
 // over the pixels serves kLanes channels a vector; the pixel index rides along as a float, exact
 // below 2^24, so the pixels are taken in spans of 2^24 and the spans' answers merged in order.
-constexpr size_t kNhwcSpan = size_t(1) << 24;
+constexpr size_t kNhwcSpan = size_t(1) << 23;
 
 inline F load_lanes(const float* p) { return load(p); }
 inline F load_lanes(const uint8_t* p) { return load_u8(p); }

@@ -83,14 +83,18 @@ void compare_means(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937&
 // argmax on the planes where a one-pass scan could pick the wrong index: ties (few distinct
 // values), a maximum in the tail or in the last element of a block, every element equal, zeros of
 // both signs (equal, so the first zero of either sign wins), a rising ramp (a new maximum in every
-// block) and large finite values whose block sums overflow. Each plane has a known answer,
-// checked on the reference too.
+// block) and large finite values whose block sums overflow, a single NaN or infinity anywhere
+// (in any chunk of a long plane) and a quantised bump (a rising flank with ties on both sides of
+// the peak). Each plane has a known answer, checked on the reference too.
 void compare_argmax(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng) {
   const std::string path = k.name;
-  const size_t sizes[] = {0, 1, 7, 8, 9, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257, 300, 511, 1024, 1031, 3072};
+  const size_t sizes[] = {0, 1, 7, 8, 9, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257, 300, 511, 512, 513,
+                          1024, 1031, 2047, 2048, 3072, 4117};
+  const float specials[] = {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(),
+                            -std::numeric_limits<float>::infinity()};
   for (size_t n : sizes) {
     for (size_t offset = 0; offset < 3; ++offset) {
-      for (int flavour = 0; flavour < 7; ++flavour) {
+      for (int flavour = 0; flavour < 9; ++flavour) {
         std::vector<float> fv(n + offset);
         std::vector<uint8_t> bv(n + offset);
         size_t want = 0;  // the first index of the maximum, where the flavour fixes it
@@ -102,6 +106,14 @@ void compare_argmax(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937
             case 2: fv[i] = (rng() % 2) ? 0.0f : -0.0f; bv[i] = 0; break;                           // +-0
             case 3: fv[i] = float(i); bv[i] = uint8_t(i < 255 ? i : 254); break;                    // ramp
             case 4: fv[i] = (rng() % 2 ? 3e38f : -3e38f); bv[i] = uint8_t(rng() % 200); known = false; break;
+            case 7: fv[i] = float(rng() % 100) / 100.0f; bv[i] = uint8_t(rng() % 100); known = false; break;
+            case 8: {  // a bump at a third of the plane, quantised to 1/16
+              const double d = (double(i) - double(n) / 3) / 40.0;
+              fv[i] = std::round(16.0f * float(std::exp(-d * d))) / 16.0f;
+              bv[i] = uint8_t(fv[i] * 16.0f);
+              known = false;
+              break;
+            }
             default: fv[i] = float(rng() % 100) / 100.0f; bv[i] = uint8_t(rng() % 100); break;      // peak set below
           }
         }
@@ -119,9 +131,10 @@ void compare_argmax(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937
             b[n - 1] = 200;
           }
         }
+        if (flavour == 7 && n > 0) f[rng() % n] = specials[rng() % 3];
         const ArgMax a1 = k.argmax_f32(f, n), a2 = ref.argmax_f32(f, n);
         t.check(a1.finite == a2.finite && a1.index == a2.index && same_bits(a1.value, a2.value) &&
-                    (!known || a2.index == want),
+                    (!known || a2.index == want) && (flavour != 7 || n == 0 || !a2.finite),
                 path, "argmax_f32 (ties, tails, zeros)", n, offset);
         const ArgMax u1 = k.argmax_u8(b, n), u2 = ref.argmax_u8(b, n);
         t.check(u1.index == u2.index && same_bits(u1.value, u2.value) && (!known || flavour == 2 || u2.index == want),
@@ -215,6 +228,25 @@ void compare_argmax_nhwc(const Kernels& k, const Kernels& ref, Tally& t, std::mt
   const bool span_ok = got[0].index == 5 && got[1].index == (size_t(1) << 24) + 9 && got[2].index == pixels - 1 &&
                        got[3].index == 0 && got[2].value == 7.0f;
   t.check(span_ok, path, "argmax_nhwc_u8 (past 2^24 pixels)", pixels, channels);
+  // argmax_f32 / _f16 take spans of 2^23 elements (their lane indices ride as floats): a maximum
+  // that ties across spans keeps the first, a larger one in a later span wins, and a NaN in the
+  // last span makes the plane invalid.
+  const size_t span = size_t(1) << 23, n = 2 * span + 40;
+  std::vector<float> plane(n, 0.25f);
+  std::vector<uint16_t> halves(n, 0x3400);  // 0.25
+  plane[span - 1] = plane[span + 7] = 2.0f;
+  halves[span - 1] = halves[span + 7] = 0x4000;  // 2
+  const ArgMax tie = k.argmax_f32(plane.data(), n), tie_h = k.argmax_f16(halves.data(), n);
+  plane[2 * span + 3] = 3.0f;
+  halves[2 * span + 3] = 0x4200;  // 3
+  const ArgMax later = k.argmax_f32(plane.data(), n), later_h = k.argmax_f16(halves.data(), n);
+  plane[n - 1] = std::numeric_limits<float>::quiet_NaN();
+  halves[n - 1] = 0x7E00;
+  const ArgMax nan = k.argmax_f32(plane.data(), n), nan_h = k.argmax_f16(halves.data(), n);
+  t.check(tie.index == span - 1 && tie.value == 2.0f && tie_h.index == span - 1 && later.index == 2 * span + 3 &&
+              later.value == 3.0f && later_h.index == 2 * span + 3 && later_h.value == 3.0f && !nan.finite &&
+              !nan_h.finite,
+          path, "argmax_f32 / _f16 (past 2^23 elements)", n, 0);
 }
 
 // 'dark' and 'udp' blur only the window around the argmax where that gives the whole-plane blur's
