@@ -46,6 +46,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   export_sync_operation<kAddCoords>(env, exports);
   register_ops(env, exports);
   register_copy_bytes(env, exports);
+  register_library_memory(env, exports);
   return exports;
 }
 

@@ -28,6 +28,8 @@ extern const Operation<coordconv::AddCoordsRequest> kAddCoords;  // conv.cc
 
 // relu, sum, argmax and _sweep.
 void register_ops(Napi::Env env, Napi::Object exports);
+// _allocate: library memory as external ArrayBuffers (library_memory.h).
+void register_library_memory(Napi::Env env, Napi::Object exports);
 // Byte copies for the HTTP plugin's request bodies.
 void register_copy_bytes(Napi::Env env, Napi::Object exports);
 

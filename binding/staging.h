@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "../native/block_pool.h"
 #include "args.h"
+#include "library_memory.h"
 #include "state.h"
 
 namespace coordconv_binding {
@@ -26,6 +28,9 @@ namespace coordconv_binding {
 // while a reference holds the array (and so its buffer), and a server that reads request bodies
 // into shared buffers pays no copy on its event loop.
 //
+// Library memory (allocate in lib/, library_memory.h) is used in place as well, held by the
+// job itself, so that neither a transfer nor a collection of its ArrayBuffer frees it meanwhile.
+//
 // An array lib/ moved into a buffer only it can reach (`transfer: true`, lib/call.ts) is the second
 // exception: nobody else holds that buffer, so nobody can detach or shrink it, and the job uses it
 // in place too, held by a reference until the Promise settles.
@@ -36,12 +41,14 @@ class Staging {
   // Copies the array's bytes now; the job reads the copy (or, when shared, the array itself).
   const void* input(const Napi::TypedArray& array) {
     if (is_shared(array)) return hold(array);
+    if (void* lent = library(array)) return lent;
     inputs_.push_back(copy_of(array));
     return inputs_.back().get();
   }
   // A block holding the array's current bytes, for the job to write; deliver() copies it back.
   void* output(const Napi::TypedArray& array) {
     if (is_shared(array)) return hold(array);
+    if (void* lent = library(array)) return lent;
     outputs_.push_back(Output{Napi::Persistent(array), copy_of(array), array.ByteLength()});
     return outputs_.back().block.get();
   }
@@ -70,6 +77,16 @@ class Staging {
     bool detached = false;
     return typed_array_bytes(array, &detached);
   }
+  // The array's bytes when they are library memory, which the job then holds; else null.
+  void* library(const Napi::TypedArray& array) {
+    bool detached = false;
+    uint8_t* data = typed_array_bytes(array, &detached);
+    if (detached || array.ByteLength() == 0) return nullptr;
+    std::shared_ptr<void> memory = find_library_memory(data, array.ByteLength());
+    if (!memory) return nullptr;
+    lent_.push_back(std::move(memory));
+    return data;
+  }
   static coordconv::BlockPool::Block copy_of(const Napi::TypedArray& array) {
     const AddonState& s = *array.Env().GetInstanceData<AddonState>();
     const size_t bytes = array.ByteLength();
@@ -88,6 +105,7 @@ class Staging {
   std::vector<coordconv::BlockPool::Block> inputs_;
   std::vector<Output> outputs_;
   std::vector<Napi::Reference<Napi::TypedArray>> held_;
+  std::vector<std::shared_ptr<void>> lent_;
 };
 
 }  // namespace coordconv_binding

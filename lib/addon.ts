@@ -241,6 +241,8 @@ export interface NativeAddon {
   copyBytes(target: Uint8Array, offset: number, source: Uint8Array): void;
   /** Internal, for bench/ only: the OR of every byte of `data`, read once (the memory roofline). */
   _sweep(request: { data: PlaneData; threads: number }): number;
+  /** Internal, for allocate: a zero-filled external ArrayBuffer of `bytes` (>= 1) over library memory. */
+  _allocate(bytes: number): ArrayBuffer;
 }
 
 export const addon: NativeAddon = loadAddon() as NativeAddon;

@@ -3,6 +3,7 @@
 import { types } from 'node:util';
 
 import { isObject, rangeError } from './errors';
+import { isLibraryBuffer } from './allocate';
 import { readBoolean } from './validate';
 
 /** The option every async entry point takes (decode, peaks, encode, coordConv2d). */
@@ -96,8 +97,8 @@ function atCallSite<T>(promise: Promise<T>, site: Error): Promise<T> {
 // call can reach (structuredClone with a transfer list moves the memory, without a copy, and
 // detaches the caller's buffer), re-points the request at views over the moved buffers and lists
 // them as `owned`, which the binding then uses in place (binding/staging.h): nobody else holds them,
-// so nobody can detach or shrink them while the job runs. Arrays over a SharedArrayBuffer are used
-// in place anyway and stay as they are. An array must span its whole buffer: moving a buffer takes
+// so nobody can detach or shrink them while the job runs. Arrays over a SharedArrayBuffer or over
+// library memory (allocate) are used in place anyway and stay as they are. An array must span its whole buffer: moving a buffer takes
 // all of it, and a view into a larger one (a Node Buffer from the shared pool, a slice of a bigger
 // allocation) would take bytes the caller did not pass. Everything is checked before anything
 // moves, so a refusal leaves the caller's arrays as they were. Returns the input array as moved.
@@ -105,7 +106,7 @@ function moveArrays(request: Record<string, unknown>, moves: readonly (readonly 
   const movable: [string, ArrayBufferView, number][] = [];
   for (const [field, name] of moves) {
     const view = request[field];
-    if (!ArrayBuffer.isView(view) || types.isSharedArrayBuffer(view.buffer)) continue;
+    if (!ArrayBuffer.isView(view) || types.isSharedArrayBuffer(view.buffer) || isLibraryBuffer(view.buffer)) continue;
     if (view.byteOffset !== 0 || view.byteLength !== view.buffer.byteLength) {
       throw rangeError(
         `an array spanning its whole ArrayBuffer with transfer: true (or transfer: false, which copies it)`,

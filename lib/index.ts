@@ -41,6 +41,8 @@ export type { AddCoordsOptions, CoordConv2dOptions } from './conv';
 export { simd } from './simd';
 export type { SimdInfo } from './simd';
 export { concurrency, maxConcurrency } from './concurrency';
+export { allocate, ALLOCATE_DTYPES } from './allocate';
+export type { AllocateDtype } from './allocate';
 export { LAYOUTS, MAX_SIDE } from './validate';
 export type { Layout } from './validate';
 export type { Float16PlaneInput, Float32Tensor, PlaneInput, PlaneTensor, DimsTensor, TfjsTensor } from './tensor';

@@ -1,0 +1,112 @@
+import test from 'ava';
+import { Worker } from 'node:worker_threads';
+import { allocate, ALLOCATE_DTYPES, decode, decodeSync, peaks } from 'coordconv';
+import { decodeArgmaxRef } from './helpers/decode-ref.mjs';
+import { rng } from './helpers/inputs.mjs';
+
+// allocate: typed arrays over library memory, which the async calls read and write in place
+// (binding/library_memory.h). Each answer is checked against the plain-JS argmax reference.
+
+const [h, w] = [33, 47];
+
+function fillPlanes(data, n, seed) {
+  const random = rng(seed);
+  for (let i = 0; i < data.length; i++) data[i] = random() * 0.5;
+  for (let p = 0; p < n; p++) data[p * h * w + Math.floor(random() * h * w)] = 1 + random();
+  return data;
+}
+
+function expectRef(t, r, data, n) {
+  for (let p = 0; p < n; p++) {
+    const want = decodeArgmaxRef(data.subarray(p * h * w, (p + 1) * h * w), h, w);
+    t.deepEqual([r.coords[2 * p], r.coords[2 * p + 1], r.scores[p]], [want.x, want.y, Math.fround(want.score)], `plane ${p}`);
+  }
+}
+
+test('each dtype gives its typed array, zero-filled, of the length asked; 0 gives an empty array', (t) => {
+  const types = { float32: Float32Array, float16: Uint16Array, uint8: Uint8Array, uint32: Uint32Array };
+  t.deepEqual([...ALLOCATE_DTYPES], Object.keys(types));
+  for (const [dtype, Type] of Object.entries(types)) {
+    const a = allocate(dtype, 1000);
+    t.true(a instanceof Type, dtype);
+    t.is(a.length, 1000);
+    t.is(a.byteLength, 1000 * Type.BYTES_PER_ELEMENT);
+    t.true(a.every((v) => v === 0), `${dtype} is zero-filled`);
+    t.is(allocate(dtype, 0).length, 0);
+  }
+});
+
+test('bad dtypes and lengths are errors naming what was expected', (t) => {
+  t.throws(() => allocate('float64', 4), { instanceOf: RangeError, message: /Expected one of 'float32', 'float16', 'uint8', 'uint32' for dtype but received "float64"/ });
+  t.throws(() => allocate('float32', -1), { message: /for length but received -1/ });
+  t.throws(() => allocate('float32', 2.5), { message: /for length but received 2.5/ });
+  t.throws(() => allocate('float32', '8'), { message: /for length/ });
+  t.throws(() => allocate('uint8', 2 ** 53), { message: /for length/ });
+});
+
+test('an async decode reads library memory in place and writes library out arrays in place', async (t) => {
+  const n = 12;
+  const data = fillPlanes(allocate('float32', n * h * w), n, 1);
+  const out = { coords: allocate('float32', 2 * n), scores: allocate('float32', n), valid: allocate('uint8', n) };
+  const r = await decode({ data, shape: [n, h, w] }, { method: 'argmax', out });
+  t.is(r.coords, out.coords);
+  t.is(r.valid, out.valid);
+  t.true(r.valid.every((v) => v === 1));
+  expectRef(t, r, data, n);
+  t.deepEqual(Array.from(decodeSync({ data, shape: [n, h, w] }).coords), Array.from(r.coords), 'sync reads it too');
+  // Writes made after the call returned are seen by the next call: the memory is the caller's.
+  data.fill(0);
+  fillPlanes(data, n, 2);
+  expectRef(t, await decode({ data, shape: [n, h, w] }, { out }), data, n);
+});
+
+test('transfer: true leaves a library array where it is (it is used in place anyway) and hands it back', async (t) => {
+  const n = 3;
+  const data = fillPlanes(allocate('float32', n * h * w), n, 3);
+  const r = await decode({ data, shape: [n, h, w] }, { transfer: true });
+  t.is(r.input, data);
+  t.is(data.length, n * h * w, 'not detached');
+  expectRef(t, r, data, n);
+  const u8 = allocate('uint8', n * h * w);
+  u8[7] = 9;
+  t.is((await peaks({ data: u8, shape: [n, h, w] }, { k: 2, transfer: true })).input, u8);
+});
+
+test('dropping every reference, cloning the buffer or sending it to a worker while calls run frees nothing under them', async (t) => {
+  const n = 64;
+  const expected = fillPlanes(new Float32Array(n * h * w), n, 4);
+  const want = decodeSync({ data: expected, shape: [n, h, w] });
+  const check = (r) => t.deepEqual([Array.from(r.coords), Array.from(r.scores)], [Array.from(want.coords), Array.from(want.scores)]);
+  // Dropped: nothing but the call holds the memory, and a collection runs while it is in flight.
+  {
+    const pending = [];
+    for (let k = 0; k < 8; k++) {
+      const data = allocate('float32', n * h * w);
+      data.set(expected);
+      pending.push(decode({ data, shape: [n, h, w] }));
+    }
+    globalThis.gc();
+    (await Promise.all(pending)).forEach(check);
+  }
+  // Cloned with a transfer list, and sent to a worker that is then terminated.
+  const data = allocate('float32', n * h * w);
+  data.set(expected);
+  const running = decode({ data, shape: [n, h, w] });
+  let cloned = null;
+  try {
+    cloned = structuredClone(data.buffer, { transfer: [data.buffer] });
+  } catch {
+    // A runtime may refuse to move external memory; then nothing moved.
+  }
+  const worker = new Worker('const { parentPort } = require("node:worker_threads"); parentPort.on("message", (m) => parentPort.postMessage(m.byteLength));', { eval: true });
+  try {
+    worker.postMessage(data.buffer, data.buffer.byteLength ? [data.buffer] : []);
+  } catch {
+    // likewise
+  }
+  await worker.terminate();
+  cloned = null;
+  globalThis.gc();
+  check(await running);
+  t.is(cloned, null);
+});
