@@ -12,24 +12,20 @@
 // kernel unit's ISA namespace, and decode.cc's), so no inline function is shared by units built
 // for different instruction sets. Include no header from here; uint16_t/uint32_t must be declared.
 
+// Branch-free, so that a loop of it vectorises (the scalar path's f16_to_f32) and a plane of mixed
+// halves mispredicts nothing: every case is computed and the right one selected.
 inline float half_to_float(uint16_t h) {
   const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
-  const uint32_t exponent = (h >> 10) & 0x1Fu;
-  const uint32_t mantissa = h & 0x3FFu;
-  uint32_t bits;
-  if (exponent == 0x1Fu) {
-    bits = sign | 0x7F800000u | (mantissa != 0 ? 0x00400000u | (mantissa << 13) : 0u);
-  } else if (exponent != 0) {
-    bits = sign | ((exponent + 112u) << 23) | (mantissa << 13);  // 112 = 127 - 15
-  } else if (mantissa == 0) {
-    bits = sign;
-  } else {
-    // m * 2^-24, 1 <= m < 2^10: both factors and the product are normal floats (>= 2^-24), and the
-    // product is exact, so neither FTZ nor DAZ can change it (they act on subnormal floats only).
-    const float v = static_cast<float>(mantissa) * 0x1p-24f;
-    __builtin_memcpy(&bits, &v, sizeof bits);
-    bits |= sign;
-  }
+  const uint32_t magnitude = h & 0x7FFFu, exponent = magnitude >> 10, mantissa = h & 0x3FFu;
+  const uint32_t normal = (magnitude << 13) + (112u << 23);  // rebiased: 112 = 127 - 15
+  // Exponent 31 rebiased twice lands on 255; a NaN gets the quiet bit.
+  const uint32_t special = (normal + (112u << 23)) | (mantissa != 0 ? 0x00400000u : 0u);
+  // m * 2^-24, 0 <= m < 2^10: both factors and the product are zero or normal floats (>= 2^-24),
+  // and the product is exact, so neither FTZ nor DAZ can change it (they act on subnormal floats only).
+  const float small = static_cast<float>(mantissa) * 0x1p-24f;
+  uint32_t tiny;
+  __builtin_memcpy(&tiny, &small, sizeof tiny);
+  const uint32_t bits = sign | (exponent == 0x1Fu ? special : exponent == 0 ? tiny : normal);
   float f;
   __builtin_memcpy(&f, &bits, sizeof f);
   return f;

@@ -60,17 +60,22 @@ ArgMax argmax_f32(const float* p, size_t n) {
   return r;
 }
 
+// Compared as integers, with no conversion in the loop: a finite half's magnitude bits order as
+// its value does, so the signed magnitude orders the halves as their floats do (-0 and +0 both
+// 0, equal as they are as floats). Only the maximum found is converted.
 ArgMax argmax_f16(const uint16_t* p, size_t n) {
-  ArgMax r{-std::numeric_limits<float>::infinity(), 0, true};
+  int32_t best = 0;
+  size_t index = 0;
   for (size_t i = 0; i < n; ++i) {
-    const float v = half_to_float(p[i]);
-    if (!std::isfinite(v)) return ArgMax{std::numeric_limits<float>::quiet_NaN(), 0, false};
-    if (v > r.value || i == 0) {
-      r.value = v;
-      r.index = i;
+    const int32_t magnitude = p[i] & 0x7FFF;
+    if (magnitude >= 0x7C00) return ArgMax{std::numeric_limits<float>::quiet_NaN(), 0, false};  // Inf or NaN
+    const int32_t key = (p[i] & 0x8000) != 0 ? -magnitude : magnitude;
+    if (key > best || i == 0) {
+      best = key;
+      index = i;
     }
   }
-  return r;
+  return n == 0 ? ArgMax{-std::numeric_limits<float>::infinity(), 0, true} : ArgMax{half_to_float(p[index]), index, true};
 }
 
 ArgMax argmax_u8(const uint8_t* p, size_t n) {
