@@ -79,11 +79,13 @@ void deinterleave(const PlaneBatch& in, size_t image, size_t first, size_t count
   }
 }
 
-void deinterleave_row(const PlaneBatch& in, size_t image, size_t y, size_t first, size_t count, float* out) {
+void deinterleave_row(const Kernels& k, const PlaneBatch& in, size_t image, size_t y, size_t first, size_t count,
+                      float* out) {
   const size_t offset = y * in.width * in.channels * in.element_bytes();
   const void* src = static_cast<const uint8_t*>(nhwc_channel(in, image, first)) + offset;
   if (in.dtype == DType::kFloat32) {
-    deinterleave_as(static_cast<const float*>(src), in.width, in.channels, count, out);
+    // A row's out is count rows of W, small and contiguous: no plane-apart writes to keep in tiles.
+    k.deinterleave_f32(static_cast<const float*>(src), in.width, in.channels, count, out);
   } else {
     deinterleave_as(static_cast<const uint8_t*>(src), in.width, in.channels, count, out);
   }

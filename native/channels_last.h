@@ -39,7 +39,8 @@ void deinterleave(const PlaneBatch& in, size_t image, size_t first, size_t count
 
 // Writes row y of channels [first, first + count) of an image as float rows of W, one after the
 // other, into out (count * W floats).
-void deinterleave_row(const PlaneBatch& in, size_t image, size_t y, size_t first, size_t count, float* out);
+void deinterleave_row(const Kernels& k, const PlaneBatch& in, size_t image, size_t y, size_t first, size_t count,
+                      float* out);
 
 // Float16 channels-last batches are read as float32: run(first, batch) gets images [first, first +
 // batch.images()) widened exactly by k.f16_to_f32, as many at a time as fit kWidenBytes (at least

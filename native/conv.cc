@@ -174,8 +174,8 @@ class RowScratch {
 }  // namespace
 
 void conv(const Kernels& k, ThreadPool& pool, const ConvRequest& req) {
-  size_t out_h, out_w;
-  conv_output_size(req, &out_h, &out_w);
+  size_t out_h = 0, out_w = 0;
+  if (!conv_output_size(req, &out_h, &out_w)) return;  // check_conv_request refuses such a request first
   const size_t taps = (req.channels + req.coord_channels) * req.kernel_h * req.kernel_w;
   const size_t out_plane = out_h * out_w;
   std::atomic<bool> failed{false};

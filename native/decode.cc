@@ -620,7 +620,7 @@ void decode_nhwc_block(const PlaneContext& ctx, const ChannelBlock& b, Scratch& 
       }
       // Channels with no answer (finish_plane marks them) need no weighing, as on planes.
       for (size_t y = 0; y < in.height; ++y) {
-        deinterleave_row(in, b.image, y, first, count, s.rows.data());
+        deinterleave_row(k, in, b.image, y, first, count, s.rows.data());
         for (size_t c = 0; c < count; ++c) {
           if (scored(req, s.maxima[c])) weigh_row(k, req, s.parameters[c], s.rows.data() + c * w, w, y, &s.weights[c]);
         }

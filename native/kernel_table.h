@@ -14,6 +14,7 @@ constexpr Kernels kTable = {
     .argmax_f16 = argmax_f16,
     .argmax_nhwc_f32 = argmax_nhwc_f32,
     .argmax_nhwc_u8 = argmax_nhwc_u8,
+    .deinterleave_f32 = deinterleave_f32,
     .sum_f32 = sum_f32,
     .sum_u8 = sum_u8,
     .relu_f32 = relu_f32,

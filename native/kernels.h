@@ -73,6 +73,10 @@ struct Kernels {
   // The index is the pixel j; bit-identical to argmax_f32 / argmax_u8 on the gathered plane.
   Required<void(const float* p, size_t pixels, size_t stride, size_t channels, ArgMax* out)> argmax_nhwc_f32;
   Required<void(const uint8_t* p, size_t pixels, size_t stride, size_t channels, ArgMax* out)> argmax_nhwc_u8;
+  // out[c * pixels + j] = p[j * stride + c] for c < channels <= stride, j < pixels: a channels-last
+  // run of pixels as one row per channel (values unchanged). The SIMD paths transpose
+  // vector-square tiles in registers.
+  Required<void(const float* p, size_t pixels, size_t stride, size_t channels, float* out)> deinterleave_f32;
   // The sum in double; the SIMD paths add in another order (relative difference below 1e-12).
   Required<double(const float* p, size_t n)> sum_f32;
   Required<double(const uint8_t* p, size_t n)> sum_u8;

@@ -44,6 +44,26 @@ inline F load_first(const float* p, size_t left) { return _mm256_maskload_ps(p, 
 inline void store_first(float* p, F v, size_t left) { _mm256_maskstore_ps(p, tail8(left), v); }
 inline M first(size_t left) { return _mm256_castsi256_ps(tail8(left)); }
 inline F fmadd(F a, F b, F c) { return _mm256_fmadd_ps(a, b, c); }
+// An 8 x 8 transpose: pairs of rows interleaved, then pairs of pairs, then 128-bit halves.
+inline void transpose_tile(const float* src, size_t stride, float* out, size_t out_stride) {
+  __m256 r[8], t[8];
+  for (size_t i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(src + i * stride);
+  for (size_t i = 0; i < 4; ++i) {
+    t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  for (size_t i = 0; i < 2; ++i) {
+    r[4 * i] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0x44);
+    r[4 * i + 1] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0xEE);
+    r[4 * i + 2] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
+    r[4 * i + 3] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xEE);
+  }
+  for (size_t i = 0; i < 4; ++i) {
+    _mm256_storeu_ps(out + i * out_stride, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
+    _mm256_storeu_ps(out + (i + 4) * out_stride, _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
+  }
+}
+
 // v, in a register: the compiler cannot fold its load into each instruction that reads it (a
 // second load of the same bytes, which takes a load slot of its own).
 inline F in_register(F v) {

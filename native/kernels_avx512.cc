@@ -44,6 +44,32 @@ inline F load_first(const float* p, size_t left) { return _mm512_maskz_loadu_ps(
 inline void store_first(float* p, F v, size_t left) { _mm512_mask_storeu_ps(p, tail16(left), v); }
 inline M first(size_t left) { return tail16(left); }
 inline F fmadd(F a, F b, F c) { return _mm512_fmadd_ps(a, b, c); }
+// A 16 x 16 transpose: pairs of rows interleaved, then pairs of pairs, then 128-bit quarters twice.
+inline void transpose_tile(const float* src, size_t stride, float* out, size_t out_stride) {
+  __m512 r[16], t[16];
+  for (size_t i = 0; i < 16; ++i) r[i] = _mm512_loadu_ps(src + i * stride);
+  for (size_t i = 0; i < 8; ++i) {
+    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  for (size_t i = 0; i < 4; ++i) {
+    r[4 * i] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], 0x44);
+    r[4 * i + 1] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], 0xEE);
+    r[4 * i + 2] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
+    r[4 * i + 3] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xEE);
+  }
+  for (size_t i = 0; i < 4; ++i) {
+    t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0x88);
+    t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], 0xDD);
+    t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0x88);
+    t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], 0xDD);
+  }
+  for (size_t i = 0; i < 8; ++i) {
+    _mm512_storeu_ps(out + i * out_stride, _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88));
+    _mm512_storeu_ps(out + (i + 8) * out_stride, _mm512_shuffle_f32x4(t[i], t[i + 8], 0xDD));
+  }
+}
+
 // v, in a register: the compiler cannot fold its load into each instruction that reads it (a
 // second load of the same bytes, which takes a load slot of its own).
 inline F in_register(F v) {

@@ -56,6 +56,16 @@ inline M first(size_t left) {
   return vcltq_u32(vld1q_u32(lanes), vdupq_n_u32(static_cast<uint32_t>(left < kLanes ? left : kLanes)));
 }
 inline F fmadd(F a, F b, F c) { return vfmaq_f32(c, a, b); }
+// A 4 x 4 transpose: TRN1/TRN2 on row pairs, then the 64-bit halves recombined.
+inline void transpose_tile(const float* src, size_t stride, float* out, size_t out_stride) {
+  const float32x4x2_t a = vtrnq_f32(vld1q_f32(src), vld1q_f32(src + stride));
+  const float32x4x2_t b = vtrnq_f32(vld1q_f32(src + 2 * stride), vld1q_f32(src + 3 * stride));
+  vst1q_f32(out, vcombine_f32(vget_low_f32(a.val[0]), vget_low_f32(b.val[0])));
+  vst1q_f32(out + out_stride, vcombine_f32(vget_low_f32(a.val[1]), vget_low_f32(b.val[1])));
+  vst1q_f32(out + 2 * out_stride, vcombine_f32(vget_high_f32(a.val[0]), vget_high_f32(b.val[0])));
+  vst1q_f32(out + 3 * out_stride, vcombine_f32(vget_high_f32(a.val[1]), vget_high_f32(b.val[1])));
+}
+
 // v, in a register: the compiler cannot fold its load into each instruction that reads it (a
 // second load of the same bytes, which takes a load slot of its own).
 inline F in_register(F v) {

@@ -178,6 +178,12 @@ void conv_tile_f32(const ConvTile& t) {
   }
 }
 
+void deinterleave_f32(const float* p, size_t pixels, size_t stride, size_t channels, float* out) {
+  for (size_t c = 0; c < channels; ++c) {
+    for (size_t j = 0; j < pixels; ++j) out[c * pixels + j] = p[j * stride + c];
+  }
+}
+
 void u8_to_f32(const uint8_t* in, float* out, size_t n) {
   for (size_t i = 0; i < n; ++i) out[i] = static_cast<float>(in[i]);
 }

@@ -40,6 +40,8 @@
 //                               reads nothing past them
 //   load_u8(p) -> F             kLanes bytes, each widened to float (exact); reads nothing past them
 //   reverse(F) -> F             the lanes in reverse order (lane i holds lane kLanes - 1 - i)
+//   transpose_tile(src, stride, out, out_stride)
+//                               out[i * out_stride + j] = src[j * stride + i], i, j < kLanes
 //   append_indices(out, count, mask, base) -> size_t
 //                               writes base + j for every bit j of mask at out[count...] in
 //                               ascending order; returns count + the bits; may write up to
@@ -197,6 +199,22 @@ inline ArgMax argmax_plane(const T* p, size_t n) {
 
 ArgMax argmax_f32(const float* p, size_t n) { return argmax_plane(p, n); }
 ArgMax argmax_f16(const uint16_t* p, size_t n) { return argmax_plane(p, n); }
+// deinterleave_f32: kLanes channels by kLanes pixels at a time through transpose_tile, the
+// pixels and channels left over one by one.
+void deinterleave_f32(const float* p, size_t pixels, size_t stride, size_t channels, float* out) {
+  size_t c = 0;
+  for (; c + kLanes <= channels; c += kLanes) {
+    size_t j = 0;
+    for (; j + kLanes <= pixels; j += kLanes) transpose_tile(p + j * stride + c, stride, out + c * pixels + j, pixels);
+    for (; j < pixels; ++j) {
+      for (size_t q = 0; q < kLanes; ++q) out[(c + q) * pixels + j] = p[j * stride + c + q];
+    }
+  }
+  for (; c < channels; ++c) {
+    for (size_t j = 0; j < pixels; ++j) out[c * pixels + j] = p[j * stride + c];
+  }
+}
+
 // --- argmax over channels-last memory (argmax_nhwc_f32 / _u8): element (pixel j, channel c) at
 // p[j * stride + c]. Each channel keeps its running maximum and first index in a lane, so one pass
 // over the pixels serves kLanes channels a vector; the pixel index rides along as a float, exact

@@ -153,6 +153,30 @@ uint16_t half_toward_zero(float f) {
   return static_cast<uint16_t>(((e + 14) << 10) | (static_cast<uint32_t>(m * 2048.0f) & 0x3FF));
 }
 
+// deinterleave_f32 against its definition, for channel counts and pixel runs around the vector
+// widths (whole tiles, partial ones, none) and strides wider than the channels, at odd offsets.
+void compare_deinterleave(const Kernels& k, Tally& t, std::mt19937& rng) {
+  const std::string path = k.name;
+  for (size_t channels : {1, 3, 4, 5, 8, 9, 15, 16, 17, 33, 80}) {
+    for (size_t extra : {0, 1, 7}) {
+      const size_t stride = channels + extra;
+      for (size_t pixels : {0, 1, 3, 4, 8, 15, 16, 17, 48, 50}) {
+        for (size_t offset = 0; offset < 2; ++offset) {
+          std::vector<float> in(pixels * stride + offset + 1);
+          for (float& v : in) v = float(rng() % 1000) - 500.0f;
+          std::vector<float> got(channels * pixels + 1, -7.0f);
+          k.deinterleave_f32(in.data() + offset, pixels, stride, channels, got.data());
+          bool ok = got.back() == -7.0f;  // nothing written past the end
+          for (size_t c = 0; c < channels; ++c) {
+            for (size_t j = 0; j < pixels; ++j) ok = ok && same_bits(got[c * pixels + j], in[offset + j * stride + c]);
+          }
+          t.check(ok, path, "deinterleave_f32", pixels, channels);
+        }
+      }
+    }
+  }
+}
+
 // argmax over channels-last memory: every channel count around the vector widths (the vector
 // groups of 4, 2 and 1 and the channels left over), strides wider than the channels, misaligned
 // starts, and planes with ties, zeros of both signs, all equal, a rising ramp, and NaN or +-Inf in
@@ -375,6 +399,7 @@ void compare(const Kernels& k, const Kernels& ref, Tally& t) {
   compare_argmax(k, ref, t, rng);
   compare_f16(k, ref, t, rng);
   compare_argmax_nhwc(k, ref, t, rng);
+  compare_deinterleave(k, t, rng);
   for (size_t n = 0; n <= 300; ++n) {
     for (size_t offset = 0; offset < 4; ++offset) {
       for (int flavour = 0; flavour < 3; ++flavour) {
