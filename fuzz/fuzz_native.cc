@@ -695,7 +695,7 @@ void fuzz_decoder_kernels(Reader& in, size_t n, uint8_t mode) {
     if (k->sweep_u8(bytes.p, n) != s.sweep_u8(bytes.p, n)) mismatch("sweep_u8", *k, "n=" + std::to_string(n));
   }
   s.maxrows_f32(src.data(), ntaps, ref_max.p, n);
-  const size_t ref_count = s.peak_candidates_f32(src[0], ref_max.p, n, threshold, ref_idx.data());
+  const size_t ref_count = s.peak_candidates_f32(src[0], src.data(), ntaps, n, threshold, ref_idx.data());
   // The centroid's cut is threshold * max >= 0 in the decoder (kernels.h): every weight is >= 0, so
   // the two summation orders agree to n * 2^-53 relative. A negative cut would admit cancelling
   // weights, where no order-independent bound holds.
@@ -705,7 +705,7 @@ void fuzz_decoder_kernels(Reader& in, size_t n, uint8_t mode) {
   for (const Kernels* k : simd_paths()) {
     k->maxrows_f32(src.data(), ntaps, got_max.p, n);
     for (size_t i = 0; i < n; ++i) if (!same_float(got_max.p[i], ref_max.p[i])) mismatch("maxrows_f32", *k, "element " + std::to_string(i));
-    const size_t count = k->peak_candidates_f32(src[0], ref_max.p, n, threshold, got_idx.data());
+    const size_t count = k->peak_candidates_f32(src[0], src.data(), ntaps, n, threshold, got_idx.data());
     if (count != ref_count || !std::equal(got_idx.begin(), got_idx.begin() + count, ref_idx.begin())) mismatch("peak_candidates_f32", *k, "count " + std::to_string(count) + " vs " + std::to_string(ref_count));
     double sums[2] = {0, 0};
     k->centroid_row_f32(src[0], n, cut, sums);

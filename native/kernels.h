@@ -114,10 +114,11 @@ struct Kernels {
   Required<void(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n)> fir_f32;
   // out[i] = max over t of src[t][i] (nsrc >= 1; inputs are finite or -inf).
   Required<void(const float* const* src, size_t nsrc, float* out, size_t n)> maxrows_f32;
-  // Writes, in ascending order, every i with v[i] == pooled[i] and v[i] >= threshold into idx;
-  // returns how many. idx has room for n + kIndexSlack entries: a path may write whole vectors of
-  // indices, past the last one it returns.
-  Required<size_t(const float* v, const float* pooled, size_t n, float threshold, uint32_t* idx)>
+  // With pooled[i] the maxrows_f32 of rows[0..nrows) (nrows >= 1) at i, computed in registers and
+  // not stored: writes, in ascending order, every i with v[i] == pooled[i] and v[i] >= threshold
+  // into idx; returns how many. idx has room for n + kIndexSlack entries: a path may write whole
+  // vectors of indices, past the last one it returns.
+  Required<size_t(const float* v, const float* const* rows, size_t nrows, size_t n, float threshold, uint32_t* idx)>
       peak_candidates_f32;
   // Over i with p[i] >= cut: sums[0] += p[i], sums[1] += p[i] * i (in double). cut >= 0 (the
   // decoder's threshold * max), so every weight is >= 0 and the orders' sums agree as above.

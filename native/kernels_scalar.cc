@@ -208,11 +208,13 @@ void maxrows_f32(const float* const* src, size_t nsrc, float* out, size_t n) {
   }
 }
 
-size_t peak_candidates_f32(const float* v, const float* pooled, size_t n, float threshold,
+size_t peak_candidates_f32(const float* v, const float* const* rows, size_t nrows, size_t n, float threshold,
                            uint32_t* idx) {
   size_t count = 0;
   for (size_t i = 0; i < n; ++i) {
-    if (v[i] == pooled[i] && v[i] >= threshold) idx[count++] = static_cast<uint32_t>(i);
+    float m = rows[0][i];
+    for (size_t t = 1; t < nrows; ++t) m = rows[t][i] > m ? rows[t][i] : m;
+    if (v[i] == m && v[i] >= threshold) idx[count++] = static_cast<uint32_t>(i);
   }
   return count;
 }

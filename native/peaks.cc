@@ -85,7 +85,6 @@ void write_peaks(const Sink& out, size_t i, Candidate* found, size_t count) {
 struct Scratch {
   std::vector<float> plane;   // a Uint8 or Float16 plane widened to float; NHWC: a block of de-interleaved planes
   std::vector<float> rowmax;  // the horizontal max pass, whole plane
-  std::vector<float> pooled;  // one row of the window max
   std::vector<float> padded;  // one row with (window - 1) / 2 -inf each side
   std::vector<uint32_t> idx;  // one row of candidate columns
   std::vector<const float*> src;
@@ -110,8 +109,7 @@ void peaks_of(const Kernels& k, const Sink& out, float threshold, size_t i, cons
       const size_t top = y >= r ? y - r : 0, bottom = std::min(h - 1, y + r);
       size_t rows = 0;
       for (size_t yy = top; yy <= bottom; ++yy) s.src[rows++] = s.rowmax.data() + yy * w;
-      k.maxrows_f32(s.src.data(), rows, s.pooled.data(), w);
-      const size_t count = k.peak_candidates_f32(f + y * w, s.pooled.data(), w, threshold, s.idx.data());
+      const size_t count = k.peak_candidates_f32(f + y * w, s.src.data(), rows, w, threshold, s.idx.data());
       for (size_t c = 0; c < count; ++c) {
         s.found.push_back(Candidate{f[y * w + s.idx[c]], static_cast<uint64_t>(y) * w + s.idx[c]});
       }
@@ -179,7 +177,6 @@ struct NhwcScratch {
   std::vector<float> ring;     // window rows of W * C: the horizontal max of the rows in use
   std::vector<float> wide;     // Uint8: window rows of W * C widened to float
   std::vector<float> padded;   // (W + window - 1) * C: one row with r pixels of -inf each side
-  std::vector<float> pooled;   // W * C: one row of the window max
   std::vector<uint32_t> idx;   // W * C: one row's candidates
   std::vector<const float*> src;
   std::vector<ArgMax> maxima;  // C
@@ -249,9 +246,8 @@ void peaks_nhwc_band(const Kernels& k, const PeaksRequest& req, float threshold,
     const float* vertical[kMaxKernel];
     size_t count = 0;
     for (size_t yy = top; yy <= bottom; ++yy) vertical[count++] = s.ring.data() + (yy % req.window) * row;
-    k.maxrows_f32(vertical, count, s.pooled.data(), row);
     const float* v = input_row(y);
-    const size_t found = k.peak_candidates_f32(v, s.pooled.data(), row, threshold, s.idx.data());
+    const size_t found = k.peak_candidates_f32(v, vertical, count, row, threshold, s.idx.data());
     for (size_t j = 0; j < found; ++j) {
       // A full shared heap turns most candidates away on their value alone, before the divisions.
       if (work.shared && sizes[0] == work.shared_cap && v[s.idx[j]] < heaps[0].value) continue;
@@ -301,7 +297,6 @@ void peaks_nhwc(const Kernels& k, ThreadPool& pool, const Sink& out, float thres
     s.ring.resize(req.window * row);
     if (in.dtype == DType::kUint8) s.wide.resize(req.window * row);
     s.padded.assign((in.width + req.window - 1) * in.channels, -std::numeric_limits<float>::infinity());
-    s.pooled.resize(row);
     s.idx.resize(row + kIndexSlack);
     s.src.resize(req.window);
     s.maxima.resize(in.channels);
@@ -359,7 +354,6 @@ void find_all(const Kernels& k, ThreadPool& pool, const Sink& out, float thresho
       s.plane.resize(in.plane_size());
     }
     s.rowmax.resize(in.plane_size());
-    s.pooled.resize(in.width);
     s.padded.assign(in.width + req.window - 1, -std::numeric_limits<float>::infinity());
     s.idx.resize(in.width + kIndexSlack);
     s.src.resize(req.window);

@@ -468,12 +468,15 @@ inline void maxrows_f32(const float* const* src, size_t nsrc, float* out, size_t
   });
 }
 
-inline size_t peak_candidates_f32(const float* v, const float* pooled, size_t n, float threshold, uint32_t* idx) {
+inline size_t peak_candidates_f32(const float* v, const float* const* rows, size_t nrows, size_t n, float threshold,
+                                  uint32_t* idx) {
   const F thr = splat(threshold);
   size_t count = 0;
   for_each_vector(n, [&](size_t i, size_t left) {
     const F a = load_upto(v + i, left);
-    const uint32_t m = bits(both(eq(a, load_upto(pooled + i, left)), ge(a, thr))) & low_bits(left);
+    F pooled = load_upto(rows[0] + i, left);
+    for (size_t t = 1; t < nrows; ++t) pooled = greater_or(load_upto(rows[t] + i, left), pooled);
+    const uint32_t m = bits(both(eq(a, pooled), ge(a, thr))) & low_bits(left);
     count = append_indices(idx, count, m, i);
   });
   return count;
