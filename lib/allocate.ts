@@ -47,12 +47,11 @@ export function allocate<D extends AllocateDtype>(dtype: D, length: number): Arr
   if (!Object.hasOwn(TYPES, dtype as string)) {
     throw rangeError(`one of ${ALLOCATE_DTYPES.map((d) => `'${d}'`).join(', ')}`, 'dtype', JSON.stringify(String(dtype)));
   }
-  const Type = TYPES[dtype] as unknown as new (buffer: ArrayBuffer | number) => ArrayTypes[D];
-  const max = Math.floor(Number.MAX_SAFE_INTEGER / (Type as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT);
+  const Type = TYPES[dtype] as unknown as { new (buffer: ArrayBuffer | number): ArrayTypes[D]; BYTES_PER_ELEMENT: number };
+  const max = Math.floor(Number.MAX_SAFE_INTEGER / Type.BYTES_PER_ELEMENT);
   const n = readInteger(length, 'length', undefined, 0, max, `an integer from 0 to ${max}`);
   if (n === 0) return new Type(0);
-  const bytes = n * (Type as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
-  const buffer = addon._allocate(bytes);
+  const buffer = addon._allocate(n * Type.BYTES_PER_ELEMENT);
   let array: ArrayTypes[D];
   try {
     array = new Type(buffer);

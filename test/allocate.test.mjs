@@ -1,8 +1,10 @@
 import test from 'ava';
 import { Worker } from 'node:worker_threads';
+import fc from 'fast-check';
 import { allocate, ALLOCATE_DTYPES, decode, decodeSync, peaks } from 'coordconv';
 import { decodeArgmaxRef } from './helpers/decode-ref.mjs';
 import { rng } from './helpers/inputs.mjs';
+import { runs, sameBytes } from './helpers/arbitraries.mjs';
 
 // allocate: typed arrays over library memory, which the async calls read and write in place
 // (binding/library_memory.h). Each answer is checked against the plain-JS argmax reference.
@@ -109,4 +111,20 @@ test('dropping every reference, cloning the buffer or sending it to a worker whi
   globalThis.gc();
   check(await running);
   t.is(cloned, null);
+});
+
+test('property: on any batch, library input and out arrays give decodeSync\'s answer on a plain copy, for Float32 and Uint8', async (t) => {
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), fc.boolean(), fc.integer(), async (n, ph, pw, bytes, seed) => {
+      const random = rng(seed);
+      const data = allocate(bytes ? 'uint8' : 'float32', n * ph * pw);
+      for (let i = 0; i < data.length; i++) data[i] = bytes ? Math.floor(random() * 256) : random() * 4 - 2;
+      const out = { coords: allocate('float32', 2 * n), scores: allocate('float32', n), valid: allocate('uint8', n) };
+      const got = await decode({ data, shape: [n, ph, pw] }, { out });
+      const want = decodeSync({ data: data.slice(), shape: [n, ph, pw] });
+      return got.coords === out.coords && sameBytes(got.coords, want.coords) && sameBytes(got.scores, want.scores) && sameBytes(got.valid, want.valid);
+    }),
+    { numRuns: runs(60) },
+  );
+  t.pass();
 });
