@@ -124,7 +124,6 @@ function prepare(heatmaps: unknown, options: unknown): { request: NativeBoxesReq
   const window = readOddSize(opts.window, 'options.window', DEFAULTS.window);
   const slots = product([images, k, 4], 'the boxes output') / 4;
   const request: NativeBoxesRequest = {
-    ...planeFields(heat),
     threads: concurrency(),
     images,
     perImage,
@@ -141,6 +140,7 @@ function prepare(heatmaps: unknown, options: unknown): { request: NativeBoxesReq
     valid: uninitialized('uint8', slots),
     counts: new Uint32Array(images),
     classes: new Uint32Array(slots),
+    ...planeFields(heat),
     ...readTransform(opts.transform, heat.lead),
   };
   return { request, shape };

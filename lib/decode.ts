@@ -238,7 +238,6 @@ function prepare(input: unknown, options: unknown): { request: NativeDecodeReque
   const n = planes.planes;
   const out = readPointOut(opts.out, n, offsets ? [planes.data, offsets.data] : planes.data);
   const request: NativeDecodeRequest = {
-    ...planeFields(planes),
     threads: concurrency(),
     method,
     kernel,
@@ -252,6 +251,7 @@ function prepare(input: unknown, options: unknown): { request: NativeDecodeReque
     coords: out?.coords ?? new Float32Array(n * 2),
     scores: out?.scores ?? new Float32Array(n),
     valid: out?.valid ?? new Uint8Array(n),
+    ...planeFields(planes),
     ...readTransform(opts.transform, planes.lead),
   };
   return { request, shape: planes.lead };

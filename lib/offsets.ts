@@ -82,9 +82,9 @@ export function readOffsets(value: unknown, heatmaps: Planes): NativeOffsets | n
     : 0;
   return {
     kind: k,
-    ...planeFields(map),
     images,
     perImage,
     outputStride,
+    ...planeFields(map),
   };
 }

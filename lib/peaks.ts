@@ -107,7 +107,6 @@ function prepare(input: unknown, options: unknown): { request: NativePeaksReques
   const images = over === 'plane' ? planes.planes : product(shape, 'input.shape');
   const slots = product([images, k, 2], 'the peaks output');
   const request: NativePeaksRequest = {
-    ...planeFields(planes),
     threads: concurrency(),
     over,
     images,
@@ -121,6 +120,7 @@ function prepare(input: unknown, options: unknown): { request: NativePeaksReques
     valid: new Uint8Array(slots / 2),
     counts: new Uint32Array(images),
     ...(over === 'image' ? { classes: new Uint32Array(slots / 2) } : {}),
+    ...planeFields(planes),
     ...readTransform(opts.transform, lead),
   };
   return { request, shape };

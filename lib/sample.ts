@@ -95,7 +95,6 @@ function prepare({ maps, points }: { maps: unknown; points: unknown }, options: 
   const total = product(shape, 'the sample output');
   const out = readOut<{ data: Float32Array }>(opts.out, 'options.out', { data: { is: isFloat32Array, type: 'Float32Array', length: total } }, [planes.data, xy.data]);
   const request: NativeSampleRequest = {
-    ...planeFields(planes),
     samples,
     perSample: channels,
     points: p,
@@ -103,6 +102,7 @@ function prepare({ maps, points }: { maps: unknown; points: unknown }, options: 
     threads: concurrency(),
     coords: xy.data,
     output: out?.data ?? uninitialized('float32', total),
+    ...planeFields(planes),
   };
   return { request, shape };
 }

@@ -241,7 +241,11 @@ export function checkSides(height: number, width: number, name: string, shape: r
   }
 }
 
-/** The fields every native request over planes carries, from what readPlanes read. */
+/**
+ * The fields every native request over planes carries, from what readPlanes read. Spread them at
+ * the end of the request's literal: V8 adds every property written after a leading spread one by
+ * one through the runtime, which made building a decode request cost 27 us instead of 0.6 us.
+ */
 export function planeFields(p: Planes): Pick<Planes, 'data' | 'dtype' | 'planes' | 'height' | 'width' | 'layout' | 'channels'> {
   return { data: p.data, dtype: p.dtype, planes: p.planes, height: p.height, width: p.width, layout: p.layout, channels: p.channels };
 }
