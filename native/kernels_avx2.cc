@@ -75,7 +75,12 @@ inline F greater_or(F v, F m) { return _mm256_max_ps(v, m); }  // MAXPS: v > m ?
 inline M eq(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_EQ_OQ); }
 inline M is_nan(F v) { return _mm256_cmp_ps(v, v, _CMP_UNORD_Q); }
 inline M both(M a, M b) { return _mm256_and_ps(a, b); }
-inline F select(M m, F a, F b) { return _mm256_blendv_ps(b, a, m); }
+// VBLENDVPS written out: GCC 12 turns _mm256_blendv_ps on a compare's mask into a sign test of the
+// mask (an integer compare against a zero register, crossing domains) before the blend.
+inline F select(M m, F a, F b) {
+  __asm__("vblendvps %2, %1, %0, %0" : "+x"(b) : "x"(a), "x"(m));
+  return b;
+}
 inline uint32_t bits(M m) { return static_cast<uint32_t>(_mm256_movemask_ps(m)); }
 inline M gt(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_GT_OQ); }
 inline M either(M a, M b) { return _mm256_or_ps(a, b); }

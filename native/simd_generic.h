@@ -136,8 +136,11 @@ inline ArgMax argmax_u8_rest(const uint8_t* p, size_t i, size_t n, uint8_t best,
 // the lanes are merged at the end (the largest value, then the lowest index among the lanes that
 // hold it). Branching per block on a new maximum instead mispredicts along every rising flank
 // (a Gaussian's, a SimCC vector's), and a short plane cannot spread that cost. The finiteness
-// rides in four sums of x * 0: +-0 while every x is finite, NaN for good once one is not; only
-// then is the plane redone by argmax_each, which tells a NaN or an infinity from the rest.
+// rides in two sums of x - x: +0 while every x is finite, NaN for good once one is not; only
+// then is the plane redone by argmax_each, which tells a NaN or an infinity from the rest. Sums
+// and differences issue on the adder ports, which the compares and selects leave idle (an FMA
+// here competed with them), and two sums need no zero register: with four and a zero, AVX2 ran
+// out of its 16 registers and carried a sum through the stack.
 // Indices ride as floats, exact for n <= kLanesSpan.
 constexpr size_t kLanesSpan = size_t(1) << 23;
 template <typename T>
@@ -149,7 +152,7 @@ inline ArgMax argmax_lanes(const T* p, size_t n) {
   const size_t blocks_end = n / kBlock * kBlock;
   if (blocks_end != 0) {
     const F zero = splat(0.0f), low = splat(-std::numeric_limits<float>::infinity());
-    F v[4] = {low, low, low, low}, at[4] = {zero, zero, zero, zero}, odd[4] = {zero, zero, zero, zero};
+    F v[4] = {low, low, low, low}, at[4] = {zero, zero, zero, zero}, odd[2] = {zero, zero};
     F pos = iota();
     for (size_t j = 0; j < blocks_end; j += kBlock) {
       prefetch_ahead(p + j, (kBlock * sizeof(T) + 63) / 64);
@@ -159,11 +162,11 @@ inline ArgMax argmax_lanes(const T* p, size_t n) {
         const M up = gt(x, v[q]);
         v[q] = select(up, x, v[q]);
         at[q] = select(up, pos, at[q]);
-        odd[q] = fmadd(x, zero, odd[q]);
+        odd[q & 1] = add(odd[q & 1], sub(x, x));
       }
       pos = add(pos, splat(static_cast<float>(kBlock)));
     }
-    if (bits(is_nan(add(add(odd[0], odd[1]), add(odd[2], odd[3])))) != 0) {
+    if (bits(is_nan(add(odd[0], odd[1]))) != 0) {
       if (!argmax_each(p, 0, n, &best, &index)) return bad;
       return ArgMax{element(p, index), index, true};
     }
