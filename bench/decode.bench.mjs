@@ -13,7 +13,7 @@
 //
 // Writes bench/results/decode.json and bench/results/decode.svg; prints the tables.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +22,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { argmaxModel } from './onnx-model.mjs';
 import { halfToFloat, toHalfBits } from './lib/half.mjs';
 import { layoutSection } from './lib/layout.mjs';
-import { barChartSvg, benchDir, builtLibrary, environment, formatNumber, measureInterleaved, printTable, writeResults, writeSvg } from './lib/harness.mjs';
+import { barChartSvg, benchDir, builtLibrary, environment, formatNumber, lastLevelCacheBytes, measureInterleaved, printTable, writeResults, writeSvg } from './lib/harness.mjs';
 import { quietly, useBackend } from './lib/tfjs.mjs';
 import { NumpyPeers, python } from './lib/numpy-peers.mjs';
 import { random } from './lib/random.mjs';
@@ -358,21 +358,8 @@ for (const workload of workloads) {
 // through the cache). Each row: decodeSync, decode with transfer: true, decode (copying), and the
 // sweep over the same bytes, timed in interleaved rounds. Then the event loop during a stream of
 // transfer calls: how long each call holds it (call to return of the Promise) and
-// monitorEventLoopDelay's p99 while the stream runs.
-// The last-level cache as Linux's sysfs reports it (lscpu reads the same), e.g. "32768K"; getconf's
-// figure can be the host's under a hypervisor. 32 MiB when neither is known.
-function lastLevelCacheBytes() {
-  for (const index of [3, 2]) {
-    try {
-      const text = readFileSync(`/sys/devices/system/cpu/cpu0/cache/index${index}/size`, 'utf8').trim();
-      const m = /^(\d+)([KMG]?)$/.exec(text);
-      if (m) return Number(m[1]) * { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 }[m[2]];
-    } catch {
-      // no such level
-    }
-  }
-  return 32 * 2 ** 20;
-}
+// monitorEventLoopDelay's p99 while the stream runs. In cache, each timed call follows an untimed
+// call of its own (measureInterleaved's warm), so the batch it reads is the one in the cache.
 const llc = lastLevelCacheBytes();
 const asyncRows = [];
 const loopRows = [];
@@ -401,7 +388,7 @@ for (const [where, planes] of [['in cache', cachePlanes], ['DRAM', dramPlanes]])
     { impl: 'decode (copies)', fn: () => coordconv.decode(input) },
     { impl: `sweep (roofline), ${cores} threads`, fn: () => addon._sweep({ data, threads: cores }) },
   ];
-  const times = await measureInterleaved(impls, { budgetMs: where === 'DRAM' ? 12000 : 4000, maxRounds: where === 'DRAM' ? 15 : 25 });
+  const times = await measureInterleaved(impls, { budgetMs: where === 'DRAM' ? 12000 : 4000, maxRounds: where === 'DRAM' ? 15 : 25, warm: where === 'in cache' });
   for (const [i, im] of impls.entries()) {
     asyncRows.push({ where, mib: data.byteLength / 2 ** 20, impl: im.impl, ...times[i], planesPerSec: planes / (times[i].medianMs / 1e3), gbPerSec: data.byteLength / (times[i].medianMs / 1e3) / 1e9 });
   }
@@ -607,7 +594,7 @@ console.log(`targets: ${summary.pass} PASS, ${summary.miss} MISS, ${summary.notR
 const file = writeResults(NAME, {
   name: NAME,
   description: 'Heatmap/one-hot decoding throughput: coordconv against peers on the same inputs.',
-  methodology: 'Every implementation of a workload is checked against coordconv first, warmed up once, then timed in interleaved rounds (each round runs each implementation once, in an order rotated per round; at least 5 rounds, more within a 6 s budget), so load drifting on a shared machine hits all alike. Times are medians in ms (min and max kept). NumPy peers run in a Python process serving the same bytes and time themselves with time.perf_counter. Ratios compare coordconv sync on all cores with each peer in the same run.',
+  methodology: 'Every implementation of a workload is checked against coordconv first, warmed up once, then timed in interleaved rounds (each round runs each implementation once, in an order rotated per round; at least 5 rounds, more within a 6 s budget), so load drifting on a shared machine hits all alike (the async rows in cache: each timed call follows an untimed call of the same implementation, so it reads its own input warm). Times are medians in ms (min and max kept). NumPy peers run in a Python process serving the same bytes and time themselves with time.perf_counter. Ratios compare coordconv sync on all cores with each peer in the same run.',
   environment: env,
   workloads: workloads.map(({ id, title, shape, methods: m, bytes }) => ({ id, title, shape, methods: m, bytes })),
   rows,

@@ -1,7 +1,7 @@
 // Shared pieces of every bench/*.bench.mjs: timing, the environment record, the printed table, the
 // results JSON and the SVG chart. See bench/README.md for the convention.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,9 +53,12 @@ export async function measure(fn, { warmup = 2, minReps = 5, maxReps = 25, budge
  * `{ fn, before?, selfTimed? }`: `before` runs untimed ahead of each call (switching a backend,
  * setting a thread count); a `selfTimed` fn returns its own time in ms (work timed inside another
  * process, such as Python). After `warmup` untimed calls each, at least `minRounds` rounds run,
- * and more while the total stays under `budgetMs` (at most `maxRounds`). Returns one summary per impl.
+ * and more while the total stays under `budgetMs` (at most `maxRounds`). With `warm`, every timed
+ * call follows an untimed call of the same impl: on a batch that fits the cache, each is then timed
+ * from the cache its own reading leaves, not from whatever the impl before it in the round evicted
+ * (a peer with buffers of its own, a copy). Returns one summary per impl.
  */
-export async function measureInterleaved(impls, { warmup = 1, minRounds = 5, maxRounds = 25, budgetMs = 6000 } = {}) {
+export async function measureInterleaved(impls, { warmup = 1, minRounds = 5, maxRounds = 25, budgetMs = 6000, warm = false } = {}) {
   if (quick) {
     minRounds = 2;
     maxRounds = 2;
@@ -73,6 +76,7 @@ export async function measureInterleaved(impls, { warmup = 1, minRounds = 5, max
       const k = (j + round) % impls.length;
       const im = impls[k];
       await im.before?.();
+      if (warm) await im.fn();
       const t0 = performance.now();
       const r = await im.fn();
       const t = performance.now() - t0;
@@ -87,6 +91,23 @@ export function summarize(samples) {
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   return { medianMs: median, minMs: sorted[0], maxMs: sorted[sorted.length - 1], reps: sorted.length };
+}
+
+/**
+ * The last-level cache as Linux's sysfs reports it (lscpu reads the same), e.g. "32768K"; getconf's
+ * figure can be the host's under a hypervisor. 32 MiB when neither level is known.
+ */
+export function lastLevelCacheBytes() {
+  for (const index of [3, 2]) {
+    try {
+      const text = readFileSync(`/sys/devices/system/cpu/cpu0/cache/index${index}/size`, 'utf8').trim();
+      const m = /^(\d+)([KMG]?)$/.exec(text);
+      if (m) return Number(m[1]) * { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 }[m[2]];
+    } catch {
+      // no such level
+    }
+  }
+  return 32 * 2 ** 20;
 }
 
 function gitCommit() {
