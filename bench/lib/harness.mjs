@@ -76,7 +76,7 @@ export async function measureInterleaved(impls, { warmup = 1, minRounds = 5, max
       const k = (j + round) % impls.length;
       const im = impls[k];
       await im.before?.();
-      if (warm) await im.fn();
+      if (warm && !im.selfTimed) await im.fn();  // a self-timed peer reads its own copy elsewhere
       const t0 = performance.now();
       const r = await im.fn();
       const t = performance.now() - t0;
