@@ -59,8 +59,9 @@ export function operation<Args extends unknown[], Prepared extends { request: un
     return op.finish(prepared);
   }
   function async(...args: Args): Promise<Result> {
-    // Cut at this frame, so a failure's stack begins at the public function and its caller.
-    const site = new Error();
+    // Cut at this frame, so a failure's stack begins at the public function and its caller. On a
+    // plain object: an Error would walk the stack once when made and again here.
+    const site: { stack?: string } = {};
     Error.captureStackTrace(site, async);
     try {
       // Every entry point takes (input, options). `transfer` is read here, once for all of them, and
@@ -84,7 +85,7 @@ export function operation<Args extends unknown[], Prepared extends { request: un
 }
 
 // A native failure, re-made with the stack of the call that started it.
-function atCallSite<T>(promise: Promise<T>, site: Error): Promise<T> {
+function atCallSite<T>(promise: Promise<T>, site: { stack?: string }): Promise<T> {
   return promise.catch((cause: unknown) => {
     const message = cause instanceof Error ? cause.message : String(cause);
     const error = cause instanceof RangeError ? new RangeError(message) : cause instanceof TypeError ? new TypeError(message) : new Error(message);
