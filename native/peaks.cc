@@ -205,30 +205,32 @@ void keep_best(Candidate* heap, size_t* size, size_t cap, const Candidate& c) {
   }
 }
 
-void peaks_nhwc_band(const Kernels& k, const PeaksRequest& req, float threshold, size_t unit, NhwcWork& work,
-                     NhwcScratch& s) {
+// Each channel's finiteness over the band's rows, by one contiguous scan (the common case: all
+// finite) or, where that scan meets a NaN or an infinity, channel by channel.
+void band_finiteness(const Kernels& k, const float* rows, size_t pixels, size_t c, uint8_t* finite, NhwcScratch& s) {
+  if (k.argmax_f32(rows, pixels * c).finite) {
+    std::fill(finite, finite + c, uint8_t(1));
+    return;
+  }
+  k.argmax_nhwc_f32(rows, pixels, c, c, s.maxima.data());
+  for (size_t ch = 0; ch < c; ++ch) finite[ch] = s.maxima[ch].finite;
+}
+
+// The band's candidates into its heaps. `rows_checked`: every channel is taken as finite, and each
+// Float32 row is checked as it is loaded (from cache, not by a pass of its own over memory); on a
+// row that is not all finite it returns false at once, its heaps to be redone.
+bool scan_nhwc_band(const Kernels& k, const PeaksRequest& req, float threshold, size_t unit, NhwcWork& work,
+                    NhwcScratch& s, bool rows_checked) {
   const PlaneBatch& in = req.input;
   const size_t h = in.height, w = in.width, c = in.channels, r = req.window / 2, row = w * c;
   const size_t image = unit / work.bands, band = unit % work.bands;
   const size_t y0 = h * band / work.bands, y1 = h * (band + 1) / work.bands;
   Candidate* heaps = work.heaps.data() + unit * c * work.cap;
   size_t* sizes = work.sizes.data() + unit * c;
-  uint8_t* finite = work.finite.data() + unit * c;
+  const uint8_t* finite = work.finite.data() + unit * c;
   std::fill(sizes, sizes + c, size_t(0));
-  if (y0 == y1) {
-    std::fill(finite, finite + c, uint8_t(1));
-    return;
-  }
   const bool u8 = in.dtype == DType::kUint8;
   const void* base = nhwc_channel(in, image, 0);
-  // The band's rows lie together: one contiguous scan says whether every value is finite (the
-  // common case), and only a band that holds a NaN or an infinity is scanned channel by channel.
-  if (u8 || k.argmax_f32(static_cast<const float*>(base) + y0 * row, (y1 - y0) * row).finite) {
-    std::fill(finite, finite + c, uint8_t(1));
-  } else {
-    k.argmax_nhwc_f32(static_cast<const float*>(base) + y0 * row, (y1 - y0) * w, c, c, s.maxima.data());
-    for (size_t ch = 0; ch < c; ++ch) finite[ch] = s.maxima[ch].finite;
-  }
   // Row yy of the image as floats: in place, or widened into its ring slot.
   const auto input_row = [&](size_t yy) -> const float* {
     if (!u8) return static_cast<const float*>(base) + yy * row;
@@ -241,6 +243,7 @@ void peaks_nhwc_band(const Kernels& k, const PeaksRequest& req, float threshold,
     for (; next <= bottom; ++next) {
       if (u8) k.u8_to_f32(static_cast<const uint8_t*>(base) + next * row, s.wide.data() + (next % req.window) * row, row);
       std::memcpy(s.padded.data() + r * c, input_row(next), row * sizeof(float));
+      if (rows_checked && !k.argmax_f32(s.padded.data() + r * c, row).finite) return false;
       k.maxrows_f32(s.src.data(), req.window, s.ring.data() + (next % req.window) * row, row);
     }
     const float* vertical[kMaxKernel];
@@ -261,6 +264,33 @@ void peaks_nhwc_band(const Kernels& k, const PeaksRequest& req, float threshold,
       }
     }
   }
+  return true;
+}
+
+// The heaps need every channel's finiteness before the rows are scanned. With one band per image
+// the rows it loads are exactly the band's, so they are checked as they come, and only an image
+// that holds a NaN or an infinity is scanned for it first and then again: the image is read from
+// memory once, not twice. Bands that pool rows beyond their own scan their rows first.
+void peaks_nhwc_band(const Kernels& k, const PeaksRequest& req, float threshold, size_t unit, NhwcWork& work,
+                     NhwcScratch& s) {
+  const PlaneBatch& in = req.input;
+  const size_t h = in.height, w = in.width, c = in.channels, row = w * c;
+  const size_t band = unit % work.bands, y0 = h * band / work.bands, y1 = h * (band + 1) / work.bands;
+  uint8_t* finite = work.finite.data() + unit * c;
+  std::fill(finite, finite + c, uint8_t(1));
+  if (y0 == y1) {
+    std::fill(work.sizes.data() + unit * c, work.sizes.data() + (unit + 1) * c, size_t(0));
+    return;
+  }
+  const bool f32 = in.dtype == DType::kFloat32;
+  const float* rows = f32 ? static_cast<const float*>(nhwc_channel(in, unit / work.bands, 0)) + y0 * row : nullptr;
+  if (f32 && work.bands == 1) {
+    if (scan_nhwc_band(k, req, threshold, unit, work, s, true)) return;
+    band_finiteness(k, rows, (y1 - y0) * w, c, finite, s);
+  } else if (f32) {
+    band_finiteness(k, rows, (y1 - y0) * w, c, finite, s);
+  }
+  scan_nhwc_band(k, req, threshold, unit, work, s, false);
 }
 
 // Plane (image, ch): its bands' candidates together, unless a band saw a value that is not finite.
