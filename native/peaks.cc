@@ -284,12 +284,8 @@ void peaks_nhwc_band(const Kernels& k, const PeaksRequest& req, float threshold,
   }
   const bool f32 = in.dtype == DType::kFloat32;
   const float* rows = f32 ? static_cast<const float*>(nhwc_channel(in, unit / work.bands, 0)) + y0 * row : nullptr;
-  if (f32 && work.bands == 1) {
-    if (scan_nhwc_band(k, req, threshold, unit, work, s, true)) return;
-    band_finiteness(k, rows, (y1 - y0) * w, c, finite, s);
-  } else if (f32) {
-    band_finiteness(k, rows, (y1 - y0) * w, c, finite, s);
-  }
+  if (f32 && work.bands == 1 && scan_nhwc_band(k, req, threshold, unit, work, s, true)) return;
+  if (f32) band_finiteness(k, rows, (y1 - y0) * w, c, finite, s);
   scan_nhwc_band(k, req, threshold, unit, work, s, false);
 }
 
