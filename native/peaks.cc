@@ -278,10 +278,6 @@ void peaks_nhwc_band(const Kernels& k, const PeaksRequest& req, float threshold,
   const size_t band = unit % work.bands, y0 = h * band / work.bands, y1 = h * (band + 1) / work.bands;
   uint8_t* finite = work.finite.data() + unit * c;
   std::fill(finite, finite + c, uint8_t(1));
-  if (y0 == y1) {
-    std::fill(work.sizes.data() + unit * c, work.sizes.data() + (unit + 1) * c, size_t(0));
-    return;
-  }
   const bool f32 = in.dtype == DType::kFloat32;
   const float* rows = f32 ? static_cast<const float*>(nhwc_channel(in, unit / work.bands, 0)) + y0 * row : nullptr;
   if (f32 && work.bands == 1 && scan_nhwc_band(k, req, threshold, unit, work, s, true)) return;
