@@ -19,6 +19,7 @@ import { isObject, typeError } from './errors';
 import { readBoolean, readInteger, readOptions } from './validate';
 import { Admission } from './server/admission';
 import { BodyPool, ReadBudget, readBody, UPLOAD_IDLE_TIMEOUT, UPLOAD_TIMEOUT } from './server/body';
+import { clientErrorHandler, dropAnsweredRequests } from './server/client-error';
 import { errorHandler, unsupportedType } from './server/error-reply';
 import { asBadRequest, BODY_TYPES, httpError, mediaType, negotiate, NPZ_TYPE, RAW_TYPE, readNpyBody, readQuery, readRawBody, toNpz, type ResponseFormat } from './server/http';
 import { toJson, type ResultArrays } from './decode-json';
@@ -285,4 +286,7 @@ declare namespace coordconvFastify {
 // Fastify shows this name in its plugin tree and errors.
 Object.defineProperty(coordconvFastify, Symbol.for('fastify.display-name'), { value: 'coordconv' });
 coordconvFastify.default = coordconvFastify;
+// For the app's own options, beside the plugin (docs/server.md): they act before any route exists.
+coordconvFastify.clientErrorHandler = clientErrorHandler;
+coordconvFastify.dropAnsweredRequests = dropAnsweredRequests;
 export = coordconvFastify;

@@ -167,8 +167,10 @@ export async function serve(argv: readonly string[], log: (line: string) => void
     requestTimeout,
     keepAliveTimeout,
     http: { headersTimeout, requestTimeout, keepAliveTimeout, connectionsCheckingInterval },
+    clientErrorHandler: plugin.clientErrorHandler,
   });
   app.server.maxConnections = limits.maxConnections;
+  app.addHook('onRequest', plugin.dropAnsweredRequests);
   await app.register(plugin, {
     bodyLimit: readCount(values['body-limit'], '--body-limit'),
     maxInFlight: readCount(values['max-in-flight'], '--max-in-flight'),

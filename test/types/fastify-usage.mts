@@ -23,3 +23,9 @@ await app.register(coordconv, { defaults: { method: 'magic' } });
 // @ts-expect-error sigma belongs to 'dark'
 const wrong: DefaultOptions = { method: 'argmax', sigma: 2 };
 void wrong;
+
+// The connection-closing pieces for the app's own options.
+const closing = Fastify({ clientErrorHandler: coordconv.clientErrorHandler });
+closing.addHook('onRequest', coordconv.dropAnsweredRequests);
+// @ts-expect-error the handler takes an error and a socket
+coordconv.clientErrorHandler('408');
