@@ -25,6 +25,7 @@ using F = __m256;
 using M = __m256;  // all-ones or all-zero lanes
 using D = __m256d;
 constexpr size_t kLanes = 8;
+constexpr size_t kVectorRegisters = 16;
 constexpr size_t kConvRows = 4;
 inline F splat(float v) { return _mm256_set1_ps(v); }
 inline F add(F a, F b) { return _mm256_add_ps(a, b); }

@@ -25,6 +25,7 @@ using F = __m512;
 using M = __mmask16;
 using D = __m512d;
 constexpr size_t kLanes = 16;
+constexpr size_t kVectorRegisters = 32;
 constexpr size_t kConvRows = 8;
 inline F splat(float v) { return _mm512_set1_ps(v); }
 inline F add(F a, F b) { return _mm512_add_ps(a, b); }

@@ -19,6 +19,7 @@ using F = float32x4_t;
 using M = uint32x4_t;  // all-ones or all-zero lanes
 using D = float64x2_t;
 constexpr size_t kLanes = 4;
+constexpr size_t kVectorRegisters = 32;
 constexpr size_t kConvRows = 8;
 inline F splat(float v) { return vdupq_n_f32(v); }
 inline F add(F a, F b) { return vaddq_f32(a, b); }

@@ -257,60 +257,85 @@ inline void argmax_nhwc_each(const T* p, size_t pixels, size_t stride, size_t co
 
 // V vectors of channels in one pass, vector v holding channels at[v] .. at[v] + kLanes - 1 (the
 // vectors may overlap: a lane's answer depends on its channel alone, so a channel computed twice
-// is written twice with the same answer). Two sets of accumulators take the even and the odd
-// pixels, so that the compare-and-select chains of neighbouring pixels overlap; they are merged
-// per lane at the end of each span, a tie going to the lower index, which keeps the first index of
-// the maximum (-0 and +0 compare equal, as in argmax_f32).
+// is written twice with the same answer). Where the registers hold them, two sets of accumulators
+// take the even and the odd pixels, so that the compare-and-select chains of neighbouring pixels
+// overlap; they are merged per lane at the end of each span, a tie going to the lower index, which
+// keeps the first index of the maximum (-0 and +0 compare equal, as in argmax_f32). Where they do
+// not (AVX2 from 3 vectors), one set: a spilled accumulator costs more than the chain. The pixel
+// index is a float vector counted up, not a conversion per pixel.
+//
+// Finiteness: two sums of every value loaded, finite only if every value is (an infinity or a NaN
+// stays in a sum); a sum that overflows to infinity on large finite values is a false alarm. So a
+// span whose sums are not finite is checked again exactly, lane by lane, with sums of x - x.
 template <size_t V, typename T>
 inline void argmax_nhwc_vectors(const T* p, size_t pixels, size_t stride, const size_t* at, ArgMax* out) {
   constexpr bool kFloat = sizeof(T) == 4;
   constexpr size_t kSlots = V * kLanes;
+  constexpr size_t kSets = 4 * V + 8 <= kVectorRegisters ? 2 : 1;
   float best[kSlots] = {};
   uint64_t index[kSlots] = {};
   bool finite[kSlots];
   for (size_t c = 0; c < kSlots; ++c) finite[c] = true;
-  const F zero = splat(0.0f);
+  const F zero = splat(0.0f), one = splat(1.0f), two = splat(2.0f);
   for (size_t base = 0; base < pixels; base += kNhwcSpan) {
     const size_t end = pixels - base < kNhwcSpan ? pixels : base + kNhwcSpan;
-    // o0 and o1 sum x * 0 over each set's pixels: +-0 while every x is finite, NaN for good once
-    // one is not (inf * 0 and NaN * 0 are NaN); one fused op a pixel.
-    F b0[V], b1[V], i0[V], i1[V], o0[V], o1[V];
+    F b[kSets][V], ix[kSets][V], seen[2] = {zero, zero};
 #pragma GCC unroll 8
     for (size_t v = 0; v < V; ++v) {
-      b0[v] = b1[v] = load_lanes(p + base * stride + at[v]);
-      i0[v] = i1[v] = zero;
-      o0[v] = mul(b0[v], zero);
-      o1[v] = zero;
+      const F x = load_lanes(p + base * stride + at[v]);
+      for (size_t s = 0; s < kSets; ++s) {
+        b[s][v] = x;
+        ix[s][v] = zero;
+      }
+      if constexpr (kFloat) seen[0] = add(seen[0], x);
     }
-    const auto step = [&](F* b, F* ix, F* odd, size_t j) {
+    const auto step = [&](F* bs, F* is, F& sum, size_t j, F jv) {
       const T* px = p + j * stride;
       __builtin_prefetch(reinterpret_cast<const char*>(px) + kPrefetchBytes, 0, 3);
-      const F jv = splat(static_cast<float>(j - base));
+      F total = zero;
 #pragma GCC unroll 8
       for (size_t v = 0; v < V; ++v) {
         const F x = load_lanes(px + at[v]);
-        const M g = gt(x, b[v]);
-        b[v] = select(g, x, b[v]);
-        ix[v] = select(g, jv, ix[v]);
-        if constexpr (kFloat) odd[v] = fmadd(x, zero, odd[v]);
+        const M g = gt(x, bs[v]);
+        bs[v] = select(g, x, bs[v]);
+        is[v] = select(g, jv, is[v]);
+        if constexpr (kFloat) total = v == 0 ? x : add(total, x);
       }
+      if constexpr (kFloat) sum = add(sum, total);
     };
     size_t j = base + 1;
+    F jv = one;  // j - base
     for (; j + 2 <= end; j += 2) {
-      step(b1, i1, o1, j);
-      step(b0, i0, o0, j + 1);
+      const F next = add(jv, one);
+      step(b[kSets - 1], ix[kSets - 1], seen[1], j, jv);
+      step(b[0], ix[0], seen[0], j + 1, next);
+      jv = add(jv, two);
     }
-    if (j < end) step(b1, i1, o1, j);
+    if (j < end) step(b[kSets - 1], ix[kSets - 1], seen[1], j, jv);
+    uint32_t bad[V] = {};
+    if constexpr (kFloat) {
+      const F sum = add(seen[0], seen[1]);
+      if (bits(is_nan(sub(sum, sum))) != 0) {
+        F odd[V];
+        for (size_t v = 0; v < V; ++v) odd[v] = zero;
+        for (size_t i = base; i < end; ++i) {
+          for (size_t v = 0; v < V; ++v) {
+            const F x = load_lanes(p + i * stride + at[v]);
+            odd[v] = add(odd[v], sub(x, x));
+          }
+        }
+        for (size_t v = 0; v < V; ++v) bad[v] = bits(is_nan(odd[v]));
+      }
+    }
     float v0[kLanes], v1[kLanes], x0[kLanes], x1[kLanes];
     for (size_t v = 0; v < V; ++v) {
-      store(v0, b0[v]);
-      store(v1, b1[v]);
-      store(x0, i0[v]);
-      store(x1, i1[v]);
-      const uint32_t bad = bits(either(is_nan(o0[v]), is_nan(o1[v])));
+      store(v0, b[0][v]);
+      store(v1, b[kSets - 1][v]);
+      store(x0, ix[0][v]);
+      store(x1, ix[kSets - 1][v]);
       for (size_t l = 0; l < kLanes; ++l) {
         const size_t c = v * kLanes + l;
-        if (bad >> l & 1) finite[c] = false;
+        if (bad[v] >> l & 1) finite[c] = false;
         const uint64_t a0 = static_cast<uint64_t>(x0[l]), a1 = static_cast<uint64_t>(x1[l]);
         const bool second = v1[l] > v0[l] || (v1[l] == v0[l] && a1 < a0);
         const float m = second ? v1[l] : v0[l];
