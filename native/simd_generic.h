@@ -356,9 +356,154 @@ inline void argmax_nhwc_vectors(const T* p, size_t pixels, size_t stride, const 
   }
 }
 
+// Packed pixels (stride == channels) with C < kLanes channels: kLanes pixels make C whole vectors,
+// lane l of vector v holding element kLanes v + l of the group, channel (kLanes v + l) % C of its
+// pixel (kLanes v + l) / C. Each lane keeps its running maximum and the group where it first
+// reached it, as on a plane, so the pixels cost what a plane's do; a channel's lanes are merged at
+// the end, a tie going to the lower pixel. Groups are counted in a float, exact in spans of
+// kPackedSpan groups (shorter than needed, so that a test can cross spans); finiteness is checked
+// as in argmax_nhwc_vectors. Pixels past the last group one by one.
+constexpr size_t kPackedSpan = size_t(1) << 20;
+
+template <size_t C, typename T>
+inline void argmax_nhwc_packed(const T* p, size_t pixels, ArgMax* out) {
+  constexpr bool kFloat = sizeof(T) == 4;
+  constexpr size_t kGroup = kLanes * C;  // elements in a group of kLanes pixels
+  float best[C];
+  uint64_t index[C] = {};
+  bool finite[C], found[C] = {};
+  for (size_t c = 0; c < C; ++c) finite[c] = true;
+  const auto offer = [&](size_t c, float v, uint64_t pixel) {
+    if (!found[c] || v > best[c] || (v == best[c] && pixel < index[c])) {
+      best[c] = v;
+      index[c] = pixel;
+      found[c] = true;
+    }
+  };
+  const size_t groups = pixels / kLanes;
+  const F zero = splat(0.0f), one = splat(1.0f);
+  for (size_t g0 = 0; g0 < groups; g0 += kPackedSpan) {
+    const size_t count = groups - g0 < kPackedSpan ? groups - g0 : kPackedSpan;
+    const T* q = p + g0 * kGroup;
+    F b[C], ix[C], seen[2] = {zero, zero};
+#pragma GCC unroll 8
+    for (size_t v = 0; v < C; ++v) {
+      b[v] = load_lanes(q + v * kLanes);
+      ix[v] = zero;
+      if constexpr (kFloat) seen[0] = add(seen[0], b[v]);
+    }
+    F at = zero;
+    for (size_t g = 1; g < count; ++g) {
+      at = add(at, one);
+      const T* group = q + g * kGroup;
+      __builtin_prefetch(reinterpret_cast<const char*>(group) + kPrefetchBytes, 0, 3);
+      F total = zero;
+#pragma GCC unroll 8
+      for (size_t v = 0; v < C; ++v) {
+        const F x = load_lanes(group + v * kLanes);
+        const M up = gt(x, b[v]);
+        b[v] = select(up, x, b[v]);
+        ix[v] = select(up, at, ix[v]);
+        if constexpr (kFloat) total = v == 0 ? x : add(total, x);
+      }
+      if constexpr (kFloat) seen[g & 1] = add(seen[g & 1], total);
+    }
+    uint32_t bad[C] = {};
+    if constexpr (kFloat) {
+      const F sum = add(seen[0], seen[1]);
+      if (bits(is_nan(sub(sum, sum))) != 0) {
+        F odd[C];
+        for (size_t v = 0; v < C; ++v) odd[v] = zero;
+        for (size_t g = 0; g < count; ++g) {
+          for (size_t v = 0; v < C; ++v) {
+            const F x = load_lanes(q + g * kGroup + v * kLanes);
+            odd[v] = add(odd[v], sub(x, x));
+          }
+        }
+        for (size_t v = 0; v < C; ++v) bad[v] = bits(is_nan(odd[v]));
+      }
+    }
+    float values[kLanes], where[kLanes];
+    for (size_t v = 0; v < C; ++v) {
+      store(values, b[v]);
+      store(where, ix[v]);
+      for (size_t l = 0; l < kLanes; ++l) {
+        const size_t e = v * kLanes + l, c = e % C;
+        if (bad[v] >> l & 1) finite[c] = false;
+        offer(c, values[l], (g0 + static_cast<uint64_t>(where[l])) * kLanes + e / C);
+      }
+    }
+  }
+  for (size_t j = groups * kLanes; j < pixels; ++j) {
+    for (size_t c = 0; c < C; ++c) {
+      const float v = static_cast<float>(p[j * C + c]);
+      if (!__builtin_isfinite(v)) {
+        finite[c] = false;
+      } else if (!found[c] || v > best[c]) {
+        best[c] = v;
+        index[c] = j;
+        found[c] = true;
+      }
+    }
+  }
+  for (size_t c = 0; c < C; ++c) {
+    out[c] = finite[c] ? ArgMax{static_cast<float>(p[index[c] * C + c]), index[c], true}
+                       : ArgMax{std::numeric_limits<float>::quiet_NaN(), 0, false};
+  }
+}
+
+// Fewer channels than a vector with a wider stride (a block of an image's channels): one vector
+// a pixel, its lanes past the channels computed and dropped, for the pixels whose vector stays
+// within the last pixel's channels; the pixels after those one by one, merged in order.
+template <typename T>
+inline void argmax_nhwc_narrow(const T* p, size_t pixels, size_t stride, size_t channels, ArgMax* out) {
+  const size_t readable = (pixels - 1) * stride + channels;  // elements from p on
+  const size_t whole = readable < kLanes ? 0 : std::min(pixels, (readable - kLanes) / stride + 1);
+  if (whole == 0) {
+    argmax_nhwc_each(p, pixels, stride, channels, out);
+    return;
+  }
+  ArgMax lanes[kLanes];
+  const size_t at[1] = {0};
+  argmax_nhwc_vectors<1>(p, whole, stride, at, lanes);
+  if (whole < pixels) {
+    ArgMax rest[kLanes];
+    argmax_nhwc_each(p + whole * stride, pixels - whole, stride, channels, rest);
+    for (size_t c = 0; c < channels; ++c) {
+      if (!rest[c].finite) lanes[c] = rest[c];
+      else if (lanes[c].finite && rest[c].value > lanes[c].value) lanes[c] = ArgMax{rest[c].value, whole + rest[c].index, true};
+    }
+  }
+  for (size_t c = 0; c < channels; ++c) out[c] = lanes[c];
+}
+
+ArgMax argmax_u8(const uint8_t* p, size_t n);  // each ISA's, below its include of this file
+
+// Fewer channels than a vector: one channel packed is a plane; up to 7 packed, argmax_nhwc_packed;
+// otherwise argmax_nhwc_narrow.
+template <typename T>
+inline void argmax_nhwc_few(const T* p, size_t pixels, size_t stride, size_t channels, ArgMax* out) {
+  if (stride == channels) {
+    switch (channels) {
+      case 1:
+        if constexpr (sizeof(T) == 1) out[0] = argmax_u8(p, pixels);
+        else out[0] = argmax_plane(p, pixels);
+        return;
+      case 2: argmax_nhwc_packed<2>(p, pixels, out); return;
+      case 3: argmax_nhwc_packed<3>(p, pixels, out); return;
+      case 4: if constexpr (kLanes > 4) { argmax_nhwc_packed<4>(p, pixels, out); return; } break;
+      case 5: if constexpr (kLanes > 5) { argmax_nhwc_packed<5>(p, pixels, out); return; } break;
+      case 6: if constexpr (kLanes > 6) { argmax_nhwc_packed<6>(p, pixels, out); return; } break;
+      case 7: if constexpr (kLanes > 7) { argmax_nhwc_packed<7>(p, pixels, out); return; } break;
+      default: break;
+    }
+  }
+  argmax_nhwc_narrow(p, pixels, stride, channels, out);
+}
+
 // Groups of 4 vectors of channels, a pass over the pixels each; then the rest in one more pass, its
 // last vector ending at the last channel (overlapping the one before it). Fewer channels than a
-// vector go one at a time.
+// vector: argmax_nhwc_few.
 template <typename T>
 inline void argmax_nhwc(const T* p, size_t pixels, size_t stride, size_t channels, ArgMax* out) {
   if (pixels == 0) {
@@ -366,7 +511,7 @@ inline void argmax_nhwc(const T* p, size_t pixels, size_t stride, size_t channel
     return;
   }
   if (channels < kLanes) {
-    argmax_nhwc_each(p, pixels, stride, channels, out);
+    argmax_nhwc_few(p, pixels, stride, channels, out);
     return;
   }
   size_t c = 0;

@@ -254,6 +254,31 @@ void compare_argmax_nhwc(const Kernels& k, const Kernels& ref, Tally& t, std::mt
   const bool span_ok = got[0].index == 5 && got[1].index == (size_t(1) << 24) + 9 && got[2].index == pixels - 1 &&
                        got[3].index == 0 && got[2].value == 7.0f;
   t.check(span_ok, path, "argmax_nhwc_u8 (past 2^24 pixels)", pixels, channels);
+  // Packed pixels with fewer channels than a vector count groups of kLanes pixels in spans of
+  // 2^20 groups. Channel 0's maximum at pixel 3 ties with one in the second span (the first must
+  // win); channel 1's larger one in the third span wins over one in the first; channel 2 (of 3) peaks
+  // in the pixels after the last whole group.
+  for (size_t packed : {size_t(2), size_t(3)}) {
+    const size_t count = (size_t(1) << 20) * 16 * 2 + 5;  // past two spans on 16 lanes, and a partial group
+    std::vector<uint8_t> bytes(count * packed, 1);
+    std::vector<float> floats(count * packed, 1.0f);
+    const size_t tie = (size_t(1) << 20) * 16 + 9, late = count - 40, last = count - 2;
+    for (size_t j : {size_t(3), tie}) bytes[j * packed] = 200, floats[j * packed] = 200.0f;
+    bytes[7 * packed + 1] = 100, floats[7 * packed + 1] = 100.0f;
+    bytes[late * packed + 1] = 101, floats[late * packed + 1] = 101.0f;
+    bytes[last * packed + packed - 1] = 9, floats[last * packed + packed - 1] = 9.0f;
+    std::vector<ArgMax> gu(packed), gf(packed);
+    k.argmax_nhwc_u8(bytes.data(), count, packed, packed, gu.data());
+    k.argmax_nhwc_f32(floats.data(), count, packed, packed, gf.data());
+    bool ok = true;
+    for (const std::vector<ArgMax>* g : {&gu, &gf}) {
+      const std::vector<ArgMax>& r = *g;
+      ok = ok && r[0].index == 3 && r[0].value == 200.0f && r[1].index == late && r[1].value == 101.0f &&
+           r[packed - 1].index == (packed == 2 ? late : last) && r[packed - 1].finite;
+    }
+    if (packed == 3) ok = ok && gu[2].value == 9.0f && gf[2].value == 9.0f;
+    t.check(ok, path, "argmax_nhwc packed (past 2^20 groups)", count, packed);
+  }
   // argmax_f32 / _f16 take spans of 2^23 elements (their lane indices ride as floats): a maximum
   // that ties across spans keeps the first, a larger one in a later span wins, and a NaN in the
   // last span makes the plane invalid.
