@@ -766,6 +766,13 @@ namespace {
 void decode_planes(const Kernels& k, ThreadPool& pool, const DecodeRequest& req) {
   const PlaneBatch& in = req.input;
   if (in.planes == 0) return;
+  if (in.layout == Layout::kNhwc && in.channels == 1) {
+    // One channel: the images are the planes, in the same memory.
+    DecodeRequest planes = req;
+    planes.input.layout = Layout::kNchw;
+    decode_planes(k, pool, planes);
+    return;
+  }
   if (in.layout == Layout::kNhwc && in.dtype == DType::kFloat16) {
     // Float16 channels-last: decoded as the float32 images it widens to, exactly.
     for_widened_images(k, in, [&](size_t first, const PlaneBatch& batch) {

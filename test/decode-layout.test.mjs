@@ -157,3 +157,19 @@ test("dark's whole-plane fallback on a one-channel channels-last image equals th
   t.deepEqual(last, planar);
   t.deepEqual(Array.from(last.valid), [1, 1, 1]);
 });
+
+// One channel: the NHWC images are the NCHW planes, in the same memory, and so are the answers,
+// offsets read from a two-channel map of either layout included.
+test('one channel, with offsets: NHWC [N, H, W, 1] gives the NCHW call on the same bytes', (t) => {
+  const random = rng(41);
+  const [n, h, w] = [3, 9, 11];
+  const heat = Float32Array.from({ length: n * h * w }, () => random() * 2 - 0.5);
+  const offNhwc = Float32Array.from({ length: n * h * w * 2 }, () => random() * 6 - 3);
+  const offNchw = toNchw(offNhwc, n, h, w, 2);
+  for (const [kind, extra] of [['posenet', { outputStride: 8 }], ['centernet', {}]]) {
+    const a = decodeSync({ data: heat, shape: [n, h, w, 1] }, { layout: 'nhwc', offsets: { kind, map: { data: offNhwc, shape: [n, h, w, 2] }, ...extra } });
+    const b = decodeSync({ data: heat, shape: [n, 1, h, w] }, { offsets: { kind, map: { data: offNchw, shape: [n, 2, h, w] }, ...extra } });
+    t.deepEqual(a.shape, [n, 1], kind);
+    t.true(sameBytes(a.coords, b.coords) && sameBytes(a.scores, b.scores) && sameBytes(a.valid, b.valid), kind);
+  }
+});
