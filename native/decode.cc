@@ -114,9 +114,10 @@ struct Scratch {
   std::vector<const float*> src;
   // The windowed blur: the 5 x 5 block the Newton step reads, from the (kernel + 4)^2 pixels
   // around the argmax that it depends on (stride kernel + 4).
-  std::vector<float> window;      // (kernel + 4) rows of the zero-padded plane
-  std::vector<float> window_tmp;  // its horizontal pass
-  std::vector<float> window_out;  // 5 rows of stride kernel + 4: the blurred block
+  std::vector<float> window;      // (kernel + 4) columns of the zero-padded plane
+  std::vector<float> window_tmp;  // its horizontal pass, 5 columns
+  std::vector<float> window_out;  // 5 columns of stride kernel + 4: the blurred block
+  std::vector<float> window_run;  // a Float16 run of the window, widened
   // NHWC: the argmax of each channel of a chunk; 'centroid' and 'softargmax': each channel's sums,
   // parameter and one row of it de-interleaved; 'exact': de-interleaved planes.
   std::vector<ArgMax> maxima;
@@ -158,8 +159,9 @@ Scratch make_scratch(const DecodeRequest& req) {
     s.src.resize(kernel);
     const size_t side = kernel + 4;
     s.window.resize(side * side);
-    s.window_tmp.assign(side * side, 0.0f);
+    s.window_tmp.assign(5 * side, 0.0f);
     s.window_out.resize(5 * side);
+    s.window_run.resize(side);
   }
   return s;
 }
@@ -239,47 +241,77 @@ void dark_full_plane(const Kernels& k, const float* f, size_t h, size_t w, const
   }
 }
 
-// The 5 x 5 block of the blurred plane around (px, py), row stride kernel + 4, from the (kernel + 4)^2
-// pixels around it, blurred by the same fir_f32 calls in the same order as the whole plane (zero
-// padding included), so every value at a position on the plane is bit for bit blur()'s there (those
-// off the plane are not blur()'s: the callers do not read them).
+// Window column c, rows [j0, j0 + n) of channels-last or plane memory: elements [at, at + n) of the
+// plane, written down a column of the window (stride `side`). A Float16 run is converted by the row
+// kernel first: a half converted alone costs more than its share of the blur.
+void window_column_run(const Kernels& k, const PlaneView& plane, size_t at, size_t n, float* out, size_t side,
+                       float* run) {
+  const size_t stride = plane.stride;
+  switch (plane.dtype) {
+    case DType::kFloat32: {
+      const float* p = static_cast<const float*>(plane.base) + at * stride;
+      for (size_t i = 0; i < n; ++i) out[i * side] = p[i * stride];
+      return;
+    }
+    case DType::kFloat16: {
+      const uint16_t* p = static_cast<const uint16_t*>(plane.base) + at * stride;
+      if (stride == 1) {
+        k.f16_to_f32(p, run, n);
+        for (size_t i = 0; i < n; ++i) out[i * side] = run[i];
+      } else {
+        for (size_t i = 0; i < n; ++i) out[i * side] = half_to_float(p[i * stride]);
+      }
+      return;
+    }
+    case DType::kUint8: break;
+  }
+  const uint8_t* p = static_cast<const uint8_t*>(plane.base) + at * stride;
+  for (size_t i = 0; i < n; ++i) out[i * side] = static_cast<float>(p[i * stride]);
+}
+
+// The 5 x 5 block of the blurred plane around (px, py), column by column: the value at
+// (px - 2 + c, py - 2 + j) at c * (kernel + 4) + j. It comes from the (kernel + 4)^2 pixels around
+// it, laid out column by column too, so that each pass is one fir_f32 call over little more than
+// what the next one reads (5 columns of each row, then 5 rows of those), by the same fused
+// operations in the same order as the whole plane's blur (zero padding included): every value at
+// a position on the plane is bit for bit blur()'s there (those off the plane are not blur()'s: the
+// callers do not read them).
 const float* blur_window(const Kernels& k, const PlaneView& plane, size_t h, size_t w, const float* taps,
                          size_t kernel, size_t px, size_t py, Scratch& s) {
   const FlushSubnormals flush;  // as blur(): the same flush gives the same values
   const size_t r = kernel / 2, side = kernel + 4;
-  // Window row j, column c: the zero-padded plane at row py - 2 - r + j, column px - 2 - r + c.
-  // A contiguous plane's in-plane run of each row is converted by the row kernels (a half per
-  // element costs more than the blur of the window); channels-last pixels are read one by one.
+  // Window column c, row j: the zero-padded plane at column px - 2 - r + c, row py - 2 - r + j.
   const long left = static_cast<long>(px) - static_cast<long>(2 + r);
   const size_t c0 = left < 0 ? static_cast<size_t>(-left) : 0;
   const size_t c1 = std::min(side, static_cast<size_t>(static_cast<long>(w) - left));
-  for (size_t j = 0; j < side; ++j) {
-    float* row = s.window.data() + j * side;
+  float* window = s.window.data();
+  // Zeros only where the window leaves the plane: the columns off it, then the rows off it.
+  std::fill(window, window + c0 * side, 0.0f);
+  std::fill(window + c1 * side, window + side * side, 0.0f);
+  const auto on_plane = [&](size_t j) {
     const long yy = static_cast<long>(py + j) - static_cast<long>(2 + r);
-    std::fill(row, row + side, 0.0f);
-    if (yy < 0 || yy >= static_cast<long>(h)) continue;
-    const size_t at = static_cast<size_t>(yy) * w + static_cast<size_t>(left + static_cast<long>(c0));
-    if (plane.stride != 1) {
-      for (size_t c = c0; c < c1; ++c) row[c] = plane.at(at + (c - c0));
+    return yy >= 0 && yy < static_cast<long>(h);
+  };
+  for (size_t j = 0; j < side; ++j) {
+    if (!on_plane(j)) {
+      for (size_t c = c0; c < c1; ++c) window[c * side + j] = 0.0f;
       continue;
     }
-    switch (plane.dtype) {
-      case DType::kFloat32: std::memcpy(row + c0, static_cast<const float*>(plane.base) + at, (c1 - c0) * sizeof(float)); break;
-      case DType::kFloat16: k.f16_to_f32(static_cast<const uint16_t*>(plane.base) + at, row + c0, c1 - c0); break;
-      case DType::kUint8: k.u8_to_f32(static_cast<const uint8_t*>(plane.base) + at, row + c0, c1 - c0); break;
-    }
+    const size_t yy = py + j - (2 + r);
+    window_column_run(k, plane, yy * w + static_cast<size_t>(left + static_cast<long>(c0)), c1 - c0,
+                      window + c0 * side + j, side, s.window_run.data());
   }
-  // Horizontal: window_tmp[j][c] for c < 5 (the other columns straddle two rows and are not read).
-  for (size_t t = 0; t < kernel; ++t) s.src[t] = s.window.data() + t;
-  k.fir_f32(s.src.data(), taps, kernel, s.window_tmp.data(), side * side - (kernel - 1));
+  // Horizontal: window_tmp at c * side + j for c < 5, x-neighbours `side` apart.
+  for (size_t t = 0; t < kernel; ++t) s.src[t] = window + t * side;
+  k.fir_f32(s.src.data(), taps, kernel, s.window_tmp.data(), 5 * side);
   // Rows outside the plane are zeros after the horizontal pass on the whole plane.
   for (size_t j = 0; j < side; ++j) {
-    const long yy = static_cast<long>(py + j) - static_cast<long>(2 + r);
-    if (yy < 0 || yy >= static_cast<long>(h)) std::memset(s.window_tmp.data() + j * side, 0, 5 * sizeof(float));
+    if (on_plane(j)) continue;
+    for (size_t c = 0; c < 5; ++c) s.window_tmp[c * side + j] = 0.0f;
   }
-  // Vertical: window_out[j][c], j, c < 5, the blurred plane at (px - 2 + c, py - 2 + j).
-  for (size_t t = 0; t < kernel; ++t) s.src[t] = s.window_tmp.data() + t * side;
-  k.fir_f32(s.src.data(), taps, kernel, s.window_out.data(), 5 * side);
+  // Vertical: window_out at c * side + j for c, j < 5 (the outputs between hold nothing read).
+  for (size_t t = 0; t < kernel; ++t) s.src[t] = s.window_tmp.data() + t;
+  k.fir_f32(s.src.data(), taps, kernel, s.window_out.data(), 4 * side + 5);
   return s.window_out.data();
 }
 
@@ -312,7 +344,7 @@ bool dark_window(const Kernels& k, const PlaneView& plane, size_t h, size_t w, c
   const float floor = 1e-10f / (1.0f - 0x1p-12f);
   bool above_floor = true;
   const NewtonStep n = newton_step([&](long dx, long dy) {
-    const float v = b[(2 + dy) * side + (2 + dx)];
+    const float v = b[(2 + dx) * side + (2 + dy)];
     above_floor = above_floor && v >= floor;
     return std::log(static_cast<double>(v > 0.0f ? v : 1e-10f));
   });
@@ -392,7 +424,7 @@ bool udp_window(const Kernels& k, const PlaneView& plane, size_t h, size_t w, co
   if (!(peak > 0.0f && peak <= 1e37f)) return false;
   const size_t side = kernel + 4;
   const float* b = blur_window(k, plane, h, w, taps, kernel, px, py, s);
-  auto at = [&](size_t xx, size_t yy) { return b[(yy + 2 - py) * side + (xx + 2 - px)]; };  // on the plane: within 1 of (px, py)
+  auto at = [&](size_t xx, size_t yy) { return b[(xx + 2 - px) * side + (yy + 2 - py)]; };  // on the plane: within 1 of (px, py)
   float v[7], top = 0.0f;
   for (size_t i = 0; i < 7; ++i) {
     v[i] = edge_padded(at, h, w, px, py, kUdpTaps[i][0], kUdpTaps[i][1]);
