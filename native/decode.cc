@@ -351,7 +351,8 @@ bool dark_window(const Kernels& k, const PlaneView& plane, size_t h, size_t w, c
   if (!above_floor || n.det == 0.0 || !std::isfinite(n.ox) || !std::isfinite(n.oy)) return false;
   const double e = 0x1.01p-24;
   const double inv = std::sqrt(n.dxx * n.dxx + n.dyy * n.dyy + 2.0 * n.dxy * n.dxy) / std::fabs(n.det);
-  const double bound = 1.25 * inv * e * (std::sqrt(2.0) + 2.0 * std::hypot(n.ox, n.oy));
+  // |o| as a plain square root: a step large enough to overflow it fails the bound, as it should.
+  const double bound = 1.25 * inv * e * (std::sqrt(2.0) + 2.0 * std::sqrt(n.ox * n.ox + n.oy * n.oy));
   if (!(inv * 2.0 * e <= 0.1 && bound <= 5e-6)) return false;
   *x = static_cast<double>(px) + n.ox;
   *y = static_cast<double>(py) + n.oy;

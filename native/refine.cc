@@ -49,7 +49,7 @@ bool udp_window_close(const UdpStep& s) {
   // run of mmpose's algorithm (OpenCV's or ours); on sigma-2 and sigma-3 heatmaps blurred with
   // kernels 11 and 17 the bound stays under 1.3e-5 px, so the window is the rule there.
   const double e = 0x1.01p-24;
-  const double bound = 1.25 * s.inverse_norm * e * (std::sqrt(2.0) + 8.0 * std::hypot(s.ox, s.oy));
+  const double bound = 1.25 * s.inverse_norm * e * (std::sqrt(2.0) + 8.0 * std::sqrt(s.ox * s.ox + s.oy * s.oy));  // as in dark_window
   return s.inverse_norm * 8.0 * e <= 0.1 && bound <= 2e-5;
 }
 
