@@ -117,7 +117,6 @@ struct Scratch {
   std::vector<float> window;      // (kernel + 4) columns of the zero-padded plane
   std::vector<float> window_tmp;  // its horizontal pass, 5 columns
   std::vector<float> window_out;  // 5 columns of stride kernel + 4: the blurred block
-  std::vector<float> window_run;  // a Float16 run of the window, widened
   // NHWC: the argmax of each channel of a chunk; 'centroid' and 'softargmax': each channel's sums,
   // parameter and one row of it de-interleaved; 'exact': de-interleaved planes.
   std::vector<ArgMax> maxima;
@@ -161,7 +160,6 @@ Scratch make_scratch(const DecodeRequest& req) {
     s.window.resize(side * side);
     s.window_tmp.assign(5 * side, 0.0f);
     s.window_out.resize(5 * side);
-    s.window_run.resize(side);
   }
   return s;
 }
@@ -241,32 +239,33 @@ void dark_full_plane(const Kernels& k, const float* f, size_t h, size_t w, const
   }
 }
 
-// Window column c, rows [j0, j0 + n) of channels-last or plane memory: elements [at, at + n) of the
-// plane, written down a column of the window (stride `side`). A Float16 run is converted by the row
-// kernel first: a half converted alone costs more than its share of the blur.
-void window_column_run(const Kernels& k, const PlaneView& plane, size_t at, size_t n, float* out, size_t side,
-                       float* run) {
-  const size_t stride = plane.stride;
-  switch (plane.dtype) {
-    case DType::kFloat32: {
-      const float* p = static_cast<const float*>(plane.base) + at * stride;
-      for (size_t i = 0; i < n; ++i) out[i * side] = p[i * stride];
-      return;
-    }
-    case DType::kFloat16: {
-      const uint16_t* p = static_cast<const uint16_t*>(plane.base) + at * stride;
-      if (stride == 1) {
-        k.f16_to_f32(p, run, n);
-        for (size_t i = 0; i < n; ++i) out[i * side] = run[i];
-      } else {
-        for (size_t i = 0; i < n; ++i) out[i * side] = half_to_float(p[i * stride]);
+// Window columns [c0, c1), rows [j0, j1), column by column (stride `side`): the plane from column
+// x, row y on, in channels-last or plane memory. Float16 is widened one half at a time: a column's
+// run is too short for the row kernel to pay.
+void window_block(const PlaneView& plane, size_t w, size_t x, size_t y, size_t c0, size_t c1, size_t j0,
+                  size_t j1, float* window, size_t side) {
+  const size_t stride = plane.stride, row = w * stride;
+  for (size_t c = c0; c < c1; ++c) {
+    const size_t at = (y * w + x + (c - c0)) * stride;
+    float* out = window + c * side;
+    switch (plane.dtype) {
+      case DType::kFloat32: {
+        const float* p = static_cast<const float*>(plane.base) + at;
+        for (size_t j = j0; j < j1; ++j) out[j] = p[(j - j0) * row];
+        break;
       }
-      return;
+      case DType::kFloat16: {
+        const uint16_t* p = static_cast<const uint16_t*>(plane.base) + at;
+        for (size_t j = j0; j < j1; ++j) out[j] = half_to_float(p[(j - j0) * row]);
+        break;
+      }
+      case DType::kUint8: {
+        const uint8_t* p = static_cast<const uint8_t*>(plane.base) + at;
+        for (size_t j = j0; j < j1; ++j) out[j] = static_cast<float>(p[(j - j0) * row]);
+        break;
+      }
     }
-    case DType::kUint8: break;
   }
-  const uint8_t* p = static_cast<const uint8_t*>(plane.base) + at * stride;
-  for (size_t i = 0; i < n; ++i) out[i * side] = static_cast<float>(p[i * stride]);
 }
 
 // The 5 x 5 block of the blurred plane around (px, py), column by column: the value at
@@ -285,29 +284,25 @@ const float* blur_window(const Kernels& k, const PlaneView& plane, size_t h, siz
   const size_t c0 = left < 0 ? static_cast<size_t>(-left) : 0;
   const size_t c1 = std::min(side, static_cast<size_t>(static_cast<long>(w) - left));
   float* window = s.window.data();
-  // Zeros only where the window leaves the plane: the columns off it, then the rows off it.
+  // Rows [j0, j1) of the window are on the plane; zeros only where it leaves the plane.
+  const long top = static_cast<long>(py) - static_cast<long>(2 + r);
+  const size_t j0 = top < 0 ? static_cast<size_t>(-top) : 0;
+  const size_t j1 = std::min(side, static_cast<size_t>(static_cast<long>(h) - top));
   std::fill(window, window + c0 * side, 0.0f);
   std::fill(window + c1 * side, window + side * side, 0.0f);
-  const auto on_plane = [&](size_t j) {
-    const long yy = static_cast<long>(py + j) - static_cast<long>(2 + r);
-    return yy >= 0 && yy < static_cast<long>(h);
-  };
-  for (size_t j = 0; j < side; ++j) {
-    if (!on_plane(j)) {
-      for (size_t c = c0; c < c1; ++c) window[c * side + j] = 0.0f;
-      continue;
-    }
-    const size_t yy = py + j - (2 + r);
-    window_column_run(k, plane, yy * w + static_cast<size_t>(left + static_cast<long>(c0)), c1 - c0,
-                      window + c0 * side + j, side, s.window_run.data());
+  for (size_t c = c0; c < c1; ++c) {
+    std::fill(window + c * side, window + c * side + j0, 0.0f);
+    std::fill(window + c * side + j1, window + (c + 1) * side, 0.0f);
   }
+  window_block(plane, w, static_cast<size_t>(left + static_cast<long>(c0)), static_cast<size_t>(top + static_cast<long>(j0)),
+               c0, c1, j0, j1, window, side);
   // Horizontal: window_tmp at c * side + j for c < 5, x-neighbours `side` apart.
   for (size_t t = 0; t < kernel; ++t) s.src[t] = window + t * side;
   k.fir_f32(s.src.data(), taps, kernel, s.window_tmp.data(), 5 * side);
   // Rows outside the plane are zeros after the horizontal pass on the whole plane.
-  for (size_t j = 0; j < side; ++j) {
-    if (on_plane(j)) continue;
-    for (size_t c = 0; c < 5; ++c) s.window_tmp[c * side + j] = 0.0f;
+  for (size_t c = 0; c < 5; ++c) {
+    std::fill(s.window_tmp.data() + c * side, s.window_tmp.data() + c * side + j0, 0.0f);
+    std::fill(s.window_tmp.data() + c * side + j1, s.window_tmp.data() + (c + 1) * side, 0.0f);
   }
   // Vertical: window_out at c * side + j for c, j < 5 (the outputs between hold nothing read).
   for (size_t t = 0; t < kernel; ++t) s.src[t] = s.window_tmp.data() + t;
