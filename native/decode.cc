@@ -117,6 +117,7 @@ struct Scratch {
   std::vector<float> window;      // (kernel + 4) columns of the zero-padded plane
   std::vector<float> window_tmp;  // its horizontal pass, 5 columns
   std::vector<float> window_out;  // 5 columns of stride kernel + 4: the blurred block
+  std::vector<float> window_rows;  // a Float16 window's rows, widened
   // NHWC: the argmax of each channel of a chunk; 'centroid' and 'softargmax': each channel's sums,
   // parameter and one row of it de-interleaved; 'exact': de-interleaved planes.
   std::vector<ArgMax> maxima;
@@ -160,6 +161,7 @@ Scratch make_scratch(const DecodeRequest& req) {
     s.window.resize(side * side);
     s.window_tmp.assign(5 * side, 0.0f);
     s.window_out.resize(5 * side);
+    if (req.input.dtype == DType::kFloat16) s.window_rows.resize(side * side);
   }
   return s;
 }
@@ -240,11 +242,21 @@ void dark_full_plane(const Kernels& k, const float* f, size_t h, size_t w, const
 }
 
 // Window columns [c0, c1), rows [j0, j1), column by column (stride `side`): the plane from column
-// x, row y on, in channels-last or plane memory. Float16 is widened one half at a time: a column's
-// run is too short for the row kernel to pay.
-void window_block(const PlaneView& plane, size_t w, size_t x, size_t y, size_t c0, size_t c1, size_t j0,
-                  size_t j1, float* window, size_t side) {
+// x, row y on, in channels-last or plane memory. A Float16 plane's rows are widened by the row
+// kernel into `rows` first (a half widened alone costs about as much as its share of the blur);
+// channels-last Float16 never comes here (decode_planes widens those images).
+void window_block(const Kernels& k, const PlaneView& plane, size_t w, size_t x, size_t y, size_t c0, size_t c1,
+                  size_t j0, size_t j1, float* window, size_t side, float* rows) {
   const size_t stride = plane.stride, row = w * stride;
+  if (plane.dtype == DType::kFloat16 && stride == 1) {
+    const uint16_t* p = static_cast<const uint16_t*>(plane.base) + y * w + x;
+    const size_t n = c1 - c0;
+    for (size_t j = j0; j < j1; ++j) k.f16_to_f32(p + (j - j0) * w, rows + (j - j0) * n, n);
+    for (size_t c = c0; c < c1; ++c) {
+      for (size_t j = j0; j < j1; ++j) window[c * side + j] = rows[(j - j0) * n + (c - c0)];
+    }
+    return;
+  }
   for (size_t c = c0; c < c1; ++c) {
     const size_t at = (y * w + x + (c - c0)) * stride;
     float* out = window + c * side;
@@ -294,8 +306,8 @@ const float* blur_window(const Kernels& k, const PlaneView& plane, size_t h, siz
     std::fill(window + c * side, window + c * side + j0, 0.0f);
     std::fill(window + c * side + j1, window + (c + 1) * side, 0.0f);
   }
-  window_block(plane, w, static_cast<size_t>(left + static_cast<long>(c0)), static_cast<size_t>(top + static_cast<long>(j0)),
-               c0, c1, j0, j1, window, side);
+  window_block(k, plane, w, static_cast<size_t>(left + static_cast<long>(c0)), static_cast<size_t>(top + static_cast<long>(j0)),
+               c0, c1, j0, j1, window, side, s.window_rows.data());
   // Horizontal: window_tmp at c * side + j for c < 5, x-neighbours `side` apart.
   for (size_t t = 0; t < kernel; ++t) s.src[t] = window + t * side;
   k.fir_f32(s.src.data(), taps, kernel, s.window_tmp.data(), 5 * side);
