@@ -255,6 +255,28 @@ inline void argmax_nhwc_each(const T* p, size_t pixels, size_t stride, size_t co
   }
 }
 
+// Whether two running sums of values stayed finite (x - x is NaN exactly for an infinity or a NaN).
+inline bool finite_sums(F a, F b) {
+  const F sum = add(a, b);
+  return bits(is_nan(sub(sum, sum))) == 0;
+}
+
+// Which lanes of V vectors met a NaN or an infinity over `count` steps, exactly: sums of x - x
+// stay +-0 while x is finite and become NaN for good once it is not. at(i, v) points at step i's
+// vector v.
+template <size_t V, typename At>
+inline void nonfinite_lanes(size_t count, At at, uint32_t* bad) {
+  F odd[V];
+  for (size_t v = 0; v < V; ++v) odd[v] = splat(0.0f);
+  for (size_t i = 0; i < count; ++i) {
+    for (size_t v = 0; v < V; ++v) {
+      const F x = load_lanes(at(i, v));
+      odd[v] = add(odd[v], sub(x, x));
+    }
+  }
+  for (size_t v = 0; v < V; ++v) bad[v] = bits(is_nan(odd[v]));
+}
+
 // V vectors of channels in one pass, vector v holding channels at[v] .. at[v] + kLanes - 1 (the
 // vectors may overlap: a lane's answer depends on its channel alone, so a channel computed twice
 // is written twice with the same answer). Where the registers hold them, two sets of accumulators
@@ -314,17 +336,8 @@ inline void argmax_nhwc_vectors(const T* p, size_t pixels, size_t stride, const 
     if (j < end) step(b[kSets - 1], ix[kSets - 1], seen[1], j, jv);
     uint32_t bad[V] = {};
     if constexpr (kFloat) {
-      const F sum = add(seen[0], seen[1]);
-      if (bits(is_nan(sub(sum, sum))) != 0) {
-        F odd[V];
-        for (size_t v = 0; v < V; ++v) odd[v] = zero;
-        for (size_t i = base; i < end; ++i) {
-          for (size_t v = 0; v < V; ++v) {
-            const F x = load_lanes(p + i * stride + at[v]);
-            odd[v] = add(odd[v], sub(x, x));
-          }
-        }
-        for (size_t v = 0; v < V; ++v) bad[v] = bits(is_nan(odd[v]));
+      if (!finite_sums(seen[0], seen[1])) {
+        nonfinite_lanes<V>(end - base, [&](size_t i, size_t v) { return p + (base + i) * stride + at[v]; }, bad);
       }
     }
     float v0[kLanes], v1[kLanes], x0[kLanes], x1[kLanes];
@@ -410,17 +423,8 @@ inline void argmax_nhwc_packed(const T* p, size_t pixels, ArgMax* out) {
     }
     uint32_t bad[C] = {};
     if constexpr (kFloat) {
-      const F sum = add(seen[0], seen[1]);
-      if (bits(is_nan(sub(sum, sum))) != 0) {
-        F odd[C];
-        for (size_t v = 0; v < C; ++v) odd[v] = zero;
-        for (size_t g = 0; g < count; ++g) {
-          for (size_t v = 0; v < C; ++v) {
-            const F x = load_lanes(q + g * kGroup + v * kLanes);
-            odd[v] = add(odd[v], sub(x, x));
-          }
-        }
-        for (size_t v = 0; v < C; ++v) bad[v] = bits(is_nan(odd[v]));
+      if (!finite_sums(seen[0], seen[1])) {
+        nonfinite_lanes<C>(count, [&](size_t g, size_t v) { return q + g * kGroup + v * kLanes; }, bad);
       }
     }
     float values[kLanes], where[kLanes];
