@@ -597,7 +597,7 @@ console.log(`targets: ${summary.pass} PASS, ${summary.miss} MISS, ${summary.notR
 const file = writeResults(NAME, {
   name: NAME,
   description: 'Heatmap/one-hot decoding throughput: coordconv against peers on the same inputs.',
-  methodology: 'Every implementation of a workload is checked against coordconv first, warmed up once, then timed in interleaved rounds (each round runs each implementation once, in an order rotated per round; at least 5 rounds, more within a 6 s budget), so load drifting on a shared machine hits all alike (the async rows in cache: each timed call follows an untimed call of the same implementation, so it reads its own input warm). Times are medians in ms (min and max kept). NumPy peers run in a Python process serving the same bytes and time themselves with time.perf_counter. Ratios compare coordconv sync on all cores with each peer in the same run.',
+  methodology: 'Every implementation of a workload is checked against coordconv first, warmed up once, then timed in interleaved rounds (each round runs each implementation once, in an order shuffled per round, seeded, so no implementation always follows the same neighbour; at least 5 rounds, more within a 6 s budget), so load drifting on a shared machine hits all alike (the async rows in cache: each timed call follows an untimed call of the same implementation, so it reads its own input warm). Times are medians in ms (min and max kept). NumPy peers run in a Python process serving the same bytes and time themselves with time.perf_counter. Ratios compare coordconv sync on all cores with each peer in the same run.',
   environment: env,
   workloads: workloads.map(({ id, title, shape, methods: m, bytes }) => ({ id, title, shape, methods: m, bytes })),
   rows,

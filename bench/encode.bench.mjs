@@ -212,7 +212,7 @@ console.log(`targets: ${summary.pass} PASS, ${summary.miss} MISS`);
 const file = writeResults(NAME, {
   name: NAME,
   description: "Encoding ('gaussian') and coordConv2d throughput: coordconv against peers on the same inputs.",
-  methodology: 'Every implementation of a workload is checked against coordconv first, warmed up once, then timed in interleaved rounds (each round runs each implementation once, order rotated per round), so load drifting on a shared machine hits all alike; times are medians in ms (min and max kept). NumPy peers run in a Python process serving the same coordinates and time themselves with time.perf_counter. Every peer result was checked against coordconv before timing. The ONNX Runtime input already holds the coordinate channels (made by addCoords, untimed); coordconv generates them inside the convolution.',
+  methodology: 'Every implementation of a workload is checked against coordconv first, warmed up once, then timed in interleaved rounds (each round runs each implementation once, in an order shuffled per round, seeded), so load drifting on a shared machine hits all alike; times are medians in ms (min and max kept). NumPy peers run in a Python process serving the same coordinates and time themselves with time.perf_counter. Every peer result was checked against coordconv before timing. The ONNX Runtime input already holds the coordinate channels (made by addCoords, untimed); coordconv generates them inside the convolution.',
   environment: env,
   rows,
   ratios,

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { random } from './random.mjs';
 
 export const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const resultsDir = path.join(benchDir, 'results');
@@ -48,8 +49,12 @@ export async function measure(fn, { warmup = 2, minReps = 5, maxReps = 25, budge
 
 /**
  * Times several implementations in interleaved rounds: every round runs each once, in an order
- * rotated from round to round, so on a machine whose load drifts every implementation sees the
- * same mix of quiet and busy moments and their ratios stay honest. Each impl is
+ * shuffled from round to round (seeded: the same orders every run), so on a machine whose load
+ * drifts every implementation sees the same mix of quiet and busy moments and their ratios stay
+ * honest. A rotation would keep each impl behind the same neighbour in every round: one that leaves
+ * work behind (a 555 MB array to free, buffers moved for the collector) then slowed the same impl
+ * every time (channels-last argmax timed at 0.35x planes behind such a neighbour, 0.88x to 1.01x
+ * alone). Each impl is
  * `{ fn, before?, selfTimed? }`: `before` runs untimed ahead of each call (switching a backend,
  * setting a thread count); a `selfTimed` fn returns its own time in ms (work timed inside another
  * process, such as Python). After `warmup` untimed calls each, at least `minRounds` rounds run,
@@ -70,10 +75,15 @@ export async function measureInterleaved(impls, { warmup = 1, minRounds = 5, max
     }
   }
   const samples = impls.map(() => []);
+  const shuffle = random(impls.length);
+  const order = impls.map((_, k) => k);
   const start = performance.now();
   for (let round = 0; round < minRounds || (round < maxRounds && performance.now() - start < budgetMs); ++round) {
-    for (let j = 0; j < impls.length; ++j) {
-      const k = (j + round) % impls.length;
+    for (let j = order.length - 1; j > 0; --j) {
+      const i = Math.floor(shuffle() * (j + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (const k of order) {
       const im = impls[k];
       await im.before?.();
       if (warm && !im.selfTimed) await im.fn();  // a self-timed peer reads its own copy elsewhere
