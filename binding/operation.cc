@@ -1,5 +1,8 @@
 #include "operation.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace coordconv_binding {
 
 void Arrays::check_overlaps(Napi::Env env) const {
@@ -14,14 +17,15 @@ void Arrays::check_overlaps(Napi::Env env) const {
 }
 
 void Arrays::stage(Staging& staging, const Napi::Value& owned) const {
-  // lib/ sends `owned` only with transfer: true, as an array of the request's own typed arrays.
-  const Napi::Array list = owned.IsArray() ? owned.As<Napi::Array>() : Napi::Array();
-  const uint32_t count = owned.IsArray() ? list.Length() : 0;
+  // lib/ sends `owned` with every async call, as an array of the request's own typed arrays: the
+  // results it made, and with transfer: true the arrays it moved in (lib/call.ts).
+  std::vector<Napi::Value> list;
+  if (owned.IsArray()) {
+    const Napi::Array array = owned.As<Napi::Array>();
+    for (uint32_t i = 0; i < array.Length(); ++i) list.push_back(array.Get(i));
+  }
   auto is_owned = [&](const Napi::TypedArray& array) {
-    for (uint32_t i = 0; i < count; ++i) {
-      if (list.Get(i).StrictEquals(array)) return true;
-    }
-    return false;
+    return std::any_of(list.begin(), list.end(), [&](const Napi::Value& v) { return v.StrictEquals(array); });
   };
   for (const Entry& e : entries_) {
     // An input's block is only read by the job; the field it lands in is a pointer to const.

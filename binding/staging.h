@@ -32,8 +32,9 @@ namespace coordconv_binding {
 // job itself, so that neither a transfer nor a collection of its ArrayBuffer frees it meanwhile.
 //
 // An array lib/ moved into a buffer only it can reach (`transfer: true`, lib/call.ts) is the second
-// exception: nobody else holds that buffer, so nobody can detach or shrink it, and the job uses it
-// in place too, held by a reference until the Promise settles.
+// exception, and an array lib/ made for the results the third (lib/fresh.ts): nobody else holds
+// those buffers, so nobody can detach or shrink them, and the job uses them in place too, held by a
+// reference until the Promise settles.
 class Staging {
  public:
   // The array is the library's alone (see above): the job reads and writes it in place.

@@ -6,6 +6,7 @@ import { addon } from './addon';
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { isObject, rangeError, typeError } from './errors';
+import { fresh } from './fresh';
 import { planeFields, product, readLayout, readPlanes, uninitialized, type Float16PlaneInput, type PlaneInput, type Planes } from './tensor';
 import { readTransform, type AffineTransforms } from './transform';
 import { formatShape, readFraction, readInteger, readNumber, readOddSize, readOptions, type Layout } from './validate';
@@ -135,11 +136,11 @@ function prepare(heatmaps: unknown, options: unknown): { request: NativeBoxesReq
     offsetsData: offsets?.data ?? null,
     offsetsDtype: (offsets?.dtype ?? 'float32') as 'float32' | 'float16',
     // The native pass writes every slot, so the outputs need no clearing.
-    boxes: uninitialized('float32', slots * 4),
-    scores: uninitialized('float32', slots),
-    valid: uninitialized('uint8', slots),
-    counts: new Uint32Array(images),
-    classes: new Uint32Array(slots),
+    boxes: fresh(uninitialized('float32', slots * 4)),
+    scores: fresh(uninitialized('float32', slots)),
+    valid: fresh(uninitialized('uint8', slots)),
+    counts: fresh(new Uint32Array(images)),
+    classes: fresh(new Uint32Array(slots)),
     ...planeFields(heat),
     ...readTransform(opts.transform, heat.lead),
   };

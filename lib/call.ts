@@ -4,6 +4,7 @@ import { types } from 'node:util';
 
 import { isObject, rangeError } from './errors';
 import { isLibraryBuffer } from './allocate';
+import { takeFresh } from './fresh';
 import { readBoolean } from './validate';
 
 /** The option every async entry point takes (decode, peaks, encode, coordConv2d). */
@@ -55,6 +56,7 @@ export function operation<Args extends unknown[], Prepared extends { request: un
 ): Entries<Args, Result> {
   function sync(...args: Args): Result {
     const prepared = op.prepare(...args);
+    takeFresh(prepared.request as Record<string, unknown>, op.moves);
     op.runSync(prepared.request);
     return op.finish(prepared);
   }
@@ -71,7 +73,11 @@ export function operation<Args extends unknown[], Prepared extends { request: un
       const transfer = readBoolean(flag, 'options.transfer', false);
       const prepared = op.prepare(...([input0, isObject(options) && 'transfer' in options ? others : options, ...rest] as unknown as Args));
       const request = prepared.request as Record<string, unknown>;
-      const moved = transfer ? moveArrays(request, op.moves) : undefined;
+      // The binding uses the arrays listed in `owned` in place: those lib/ made for the results,
+      // and with transfer: true, those it moved in.
+      const owned = takeFresh(request, op.moves);
+      const moved = transfer ? moveArrays(request, op.moves, owned) : undefined;
+      request.owned = owned;
       const input = transfer && op.handBack ? op.handBack(prepared.request) : moved;
       return atCallSite(op.runAsync(prepared.request), site).then(() => {
         const result = op.finish(prepared);
@@ -96,18 +102,18 @@ function atCallSite<T>(promise: Promise<T>, site: { stack?: string }): Promise<T
 
 // transfer: true. Moves the ArrayBuffer under each listed array into a new one that only this
 // call can reach (structuredClone with a transfer list moves the memory, without a copy, and
-// detaches the caller's buffer), re-points the request at views over the moved buffers and lists
-// them as `owned`, which the binding then uses in place (binding/staging.h): nobody else holds them,
-// so nobody can detach or shrink them while the job runs. Arrays over a SharedArrayBuffer or over
-// library memory (allocate) are used in place anyway and stay as they are. An array must span its whole buffer: moving a buffer takes
-// all of it, and a view into a larger one (a Node Buffer from the shared pool, a slice of a bigger
+// detaches the caller's buffer), re-points the request at views over the moved buffers and adds
+// them to `owned`, which the binding then uses in place (binding/staging.h): nobody else holds them,
+// so nobody can detach or shrink them while the job runs. Arrays already in `owned` (lib/ made
+// them), over a SharedArrayBuffer or over library memory (allocate) are used in place anyway and
+// stay as they are. An array must span its whole buffer: moving a buffer takes all of it, and a view into a larger one (a Node Buffer from the shared pool, a slice of a bigger
 // allocation) would take bytes the caller did not pass. Everything is checked before anything
 // moves, so a refusal leaves the caller's arrays as they were. Returns the input array as moved.
-function moveArrays(request: Record<string, unknown>, moves: readonly (readonly [string, string])[]): ArrayBufferView | undefined {
+function moveArrays(request: Record<string, unknown>, moves: readonly (readonly [string, string])[], owned: ArrayBufferView[]): ArrayBufferView | undefined {
   const movable: [string, ArrayBufferView, number][] = [];
   for (const [field, name] of moves) {
     const view = request[field];
-    if (!ArrayBuffer.isView(view) || types.isSharedArrayBuffer(view.buffer) || isLibraryBuffer(view.buffer)) continue;
+    if (!ArrayBuffer.isView(view) || owned.includes(view) || types.isSharedArrayBuffer(view.buffer) || isLibraryBuffer(view.buffer)) continue;
     if (view.byteOffset !== 0 || view.byteLength !== view.buffer.byteLength) {
       throw rangeError(
         `an array spanning its whole ArrayBuffer with transfer: true (or transfer: false, which copies it)`,
@@ -118,7 +124,6 @@ function moveArrays(request: Record<string, unknown>, moves: readonly (readonly 
     movable.push([field, view, (view as unknown as { length: number }).length]);  // before it detaches
   }
   const moved = new Map<ArrayBufferLike, ArrayBuffer>();
-  const owned: ArrayBufferView[] = [];
   for (const [field, view, length] of movable) {
     let buffer = moved.get(view.buffer);
     if (buffer === undefined) {
@@ -126,11 +131,10 @@ function moveArrays(request: Record<string, unknown>, moves: readonly (readonly 
       moved.set(view.buffer, buffer);
     }
     const Type = view.constructor as new (buffer: ArrayBuffer, offset: number, length: number) => ArrayBufferView;
-    const fresh = new Type(buffer, 0, length);
-    request[field] = fresh;
-    owned.push(fresh);
+    const over = new Type(buffer, 0, length);
+    request[field] = over;
+    owned.push(over);
   }
-  request.owned = owned;
   const first = moves.length > 0 ? request[moves[0][0]] : undefined;
   return ArrayBuffer.isView(first) ? first : undefined;
 }

@@ -4,6 +4,7 @@ import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { convRequest, type Activation, type ConvGeometryOptions, type ConvPadding, type Pair } from './convolution';
 import { typeError } from './errors';
+import { fresh } from './fresh';
 import { checkSides, product, readFloat32Tensor, uninitialized, type Float32Tensor } from './tensor';
 import { LAYOUTS, readBoolean, readEnum, readOptions, type Layout } from './validate';
 
@@ -69,7 +70,9 @@ function prepareCoordConv(input: unknown, options: unknown): { request: NativeCo
   const extra = withR ? 3 : 2;
   const c = x.shape[1];
   const text = `${c + extra} input channels (C = ${c}, then xx, yy${withR ? ', r' : ''})`;
-  return convRequest(x, w, opts as ConvGeometryOptions, extra, 'options.weight', text);
+  const prepared = convRequest(x, w, opts as ConvGeometryOptions, extra, 'options.weight', text);
+  fresh(prepared.request.output);
+  return prepared;
 }
 
 const convolving = operation({

@@ -2,6 +2,7 @@ import { addon, type NativeDecodeRequest, type PlaneArray, type PlaneData } from
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { isObject, typeError } from './errors';
+import { fresh } from './fresh';
 import { readOffsets, type OffsetsOption } from './offsets';
 import { planeFields, readLayout, readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
 import { readTransform, type TransformOption } from './transform';
@@ -248,9 +249,9 @@ function prepare(input: unknown, options: unknown): { request: NativeDecodeReque
     quarterRule,
     minScore,
     offsets,
-    coords: out?.coords ?? new Float32Array(n * 2),
-    scores: out?.scores ?? new Float32Array(n),
-    valid: out?.valid ?? new Uint8Array(n),
+    coords: out?.coords ?? fresh(new Float32Array(n * 2)),
+    scores: out?.scores ?? fresh(new Float32Array(n)),
+    valid: out?.valid ?? fresh(new Uint8Array(n)),
     ...planeFields(planes),
     ...readTransform(opts.transform, planes.lead),
   };

@@ -3,6 +3,7 @@ import { addon, type NativeEncodeRequest } from './addon';
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { describe, isObject, isUint8Array, rangeError, typeError } from './errors';
+import { fresh } from './fresh';
 import { product, readData, readFloat32Tensor, uninitialized, type EmptyBatch } from './tensor';
 import { formatShape, LAYOUTS, MAX_SIDE, type Layout, readBoolean, readDrawnValue, readEnum, readInteger, readNumber, readOptions, readPositive } from './validate';
 
@@ -162,7 +163,7 @@ function prepare(coords: unknown, options: unknown): { request: NativeEncodeRequ
   }
   const outShape = layout === 'nhwc' ? [n, height, width, c] : [n, c, height, width];
   const total = product(outShape, 'the output shape');
-  const output = dtype === 'uint8' ? uninitialized('uint8', total) : uninitialized('float32', total);
+  const output = fresh(dtype === 'uint8' ? uninitialized('uint8', total) : uninitialized('float32', total));
   const request: NativeEncodeRequest = {
     coords: data, visible, planes: n * c, points: p, height, width, kind, layout, channels: c, radius, sigma, unbiased, value,
     threads: concurrency(), output,

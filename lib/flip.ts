@@ -8,6 +8,7 @@ import { addon, type NativeFlipRequest, type PlaneArray } from './addon';
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { describe, isFloat32Array, isObject, rangeError, typeError } from './errors';
+import { fresh } from './fresh';
 import { readSimccInput, type SimccInput } from './simcc';
 import { product, readLayout, readPlanes, uninitialized, type Float16PlaneInput, type PlaneInput, type Planes } from './tensor';
 import { formatShape, readBoolean, readOptions, readOut, type Layout } from './validate';
@@ -178,7 +179,7 @@ function prepareHeatmaps([heatmaps, flipped]: readonly [unknown, unknown], optio
     firstDtype: a.planes.dtype,
     firstFlipped: b.planes.data,
     firstFlippedDtype: b.planes.dtype,
-    firstOut: out ?? uninitialized('float32', count),
+    firstOut: out ?? fresh(uninitialized('float32', count)),
     threads: concurrency(),
   };
   return { request, shapes: [a.shape] };
@@ -218,13 +219,13 @@ function prepareSimcc([simcc, flipped]: readonly [unknown, unknown], options: un
     firstDtype: a.x.dtype,
     firstFlipped: b.x.data,
     firstFlippedDtype: b.x.dtype,
-    firstOut: out?.x ?? uninitialized('float32', xCount),
+    firstOut: out?.x ?? fresh(uninitialized('float32', xCount)),
     secondWidth: a.y.width,
     secondData: a.y.data,
     secondDtype: a.y.dtype,
     secondFlipped: b.y.data,
     secondFlippedDtype: b.y.dtype,
-    secondOut: out?.y ?? uninitialized('float32', yCount),
+    secondOut: out?.y ?? fresh(uninitialized('float32', yCount)),
     threads: concurrency(),
   };
   return { request, shapes: [a.x.shape, a.y.shape] };

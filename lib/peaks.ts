@@ -2,6 +2,7 @@
 import { addon, type NativePeaksRequest, type PlaneArray, type PlaneData } from './addon';
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
+import { fresh } from './fresh';
 import { readOffsets, type OffsetsOption } from './offsets';
 import { planeFields, product, readLayout, readPlanes, type Float16PlaneInput, type PlaneInput } from './tensor';
 import { readTransform, type TransformOption } from './transform';
@@ -115,11 +116,11 @@ function prepare(input: unknown, options: unknown): { request: NativePeaksReques
     threshold: uint8 ? threshold * 255 : threshold,
     window,
     offsets: readOffsets(opts.offsets, planes),
-    coords: new Float32Array(slots),
-    scores: new Float32Array(slots / 2),
-    valid: new Uint8Array(slots / 2),
-    counts: new Uint32Array(images),
-    ...(over === 'image' ? { classes: new Uint32Array(slots / 2) } : {}),
+    coords: fresh(new Float32Array(slots)),
+    scores: fresh(new Float32Array(slots / 2)),
+    valid: fresh(new Uint8Array(slots / 2)),
+    counts: fresh(new Uint32Array(images)),
+    ...(over === 'image' ? { classes: fresh(new Uint32Array(slots / 2)) } : {}),
     ...planeFields(planes),
     ...readTransform(opts.transform, lead),
   };

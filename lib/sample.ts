@@ -4,6 +4,7 @@ import { addon, type NativeSampleRequest, type PlaneArray, type PlaneData } from
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { isFloat32Array, isObject, rangeError } from './errors';
+import { fresh } from './fresh';
 import { planeFields, planesShape, product, readFloat32Tensor, readLayout, readPlanes, uninitialized, type Float16PlaneInput, type PlaneInput } from './tensor';
 import { formatShape, readEnum, readOptions, readOut, type Layout } from './validate';
 
@@ -101,7 +102,7 @@ function prepare({ maps, points }: { maps: unknown; points: unknown }, options: 
     mode,
     threads: concurrency(),
     coords: xy.data,
-    output: out?.data ?? uninitialized('float32', total),
+    output: out?.data ?? fresh(uninitialized('float32', total)),
     ...planeFields(planes),
   };
   return { request, shape };

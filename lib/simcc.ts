@@ -6,6 +6,7 @@ import { addon, type NativeSimccRequest, type PlaneArray, type PlaneData, type P
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { describe, isObject, rangeError, typeError } from './errors';
+import { fresh } from './fresh';
 import { checkLength, product, readPlaneData, readShape, type Float16PlaneInput, type PlaneInput } from './tensor';
 import { readTransform, type TransformOption } from './transform';
 import { formatShape, MAX_KERNEL, MAX_SIDE, readEnum, readNumber, readOddSize, readOptions, readPointOut } from './validate';
@@ -228,9 +229,9 @@ function prepare(input: unknown, options: unknown): { request: NativeSimccReques
     kernelX,
     kernelY,
     threads: concurrency(),
-    coords: out?.coords ?? new Float32Array(n * 2),
-    scores: out?.scores ?? new Float32Array(n),
-    valid: out?.valid ?? new Uint8Array(n),
+    coords: out?.coords ?? fresh(new Float32Array(n * 2)),
+    scores: out?.scores ?? fresh(new Float32Array(n)),
+    valid: out?.valid ?? fresh(new Uint8Array(n)),
     ...readTransform(opts.transform, lead),
   };
   return { request, shape: lead };

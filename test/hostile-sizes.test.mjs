@@ -221,6 +221,21 @@ test('decode: an out array transferred while the call is queued makes it reject 
   });
 });
 
+// Without taking them off the library's own arrays (lib/fresh.ts) when handed out, the worker
+// wrote these in place, into memory the GC had freed.
+for (const mode of ['reused-out-transfer', 'reused-sync-out-transfer']) {
+  test(`decode: result arrays of an earlier ${mode.includes('sync') ? 'decodeSync' : 'decode'} passed back as out and transferred while the call is queued make it reject the same way`, async (t) => {
+    const { status, signal, stderr, result } = await hazard(mode);
+    t.is(status, 0, `signal ${signal}\n${stderr}`);
+    t.deepEqual(result, {
+      error: 'TypeError',
+      message: 'Expected output arrays that stay attached until the call settles for decode but received one detached or resized while it ran',
+      scores: [0],
+      valid: [0],
+    });
+  });
+}
+
 test('decode: an out array that aliases the input is a RangeError, in an ArrayBuffer or a SharedArrayBuffer', async (t) => {
   for (const Buffer of [ArrayBuffer, SharedArrayBuffer]) {
     const buffer = new Buffer(64 * 4 + 64);
