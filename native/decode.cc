@@ -104,6 +104,10 @@ struct PlaneView {
   float at(size_t j) const { return element_at(base, dtype, j * stride); }
 };
 
+// A Float16 window row of n columns is widened as this many: a multiple of every vector width's
+// halves (8 for AVX2, 16 for AVX-512, 4 for NEON), so the row kernel takes no partial vector.
+constexpr size_t widened_span(size_t n) { return (n + 15) / 16 * 16; }
+
 // Per-part working memory, allocated before any plane is decoded and reused plane after plane.
 struct Scratch {
   std::vector<float> plane;  // a Uint8 or Float16 plane widened to float
@@ -161,7 +165,7 @@ Scratch make_scratch(const DecodeRequest& req) {
     s.window.resize(side * side);
     s.window_tmp.assign(5 * side, 0.0f);
     s.window_out.resize(5 * side);
-    if (req.input.dtype == DType::kFloat16) s.window_rows.resize(side * side);
+    if (req.input.dtype == DType::kFloat16) s.window_rows.resize(side * widened_span(side));
   }
   return s;
 }
@@ -243,17 +247,22 @@ void dark_full_plane(const Kernels& k, const float* f, size_t h, size_t w, const
 
 // Window columns [c0, c1), rows [j0, j1), column by column (stride `side`): the plane from column
 // x, row y on, in channels-last or plane memory. A Float16 plane's rows are widened by the row
-// kernel into `rows` first (a half widened alone costs about as much as its share of the blur);
-// channels-last Float16 never comes here (decode_planes widens those images).
+// kernel into `rows` first (a half widened alone costs about as much as its share of the blur),
+// each as a whole number of vectors (widened_span) where the row has room for them, for a
+// partial vector costs as much as the rest of the row; channels-last Float16 never comes here
+// (decode_planes widens those images).
 void window_block(const Kernels& k, const PlaneView& plane, size_t w, size_t x, size_t y, size_t c0, size_t c1,
                   size_t j0, size_t j1, float* window, size_t side, float* rows) {
   const size_t stride = plane.stride, row = w * stride;
   if (plane.dtype == DType::kFloat16 && stride == 1) {
-    const uint16_t* p = static_cast<const uint16_t*>(plane.base) + y * w + x;
     const size_t n = c1 - c0;
-    for (size_t j = j0; j < j1; ++j) k.f16_to_f32(p + (j - j0) * w, rows + (j - j0) * n, n);
+    const size_t span = widened_span(n) <= w ? widened_span(n) : n;
+    const size_t from = std::min(x, w - span);  // the span's first column: [x, x + n) lies within it
+    const uint16_t* p = static_cast<const uint16_t*>(plane.base) + y * w + from;
+    for (size_t j = j0; j < j1; ++j) k.f16_to_f32(p + (j - j0) * w, rows + (j - j0) * span, span);
+    const float* first = rows + (x - from);
     for (size_t c = c0; c < c1; ++c) {
-      for (size_t j = j0; j < j1; ++j) window[c * side + j] = rows[(j - j0) * n + (c - c0)];
+      for (size_t j = j0; j < j1; ++j) window[c * side + j] = first[(j - j0) * span + (c - c0)];
     }
     return;
   }

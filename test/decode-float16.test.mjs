@@ -43,10 +43,13 @@ function batch(shape, seed) {
   return asHalves(values);
 }
 
-const SHAPES = [[4, 17, 23], [2, 3, 64, 48], [5, 1, 40], [6, 33, 1], [3, 9, 9]];
+const SHAPES = [[4, 17, 23], [2, 3, 64, 48], [5, 1, 40], [6, 33, 1], [3, 9, 9], [4, 20, 16], [4, 12, 31]];
 const OPTIONS = [
   ...DECODE_METHODS.map((method) => ({ method })),
   { method: 'dark', kernel: 3, sigma: 0.8 },
+  // Windows of 21 columns: widened as 32 halves on wide planes, as they are on narrow ones.
+  { method: 'dark', kernel: 17, sigma: 3 },
+  { method: 'udp', kernel: 17 },
   { method: 'centroid', threshold: 0.1 },
   { method: 'softargmax', beta: 20 },
 ];
