@@ -764,46 +764,52 @@ float float_at_least(double v) {
   return f;
 }
 
-bool decode_dark_full_plane(const Kernels& k, const float* plane, size_t height, size_t width, size_t kernel,
-                            double sigma, double* x, double* y) {
+namespace {
+
+// decode_dark_full_plane and decode_udp_full_plane: scratch for one Float32 plane, its argmax, and
+// `refine(scratch, peak, px, py)` where decode() would refine it; false where decode() would call
+// the plane invalid (its default min_score, 0).
+template <typename Refine>
+bool full_plane_reference(const Kernels& k, const float* plane, size_t height, size_t width, size_t kernel,
+                          DecodeMethod method, double* x, double* y, Refine refine) {
   DecodeRequest req;
   req.input.height = height;
   req.input.width = width;
   req.input.dtype = DType::kFloat32;
-  req.method = DecodeMethod::kDark;
+  req.method = method;
   req.params.kernel = kernel;
   Scratch s = make_scratch(req);
-  std::vector<float> taps(kernel);
-  gaussian_taps(kernel, sigma, taps.data());
   const ArgMax am = k.argmax_f32(plane, height * width);
-  if (!am.finite || !(am.value > 0.0f)) return false;  // decode()'s default min_score, 0
+  if (!am.finite || !(am.value > 0.0f)) return false;
   const size_t px = am.index % width, py = am.index / width;
   *x = static_cast<double>(px);
   *y = static_cast<double>(py);
-  if (px >= 2 && px + 2 < width && py >= 2 && py + 2 < height) {
-    dark_full_plane(k, plane, height, width, taps.data(), kernel, am.value, px, py, s, x, y);
-  }
+  refine(s, am.value, px, py);
   return true;
+}
+
+}  // namespace
+
+bool decode_dark_full_plane(const Kernels& k, const float* plane, size_t height, size_t width, size_t kernel,
+                            double sigma, double* x, double* y) {
+  std::vector<float> taps(kernel);
+  gaussian_taps(kernel, sigma, taps.data());
+  return full_plane_reference(k, plane, height, width, kernel, DecodeMethod::kDark, x, y,
+                              [&](Scratch& s, float peak, size_t px, size_t py) {
+                                if (px >= 2 && px + 2 < width && py >= 2 && py + 2 < height) {
+                                  dark_full_plane(k, plane, height, width, taps.data(), kernel, peak, px, py, s, x, y);
+                                }
+                              });
 }
 
 bool decode_udp_full_plane(const Kernels& k, const float* plane, size_t height, size_t width, size_t kernel,
                            bool uint8, double* x, double* y) {
-  DecodeRequest req;
-  req.input.height = height;
-  req.input.width = width;
-  req.input.dtype = DType::kFloat32;
-  req.method = DecodeMethod::kUdp;
-  req.params.kernel = kernel;
-  Scratch s = make_scratch(req);
   std::vector<float> taps(kernel);
   opencv_gaussian_taps(kernel, taps.data());
-  const ArgMax am = k.argmax_f32(plane, height * width);
-  if (!am.finite || !(am.value > 0.0f)) return false;  // decode()'s default min_score, 0
-  const size_t px = am.index % width, py = am.index / width;
-  *x = static_cast<double>(px);
-  *y = static_cast<double>(py);
-  udp_full_plane(k, plane, height, width, taps.data(), kernel, am.value, px, py, udp_clip(uint8), s, x, y);
-  return true;
+  return full_plane_reference(k, plane, height, width, kernel, DecodeMethod::kUdp, x, y,
+                              [&](Scratch& s, float peak, size_t px, size_t py) {
+                                udp_full_plane(k, plane, height, width, taps.data(), kernel, peak, px, py, udp_clip(uint8), s, x, y);
+                              });
 }
 
 size_t split_parts(const ThreadPool& pool, size_t planes, size_t threads) {

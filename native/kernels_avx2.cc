@@ -2,6 +2,7 @@
 // after the dispatcher has seen the three features on the CPU.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -168,6 +169,73 @@ void onehot_u8(const uint8_t* p, size_t n, OneHotScan* out) {
   note_nonzero_each(p, i, n, &nonzero, &first);
   out->nonzero = nonzero < 2 ? nonzero : 2;
   out->first = first;
+}
+
+// Float16 planes compared as 16-bit integers, 16 halves a vector and no conversion: twice the
+// lanes of the widened floats for the same compares and selects. A half's key is m = its bits
+// without the sign, negated for a negative half: finite halves order as their values, and -0 and
+// +0 tie as they do as floats. Non-finite halves (m >= 0x7C00) are told by the lanes' largest m,
+// a span at a time. A lane keeps the block number of its first maximum; block numbers ride in
+// 16-bit lanes, so spans are 2^16 blocks, a later span winning only on a strict increase.
+ArgMax argmax_f16(const uint16_t* p, size_t n) {
+  constexpr size_t kBlock = 64, kSpan = kBlock << 16;
+  if (n == 0) return ArgMax{-std::numeric_limits<float>::infinity(), 0, true};
+  const ArgMax bad{std::numeric_limits<float>::quiet_NaN(), 0, false};
+  float best = -std::numeric_limits<float>::infinity();
+  size_t index = 0;
+  const size_t blocks_end = n / kBlock * kBlock;
+  for (size_t from = 0; from < blocks_end; from += kSpan) {
+    const size_t to = blocks_end - from < kSpan ? blocks_end : from + kSpan;
+    const __m256i magnitude = _mm256_set1_epi16(0x7FFF), one = _mm256_set1_epi16(1);
+    __m256i v[4], at[4], block = _mm256_setzero_si256(), largest = _mm256_setzero_si256();
+    for (size_t q = 0; q < 4; ++q) {
+      v[q] = _mm256_set1_epi16(std::numeric_limits<int16_t>::min());  // below every key
+      at[q] = _mm256_setzero_si256();
+    }
+    for (size_t j = from; j < to; j += kBlock) {
+      prefetch_ahead(p + j, 2);
+#pragma GCC unroll 4
+      for (size_t q = 0; q < 4; ++q) {
+        const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + j + 16 * q));
+        const __m256i m = _mm256_and_si256(h, magnitude), sign = _mm256_srai_epi16(h, 15);
+        const __m256i key = _mm256_sub_epi16(_mm256_xor_si256(m, sign), sign);
+        at[q] = _mm256_blendv_epi8(at[q], block, _mm256_cmpgt_epi16(key, v[q]));
+        v[q] = _mm256_max_epi16(v[q], key);
+        largest = _mm256_max_epu16(largest, m);
+      }
+      block = _mm256_add_epi16(block, one);
+    }
+    alignas(32) uint16_t lanes[16];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), largest);
+    for (const uint16_t m : lanes) {
+      if (m >= 0x7C00) return bad;
+    }
+    __m256i top = _mm256_max_epi16(_mm256_max_epi16(v[0], v[1]), _mm256_max_epi16(v[2], v[3]));
+    __m128i t = _mm_max_epi16(_mm256_castsi256_si128(top), _mm256_extracti128_si256(top, 1));
+    t = _mm_max_epi16(t, _mm_srli_si128(t, 8));
+    t = _mm_max_epi16(t, _mm_srli_si128(t, 4));
+    t = _mm_max_epi16(t, _mm_srli_si128(t, 2));
+    const __m256i target = _mm256_set1_epi16(static_cast<int16_t>(_mm_cvtsi128_si32(t)));
+    // The lowest index among the lanes at the maximum: lane l of vector q in block b is element
+    // from + 64 b + 16 q + l.
+    size_t first = n;
+    for (size_t q = 0; q < 4; ++q) {
+      alignas(32) uint16_t blocks[16];
+      _mm256_store_si256(reinterpret_cast<__m256i*>(blocks), at[q]);
+      // Two mask bits a lane.
+      for (uint32_t hits = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi16(v[q], target))); hits != 0; hits &= hits - 1, hits &= hits - 1) {
+        const size_t lane = static_cast<size_t>(__builtin_ctz(hits)) / 2;
+        first = std::min(first, from + kBlock * blocks[lane] + 16 * q + lane);
+      }
+    }
+    const float value = half_to_float(p[first]);
+    if (value > best) {  // a later span wins only on a strict increase
+      best = value;
+      index = first;
+    }
+  }
+  if (!argmax_each(p, blocks_end, n, &best, &index)) return bad;
+  return ArgMax{element(p, index), index, true};
 }
 
 // The largest byte of v.

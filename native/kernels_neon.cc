@@ -154,6 +154,9 @@ void onehot_u8(const uint8_t* p, size_t n, OneHotScan* out) {
   out->first = first;
 }
 
+// Float16 planes: each block widened to floats as it is loaded (simd_generic.h).
+ArgMax argmax_f16(const uint16_t* p, size_t n) { return argmax_plane(p, n); }
+
 // One pass, as argmax_f32 (simd_generic.h): a block of four vectors costs a max tree and one
 // across-lanes max compared with the running maximum. Once the maximum is 255 the scan stops.
 ArgMax argmax_u8(const uint8_t* p, size_t n) {

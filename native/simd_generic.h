@@ -201,7 +201,7 @@ inline ArgMax argmax_plane(const T* p, size_t n) {
 }
 
 ArgMax argmax_f32(const float* p, size_t n) { return argmax_plane(p, n); }
-ArgMax argmax_f16(const uint16_t* p, size_t n) { return argmax_plane(p, n); }
+ArgMax argmax_f16(const uint16_t* p, size_t n);  // each ISA's, below its include of this file
 // deinterleave_f32: kLanes channels by kLanes pixels at a time through transpose_tile, the
 // pixels and channels left over one by one.
 void deinterleave_f32(const float* p, size_t pixels, size_t stride, size_t channels, float* out) {
