@@ -858,15 +858,12 @@ void decode_planes(const Kernels& k, ThreadPool& pool, const DecodeRequest& req)
   scratch.reserve(parts);
   for (size_t p = 0; p < parts; ++p) scratch.push_back(make_scratch(req));
   const PlaneContext ctx{k, req, taps.data()};
-  pool.parallel_for(parts, parts, [&](size_t begin, size_t end) {
-    for (size_t p = begin; p < end; ++p) {
-      const size_t first = units * p / parts, last = units * (p + 1) / parts;
-      for (size_t u = first; u < last; ++u) {
-        if (nhwc) {
-          decode_nhwc_block(ctx, nhwc_block(in, blocks, u), scratch[p]);
-        } else {
-          decode_plane(ctx, u, scratch[p]);
-        }
+  pool.parallel_ranges(units, parts, [&](size_t part, size_t first, size_t last) {
+    for (size_t u = first; u < last; ++u) {
+      if (nhwc) {
+        decode_nhwc_block(ctx, nhwc_block(in, blocks, u), scratch[part]);
+      } else {
+        decode_plane(ctx, u, scratch[part]);
       }
     }
   });

@@ -323,12 +323,8 @@ void peaks_nhwc(const Kernels& k, ThreadPool& pool, const Sink& out, float thres
     s.src.resize(req.window);
     s.maxima.resize(in.channels);
   }
-  pool.parallel_for(parts, parts, [&](size_t begin, size_t end) {
-    for (size_t p = begin; p < end; ++p) {
-      for (size_t u = units * p / parts; u < units * (p + 1) / parts; ++u) {
-        peaks_nhwc_band(k, req, threshold, u, work, scratch[p]);
-      }
-    }
+  pool.parallel_ranges(units, parts, [&](size_t part, size_t first, size_t last) {
+    for (size_t u = first; u < last; ++u) peaks_nhwc_band(k, req, threshold, u, work, scratch[part]);
   });
   const size_t planes = in.planes, merge_parts = split_parts(pool, planes, req.threads);
   std::vector<std::vector<Candidate>> all(merge_parts);
@@ -381,15 +377,12 @@ void find_all(const Kernels& k, ThreadPool& pool, const Sink& out, float thresho
     s.src.resize(req.window);
     s.found.reserve(in.plane_size());  // every pixel at most once: push_back never allocates
   }
-  pool.parallel_for(parts, parts, [&](size_t begin, size_t end) {
-    for (size_t p = begin; p < end; ++p) {
-      const size_t first = units * p / parts, last = units * (p + 1) / parts;
-      for (size_t u = first; u < last; ++u) {
-        if (nhwc) {
-          peaks_nhwc_block(k, out, threshold, nhwc_block(in, blocks, u), scratch[p]);
-        } else {
-          peaks_plane(k, out, threshold, u, scratch[p]);
-        }
+  pool.parallel_ranges(units, parts, [&](size_t part, size_t first, size_t last) {
+    for (size_t u = first; u < last; ++u) {
+      if (nhwc) {
+        peaks_nhwc_block(k, out, threshold, nhwc_block(in, blocks, u), scratch[part]);
+      } else {
+        peaks_plane(k, out, threshold, u, scratch[part]);
       }
     }
   });

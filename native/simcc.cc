@@ -157,12 +157,9 @@ void decode_simcc(const Kernels& k, ThreadPool& pool, const SimccRequest& req) {
       scratch.push_back(Scratch{AxisScratch(req.x.width, req.kernel_x), AxisScratch(req.y.width, req.kernel_y)});
     }
   }
-  pool.parallel_for(parts, parts, [&](size_t begin, size_t end) {
-    for (size_t p = begin; p < end; ++p) {
-      Scratch* s = scratch.empty() ? nullptr : &scratch[p];
-      const size_t first = n * p / parts, last = n * (p + 1) / parts;
-      for (size_t i = first; i < last; ++i) decode_keypoint(k, req, i, s);
-    }
+  pool.parallel_ranges(n, parts, [&](size_t part, size_t first, size_t last) {
+    Scratch* s = scratch.empty() ? nullptr : &scratch[part];
+    for (size_t i = first; i < last; ++i) decode_keypoint(k, req, i, s);
   });
   apply_transforms(req.transform, n, req.coords, req.valid);  // the last step
 }

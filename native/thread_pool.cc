@@ -1,6 +1,7 @@
 #include "thread_pool.h"
 
 #include <algorithm>
+#include <atomic>
 
 namespace coordconv {
 
@@ -64,6 +65,20 @@ void ThreadPool::parallel_for(size_t n, size_t threads,
   while (pending != 0) {
     if (!run_one(lock)) work_done_.wait(lock, [&pending, this] { return pending == 0 || !queue_.empty(); });
   }
+}
+
+void ThreadPool::parallel_ranges(size_t units, size_t parts, const std::function<void(size_t, size_t, size_t)>& fn) {
+  constexpr size_t kRangesPerThread = 8;
+  if (units == 0) return;
+  const size_t ranges = parts <= 1 ? 1 : std::min(units, parts * kRangesPerThread);
+  std::atomic<size_t> next{0};
+  parallel_for(parts, parts, [&](size_t begin, size_t end) {
+    for (size_t part = begin; part < end; ++part) {
+      for (size_t r = next.fetch_add(1, std::memory_order_relaxed); r < ranges; r = next.fetch_add(1, std::memory_order_relaxed)) {
+        fn(part, units * r / ranges, units * (r + 1) / ranges);
+      }
+    }
+  });
 }
 
 }  // namespace coordconv

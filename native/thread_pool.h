@@ -24,6 +24,12 @@ class ThreadPool {
   // have run. fn must not throw.
   void parallel_for(size_t n, size_t threads, const std::function<void(size_t, size_t)>& fn);
 
+  // Calls fn(part, first, last) over contiguous ranges covering [0, units), on `parts` threads
+  // (the caller among them) that each claim the next range as they finish one, several a thread;
+  // `part` (< parts) names the thread, for per-thread scratch. A thread that starts late, or is
+  // descheduled, takes fewer ranges instead of holding up a fixed share. fn must not throw.
+  void parallel_ranges(size_t units, size_t parts, const std::function<void(size_t part, size_t first, size_t last)>& fn);
+
   size_t workers() const { return threads_.size(); }
 
  private:

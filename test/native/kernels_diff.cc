@@ -4,11 +4,13 @@
 #include <cmath>
 #include <cstdio>
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <limits>
 #include <map>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "../../native/boxes.h"
@@ -984,6 +986,41 @@ void check_flip_requests(int* passed, int* failed) {
   expect(std::equal(out, out + 6, want), "merge with shift", "other values");
 }
 
+// parallel_ranges: every unit exactly once, each thread's `part` below parts, the ranges covering
+// [0, units) without gaps; and two calls at once from two threads on one pool (as two libuv jobs
+// arrive) both finish.
+void check_parallel_ranges(int* passed, int* failed) {
+  auto expect = [&](bool ok, const std::string& what) {
+    std::printf("%s thread pool %s\n", ok ? "ok" : "not ok", what.c_str());
+    (ok ? *passed : *failed) += 1;
+  };
+  bool ok = true;
+  for (size_t workers : {size_t(0), size_t(1), size_t(3)}) {
+    coordconv::ThreadPool pool(workers);
+    for (size_t parts = 1; parts <= 5; ++parts) {
+      for (size_t units : {size_t(0), size_t(1), size_t(7), size_t(40), size_t(1001)}) {
+        std::vector<std::atomic<int>> seen(units);
+        std::atomic<bool> bad_part{false};
+        pool.parallel_ranges(units, parts, [&](size_t part, size_t first, size_t last) {
+          if (part >= parts || first >= last || last > units) bad_part = true;
+          for (size_t u = first; u < last && u < units; ++u) seen[u].fetch_add(1);
+        });
+        ok = ok && !bad_part && std::all_of(seen.begin(), seen.end(), [](const std::atomic<int>& c) { return c.load() == 1; });
+      }
+    }
+  }
+  expect(ok, "parallel_ranges covers every unit once");
+  coordconv::ThreadPool pool(1);
+  std::atomic<size_t> total{0};
+  auto job = [&] {
+    for (int i = 0; i < 200; ++i) pool.parallel_ranges(64, 2, [&](size_t, size_t first, size_t last) { total += last - first; });
+  };
+  std::thread a(job), b(job);
+  a.join();
+  b.join();
+  expect(total == 2 * 200 * 64, "parallel_ranges from two threads at once");
+}
+
 int main() {
   const coordconv::Dispatch d = coordconv::select_kernels(nullptr);
   int passed = 0, failed = 0;
@@ -998,6 +1035,7 @@ int main() {
   check_requests(&passed, &failed);
   check_sample(&passed, &failed);
   check_flip_requests(&passed, &failed);
+  check_parallel_ranges(&passed, &failed);
   std::printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }
