@@ -1,7 +1,7 @@
 // Typed arrays over memory the library owns (binding/library_memory.h): the zero-copy input and
 // output arrays of the async calls.
 import { addon } from './addon';
-import { rangeError } from './errors';
+import { rangeError, typeError } from './errors';
 import { readInteger } from './validate';
 
 export type AllocateDtype = 'float32' | 'float16' | 'uint8' | 'uint32';
@@ -44,8 +44,9 @@ export function isLibraryBuffer(buffer: ArrayBufferLike): boolean {
  * @example await decode({ data: heatmaps, shape: [64, 17, 64, 48] }) // read in place
  */
 export function allocate<D extends AllocateDtype>(dtype: D, length: number): ArrayTypes[D] {
-  if (!Object.hasOwn(TYPES, dtype as string)) {
-    throw rangeError(`one of ${ALLOCATE_DTYPES.map((d) => `'${d}'`).join(', ')}`, 'dtype', JSON.stringify(String(dtype)));
+  // A TypeError, as every other option naming one of a set of strings gives (readEnum).
+  if (!(ALLOCATE_DTYPES as readonly unknown[]).includes(dtype)) {
+    throw typeError(`one of ${ALLOCATE_DTYPES.map((d) => `'${d}'`).join(', ')}`, 'dtype', dtype);
   }
   const Type = TYPES[dtype] as unknown as { new (buffer: ArrayBuffer | number): ArrayTypes[D]; BYTES_PER_ELEMENT: number };
   const max = Math.floor(Number.MAX_SAFE_INTEGER / Type.BYTES_PER_ELEMENT);

@@ -39,7 +39,9 @@ test('each dtype gives its typed array, zero-filled, of the length asked; 0 give
 });
 
 test('bad dtypes and lengths are errors naming what was expected', (t) => {
-  t.throws(() => allocate('float64', 4), { instanceOf: RangeError, message: /Expected one of 'float32', 'float16', 'uint8', 'uint32' for dtype but received "float64"/ });
+  t.throws(() => allocate('float64', 4), { instanceOf: TypeError, message: /Expected one of 'float32', 'float16', 'uint8', 'uint32' for dtype but received "float64"/ });
+  t.throws(() => allocate(undefined, 4), { instanceOf: TypeError, message: /Expected one of 'float32', 'float16', 'uint8', 'uint32' for dtype but received undefined/ });
+  t.throws(() => allocate('toString', 4), { instanceOf: TypeError, message: /for dtype but received "toString"/ });
   t.throws(() => allocate('float32', -1), { message: /for length but received -1/ });
   t.throws(() => allocate('float32', 2.5), { message: /for length but received 2.5/ });
   t.throws(() => allocate('float32', '8'), { message: /for length/ });
