@@ -255,6 +255,16 @@ inline void argmax_nhwc_each(const T* p, size_t pixels, size_t stride, size_t co
   }
 }
 
+// Merges the argmax of later pixels (their indices counted from `offset`) into that of the pixels
+// before them, channel by channel: a later pixel wins only on a strict increase, and a non-finite
+// value anywhere makes the channel invalid.
+inline void merge_later(ArgMax* into, const ArgMax* later, size_t offset, size_t count) {
+  for (size_t c = 0; c < count; ++c) {
+    if (!later[c].finite) into[c] = later[c];
+    else if (into[c].finite && later[c].value > into[c].value) into[c] = ArgMax{later[c].value, offset + later[c].index, true};
+  }
+}
+
 // Whether two running sums of values stayed finite (x - x is NaN exactly for an infinity or a NaN).
 inline bool finite_sums(F a, F b) {
   const F sum = add(a, b);
@@ -375,7 +385,7 @@ inline void argmax_nhwc_vectors(const T* p, size_t pixels, size_t stride, const 
 // reached it, as on a plane, so the pixels cost what a plane's do; a channel's lanes are merged at
 // the end, a tie going to the lower pixel. Groups are counted in a float, exact in spans of
 // kPackedSpan groups (shorter than needed, so that a test can cross spans); finiteness is checked
-// as in argmax_nhwc_vectors. Pixels past the last group one by one.
+// as in argmax_nhwc_vectors. The pixels past the last group go through argmax_nhwc_each, merged after.
 constexpr size_t kPackedSpan = size_t(1) << 20;
 
 template <size_t C, typename T>
@@ -438,21 +448,16 @@ inline void argmax_nhwc_packed(const T* p, size_t pixels, ArgMax* out) {
       }
     }
   }
-  for (size_t j = groups * kLanes; j < pixels; ++j) {
-    for (size_t c = 0; c < C; ++c) {
-      const float v = static_cast<float>(p[j * C + c]);
-      if (!__builtin_isfinite(v)) {
-        finite[c] = false;
-      } else if (!found[c] || v > best[c]) {
-        best[c] = v;
-        index[c] = j;
-        found[c] = true;
-      }
-    }
-  }
   for (size_t c = 0; c < C; ++c) {
-    out[c] = finite[c] ? ArgMax{static_cast<float>(p[index[c] * C + c]), index[c], true}
-                       : ArgMax{std::numeric_limits<float>::quiet_NaN(), 0, false};
+    out[c] = !finite[c] ? ArgMax{std::numeric_limits<float>::quiet_NaN(), 0, false}
+             : found[c] ? ArgMax{best[c], index[c], true}
+                        : ArgMax{-std::numeric_limits<float>::infinity(), 0, true};  // no whole group
+  }
+  const size_t done = groups * kLanes;
+  if (done < pixels) {
+    ArgMax rest[C];
+    argmax_nhwc_each(p + done * C, pixels - done, C, C, rest);
+    merge_later(out, rest, done, C);
   }
 }
 
@@ -473,10 +478,7 @@ inline void argmax_nhwc_narrow(const T* p, size_t pixels, size_t stride, size_t 
   if (whole < pixels) {
     ArgMax rest[kLanes];
     argmax_nhwc_each(p + whole * stride, pixels - whole, stride, channels, rest);
-    for (size_t c = 0; c < channels; ++c) {
-      if (!rest[c].finite) lanes[c] = rest[c];
-      else if (lanes[c].finite && rest[c].value > lanes[c].value) lanes[c] = ArgMax{rest[c].value, whole + rest[c].index, true};
-    }
+    merge_later(lanes, rest, whole, channels);
   }
   for (size_t c = 0; c < channels; ++c) out[c] = lanes[c];
 }
