@@ -440,6 +440,12 @@ namespace {
 void find_peaks(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
   const PlaneBatch& in = req.input;
   const bool nhwc = in.layout == Layout::kNhwc;
+  if (nhwc && in.channels == 1) {
+    // One channel: the images are the planes, in the same memory (as decode_planes does).
+    PeaksRequest planes = req;
+    planes.input.layout = Layout::kNchw;
+    return find_peaks(k, pool, planes);
+  }
   if (nhwc && in.dtype == DType::kFloat16 && in.planes != 0) return peaks_widened(k, pool, req);
   const bool image = req.over == PeaksOver::kImage;
   // An image keeps at most k peaks of any one plane, and a plane has at most one per pixel.

@@ -8,6 +8,7 @@ import { peaksRef } from './helpers/decode-ref.mjs';
 import { rng } from './helpers/inputs.mjs';
 import { NHWC_SHAPES, nhwcBatch, toNchw } from './helpers/layout.mjs';
 import { bytesOf, sameBytes } from './helpers/arbitraries.mjs';
+import { asHalves } from './helpers/half.mjs';
 
 // The first seven of the decode tests' shapes (the last two add nothing peaks does not see here).
 const SHAPES = NHWC_SHAPES.slice(0, 7);
@@ -116,5 +117,19 @@ test("over: 'image' NHWC equals NCHW on the transposed batch, on one thread and 
     }
   } finally {
     concurrency(before);
+  }
+});
+
+test('float16 channels-last, one channel (read as the planes it is) and several (widened): the Float32 planes\' answer on the same values', (t) => {
+  const random = rng(2003);
+  for (const [n, h, w, c] of [[2, 9, 7, 1], [1, 5, 7, 1], [2, 6, 5, 3]]) {
+    const { bits, floats } = asHalves(nhwcBatch(Float32Array, n, h, w, c, random));
+    const planes = toNchw(floats, n, h, w, c);
+    for (const options of [{ k: 4 }, { k: 3, over: 'image', threshold: -1 }]) {
+      const label = `[${n}, ${h}, ${w}, ${c}] ${JSON.stringify(options)}`;
+      const got = peaksSync({ data: bits, shape: [n, h, w, c], type: 'float16' }, { ...options, layout: 'nhwc' });
+      const want = peaksSync({ data: planes, shape: [n, c, h, w] }, options);
+      for (const key of ['coords', 'scores', 'valid', 'counts', ...(options.over ? ['channels'] : [])]) t.true(sameBytes(bytesOf(got[key]), bytesOf(want[key])), `${label} ${key}`);
+    }
   }
 });
