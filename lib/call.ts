@@ -56,6 +56,7 @@ export function operation<Args extends unknown[], Prepared extends { request: un
 ): Entries<Args, Result> {
   function sync(...args: Args): Result {
     const prepared = op.prepare(...args);
+    // Off the list before the caller gets them: passed back as `out` to an async call, they are the caller's.
     takeFresh(prepared.request as Record<string, unknown>, op.moves);
     op.runSync(prepared.request);
     return op.finish(prepared);
