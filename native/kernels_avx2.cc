@@ -266,13 +266,12 @@ ArgMax argmax_u8(const uint8_t* p, size_t n) {
     if (_mm256_testz_si256(above, above)) continue;
     best = hmax_u8(top);
     const __m256i target = _mm256_set1_epi8(static_cast<char>(best));
-    for (size_t k = 0;; ++k) {  // best is a byte of the block, so one of the four holds it
-      const uint32_t hits = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v[k], target)));
-      if (hits) {
-        index = i + 32 * k + static_cast<size_t>(__builtin_ctz(hits));
-        break;
-      }
-    }
+    auto hits = [&](size_t k) {
+      return static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v[k], target))));
+    };
+    // best is a byte of the block, so high holds it when low does not; no branch per vector
+    const uint64_t low = hits(0) | hits(1) << 32, high = hits(2) | hits(3) << 32;
+    index = i + (low ? static_cast<size_t>(__builtin_ctzll(low)) : 64 + static_cast<size_t>(__builtin_ctzll(high)));
   }
   return argmax_u8_rest(p, i, n, best, index);
 }
