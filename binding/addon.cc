@@ -28,8 +28,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   s->kernels = d.active;
   s->available = d.available;
   s->default_threads = std::max<size_t>(1, std::thread::hardware_concurrency());
-  // The calling thread always works too, so the pool needs one thread fewer than the cores.
-  s->pool = std::make_shared<coordconv::ThreadPool>(s->default_threads - 1);
+  // A worker a core: async calls leave their shares to the workers (ThreadPool::Hosting), and a
+  // sync call's own thread works beside all but one.
+  s->pool = std::make_shared<coordconv::ThreadPool>(s->default_threads);
   // Up to 256 MiB of idle staging blocks stay for the next async calls.
   s->blocks = coordconv::BlockPool::create(size_t(256) << 20);
   env.SetInstanceData<AddonState>(s);

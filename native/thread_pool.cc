@@ -2,8 +2,27 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <thread>
 
 namespace coordconv {
+
+namespace {
+
+thread_local bool t_hosting = false;
+
+// Returns once done() holds or `budget` has passed, yielding the CPU in between: a worker queued on
+// this core runs meanwhile.
+template <typename Done>
+void yield_until(std::chrono::microseconds budget, Done done) {
+  const auto until = std::chrono::steady_clock::now() + budget;
+  while (!done() && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+}
+
+}  // namespace
+
+ThreadPool::Hosting::Hosting() : was_(t_hosting) { t_hosting = true; }
+ThreadPool::Hosting::~Hosting() { t_hosting = was_; }
 
 ThreadPool::ThreadPool(size_t workers) {
   threads_.reserve(workers);
@@ -23,6 +42,7 @@ bool ThreadPool::run_one(std::unique_lock<std::mutex>& lock) {
   if (queue_.empty()) return false;
   std::function<void()> task = std::move(queue_.front());
   queue_.pop_front();
+  queued_.fetch_sub(1, std::memory_order_relaxed);
   lock.unlock();
   task();
   lock.lock();
@@ -46,11 +66,14 @@ void ThreadPool::parallel_for(size_t n, size_t threads,
     fn(0, n);
     return;
   }
-  size_t pending = parts - 1;
+  // A hosting thread queues every share and lets the workers claim them first (see Hosting).
+  const bool hosting = t_hosting;
+  const size_t first = hosting ? 0 : 1;
+  size_t pending = parts - first;
   auto range = [n, parts](size_t k) { return n * k / parts; };
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (size_t k = 1; k < parts; ++k) {
+    for (size_t k = first; k < parts; ++k) {
       const size_t begin = range(k), end = range(k + 1);
       queue_.emplace_back([this, &fn, &pending, begin, end] {
         fn(begin, end);
@@ -58,9 +81,14 @@ void ThreadPool::parallel_for(size_t n, size_t threads,
         if (--pending == 0) work_done_.notify_all();
       });
     }
+    queued_.fetch_add(parts - first, std::memory_order_relaxed);
   }
   work_ready_.notify_all();
-  fn(range(0), range(1));
+  if (hosting) {
+    yield_until(kHostWait, [this] { return queued_.load(std::memory_order_relaxed) == 0; });
+  } else {
+    fn(range(0), range(1));
+  }
   std::unique_lock<std::mutex> lock(mutex_);
   while (pending != 0) {
     if (!run_one(lock)) work_done_.wait(lock, [&pending, this] { return pending == 0 || !queue_.empty(); });

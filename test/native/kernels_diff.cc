@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -987,8 +988,9 @@ void check_flip_requests(int* passed, int* failed) {
 }
 
 // parallel_ranges: every unit exactly once, each thread's `part` below parts, the ranges covering
-// [0, units) without gaps; and two calls at once from two threads on one pool (as two libuv jobs
-// arrive) both finish.
+// [0, units) without gaps, from a plain and from a hosting caller (which leaves its shares to the
+// workers, and runs them itself when there are none); two calls at once from two threads on one
+// pool (as two libuv jobs arrive) both finish, hosting or not.
 void check_parallel_ranges(int* passed, int* failed) {
   auto expect = [&](bool ok, const std::string& what) {
     std::printf("%s thread pool %s\n", ok ? "ok" : "not ok", what.c_str());
@@ -997,7 +999,10 @@ void check_parallel_ranges(int* passed, int* failed) {
   bool ok = true;
   for (size_t workers : {size_t(0), size_t(1), size_t(3)}) {
     coordconv::ThreadPool pool(workers);
-    for (size_t parts = 1; parts <= 5; ++parts) {
+    for (size_t parts = 1; parts <= 10; ++parts) {
+      const bool hosting = parts > 5;
+      std::optional<coordconv::ThreadPool::Hosting> host;
+      if (hosting) host.emplace();
       for (size_t units : {size_t(0), size_t(1), size_t(7), size_t(40), size_t(1001)}) {
         std::vector<std::atomic<int>> seen(units);
         std::atomic<bool> bad_part{false};
@@ -1011,14 +1016,28 @@ void check_parallel_ranges(int* passed, int* failed) {
   }
   expect(ok, "parallel_ranges covers every unit once");
   coordconv::ThreadPool pool(1);
-  std::atomic<size_t> total{0};
-  auto job = [&] {
-    for (int i = 0; i < 200; ++i) pool.parallel_ranges(64, 2, [&](size_t, size_t first, size_t last) { total += last - first; });
-  };
-  std::thread a(job), b(job);
-  a.join();
-  b.join();
-  expect(total == 2 * 200 * 64, "parallel_ranges from two threads at once");
+  for (const bool hosting : {false, true}) {
+    std::atomic<size_t> total{0};
+    auto job = [&] {
+      std::optional<coordconv::ThreadPool::Hosting> host;
+      if (hosting) host.emplace();
+      for (int i = 0; i < 200; ++i) pool.parallel_ranges(64, 2, [&](size_t, size_t first, size_t last) { total += last - first; });
+    };
+    std::thread a(job), b(job);
+    a.join();
+    b.join();
+    expect(total == 2 * 200 * 64, hosting ? "parallel_ranges from two hosting threads at once" : "parallel_ranges from two threads at once");
+  }
+  // A plain caller runs the first share itself; a Hosting scope's end makes its thread plain again.
+  std::thread::id first_share;
+  {
+    const coordconv::ThreadPool::Hosting outer;
+    { const coordconv::ThreadPool::Hosting inner; }
+  }
+  pool.parallel_for(4, 2, [&](size_t begin, size_t) {
+    if (begin == 0) first_share = std::this_thread::get_id();
+  });
+  expect(first_share == std::this_thread::get_id(), "a caller runs its first share once its Hosting scopes end");
 }
 
 int main() {
