@@ -34,7 +34,7 @@ class BatonWorker : public Napi::AsyncWorker {
   void Execute() override {
     // Kept as it is and turned into a JS error on the main thread, by the sync path's failure().
     try {
-      const coordconv::ThreadPool::Hosting hosting;
+      const coordconv::ThreadPool::Hosting hosting(*pool_);
       run_(*kernels_, *pool_, request_);
     } catch (...) {
       thrown_ = std::current_exception();

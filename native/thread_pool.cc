@@ -9,8 +9,6 @@ namespace coordconv {
 
 namespace {
 
-thread_local bool t_hosting = false;
-
 // Returns once done() holds or `budget` has passed, yielding the CPU in between: a worker queued on
 // this core runs meanwhile.
 template <typename Done>
@@ -21,8 +19,15 @@ void yield_until(std::chrono::microseconds budget, Done done) {
 
 }  // namespace
 
-ThreadPool::Hosting::Hosting() : was_(t_hosting) { t_hosting = true; }
-ThreadPool::Hosting::~Hosting() { t_hosting = was_; }
+ThreadPool::Hosting::Hosting(ThreadPool& pool) : pool_(pool) {
+  std::lock_guard<std::mutex> lock(pool_.mutex_);
+  pool_.hosts_.push_back(std::this_thread::get_id());
+}
+
+ThreadPool::Hosting::~Hosting() {
+  std::lock_guard<std::mutex> lock(pool_.mutex_);
+  pool_.hosts_.erase(std::find(pool_.hosts_.begin(), pool_.hosts_.end(), std::this_thread::get_id()));
+}
 
 ThreadPool::ThreadPool(size_t workers) {
   threads_.reserve(workers);
@@ -67,12 +72,14 @@ void ThreadPool::parallel_for(size_t n, size_t threads,
     return;
   }
   // A hosting thread queues every share and lets the workers claim them first (see Hosting).
-  const bool hosting = t_hosting;
-  const size_t first = hosting ? 0 : 1;
-  size_t pending = parts - first;
+  bool hosting;
+  size_t first, pending;
   auto range = [n, parts](size_t k) { return n * k / parts; };
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    hosting = std::find(hosts_.begin(), hosts_.end(), std::this_thread::get_id()) != hosts_.end();
+    first = hosting ? 0 : 1;
+    pending = parts - first;
     for (size_t k = first; k < parts; ++k) {
       const size_t begin = range(k), end = range(k + 1);
       queue_.emplace_back([this, &fn, &pending, begin, end] {

@@ -1002,7 +1002,7 @@ void check_parallel_ranges(int* passed, int* failed) {
     for (size_t parts = 1; parts <= 10; ++parts) {
       const bool hosting = parts > 5;
       std::optional<coordconv::ThreadPool::Hosting> host;
-      if (hosting) host.emplace();
+      if (hosting) host.emplace(pool);
       for (size_t units : {size_t(0), size_t(1), size_t(7), size_t(40), size_t(1001)}) {
         std::vector<std::atomic<int>> seen(units);
         std::atomic<bool> bad_part{false};
@@ -1020,7 +1020,7 @@ void check_parallel_ranges(int* passed, int* failed) {
     std::atomic<size_t> total{0};
     auto job = [&] {
       std::optional<coordconv::ThreadPool::Hosting> host;
-      if (hosting) host.emplace();
+      if (hosting) host.emplace(pool);
       for (int i = 0; i < 200; ++i) pool.parallel_ranges(64, 2, [&](size_t, size_t first, size_t last) { total += last - first; });
     };
     std::thread a(job), b(job);
@@ -1031,8 +1031,8 @@ void check_parallel_ranges(int* passed, int* failed) {
   // A plain caller runs the first share itself; a Hosting scope's end makes its thread plain again.
   std::thread::id first_share;
   {
-    const coordconv::ThreadPool::Hosting outer;
-    { const coordconv::ThreadPool::Hosting inner; }
+    const coordconv::ThreadPool::Hosting outer(pool);
+    { const coordconv::ThreadPool::Hosting inner(pool); }
   }
   pool.parallel_for(4, 2, [&](size_t begin, size_t) {
     if (begin == 0) first_share = std::this_thread::get_id();
