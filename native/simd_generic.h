@@ -22,8 +22,9 @@
 //   first(left) -> M            true in the first min(left, kLanes) lanes
 //   fmadd(a, b, c) -> F         a * b + c, fused (one rounding, as std::fma)
 //   max(a, b) -> F              the ISA's max instruction: alike on every ISA for non-NaN lanes
-//                               but max(+0, -0) (x86 -0, NEON +0), which no caller asks: relu's b
-//                               is +0, max_scaled_f32's values are >= +0
+//                               but max(+0, -0) (x86 -0, NEON +0), which no caller minds: relu's b
+//                               is +0, max_scaled_f32's values are >= +0, and argmax's negated
+//                               indices read +0 and -0 as index 0 alike
 //   greater_or(v, m) -> F       v > m ? v : m, lane by lane (the scalar rule: ties and NaN keep m)
 //   eq(F, F), is_nan(F) -> M;  both(M, M) -> M (and);  select(M, a, b) -> F (a where the mask)
 //   bits(M) -> uint32_t         bit j set when lane j of the mask is
@@ -136,11 +137,12 @@ inline ArgMax argmax_u8_rest(const uint8_t* p, size_t i, size_t n, uint8_t best,
 // the lanes are merged at the end (the largest value, then the lowest index among the lanes that
 // hold it). Branching per block on a new maximum instead mispredicts along every rising flank
 // (a Gaussian's, a SimCC vector's), and a short plane cannot spread that cost. The finiteness
-// rides in two sums of x - x: +0 while every x is finite, NaN for good once one is not; only
-// then is the plane redone by argmax_each, which tells a NaN or an infinity from the rest. Sums
-// and differences issue on the adder ports, which the compares and selects leave idle (an FMA
-// here competed with them), and two sums need no zero register: with four and a zero, AVX2 ran
-// out of its 16 registers and carried a sum through the stack.
+// rides in one sum of s - s, s the sum of a block's four vectors: +0 while every element is
+// finite, NaN for good once one is not (or once a block's sum overflows, which needs elements
+// beyond FLT_MAX / 4); only then is the plane redone by argmax_each, which tells a NaN or an
+// infinity from the rest and returns the argmax of huge finite planes all the same. The adds
+// issue on the adder ports, which the compares and selects leave idle; one x - x a vector, as
+// before, cost 0.87x the speed on 384- and 512-float SimCC vectors (L3-resident, 1 thread).
 // Indices ride as floats, exact for n <= kLanesSpan.
 constexpr size_t kLanesSpan = size_t(1) << 23;
 template <typename T>
@@ -152,37 +154,41 @@ inline ArgMax argmax_lanes(const T* p, size_t n) {
   const size_t blocks_end = n / kBlock * kBlock;
   if (blocks_end != 0) {
     const F zero = splat(0.0f), low = splat(-std::numeric_limits<float>::infinity());
-    F v[4] = {low, low, low, low}, at[4] = {zero, zero, zero, zero}, odd[2] = {zero, zero};
-    F pos = iota();
+    F v[4] = {low, low, low, low}, at[4] = {zero, zero, zero, zero}, odd = zero;
+    F pos = neg(iota());  // the indices negated, ready for the merge
     for (size_t j = 0; j < blocks_end; j += kBlock) {
       prefetch_ahead(p + j, (kBlock * sizeof(T) + 63) / 64);
+      F x[4];
 #pragma GCC unroll 4
       for (size_t q = 0; q < 4; ++q) {
-        const F x = in_register(load_plane(p + j + q * kLanes));
-        const M up = gt(x, v[q]);
-        v[q] = select(up, x, v[q]);
+        x[q] = in_register(load_plane(p + j + q * kLanes));
+        const M up = gt(x[q], v[q]);
+        v[q] = select(up, x[q], v[q]);
         at[q] = select(up, pos, at[q]);
-        odd[q & 1] = add(odd[q & 1], sub(x, x));
       }
-      pos = add(pos, splat(static_cast<float>(kBlock)));
+      const F sum = add(add(x[0], x[1]), add(x[2], x[3]));
+      odd = add(odd, sub(sum, sum));
+      pos = sub(pos, splat(static_cast<float>(kBlock)));
     }
-    if (bits(is_nan(add(odd[0], odd[1]))) != 0) {
+    if (bits(is_nan(odd)) != 0) {
       if (!argmax_each(p, 0, n, &best, &index)) return bad;
       return ArgMax{element(p, index), index, true};
     }
     best = hmax(max(max(v[0], v[1]), max(v[2], v[3])));
-    // The lowest index among the lanes at the maximum, as the largest negated one.
+    // The lowest index among the lanes at the maximum, as the largest negated one (a tree, not a
+    // chain: the answer's latency is what the caller waits on between two short vectors).
     const F target = splat(best), none = splat(-static_cast<float>(n));
-    F lowest = none;
+    F key[4];
 #pragma GCC unroll 4
     for (size_t q = 0; q < 4; ++q) {
-      const F first = neg(add(at[q], splat(static_cast<float>(q * kLanes))));
-      lowest = max(lowest, select(eq(v[q], target), first, none));
+      const F first = q == 0 ? at[0] : sub(at[q], splat(static_cast<float>(q * kLanes)));
+      key[q] = select(eq(v[q], target), first, none);
     }
-    index = static_cast<size_t>(-hmax(lowest));
+    index = static_cast<size_t>(-hmax(max(max(key[0], key[1]), max(key[2], key[3]))));
   }
   if (!argmax_each(p, blocks_end, n, &best, &index)) return bad;
-  return ArgMax{element(p, index), index, true};
+  // best is the element at index but for the sign of a zero, which eq() does not tell apart.
+  return ArgMax{best != 0.0f ? best : element(p, index), index, true};
 }
 
 // argmax_lanes span by span, a later span winning only on a strict increase. Written once for
