@@ -858,7 +858,7 @@ void decode_planes(const Kernels& k, ThreadPool& pool, const DecodeRequest& req)
   scratch.reserve(parts);
   for (size_t p = 0; p < parts; ++p) scratch.push_back(make_scratch(req));
   const PlaneContext ctx{k, req, taps.data()};
-  pool.parallel_ranges(units, parts, [&](size_t part, size_t first, size_t last) {
+  pool.parallel_ranges(units, parts, in.byte_size(), [&](size_t part, size_t first, size_t last) {
     for (size_t u = first; u < last; ++u) {
       if (nhwc) {
         decode_nhwc_block(ctx, nhwc_block(in, blocks, u), scratch[part]);

@@ -323,7 +323,7 @@ void peaks_nhwc(const Kernels& k, ThreadPool& pool, const Sink& out, float thres
     s.src.resize(req.window);
     s.maxima.resize(in.channels);
   }
-  pool.parallel_ranges(units, parts, [&](size_t part, size_t first, size_t last) {
+  pool.parallel_ranges(units, parts, in.byte_size(), [&](size_t part, size_t first, size_t last) {
     for (size_t u = first; u < last; ++u) peaks_nhwc_band(k, req, threshold, u, work, scratch[part]);
   });
   const size_t planes = in.planes, merge_parts = split_parts(pool, planes, req.threads);
@@ -377,7 +377,7 @@ void find_all(const Kernels& k, ThreadPool& pool, const Sink& out, float thresho
     s.src.resize(req.window);
     s.found.reserve(in.plane_size());  // every pixel at most once: push_back never allocates
   }
-  pool.parallel_ranges(units, parts, [&](size_t part, size_t first, size_t last) {
+  pool.parallel_ranges(units, parts, in.byte_size(), [&](size_t part, size_t first, size_t last) {
     for (size_t u = first; u < last; ++u) {
       if (nhwc) {
         peaks_nhwc_block(k, out, threshold, nhwc_block(in, blocks, u), scratch[part]);

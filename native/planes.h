@@ -32,6 +32,8 @@ struct PlaneBatch {
   size_t plane_size() const { return height * width; }
   size_t element_bytes() const { return dtype == DType::kFloat32 ? 4 : dtype == DType::kFloat16 ? 2 : 1; }
   size_t images() const { return channels == 0 ? 0 : planes / channels; }
+  // The whole batch's bytes; within size_t once check_plane_batch has passed.
+  size_t byte_size() const { return planes * plane_size() * element_bytes(); }
   // kNchw only: the plane's first element; its pixels follow contiguously.
   const void* plane(size_t i) const {
     return static_cast<const uint8_t*>(data) + i * plane_size() * element_bytes();

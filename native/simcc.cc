@@ -157,7 +157,7 @@ void decode_simcc(const Kernels& k, ThreadPool& pool, const SimccRequest& req) {
       scratch.push_back(Scratch{AxisScratch(req.x.width, req.kernel_x), AxisScratch(req.y.width, req.kernel_y)});
     }
   }
-  pool.parallel_ranges(n, parts, [&](size_t part, size_t first, size_t last) {
+  pool.parallel_ranges(n, parts, req.x.byte_size() + req.y.byte_size(), [&](size_t part, size_t first, size_t last) {
     Scratch* s = scratch.empty() ? nullptr : &scratch[part];
     for (size_t i = first; i < last; ++i) decode_keypoint(k, req, i, s);
   });

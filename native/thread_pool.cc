@@ -102,15 +102,39 @@ void ThreadPool::parallel_for(size_t n, size_t threads,
   }
 }
 
-void ThreadPool::parallel_ranges(size_t units, size_t parts, const std::function<void(size_t, size_t, size_t)>& fn) {
-  constexpr size_t kRangesPerThread = 8;
+size_t ThreadPool::range_count(size_t units, size_t parts, size_t bytes, bool hosting) {
+  if (parts <= 1 && !hosting) return 1;
+  return std::min(units, std::max(parts * kRangesPerThread, bytes / kRangeBytes));
+}
+
+void ThreadPool::parallel_ranges(size_t units, size_t parts, size_t bytes,
+                                 const std::function<void(size_t, size_t, size_t)>& fn) {
   if (units == 0) return;
-  const size_t ranges = parts <= 1 ? 1 : std::min(units, parts * kRangesPerThread);
+  const std::thread::id caller = std::this_thread::get_id();
+  bool caller_hosts;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    caller_hosts = std::find(hosts_.begin(), hosts_.end(), caller) != hosts_.end();
+  }
+  const size_t ranges = range_count(units, parts, bytes, caller_hosts);
+  // Range r starts at r * q + min(r, rem): the first rem ranges one unit longer, no product of
+  // two counts to overflow.
+  const size_t q = units / ranges, rem = units % ranges;
+  auto start = [q, rem](size_t r) { return r * q + std::min(r, rem); };
   std::atomic<size_t> next{0};
   parallel_for(parts, parts, [&](size_t begin, size_t end) {
+    // A sync caller holds the event loop anyway: giving way would only slow its own call.
+    const bool gives_way = caller_hosts || std::this_thread::get_id() != caller;
+    auto last_yield = std::chrono::steady_clock::now();
     for (size_t part = begin; part < end; ++part) {
       for (size_t r = next.fetch_add(1, std::memory_order_relaxed); r < ranges; r = next.fetch_add(1, std::memory_order_relaxed)) {
-        fn(part, units * r / ranges, units * (r + 1) / ranges);
+        fn(part, start(r), start(r + 1));
+        if (!gives_way) continue;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_yield >= kYieldEvery) {
+          std::this_thread::yield();
+          last_yield = now;
+        }
       }
     }
   });

@@ -1004,24 +1004,39 @@ void check_parallel_ranges(int* passed, int* failed) {
       std::optional<coordconv::ThreadPool::Hosting> host;
       if (hosting) host.emplace(pool);
       for (size_t units : {size_t(0), size_t(1), size_t(7), size_t(40), size_t(1001)}) {
-        std::vector<std::atomic<int>> seen(units);
-        std::atomic<bool> bad_part{false};
-        pool.parallel_ranges(units, parts, [&](size_t part, size_t first, size_t last) {
-          if (part >= parts || first >= last || last > units) bad_part = true;
-          for (size_t u = first; u < last && u < units; ++u) seen[u].fetch_add(1);
-        });
-        ok = ok && !bad_part && std::all_of(seen.begin(), seen.end(), [](const std::atomic<int>& c) { return c.load() == 1; });
+        // No bytes, a few ranges' worth, one range a unit, and more than size_t can count twice.
+        for (size_t bytes : {size_t(0), size_t(5) << 20, units << 20, SIZE_MAX}) {
+          std::vector<std::atomic<int>> seen(units);
+          std::atomic<bool> bad_part{false};
+          std::atomic<size_t> calls{0};
+          pool.parallel_ranges(units, parts, bytes, [&](size_t part, size_t first, size_t last) {
+            if (part >= parts || first >= last || last > units) bad_part = true;
+            calls.fetch_add(1);
+            for (size_t u = first; u < last && u < units; ++u) seen[u].fetch_add(1);
+          });
+          ok = ok && !bad_part && std::all_of(seen.begin(), seen.end(), [](const std::atomic<int>& c) { return c.load() == 1; });
+          ok = ok && calls == (units == 0 ? 0 : coordconv::ThreadPool::range_count(units, parts, bytes, hosting));
+        }
       }
     }
   }
   expect(ok, "parallel_ranges covers every unit once");
+  // The ranges: kRangesPerThread a thread at least, one a MiB of input past that, one a unit at most.
+  using coordconv::ThreadPool;
+  expect(ThreadPool::range_count(1001, 2, 0, false) == 16 && ThreadPool::range_count(1001, 2, 3 << 20, false) == 16 &&
+             ThreadPool::range_count(1001, 2, 64 << 20, true) == 64 &&
+             ThreadPool::range_count(1001, 2, SIZE_MAX, false) == 1001 &&
+             ThreadPool::range_count(40, 3, size_t(1) << 30, false) == 40 && ThreadPool::range_count(7, 2, 0, false) == 7 &&
+             ThreadPool::range_count(1001, 1, SIZE_MAX, false) == 1 && ThreadPool::range_count(1001, 1, 0, true) == 8 &&
+             ThreadPool::range_count(1001, 1, 64 << 20, true) == 64,
+         "parallel_ranges cuts about a MiB a range");
   coordconv::ThreadPool pool(1);
   for (const bool hosting : {false, true}) {
     std::atomic<size_t> total{0};
     auto job = [&] {
       std::optional<coordconv::ThreadPool::Hosting> host;
       if (hosting) host.emplace(pool);
-      for (int i = 0; i < 200; ++i) pool.parallel_ranges(64, 2, [&](size_t, size_t first, size_t last) { total += last - first; });
+      for (int i = 0; i < 200; ++i) pool.parallel_ranges(64, 2, 0, [&](size_t, size_t first, size_t last) { total += last - first; });
     };
     std::thread a(job), b(job);
     a.join();
