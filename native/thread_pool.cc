@@ -123,17 +123,15 @@ void ThreadPool::parallel_ranges(size_t units, size_t parts, size_t bytes,
   auto start = [q, rem](size_t r) { return r * q + std::min(r, rem); };
   std::atomic<size_t> next{0};
   parallel_for(parts, parts, [&](size_t begin, size_t end) {
-    // A sync caller holds the event loop anyway: giving way would only slow its own call.
-    const bool gives_way = caller_hosts || std::this_thread::get_id() != caller;
-    auto last_yield = std::chrono::steady_clock::now();
+    auto next_yield = std::chrono::steady_clock::now() + kFirstYield;
     for (size_t part = begin; part < end; ++part) {
       for (size_t r = next.fetch_add(1, std::memory_order_relaxed); r < ranges; r = next.fetch_add(1, std::memory_order_relaxed)) {
         fn(part, start(r), start(r + 1));
-        if (!gives_way) continue;
+        if (!caller_hosts) continue;
         const auto now = std::chrono::steady_clock::now();
-        if (now - last_yield >= kYieldEvery) {
+        if (now >= next_yield) {
           std::this_thread::yield();
-          last_yield = now;
+          next_yield = now + kYieldEvery;
         }
       }
     }

@@ -31,17 +31,21 @@ class ThreadPool {
   // `part` (< parts) names the thread, for per-thread scratch. A thread that starts late, or is
   // descheduled, takes fewer ranges instead of holding up a fixed share. fn must not throw.
   // `bytes` is what the whole job reads: the ranges are cut to about kRangeBytes each (at least
-  // kRangesPerThread a thread), and every thread but a sync caller yields the CPU between two
-  // ranges once kYieldEvery has passed since its last yield. The yield is for the event loop:
-  // with every core decoding, its thread, woken by a timer or a socket, waited for a worker's
-  // scheduler slice to end, 2 to 6 ms at the start of most async decodes of 512 MiB (the loop
-  // delay's p99 3.5 ms). A yield with nobody waiting returns at once; a yield after every range
-  // cost calls of 8 MiB about 60 us (the loop thread, still returning from the call, took the core).
+  // kRangesPerThread a thread). When the caller hosts (an async call), its threads yield the CPU
+  // between two ranges, first once kFirstYield has passed, then every kYieldEvery. The yield is
+  // for the event loop: with every core decoding, its thread, woken by a timer or a socket,
+  // waited for a worker's scheduler slice to end, 2 to 6 ms at the start of most async decodes of
+  // 512 MiB (the loop delay's p99 3.5 ms; 0.3 to 0.4 ms with the yields). A yield with nobody
+  // waiting returns at once but still costs a system call: yielding every 50 us from the start
+  // slowed async calls of 8 MiB by about 0.05 ms, and sync calls (whose caller holds the loop
+  // anyway, so nobody gains) by 10%. Sync calls never yield, and an async one only once it has
+  // run kFirstYield.
   void parallel_ranges(size_t units, size_t parts, size_t bytes,
                        const std::function<void(size_t part, size_t first, size_t last)>& fn);
   static constexpr size_t kRangesPerThread = 8;
   static constexpr size_t kRangeBytes = size_t(1) << 20;
-  static constexpr std::chrono::microseconds kYieldEvery{200};
+  static constexpr std::chrono::microseconds kFirstYield{100};
+  static constexpr std::chrono::microseconds kYieldEvery{50};
   // The number of ranges parallel_ranges cuts (exposed for the native tests): one for a plain
   // caller alone; a hosting caller alone cuts them too, to yield between them.
   static size_t range_count(size_t units, size_t parts, size_t bytes, bool hosting);
