@@ -43,6 +43,10 @@ ThreadPool::~ThreadPool() {
   for (std::thread& t : threads_) t.join();
 }
 
+bool ThreadPool::hosts(std::thread::id id) const {
+  return std::find(hosts_.begin(), hosts_.end(), id) != hosts_.end();
+}
+
 bool ThreadPool::run_one(std::unique_lock<std::mutex>& lock) {
   if (queue_.empty()) return false;
   std::function<void()> task = std::move(queue_.front());
@@ -77,7 +81,7 @@ void ThreadPool::parallel_for(size_t n, size_t threads,
   auto range = [n, parts](size_t k) { return n * k / parts; };
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    hosting = std::find(hosts_.begin(), hosts_.end(), std::this_thread::get_id()) != hosts_.end();
+    hosting = hosts(std::this_thread::get_id());
     first = hosting ? 0 : 1;
     pending = parts - first;
     for (size_t k = first; k < parts; ++k) {
@@ -110,11 +114,10 @@ size_t ThreadPool::range_count(size_t units, size_t parts, size_t bytes, bool ho
 void ThreadPool::parallel_ranges(size_t units, size_t parts, size_t bytes,
                                  const std::function<void(size_t, size_t, size_t)>& fn) {
   if (units == 0) return;
-  const std::thread::id caller = std::this_thread::get_id();
   bool caller_hosts;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    caller_hosts = std::find(hosts_.begin(), hosts_.end(), caller) != hosts_.end();
+    caller_hosts = hosts(std::this_thread::get_id());
   }
   const size_t ranges = range_count(units, parts, bytes, caller_hosts);
   // Range r starts at r * q + min(r, rem): the first rem ranges one unit longer, no product of

@@ -35,7 +35,7 @@ class ThreadPool {
   // between two ranges, first once kFirstYield has passed, then every kYieldEvery. The yield is
   // for the event loop: with every core decoding, its thread, woken by a timer or a socket,
   // waited for a worker's scheduler slice to end, 2 to 6 ms at the start of most async decodes of
-  // 512 MiB (the loop delay's p99 3.5 ms; 0.3 to 0.4 ms with the yields). A yield with nobody
+  // 512 MiB (the loop delay's p99 3.5 ms; 0.37 to 0.48 ms with the yields). A yield with nobody
   // waiting returns at once but still costs a system call: yielding every 50 us from the start
   // slowed async calls of 8 MiB by about 0.05 ms, and sync calls (whose caller holds the loop
   // anyway, so nobody gains) by 10%. Sync calls never yield, and an async one only once it has
@@ -76,6 +76,8 @@ class ThreadPool {
  private:
   void worker_loop();
   bool run_one(std::unique_lock<std::mutex>& lock);
+  // Whether the thread is inside a Hosting scope; mutex_ held.
+  bool hosts(std::thread::id id) const;
 
   std::mutex mutex_;
   std::condition_variable work_ready_;

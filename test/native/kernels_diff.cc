@@ -1004,7 +1004,7 @@ void check_parallel_ranges(int* passed, int* failed) {
       std::optional<coordconv::ThreadPool::Hosting> host;
       if (hosting) host.emplace(pool);
       for (size_t units : {size_t(0), size_t(1), size_t(7), size_t(40), size_t(1001)}) {
-        // No bytes, a few ranges' worth, one range a unit, and more than size_t can count twice.
+        // No bytes, a few ranges' worth, one range a unit, and the most a size_t holds.
         for (size_t bytes : {size_t(0), size_t(5) << 20, units << 20, SIZE_MAX}) {
           std::vector<std::atomic<int>> seen(units);
           std::atomic<bool> bad_part{false};
