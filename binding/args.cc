@@ -1,6 +1,7 @@
 #include "args.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "../native/checked.h"
@@ -9,6 +10,22 @@ namespace coordconv_binding {
 
 AddonState& state(Napi::Env env) { return *env.GetInstanceData<AddonState>(); }
 
+Fields::Fields(const Napi::CallbackInfo& info, List list) : env_(info.Env()), info_(&info), list_(list) {
+  if (info.Length() != list.count) throw Napi::TypeError::New(env_, "internal: the call's arguments do not match its field list");
+}
+
+Napi::Value Fields::Get(const char* name) const {
+  if (info_ == nullptr) return obj_.Get(name);
+  for (size_t step = 0; step < list_.count; ++step) {
+    const size_t i = (next_ + step) % list_.count;
+    if (std::strcmp(list_.names[i], name) == 0) {
+      next_ = i + 1;
+      return (*info_)[i];
+    }
+  }
+  throw Napi::TypeError::New(env_, std::string("internal: ") + name + " is not in the request's field list");
+}
+
 Napi::Object object_arg(const Napi::CallbackInfo& info, size_t index) {
   if (info.Length() <= index || !info[index].IsObject()) {
     throw Napi::TypeError::New(info.Env(), "internal: expected a request object");
@@ -16,7 +33,7 @@ Napi::Object object_arg(const Napi::CallbackInfo& info, size_t index) {
   return info[index].As<Napi::Object>();
 }
 
-size_t size_field(const Napi::Object& obj, const char* name) {
+size_t size_field(const Fields& obj, const char* name) {
   const Napi::Value v = obj.Get(name);
   if (!v.IsNumber()) {
     throw Napi::TypeError::New(obj.Env(), std::string("internal: ") + name + " is not a number");
@@ -28,11 +45,11 @@ size_t size_field(const Napi::Object& obj, const char* name) {
   return static_cast<size_t>(d);
 }
 
-void size_fields(const Napi::Object& obj, std::initializer_list<SizeField> fields) {
+void size_fields(const Fields& obj, std::initializer_list<SizeField> fields) {
   for (const SizeField& f : fields) *f.into = size_field(obj, f.name);
 }
 
-double number_field(const Napi::Object& obj, const char* name) {
+double number_field(const Fields& obj, const char* name) {
   const Napi::Value v = obj.Get(name);
   if (!v.IsNumber()) {
     throw Napi::TypeError::New(obj.Env(), std::string("internal: ") + name + " is not a number");
@@ -44,7 +61,7 @@ double number_field(const Napi::Object& obj, const char* name) {
   return d;
 }
 
-double lower_bound_field(const Napi::Object& obj, const char* name) {
+double lower_bound_field(const Fields& obj, const char* name) {
   const Napi::Value v = obj.Get(name);
   if (v.IsNumber() && v.As<Napi::Number>().DoubleValue() == -std::numeric_limits<double>::infinity()) {
     return -std::numeric_limits<double>::infinity();
@@ -52,7 +69,7 @@ double lower_bound_field(const Napi::Object& obj, const char* name) {
   return number_field(obj, name);
 }
 
-std::string string_field(const Napi::Object& obj, const char* name) {
+std::string string_field(const Fields& obj, const char* name) {
   const Napi::Value v = obj.Get(name);
   if (!v.IsString()) {
     throw Napi::TypeError::New(obj.Env(), std::string("internal: ") + name + " is not a string");
@@ -60,7 +77,7 @@ std::string string_field(const Napi::Object& obj, const char* name) {
   return v.As<Napi::String>().Utf8Value();
 }
 
-bool bool_field(const Napi::Object& obj, const char* name) {
+bool bool_field(const Fields& obj, const char* name) {
   const Napi::Value v = obj.Get(name);
   if (!v.IsBoolean()) {
     throw Napi::TypeError::New(obj.Env(), std::string("internal: ") + name + " is not a boolean");
@@ -101,7 +118,7 @@ bool is_shared(const Napi::TypedArray& array) {
 
 namespace {
 
-TypedView view_of(const Napi::Object& obj, const char* name) {
+TypedView view_of(const Fields& obj, const char* name) {
   const Napi::Value v = obj.Get(name);
   if (!v.IsTypedArray()) {
     throw Napi::TypeError::New(obj.Env(), std::string("internal: ") + name + " is not a typed array");
@@ -121,7 +138,7 @@ TypedView view_of(const Napi::Object& obj, const char* name) {
 
 }  // namespace
 
-TypedView typed_field(const Napi::Object& obj, const char* name, napi_typedarray_type type,
+TypedView typed_field(const Fields& obj, const char* name, napi_typedarray_type type,
                       size_t min_length) {
   TypedView view = view_of(obj, name);
   if (view.type != type) {
@@ -133,7 +150,7 @@ TypedView typed_field(const Napi::Object& obj, const char* name, napi_typedarray
   return view;
 }
 
-TypedView plane_data_field(const Napi::Object& obj, const char* name, coordconv::DType* dtype) {
+TypedView plane_data_field(const Fields& obj, const char* name, coordconv::DType* dtype) {
   TypedView view = view_of(obj, name);
   if (view.type == napi_float32_array) {
     *dtype = coordconv::DType::kFloat32;
@@ -147,11 +164,11 @@ TypedView plane_data_field(const Napi::Object& obj, const char* name, coordconv:
 
 // A Uint16Array is read as binary16 bits only when the request names that dtype: no other
 // Uint16Array is taken as halves. Without the field, data's own type tells.
-TypedView plane_data_with_dtype(const Napi::Object& obj, const char* name, const char* dtype_name, coordconv::DType* dtype) {
+TypedView plane_data_with_dtype(const Fields& obj, const char* name, const char* dtype_name, coordconv::DType* dtype) {
   const Napi::Value tag = obj.Get(dtype_name);
   if (tag.IsUndefined()) return plane_data_field(obj, name, dtype);
-  const coordconv::DType named = enum_field<coordconv::DType>(
-      obj, dtype_name, "dtype",
+  const coordconv::DType named = enum_value<coordconv::DType>(
+      obj.Env(), tag, dtype_name, "dtype",
       {{"float32", coordconv::DType::kFloat32}, {"uint8", coordconv::DType::kUint8}, {"float16", coordconv::DType::kFloat16}});
   if (named == coordconv::DType::kFloat16) {
     *dtype = named;
@@ -162,7 +179,7 @@ TypedView plane_data_with_dtype(const Napi::Object& obj, const char* name, const
   return data;
 }
 
-TypedView plane_batch_fields(const Napi::Object& obj, coordconv::PlaneBatch* batch) {
+TypedView plane_batch_fields(const Fields& obj, coordconv::PlaneBatch* batch) {
   const TypedView data = plane_data_with_dtype(obj, "data", "dtype", &batch->dtype);
   batch->data = data.data;
   batch->planes = size_field(obj, "planes");
@@ -176,7 +193,7 @@ TypedView plane_batch_fields(const Napi::Object& obj, coordconv::PlaneBatch* bat
   return data;
 }
 
-void plane_layout_fields(const Napi::Object& obj, coordconv::PlaneBatch* batch) {
+void plane_layout_fields(const Fields& obj, coordconv::PlaneBatch* batch) {
   using coordconv::Layout;
   batch->layout = enum_field<Layout>(obj, "layout", "layout", {{"nchw", Layout::kNchw}, {"nhwc", Layout::kNhwc}});
   batch->channels = size_field(obj, "channels");

@@ -1,4 +1,4 @@
-// Unpacking of the flat request objects lib/ builds. lib/ has validated every field; these checks
+// Unpacking of the flat requests lib/ builds. lib/ has validated every field; these checks
 // stay as the last guard before native code touches memory, and fail with a plain Error.
 #pragma once
 
@@ -15,6 +15,36 @@
 
 namespace coordconv_binding {
 
+// The fields of one request lib/ built, read by name: at the top level of an operation, the call's
+// arguments in the order of its field list (operation.h); a nested object (decode's offsets map),
+// its properties.
+class Fields {
+ public:
+  struct List {
+    const char* const* names;
+    size_t count;
+  };
+  Fields(const Napi::CallbackInfo& info, List list);
+  // NOLINTNEXTLINE(google-explicit-constructor): every reader takes a nested object as it is.
+  Fields(Napi::Object obj) : env_(obj.Env()), obj_(obj) {}
+  // The field's value (undefined when lib/ left it out); a name the list lacks is an internal error.
+  Napi::Value Get(const char* name) const;
+  Napi::Value Get(const std::string& name) const { return Get(name.c_str()); }
+  Napi::Env Env() const { return env_; }
+
+ private:
+  Napi::Env env_;
+  Napi::Object obj_;                     // read by name when info_ is null
+  const Napi::CallbackInfo* info_ = nullptr;
+  List list_{nullptr, 0};
+  mutable size_t next_ = 0;  // where the last hit's successor sits: readers mostly follow the list
+};
+
+template <size_t N>
+constexpr Fields::List field_list(const char* const (&names)[N]) {
+  return Fields::List{names, N};
+}
+
 struct TypedView {
   Napi::TypedArray array;
   void* data = nullptr;
@@ -26,44 +56,51 @@ struct TypedView {
 AddonState& state(Napi::Env env);
 
 Napi::Object object_arg(const Napi::CallbackInfo& info, size_t index);
-size_t size_field(const Napi::Object& obj, const char* name);
+size_t size_field(const Fields& obj, const char* name);
 struct SizeField {
   const char* name;
   size_t* into;
 };
 // Reads each listed size field, in order.
-void size_fields(const Napi::Object& obj, std::initializer_list<SizeField> fields);
+void size_fields(const Fields& obj, std::initializer_list<SizeField> fields);
 // A finite number.
-double number_field(const Napi::Object& obj, const char* name);
+double number_field(const Fields& obj, const char* name);
 // A finite number or -Infinity (a bound that admits every finite value).
-double lower_bound_field(const Napi::Object& obj, const char* name);
-std::string string_field(const Napi::Object& obj, const char* name);
+double lower_bound_field(const Fields& obj, const char* name);
+std::string string_field(const Fields& obj, const char* name);
 // A string field naming one of `values`; `what` names the set in the error for any other string.
+// The string v of field `name` naming one of `values`.
 template <typename E>
-E enum_field(const Napi::Object& obj, const char* name, const char* what,
+E enum_value(Napi::Env env, const Napi::Value& v, const char* name, const char* what,
              std::initializer_list<std::pair<const char*, E>> values) {
-  const std::string text = string_field(obj, name);
+  if (!v.IsString()) throw Napi::TypeError::New(env, std::string("internal: ") + name + " is not a string");
+  const std::string text = v.As<Napi::String>().Utf8Value();
   for (const auto& [option, value] : values) {
     if (text == option) return value;
   }
-  throw Napi::TypeError::New(obj.Env(), std::string("internal: unknown ") + what + " " + text);
+  throw Napi::TypeError::New(env, std::string("internal: unknown ") + what + " " + text);
 }
-bool bool_field(const Napi::Object& obj, const char* name);
+template <typename E>
+E enum_field(const Fields& obj, const char* name, const char* what,
+             std::initializer_list<std::pair<const char*, E>> values) {
+  return enum_value(obj.Env(), obj.Get(name), name, what, values);
+}
+bool bool_field(const Fields& obj, const char* name);
 // A typed array field of the given type, holding at least `min_length` elements.
-TypedView typed_field(const Napi::Object& obj, const char* name, napi_typedarray_type type,
+TypedView typed_field(const Fields& obj, const char* name, napi_typedarray_type type,
                       size_t min_length);
 // A Float32Array or Uint8Array field, its dtype returned in `dtype`.
-TypedView plane_data_field(const Napi::Object& obj, const char* name, coordconv::DType* dtype);
+TypedView plane_data_field(const Fields& obj, const char* name, coordconv::DType* dtype);
 // plane_data_field, or float16 bits in a Uint16Array when the field `dtype_name` says 'float16'.
-TypedView plane_data_with_dtype(const Napi::Object& obj, const char* name, const char* dtype_name, coordconv::DType* dtype);
+TypedView plane_data_with_dtype(const Fields& obj, const char* name, const char* dtype_name, coordconv::DType* dtype);
 // The batch of planes in the fields data, planes, height and width, data's length checked against
 // their product; returns the view of data. An optional field dtype ('float32', 'uint8' or
 // 'float16') names data's dtype: 'float16' takes a Uint16Array of binary16 bits, the only way a
 // Uint16Array is accepted.
-TypedView plane_batch_fields(const Napi::Object& obj, coordconv::PlaneBatch* batch);
+TypedView plane_batch_fields(const Fields& obj, coordconv::PlaneBatch* batch);
 // The batch's memory layout, in the fields layout ('nchw' or 'nhwc') and channels (planes per
 // image); check_plane_batch checks them against the batch.
-void plane_layout_fields(const Napi::Object& obj, coordconv::PlaneBatch* batch);
+void plane_layout_fields(const Fields& obj, coordconv::PlaneBatch* batch);
 
 // The product of the sizes, which must not overflow.
 size_t checked_product(Napi::Env env, std::initializer_list<size_t> sizes);

@@ -9,7 +9,7 @@ namespace {
 
 // A sizes or offsets map: <prefix>Data (its dtype in <prefix>Dtype), 2 planes per image with the
 // heatmaps' sides and layout.
-TypedView map_fields(const Napi::Object& obj, const std::string& prefix, const coordconv::BoxesRequest& r,
+TypedView map_fields(const Fields& obj, const std::string& prefix, const coordconv::BoxesRequest& r,
                      coordconv::PlaneBatch* map) {
   const std::string data = prefix + "Data", dtype = prefix + "Dtype";
   const TypedView view = plane_data_with_dtype(obj, data.c_str(), dtype.c_str(), &map->dtype);
@@ -25,7 +25,7 @@ TypedView map_fields(const Napi::Object& obj, const std::string& prefix, const c
   return view;
 }
 
-void unpack_boxes(const Napi::Object& obj, coordconv::BoxesRequest& r, Arrays& arrays) {
+void unpack_boxes(const Fields& obj, coordconv::BoxesRequest& r, Arrays& arrays) {
   arrays.input(plane_batch_fields(obj, &r.heatmaps), &r.heatmaps.data);
   plane_layout_fields(obj, &r.heatmaps);
   size_fields(obj, {{"threads", &r.threads}, {"k", &r.k}, {"window", &r.window}, {"images", &r.images}, {"perImage", &r.per_image}});
@@ -43,8 +43,14 @@ void unpack_boxes(const Napi::Object& obj, coordconv::BoxesRequest& r, Arrays& a
   require_well_formed(obj.Env(), coordconv::check_boxes_request(r));
 }
 
+// The request as lib/ passes it (binding/operation.h).
+constexpr const char* kBoxesFields[] = {
+    "dtype", "data", "planes", "height", "width", "layout", "channels", "threads", "k", "window", "images",
+    "perImage", "threshold", "sizesDtype", "sizesData", "offsetsData", "offsetsDtype", "boxes", "scores",
+    "valid", "counts", "classes", "transform", "transformSamples", "owned"};
+
 }  // namespace
 
-const Operation<coordconv::BoxesRequest> kBoxes{"decodeBoxes", unpack_boxes, coordconv::boxes};
+const Operation<coordconv::BoxesRequest> kBoxes{"decodeBoxes", unpack_boxes, coordconv::boxes, field_list(kBoxesFields)};
 
 }  // namespace coordconv_binding

@@ -9,7 +9,7 @@ namespace {
 using coordconv::AddCoordsRequest;
 using coordconv::ConvRequest;
 
-void unpack_conv(const Napi::Object& obj, ConvRequest& r, Arrays& arrays) {
+void unpack_conv(const Fields& obj, ConvRequest& r, Arrays& arrays) {
   const Napi::Env env = obj.Env();
   size_fields(obj, {{"batch", &r.batch}, {"channels", &r.channels}, {"height", &r.height}, {"width", &r.width},
                     {"coordChannels", &r.coord_channels}, {"outChannels", &r.out_channels},
@@ -37,7 +37,7 @@ void unpack_conv(const Napi::Object& obj, ConvRequest& r, Arrays& arrays) {
   if (!obj.Get("bias").IsNull()) arrays.input(typed_field(obj, "bias", napi_float32_array, r.out_channels), &r.bias);
 }
 
-void unpack_add_coords(const Napi::Object& obj, AddCoordsRequest& r, Arrays& arrays) {
+void unpack_add_coords(const Fields& obj, AddCoordsRequest& r, Arrays& arrays) {
   const Napi::Env env = obj.Env();
   size_fields(obj, {{"batch", &r.batch}, {"channels", &r.channels}, {"height", &r.height}, {"width", &r.width}});
   r.nhwc = string_field(obj, "layout") == "nhwc";
@@ -60,9 +60,17 @@ void run_add_coords(const coordconv::Kernels&, coordconv::ThreadPool& pool, cons
   coordconv::add_coords(pool, r);
 }
 
+// The requests as lib/ passes them (binding/operation.h).
+constexpr const char* kConvFields[] = {
+    "batch", "channels", "height", "width", "coordChannels", "outChannels", "kernelH", "kernelW", "strideH",
+    "strideW", "dilationH", "dilationW", "padTop", "padLeft", "padBottom", "padRight", "relu", "threads",
+    "input", "weight", "output", "bias", "owned"};
+constexpr const char* kAddCoordsFields[] = {
+    "batch", "channels", "height", "width", "layout", "withR", "threads", "input", "output"};
+
 }  // namespace
 
-const Operation<ConvRequest> kConv{"conv", unpack_conv, coordconv::conv};
-const Operation<AddCoordsRequest> kAddCoords{"addCoords", unpack_add_coords, run_add_coords};
+const Operation<ConvRequest> kConv{"conv", unpack_conv, coordconv::conv, field_list(kConvFields)};
+const Operation<AddCoordsRequest> kAddCoords{"addCoords", unpack_add_coords, run_add_coords, field_list(kAddCoordsFields)};
 
 }  // namespace coordconv_binding

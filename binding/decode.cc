@@ -9,7 +9,7 @@ namespace {
 
 using coordconv::DecodeMethod;
 
-void unpack_decode(const Napi::Object& obj, coordconv::DecodeRequest& r, Arrays& arrays) {
+void unpack_decode(const Fields& obj, coordconv::DecodeRequest& r, Arrays& arrays) {
   arrays.input(plane_batch_fields(obj, &r.input), &r.input.data);
   plane_layout_fields(obj, &r.input);
   r.threads = size_field(obj, "threads");
@@ -33,8 +33,15 @@ void unpack_decode(const Napi::Object& obj, coordconv::DecodeRequest& r, Arrays&
   require_well_formed(obj.Env(), coordconv::check_decode_request(r));
 }
 
+// The request as lib/ passes it (binding/operation.h).
+constexpr const char* kDecodeFields[] = {
+    "dtype", "data", "planes", "height", "width", "layout", "channels", "threads", "method", "kernel", "sigma",
+    "threshold", "beta", "quarterRule", "minScore", "offsets", "coords", "scores", "valid", "transform",
+    "transformSamples", "owned"};
+
 }  // namespace
 
-const Operation<coordconv::DecodeRequest> kDecode{"decode", unpack_decode, coordconv::decode};
+const Operation<coordconv::DecodeRequest> kDecode{"decode", unpack_decode, coordconv::decode,
+                                                  field_list(kDecodeFields)};
 
 }  // namespace coordconv_binding

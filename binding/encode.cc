@@ -7,7 +7,7 @@ namespace {
 
 using coordconv::EncodeKind;
 
-void unpack_encode(const Napi::Object& obj, coordconv::EncodeRequest& r, Arrays& arrays) {
+void unpack_encode(const Fields& obj, coordconv::EncodeRequest& r, Arrays& arrays) {
   const Napi::Env env = obj.Env();
   size_fields(obj, {{"planes", &r.planes}, {"points", &r.points}, {"height", &r.height}, {"width", &r.width},
                     {"threads", &r.threads}, {"channels", &r.channels}});
@@ -38,8 +38,13 @@ void unpack_encode(const Napi::Object& obj, coordconv::EncodeRequest& r, Arrays&
   require_well_formed(env, coordconv::check_encode_request(r));
 }
 
+// The request as lib/ passes it (binding/operation.h).
+constexpr const char* kEncodeFields[] = {
+    "planes", "points", "height", "width", "threads", "channels", "kind", "layout", "radius", "sigma",
+    "unbiased", "value", "coords", "visible", "output", "owned"};
+
 }  // namespace
 
-const Operation<coordconv::EncodeRequest> kEncode{"encode", unpack_encode, coordconv::encode};
+const Operation<coordconv::EncodeRequest> kEncode{"encode", unpack_encode, coordconv::encode, field_list(kEncodeFields)};
 
 }  // namespace coordconv_binding

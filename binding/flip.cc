@@ -9,7 +9,7 @@ namespace coordconv_binding {
 namespace {
 
 // One input of a pair: <data> with dtype <dtype>, of the pair's geometry.
-TypedView pair_input(const Napi::Object& obj, const char* data, const char* dtype, const coordconv::PlaneBatch& shape,
+TypedView pair_input(const Fields& obj, const char* data, const char* dtype, const coordconv::PlaneBatch& shape,
                      coordconv::PlaneBatch* batch) {
   const TypedView view = plane_data_with_dtype(obj, data, dtype, &batch->dtype);
   const coordconv::DType kind = batch->dtype;
@@ -24,7 +24,7 @@ TypedView pair_input(const Napi::Object& obj, const char* data, const char* dtyp
 }
 
 // The pair in fields <prefix>data, <prefix>flipped, their dtypes and <prefix>out, over `shape`.
-void unpack_pair(const Napi::Object& obj, const coordconv::PlaneBatch& shape, const std::string& prefix,
+void unpack_pair(const Fields& obj, const coordconv::PlaneBatch& shape, const std::string& prefix,
                  coordconv::FlipPair& p, Arrays& arrays) {
   const std::string data = prefix + "Data", dtype = prefix + "Dtype";
   const std::string flipped = prefix + "Flipped", flipped_dtype = prefix + "FlippedDtype", out = prefix + "Out";
@@ -34,7 +34,7 @@ void unpack_pair(const Napi::Object& obj, const coordconv::PlaneBatch& shape, co
   arrays.output(typed_field(obj, out.c_str(), napi_float32_array, count), &p.out);
 }
 
-void unpack_flip(const Napi::Object& obj, coordconv::FlipRequest& r, Arrays& arrays) {
+void unpack_flip(const Fields& obj, coordconv::FlipRequest& r, Arrays& arrays) {
   size_fields(obj, {{"pairs", &r.pair_count}, {"keypoints", &r.keypoints}, {"threads", &r.threads}});
   coordconv::PlaneBatch shape;
   size_fields(obj, {{"planes", &shape.planes}, {"height", &shape.height}, {"width", &shape.width}});
@@ -53,8 +53,14 @@ void unpack_flip(const Napi::Object& obj, coordconv::FlipRequest& r, Arrays& arr
   require_well_formed(obj.Env(), coordconv::check_flip_request(r));
 }
 
+// The request as lib/ passes it (binding/operation.h).
+constexpr const char* kFlipFields[] = {
+    "pairs", "keypoints", "threads", "planes", "height", "width", "layout", "channels", "firstDtype",
+    "firstData", "firstFlippedDtype", "firstFlipped", "firstOut", "shift", "secondWidth", "secondDtype",
+    "secondData", "secondFlippedDtype", "secondFlipped", "secondOut", "flipIndices", "owned"};
+
 }  // namespace
 
-const Operation<coordconv::FlipRequest> kFlip{"mergeFlipped", unpack_flip, coordconv::merge_flipped};
+const Operation<coordconv::FlipRequest> kFlip{"mergeFlipped", unpack_flip, coordconv::merge_flipped, field_list(kFlipFields)};
 
 }  // namespace coordconv_binding

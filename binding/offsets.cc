@@ -4,7 +4,7 @@
 
 namespace coordconv_binding {
 
-void offsets_field(const Napi::Object& obj, coordconv::Offsets* o, Arrays& arrays) {
+void offsets_field(const Fields& obj, coordconv::Offsets* o, Arrays& arrays) {
   using coordconv::OffsetsKind;
   const Napi::Value value = obj.Get("offsets");
   if (value.IsNull() || value.IsUndefined()) return;

@@ -11,6 +11,6 @@ namespace coordconv_binding {
 // Reads obj.offsets: null or absent leaves the offsets unset; else an object with the map's plane
 // batch fields (data, dtype, planes, height, width, layout, channels), kind ('posenet' or
 // 'centernet'), images, perImage and, for posenet, outputStride. The map is registered as an input.
-void offsets_field(const Napi::Object& obj, coordconv::Offsets* offsets, Arrays& arrays);
+void offsets_field(const Fields& obj, coordconv::Offsets* offsets, Arrays& arrays);
 
 }  // namespace coordconv_binding

@@ -21,7 +21,7 @@ Napi::Value Relu(const Napi::CallbackInfo& info) {
 }
 
 // sum and argmax read Float32 and Uint8 planes only (lib/ops.ts refuses float16 first).
-coordconv::PlaneBatch float32_or_uint8_batch(const Napi::Object& obj) {
+coordconv::PlaneBatch float32_or_uint8_batch(const Fields& obj) {
   coordconv::PlaneBatch b;
   plane_batch_fields(obj, &b);
   if (b.dtype == DType::kFloat16) throw Napi::TypeError::New(obj.Env(), "internal: float16 planes are not supported here");

@@ -10,7 +10,7 @@ namespace {
 
 using coordconv::PeaksOver;
 
-void unpack_peaks(const Napi::Object& obj, coordconv::PeaksRequest& r, Arrays& arrays) {
+void unpack_peaks(const Fields& obj, coordconv::PeaksRequest& r, Arrays& arrays) {
   arrays.input(plane_batch_fields(obj, &r.input), &r.input.data);
   plane_layout_fields(obj, &r.input);
   size_fields(obj, {{"threads", &r.threads}, {"k", &r.k}, {"window", &r.window}});
@@ -32,8 +32,14 @@ void unpack_peaks(const Napi::Object& obj, coordconv::PeaksRequest& r, Arrays& a
   require_well_formed(obj.Env(), coordconv::check_peaks_request(r));
 }
 
+// The request as lib/ passes it (binding/operation.h).
+constexpr const char* kPeaksFields[] = {
+    "dtype", "data", "planes", "height", "width", "layout", "channels", "threads", "k", "window", "threshold",
+    "over", "images", "perImage", "offsets", "coords", "scores", "valid", "counts", "classes", "transform",
+    "transformSamples", "owned"};
+
 }  // namespace
 
-const Operation<coordconv::PeaksRequest> kPeaks{"peaks", unpack_peaks, coordconv::peaks};
+const Operation<coordconv::PeaksRequest> kPeaks{"peaks", unpack_peaks, coordconv::peaks, field_list(kPeaksFields)};
 
 }  // namespace coordconv_binding

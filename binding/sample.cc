@@ -7,7 +7,7 @@ namespace {
 
 using coordconv::SampleMode;
 
-void unpack_sample(const Napi::Object& obj, coordconv::SampleRequest& r, Arrays& arrays) {
+void unpack_sample(const Fields& obj, coordconv::SampleRequest& r, Arrays& arrays) {
   arrays.input(plane_batch_fields(obj, &r.maps), &r.maps.data);
   plane_layout_fields(obj, &r.maps);
   size_fields(obj, {{"samples", &r.samples}, {"perSample", &r.channels}, {"points", &r.points}, {"threads", &r.threads}});
@@ -18,8 +18,13 @@ void unpack_sample(const Napi::Object& obj, coordconv::SampleRequest& r, Arrays&
   require_well_formed(env, coordconv::check_sample_request(r));
 }
 
+// The request as lib/ passes it (binding/operation.h).
+constexpr const char* kSampleFields[] = {
+    "dtype", "data", "planes", "height", "width", "layout", "channels", "samples", "perSample", "points",
+    "threads", "mode", "coords", "output", "owned"};
+
 }  // namespace
 
-const Operation<coordconv::SampleRequest> kSample{"sample", unpack_sample, coordconv::sample};
+const Operation<coordconv::SampleRequest> kSample{"sample", unpack_sample, coordconv::sample, field_list(kSampleFields)};
 
 }  // namespace coordconv_binding

@@ -13,7 +13,7 @@ using coordconv::SimccMethod;
 
 // One axis's vectors: <prefix>Data of `vectors` * <prefix>Width elements (dtype <prefix>Dtype when
 // given), as a batch of planes of height 1.
-TypedView vector_fields(const Napi::Object& obj, const char* data, const char* dtype, const char* width, size_t vectors,
+TypedView vector_fields(const Fields& obj, const char* data, const char* dtype, const char* width, size_t vectors,
                         coordconv::PlaneBatch* batch) {
   const TypedView view = plane_data_with_dtype(obj, data, dtype, &batch->dtype);
   batch->data = view.data;
@@ -28,7 +28,7 @@ TypedView vector_fields(const Napi::Object& obj, const char* data, const char* d
 }
 
 // minScore may be -Infinity (every finite keypoint is valid), so it is not a number_field.
-double min_score_field(const Napi::Object& obj) {
+double min_score_field(const Fields& obj) {
   const Napi::Value v = obj.Get("minScore");
   if (!v.IsNumber() || std::isnan(v.As<Napi::Number>().DoubleValue())) {
     throw Napi::TypeError::New(obj.Env(), "internal: minScore is not a number");
@@ -36,7 +36,7 @@ double min_score_field(const Napi::Object& obj) {
   return v.As<Napi::Number>().DoubleValue();
 }
 
-void unpack_simcc(const Napi::Object& obj, coordconv::SimccRequest& r, Arrays& arrays) {
+void unpack_simcc(const Fields& obj, coordconv::SimccRequest& r, Arrays& arrays) {
   const size_t vectors = size_field(obj, "vectors");
   arrays.input(vector_fields(obj, "xData", "xDtype", "xWidth", vectors, &r.x), &r.x.data);
   arrays.input(vector_fields(obj, "yData", "yDtype", "yWidth", vectors, &r.y), &r.y.data);
@@ -52,8 +52,13 @@ void unpack_simcc(const Napi::Object& obj, coordconv::SimccRequest& r, Arrays& a
   require_well_formed(obj.Env(), coordconv::check_simcc_request(r));
 }
 
+// The request as lib/ passes it (binding/operation.h).
+constexpr const char* kSimccFields[] = {
+    "vectors", "xDtype", "xData", "xWidth", "yDtype", "yData", "yWidth", "threads", "kernelX", "kernelY",
+    "method", "splitRatio", "minScore", "coords", "scores", "valid", "transform", "transformSamples", "owned"};
+
 }  // namespace
 
-const Operation<coordconv::SimccRequest> kSimcc{"decodeSimcc", unpack_simcc, coordconv::decode_simcc};
+const Operation<coordconv::SimccRequest> kSimcc{"decodeSimcc", unpack_simcc, coordconv::decode_simcc, field_list(kSimccFields)};
 
 }  // namespace coordconv_binding

@@ -4,7 +4,7 @@
 
 namespace coordconv_binding {
 
-void transform_fields(const Napi::Object& obj, coordconv::Transforms* t, Arrays& arrays) {
+void transform_fields(const Fields& obj, coordconv::Transforms* t, Arrays& arrays) {
   if (obj.Get("transform").IsUndefined()) return;
   t->samples = size_field(obj, "transformSamples");
   const size_t entries = checked_product(obj.Env(), {t->samples, 6});

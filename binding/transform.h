@@ -10,6 +10,6 @@
 namespace coordconv_binding {
 
 // Leaves `t` unset (no transform) when the request has no transform field.
-void transform_fields(const Napi::Object& obj, coordconv::Transforms* t, Arrays& arrays);
+void transform_fields(const Fields& obj, coordconv::Transforms* t, Arrays& arrays);
 
 }  // namespace coordconv_binding

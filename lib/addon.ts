@@ -245,4 +245,25 @@ export interface NativeAddon {
   _allocate(bytes: number): ArrayBuffer;
 }
 
-export const addon: NativeAddon = loadAddon() as NativeAddon;
+// An entry point whose `fields` property lists its request's fields takes them as arguments, in
+// that order (binding/operation.h says why); the functions here keep taking the request object.
+type PackedEntry = ((...values: unknown[]) => unknown) & { fields?: readonly string[] };
+
+function packing(entry: PackedEntry): PackedEntry {
+  const names = entry.fields;
+  if (names === undefined) return entry;
+  return (request: unknown) => {
+    const fields = request as Record<string, unknown>;
+    const values = new Array<unknown>(names.length);
+    for (let i = 0; i < names.length; ++i) values[i] = fields[names[i]];
+    return Reflect.apply(entry, undefined, values);
+  };
+}
+
+function withPacking(loaded: Record<string, unknown>): NativeAddon {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(loaded)) out[name] = typeof value === 'function' ? packing(value as PackedEntry) : value;
+  return out as unknown as NativeAddon;
+}
+
+export const addon: NativeAddon = withPacking(loadAddon() as Record<string, unknown>);
