@@ -129,18 +129,16 @@ function readOptionsObject(options: unknown): Record<string, unknown> {
   return options;
 }
 
+const RANKS = { nchw: 'rank 3 or 4 ([K, H, W] or [N, K, H, W])', nhwc: "rank 3 or 4 ([H, W, K] or [N, H, W, K]) for layout 'nhwc'" };
+
 // The shape readPlanes read, in the order the caller wrote it.
 function shapeOf(p: Planes): number[] {
   return p.layout === 'nhwc' ? [...p.lead.slice(0, -1), p.height, p.width, p.channels] : [...p.lead, p.height, p.width];
 }
 
 function readHeatmaps(value: unknown, name: string, layout: Layout): { planes: Planes; shape: number[] } {
-  const planes = readPlanes(value, name, { layout, emptyBatch: true });
-  const shape = shapeOf(planes);
-  if (planes.lead.length === 0) {
-    throw rangeError('rank 3 or 4 ([K, H, W] or [N, K, H, W])', `${name}.shape`, `rank ${shape.length} ${formatShape(shape)}`);
-  }
-  return { planes, shape };
+  const planes = readPlanes(value, name, { layout, emptyBatch: true, images: RANKS });
+  return { planes, shape: shapeOf(planes) };
 }
 
 interface Prepared {

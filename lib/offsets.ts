@@ -2,7 +2,7 @@
 // two conventions models publish (native/offsets.h holds the arithmetic).
 import type { NativeOffsets } from './addon';
 import { isObject, rangeError, typeError } from './errors';
-import { planeFields, planesShape, readPlanes, type Float16PlaneInput, type PlaneInput, type Planes } from './tensor';
+import { planeFields, planesShape, readPlanes, shapeKey, type Float16PlaneInput, type PlaneInput, type Planes } from './tensor';
 import { formatShape, readNumber, readOptions } from './validate';
 
 /**
@@ -62,10 +62,7 @@ export function readOffsets(value: unknown, heatmaps: Planes): NativeOffsets | n
   if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) throw typeError("one of 'posenet', 'centernet'", `${NAME}.kind`, kind);
   const k = kind as (typeof KINDS)[number];
   const opts = readOptions(value, `${NAME} (kind '${k}')`, KEYS[k]);
-  const map = readPlanes(opts.map, `${NAME}.map`, { layout: heatmaps.layout, emptyBatch: true });
-  if (map.dtype === 'uint8') {
-    throw typeError('Float32Array or float16 data (offsets are signed pixels)', `${NAME}.map.data`, map.data);
-  }
+  const map = readPlanes(opts.map, `${NAME}.map`, { layout: heatmaps.layout, emptyBatch: true, notBytes: 'offsets are signed pixels' });
   const { images, perImage } = imagesOf(heatmaps);
   const channels = k === 'posenet' ? 2 * perImage : 2;
   const sides = [heatmaps.height, heatmaps.width];
@@ -75,7 +72,7 @@ export function readOffsets(value: unknown, heatmaps: Planes): NativeOffsets | n
   const got = planesShape(map);
   if (formatShape(got) !== formatShape(want)) {
     const what = k === 'posenet' ? `${channels} channels (2K: y offsets then x)` : '2 channels (x then y)';
-    throw rangeError(`${formatShape(want)} (${what} for heatmaps ${formatShape(planesShape(heatmaps))})`, `${NAME}.map.shape`, formatShape(got));
+    throw rangeError(`${formatShape(want)} (${what} for heatmaps ${formatShape(planesShape(heatmaps))})`, `${NAME}.map.${shapeKey(opts.map as Record<string, unknown>, `${NAME}.map`)}`, formatShape(got));
   }
   const outputStride = k === 'posenet'
     ? readNumber(opts.outputStride, `${NAME}.outputStride`, undefined, 'a finite number > 0', (v) => Number.isFinite(v) && v > 0)

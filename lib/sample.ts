@@ -3,7 +3,7 @@
 import { addon, type NativeSampleRequest, type PlaneArray, type PlaneData } from './addon';
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
-import { isFloat32Array, isObject, rangeError } from './errors';
+import { isFloat32Array, rangeError } from './errors';
 import { fresh } from './fresh';
 import { planeFields, planesShape, product, readFloat32Tensor, readLayout, readPlanes, uninitialized, type Float16PlaneInput, type PlaneInput } from './tensor';
 import { formatShape, readEnum, readOptions, readOut, type Layout } from './validate';
@@ -66,20 +66,9 @@ const RANKS = {
   nhwc: "rank 3 or 4 ([H, W, C] or [N, H, W, C]) for layout 'nhwc'",
 } as const;
 
-// The maps' rank, checked before readPlanes (which also takes [H, W] and [N, H, W] planes).
-function checkMapsRank(maps: unknown, layout: Layout): void {
-  if (!isObject(maps)) return;
-  const key = maps.shape === undefined && maps.dims !== undefined ? 'dims' : 'shape';
-  const shape = maps[key];
-  if (Array.isArray(shape) && (shape.length < 3 || shape.length > 4)) {
-    throw rangeError(RANKS[layout], `maps.${key}`, `rank ${shape.length} ${formatShape(shape as number[])}`);
-  }
-}
-
 function prepare({ maps, points }: { maps: unknown; points: unknown }, options: unknown): { request: NativeSampleRequest; shape: number[] } {
   const layout = readLayout(options);
-  checkMapsRank(maps, layout);
-  const planes = readPlanes(maps, 'maps', { layout, emptyBatch: true });
+  const planes = readPlanes(maps, 'maps', { layout, emptyBatch: true, images: RANKS });
   const single = planes.lead.length === 1;
   const mapsShape = planesShape(planes);
   const [samples, channels] = single ? [1, planes.lead[0]] : planes.lead;

@@ -7,7 +7,7 @@ import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { describe, isObject, rangeError, typeError } from './errors';
 import { fresh } from './fresh';
-import { checkLength, product, readPlaneData, readShape, type Float16PlaneInput, type PlaneInput } from './tensor';
+import { checkLength, product, readPlaneData, readShape, shapeKey, type Float16PlaneInput, type PlaneInput } from './tensor';
 import { readTransform, type TransformOption } from './transform';
 import { formatShape, MAX_KERNEL, MAX_SIDE, readEnum, readNumber, readOddSize, readOptions, readPointOut } from './validate';
 
@@ -126,7 +126,7 @@ interface Vectors {
 function readVectors(value: unknown, name: string): Vectors {
   if (!isObject(value)) throw typeError('an object { data, shape }', name, value);
   const { data, dtype } = readPlaneData(value, name);
-  const key = value.shape === undefined && value.dims !== undefined ? 'dims' : 'shape';
+  const key = shapeKey(value, name);
   const shapeName = `${name}.${key}`;
   const shape = readShape(value[key], shapeName, 2, 3, 'rank 2 or 3 ([K, W] or [N, K, W])');
   const width = shape[shape.length - 1];

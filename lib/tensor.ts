@@ -80,13 +80,29 @@ const CONVERSIONS: Record<string, string> = {
   Uint8ClampedArray: 'new Uint8Array(data.buffer, data.byteOffset, data.length)',
 };
 
-export function readData(value: unknown, name: string): PlaneData {
-  if (!isFloat32Array(value) && !isUint8Array(value)) {
-    const convert = ArrayBuffer.isView(value) ? CONVERSIONS[value.constructor?.name ?? ''] : undefined;
-    throw typeError(`a Float32Array or Uint8Array${convert ? ` (convert with ${convert})` : ''}`, name, value);
-  }
+/**
+ * What a reader takes, in its refusals' words: plane data ('planes'), values that are pixels or
+ * offsets and so not bytes ('float': Float32 or float16 bits), or Float32 only ('float32').
+ */
+export type Accepts = 'planes' | 'float' | 'float32';
+const ACCEPTED: Record<Accepts, string> = {
+  planes: 'a Float32Array or Uint8Array',
+  float: "a Float32Array or float16 bits (a Uint16Array with type: 'float16')",
+  float32: 'a Float32Array',
+};
+
+// The refusal of `value` as data, with the advice for an array that converts; `why` says what the
+// data are, where that is why a dtype is refused.
+function refuseData(value: unknown, name: string, accepts: Accepts, why?: string): TypeError {
+  const convert = ArrayBuffer.isView(value) ? CONVERSIONS[value.constructor?.name ?? ''] : undefined;
+  const advice = [why, convert && `convert with ${convert}`].filter(Boolean).join('; ');
+  return typeError(`${ACCEPTED[accepts]}${advice ? ` (${advice})` : ''}`, name, value);
+}
+
+export function readData(value: unknown, name: string, accepts: Accepts = 'planes', why?: string): PlaneData {
+  if (!isFloat32Array(value) && !(accepts === 'planes' && isUint8Array(value))) throw refuseData(value, name, accepts, why);
   if (isDetached(value)) {
-    throw typeError('a Float32Array or Uint8Array with an attached buffer', name, value);
+    throw typeError(`${ACCEPTED[accepts]} with an attached buffer`, name, value);
   }
   return value;
 }
@@ -99,20 +115,21 @@ function isFloat16Array(value: unknown): value is ArrayBufferView & { length: nu
 
 // A plane tensor's data with its dtype. A Uint16Array holds halves only under type (or dtype)
 // 'float16', so that an integer array passed by mistake is refused rather than read as floats.
-export function readPlaneData(tensor: Record<string, unknown>, name: string): { data: PlaneArray; dtype: PlaneDtype } {
+// `accepts` is 'planes' or 'float' (no Uint8Array; `why` says why).
+export function readPlaneData(tensor: Record<string, unknown>, name: string, accepts: Accepts = 'planes', why?: string): { data: PlaneArray; dtype: PlaneDtype } {
   const value = tensor.data;
   const key = tensor.type !== undefined ? 'type' : 'dtype';
   const tag = tensor[key];
   const half = isFloat16Array(value);
   if (tag !== 'float16' && !types.isUint16Array(value) && !half) {
-    const data = readData(value, `${name}.data`);
+    const data = readData(value, `${name}.data`, accepts, why);
     return { data, dtype: isUint8Array(data) ? 'uint8' : 'float32' };
   }
   if (!types.isUint16Array(value) && !half) {
     throw typeError(`a Uint16Array of float16 bits or a Float16Array (${name}.${key} is 'float16')`, `${name}.data`, value);
   }
   if (tag === undefined && !half) {
-    const { message } = typeError('a Float32Array or Uint8Array', `${name}.data`, value);
+    const { message } = typeError(ACCEPTED[accepts], `${name}.data`, value);
     throw new TypeError(`${message}: a Uint16Array holds float16 bits only with type: 'float16'; pass { data, shape, type: 'float16' }`);
   }
   if (tag !== undefined && tag !== 'float16') {
@@ -184,9 +201,10 @@ function readTensor(
   minRank: number,
   maxRank: number,
   ranks: string,
-  float32: boolean,
+  accepts: Accepts,
   check?: (shape: number[], shapeName: string) => void,
   empty?: EmptyBatch,
+  why?: string,
 ): { data: PlaneArray; dtype: PlaneDtype; shape: number[]; count: number } {
   if (ArrayBuffer.isView(value)) throw typeError('an object { data, shape } (pass { data: array, shape: [...] })', name, value);
   if (!isObject(value)) throw typeError('an object { data, shape }', name, value);
@@ -194,9 +212,8 @@ function readTensor(
   if (tfjs && value.dtype !== 'float32') {
     throw typeError(`a tfjs Tensor of dtype 'float32' (cast it with tf.cast(tensor, 'float32'))`, `${name}.dtype`, value.dtype);
   }
-  const given = tfjs ? undefined : float32 ? { data: readData(value.data, `${name}.data`), dtype: 'float32' as const } : readPlaneData(value, name);
-  if (float32 && given && !(given.data instanceof Float32Array)) throw typeError('a Float32Array', `${name}.data`, given.data);
-  const key = !tfjs && value.shape === undefined && value.dims !== undefined ? 'dims' : 'shape';
+  const given = tfjs ? undefined : accepts === 'float32' ? { data: readData(value.data, `${name}.data`, accepts), dtype: 'float32' as const } : readPlaneData(value, name, accepts, why);
+  const key = shapeKey(value, name);
   const shapeName = `${name}.${key}`;
   const shape = readShape(value[key], shapeName, minRank, maxRank, ranks, empty);
   check?.(shape, shapeName);
@@ -205,6 +222,19 @@ function readTensor(
   const { data, dtype } = given ?? { data: tfjsValues(value as unknown as TfjsTensor, name), dtype: 'float32' as const };
   checkLength(data, count, shape, given ? `${name}.data` : `${name}.dataSync()`);
   return { data, dtype, shape, count };
+}
+
+/**
+ * Where a tensor's shape is: `shape` (tfjs, `{ data, shape }`) or, without one, `dims`
+ * (onnxruntime-node). A tensor with both must give the same one in each.
+ */
+export function shapeKey(value: Record<string, unknown>, name: string): 'shape' | 'dims' {
+  if (value.shape === undefined) return value.dims !== undefined ? 'dims' : 'shape';
+  if (value.dims !== undefined && !isTfjsTensor(value)) {
+    const same = Array.isArray(value.shape) && Array.isArray(value.dims) && value.shape.length === value.dims.length && value.shape.every((d, i) => Object.is(d, (value.dims as unknown[])[i]));
+    if (!same) throw rangeError(`the same dimensions as ${name}.shape, ${describe(value.shape)} (or only one of the two)`, `${name}.dims`, describe(value.dims));
+  }
+  return 'shape';
 }
 
 // A tfjs Tensor's `data` is a method returning a Promise; dataSync() gives the values.
@@ -230,7 +260,7 @@ export function readFloat32Tensor(
   check?: (shape: number[], shapeName: string) => void,
   empty?: EmptyBatch,
 ): Float32Tensor {
-  const { data, shape } = readTensor(value, name, minRank, maxRank, ranks, true, check, empty);
+  const { data, shape } = readTensor(value, name, minRank, maxRank, ranks, 'float32', check, empty);
   return { data: data as Float32Array, shape };
 }
 
@@ -260,17 +290,27 @@ const PLANE_LAYOUTS = {
   nhwc: { min: 3, ranks: "rank 3 or 4 ([H, W, C] or [N, H, W, C]) for layout 'nhwc'", sides: 3, empty: EMPTY_NHWC_PLANES },
 } as const;
 
-export function readPlanes(input: unknown, name = 'input', { layout = 'nchw', emptyBatch = false }: { layout?: Layout; emptyBatch?: boolean } = {}): Planes {
+export interface PlanesOptions {
+  layout?: Layout;
+  emptyBatch?: boolean;
+  /** Only rank 3 or 4, images of channels: the words for each layout's two shapes. */
+  images?: Record<Layout, string>;
+  /** Float32 or float16 only, not bytes: what the values are. */
+  notBytes?: string;
+}
+
+export function readPlanes(input: unknown, name = 'input', { layout = 'nchw', emptyBatch = false, images, notBytes }: PlanesOptions = {}): Planes {
   const rule = PLANE_LAYOUTS[layout];
   const { data, dtype, shape, count } = readTensor(
     input,
     name,
-    rule.min,
+    images ? 3 : rule.min,
     4,
-    rule.ranks,
-    false,
+    images ? images[layout] : rule.ranks,
+    notBytes === undefined ? 'planes' : 'float',
     (s, shapeName) => checkSides(s[s.length - rule.sides], s[s.length - rule.sides + 1], shapeName, s),
     emptyBatch ? rule.empty : undefined,
+    notBytes,
   );
   const height = shape[shape.length - rule.sides];
   const width = shape[shape.length - rule.sides + 1];

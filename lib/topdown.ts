@@ -4,6 +4,7 @@
 import { describe, isObject, rangeError, typeError } from './errors';
 import { formatShape, readBoolean, readNumber, readOptions } from './validate';
 import type { AffineTransforms } from './transform';
+import { shapeKey } from './tensor';
 
 /** Options of {@link topdownTransforms}. Sizes are `[width, height]`, as mmpose configs give them. */
 export interface TopdownOptions {
@@ -77,7 +78,7 @@ function readBoxes(boxes: unknown): { data: Float32Array | Float64Array; n: numb
   if (!isObject(boxes) || Array.isArray(boxes) || ArrayBuffer.isView(boxes)) throw typeError('an object { data, shape }', name, boxes);
   const { data } = boxes;
   // An onnxruntime-node Tensor names its shape dims, as the library's other inputs accept.
-  const key = boxes.shape === undefined && boxes.dims !== undefined ? 'dims' : 'shape';
+  const key = shapeKey(boxes, name);
   const shape = boxes[key];
   if (!(data instanceof Float32Array || data instanceof Float64Array)) throw typeError('a Float32Array or Float64Array', `${name}.data`, data);
   if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number')) throw typeError('an array of numbers', `${name}.${key}`, shape);
@@ -129,8 +130,8 @@ function readRotations(value: unknown, n: number): (i: number) => number {
  *   (mmpose ignores the rotation there, rotating crops only in training; toImage undoes it.)
  * Pixel centres sit at integers in all three frames, as in the rest of the library and in mmpose
  * (its keypoints are argmax indices, cv2's warps put pixel i's centre at i).
- * Computed in double, in closed form (mmpose solves cv2.getAffineTransform on float32 points:
- * its matrices agree within a few 1e-7 relative).
+ * Computed in double, in closed form (mmpose solves cv2.getAffineTransform on float32 points, so
+ * its matrices differ by its float32 rounding: docs/decoder.md gives the figures).
  * @example
  * const { toImage } = topdownTransforms({ data: Float64Array.of(10, 20, 110, 220), shape: [1, 4] }, { inputSize: [192, 256], heatmapSize: [48, 64] });
  * const { coords } = decodeSync({ data: heatmaps, shape: [1, 17, 64, 48] }, { method: 'dark', transform: toImage });
@@ -171,6 +172,10 @@ export function topdownTransforms(boxes: TopdownBoxes, options: TopdownOptions):
     const [ox, oy] = udp ? [(w - 1) / 2, (h - 1) / 2] : [w / 2, h / 2];
     const [fx, fy] = udp ? [(w - 1) / sw, (h - 1) / sh] : [w / sw, w / sw];
     const [gx, gy] = udp ? [sw / (w - 1), sh / (h - 1)] : [sw / w, sh / h];
+    // A size near 0 can be positive yet leave no finite scale into the crop (mmpose's overflows too).
+    if (![fx, fy, gx, gy].every((v) => Number.isFinite(v) && v > 0)) {
+      throw rangeError('boxes whose padded, aspect-fixed size gives finite, non-zero scales between image and input', 'boxes.data', `[${x1}, ${y1}, ${x2}, ${y2}] at box ${i} (size ${sw} x ${sh})`);
+    }
     const s = udp ? sin : -sin;  // M's rotation is R(atan2(s, cos)); M^-1's the opposite
     const m = [fx * cos, -fx * s, fy * s, fy * cos];
     toInput.set([m[0], m[1], ox - (m[0] * cx + m[1] * cy), m[2], m[3], oy - (m[2] * cx + m[3] * cy)], 6 * i);

@@ -19,8 +19,8 @@ const planeEntryPoints = {
   sum: ['input', (input) => sum(input)],
   argmax: ['input', (input) => argmax(input)],
   sampleSync: ['maps', (input) => sampleSync(input, { data: new Float32Array(2), shape: [1, 2] }), 3],
-  decodeBoxesSync: ['heatmaps', (input) => decodeBoxesSync(input, { sizes: { data: new Float32Array(2), shape: [2, 1, 1] } })],
-  mergeFlippedSync: ['heatmaps', (input) => mergeFlippedSync(input, input, { flipIndices: [0] })],
+  decodeBoxesSync: ['heatmaps', (input) => decodeBoxesSync(input, { sizes: { data: new Float32Array(2), shape: [2, 1, 1] } }), 3],
+  mergeFlippedSync: ['heatmaps', (input) => mergeFlippedSync(input, input, { flipIndices: [0] }), 3],
 };
 
 const hostileShapes = [

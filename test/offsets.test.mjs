@@ -195,7 +195,7 @@ const REFUSALS = [
   [pose([1, 6, 4, 5]), RangeError, 'Expected [2, 6, 4, 5] (6 channels (2K: y offsets then x) for heatmaps [2, 3, 4, 5]) for options.offsets.map.shape but received [1, 6, 4, 5]'],
   [centre([2, 2, 5, 4]), RangeError, 'Expected [2, 2, 4, 5] (2 channels (x then y) for heatmaps [2, 3, 4, 5]) for options.offsets.map.shape but received [2, 2, 5, 4]'],
   [centre([2, 4, 5]), RangeError, 'Expected [2, 2, 4, 5] (2 channels (x then y) for heatmaps [2, 3, 4, 5]) for options.offsets.map.shape but received [2, 4, 5]'],
-  [{ offsets: { kind: 'centernet', map: { data: new Uint8Array(80), shape: [2, 2, 4, 5] } } }, TypeError, 'Expected Float32Array or float16 data (offsets are signed pixels) for options.offsets.map.data but received Uint8Array(80)'],
+  [{ offsets: { kind: 'centernet', map: { data: new Uint8Array(80), shape: [2, 2, 4, 5] } } }, TypeError, 'Expected a Float32Array or float16 bits (a Uint16Array with type: \'float16\') (offsets are signed pixels) for options.offsets.map.data but received Uint8Array(80)'],
   [{ offsets: { kind: 'centernet', map: { data: new Float32Array(79), shape: [2, 2, 4, 5] } } }, RangeError, 'Expected 80 elements (the product of shape [2, 2, 4, 5]) for options.offsets.map.data but received 79'],
 ];
 

@@ -247,6 +247,9 @@ test('hostile boxes are refused in the library\'s shape', (t) => {
     [boxesOf([10, 0, 5, 10]), RangeError, 'Expected finite boxes with x2 >= x1, y2 >= y1 and a positive width or height for boxes.data but received [10, 0, 5, 10] at box 0'],
     [boxesOf([3, 4, 3, 4]), RangeError, 'Expected finite boxes with x2 >= x1, y2 >= y1 and a positive width or height for boxes.data but received [3, 4, 3, 4] at box 0'],
     [boxesOf([-1e308, 0, 1e308, 10]), RangeError, 'Expected boxes whose padded, aspect-fixed size is finite and positive for boxes.data but received [-1e+308, 0, 1e+308, 10] at box 0 (size Infinity x Infinity)'],
+    // Positive sizes so small that the scale into the crop (input / size) overflows, or back (size / input) underflows to 0.
+    [boxesOf([0, 0, 1e-307, 1e-307]), RangeError, 'Expected boxes whose padded, aspect-fixed size gives finite, non-zero scales between image and input for boxes.data but received [0, 0, 1e-307, 1e-307] at box 0 (size 1.2499999999999998e-307 x 1.6666666666666664e-307)'],
+    [boxesOf([0, 0, 5e-324, 5e-324]), RangeError, 'Expected boxes whose padded, aspect-fixed size gives finite, non-zero scales between image and input for boxes.data but received [0, 0, 5e-324, 5e-324] at box 0 (size 5e-324 x 5e-324)'],
   ];
   for (const [boxes, Type, message] of cases) t.throws(() => topdownTransforms(boxes, OK), { instanceOf: Type, message });
 });
