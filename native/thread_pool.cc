@@ -125,6 +125,18 @@ void ThreadPool::parallel_ranges(size_t units, size_t parts, size_t bytes,
   const size_t q = units / ranges, rem = units % ranges;
   auto start = [q, rem](size_t r) { return r * q + std::min(r, rem); };
   std::atomic<size_t> next{0};
+  if (!caller_hosts && parts > 1) {
+    // Alone so far, so the caller has run ranges [0, r] when it weighs the rest.
+    const auto began = std::chrono::steady_clock::now();
+    const double worth = std::chrono::duration<double>(kWorthWaking).count();
+    for (size_t r = 0;; ++r) {
+      next.store(r + 1, std::memory_order_relaxed);
+      fn(0, start(r), start(r + 1));
+      if (r + 1 == ranges) return;
+      const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+      if (spent / static_cast<double>(r + 1) * static_cast<double>(ranges - r - 1) > worth) break;
+    }
+  }
   parallel_for(parts, parts, [&](size_t begin, size_t end) {
     auto next_yield = std::chrono::steady_clock::now() + kFirstYield;
     for (size_t part = begin; part < end; ++part) {

@@ -40,12 +40,19 @@ class ThreadPool {
   // slowed async calls of 8 MiB by about 0.05 ms, and sync calls (whose caller holds the loop
   // anyway, so nobody gains) by 10%. Sync calls never yield, and an async one only once it has
   // run kFirstYield.
+  // A plain (sync) caller first takes ranges alone, as part 0, and wakes the other threads once
+  // the ranges left would take it longer than kWorthWaking at the pace of those it has run: waking
+  // a thread and joining it cost 10 to 20 us here, so a second thread made a decodeSync of 0.2 to
+  // 1.6 MiB of heatmaps (argmax) up to 2x slower rather than faster. Timing the work itself suits
+  // every method alike, where a size threshold would have to know what each costs a byte
+  // ('softargmax' about 12x 'argmax').
   void parallel_ranges(size_t units, size_t parts, size_t bytes,
                        const std::function<void(size_t part, size_t first, size_t last)>& fn);
   static constexpr size_t kRangesPerThread = 8;
   static constexpr size_t kRangeBytes = size_t(1) << 20;
   static constexpr std::chrono::microseconds kFirstYield{100};
   static constexpr std::chrono::microseconds kYieldEvery{50};
+  static constexpr std::chrono::microseconds kWorthWaking{40};
   // The number of ranges parallel_ranges cuts (exposed for the native tests): one for a plain
   // caller alone; a hosting caller alone cuts them too, to yield between them.
   static size_t range_count(size_t units, size_t parts, size_t bytes, bool hosting);

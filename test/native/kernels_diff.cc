@@ -5,11 +5,14 @@
 #include <cstdio>
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -1042,6 +1045,23 @@ void check_parallel_ranges(int* passed, int* failed) {
     a.join();
     b.join();
     expect(total == 2 * 200 * 64, hosting ? "parallel_ranges from two hosting threads at once" : "parallel_ranges from two threads at once");
+  }
+  // A plain caller runs a short job alone (no thread woken), and wakes the workers for a long one:
+  // 16 ranges of no work all run on the caller; 16 of 2 ms (the rest, at that pace, far beyond
+  // kWorthWaking) are shared, part 0 being the caller's.
+  for (const bool slow : {false, true}) {
+    std::mutex m;
+    std::set<std::thread::id> threads;
+    std::atomic<bool> part0_elsewhere{false};
+    const std::thread::id caller = std::this_thread::get_id();
+    pool.parallel_ranges(16, 2, 0, [&](size_t part, size_t, size_t) {
+      if (slow) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      if (part == 0 && std::this_thread::get_id() != caller) part0_elsewhere = true;
+      std::lock_guard<std::mutex> lock(m);
+      threads.insert(std::this_thread::get_id());
+    });
+    const bool alone = threads.size() == 1 && threads.count(caller) == 1;
+    expect(!part0_elsewhere && (slow ? !alone : alone), slow ? "parallel_ranges wakes the workers for a long job" : "parallel_ranges runs a short job on the caller alone");
   }
   // A plain caller runs the first share itself; a Hosting scope's end makes its thread plain again.
   std::thread::id first_share;
