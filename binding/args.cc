@@ -69,13 +69,12 @@ double lower_bound_field(const Fields& obj, const char* name) {
   return number_field(obj, name);
 }
 
-std::string string_field(const Fields& obj, const char* name) {
-  const Napi::Value v = obj.Get(name);
-  if (!v.IsString()) {
-    throw Napi::TypeError::New(obj.Env(), std::string("internal: ") + name + " is not a string");
-  }
+std::string string_value(Napi::Env env, const Napi::Value& v, const char* name) {
+  if (!v.IsString()) throw Napi::TypeError::New(env, std::string("internal: ") + name + " is not a string");
   return v.As<Napi::String>().Utf8Value();
 }
+
+std::string string_field(const Fields& obj, const char* name) { return string_value(obj.Env(), obj.Get(name), name); }
 
 bool bool_field(const Fields& obj, const char* name) {
   const Napi::Value v = obj.Get(name);

@@ -67,14 +67,15 @@ void size_fields(const Fields& obj, std::initializer_list<SizeField> fields);
 double number_field(const Fields& obj, const char* name);
 // A finite number or -Infinity (a bound that admits every finite value).
 double lower_bound_field(const Fields& obj, const char* name);
+// The string v of field `name`.
+std::string string_value(Napi::Env env, const Napi::Value& v, const char* name);
 std::string string_field(const Fields& obj, const char* name);
 // A string field naming one of `values`; `what` names the set in the error for any other string.
 // The string v of field `name` naming one of `values`.
 template <typename E>
 E enum_value(Napi::Env env, const Napi::Value& v, const char* name, const char* what,
              std::initializer_list<std::pair<const char*, E>> values) {
-  if (!v.IsString()) throw Napi::TypeError::New(env, std::string("internal: ") + name + " is not a string");
-  const std::string text = v.As<Napi::String>().Utf8Value();
+  const std::string text = string_value(env, v, name);
   for (const auto& [option, value] : values) {
     if (text == option) return value;
   }
