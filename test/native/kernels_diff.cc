@@ -1046,15 +1046,17 @@ void check_parallel_ranges(int* passed, int* failed) {
     b.join();
     expect(total == 2 * 200 * 64, hosting ? "parallel_ranges from two hosting threads at once" : "parallel_ranges from two threads at once");
   }
-  // A plain caller runs a short job alone (no thread woken), and wakes the workers for a long one:
-  // 16 ranges of no work all run on the caller; 16 of 2 ms (the rest, at that pace, far beyond
-  // kWorthWaking) are shared, part 0 being the caller's.
+  // A plain caller finishes a short job alone and wakes the workers for a long one: 2 ranges of no
+  // work run on the caller, part 0; 16 of 2 ms (the rest, at that pace, far beyond kWorthWaking)
+  // are shared, part 0 being the caller's. (Whether a thread was woken is not visible from here,
+  // and a timed bound is not asserted: under qemu, or on a loaded machine, no-work ranges can take
+  // the caller past kWorthWaking, as 16 of them did once.)
   for (const bool slow : {false, true}) {
     std::mutex m;
     std::set<std::thread::id> threads;
     std::atomic<bool> part0_elsewhere{false};
     const std::thread::id caller = std::this_thread::get_id();
-    pool.parallel_ranges(16, 2, 0, [&](size_t part, size_t, size_t) {
+    pool.parallel_ranges(slow ? 16 : 2, 2, 0, [&](size_t part, size_t, size_t) {
       if (slow) std::this_thread::sleep_for(std::chrono::milliseconds(2));
       if (part == 0 && std::this_thread::get_id() != caller) part0_elsewhere = true;
       std::lock_guard<std::mutex> lock(m);
