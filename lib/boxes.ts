@@ -7,7 +7,7 @@ import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { isObject, rangeError, typeError } from './errors';
 import { fresh } from './fresh';
-import { planeFields, product, readLayout, readPlanes, shapeKey, uninitialized, type Float16PlaneInput, type PlaneInput, type Planes } from './tensor';
+import { CHANNEL_RANKS, planeFields, product, readLayout, readPlanes, shapeKey, uninitialized, type Float16PlaneInput, type PlaneInput, type Planes } from './tensor';
 import { readTransform, type AffineTransforms } from './transform';
 import { formatShape, readFraction, readInteger, readNumber, readOddSize, readOptions, type Layout } from './validate';
 
@@ -82,7 +82,6 @@ export interface BoxesResult {
 // The defaults of the options, as the docs above state them.
 const DEFAULTS = { k: 100, threshold: 0.1, window: 3 } as const;
 const KEYS = ['sizes', 'offsets', 'layout', 'k', 'threshold', 'window', 'transform'] as const;
-const RANKS = { nchw: 'rank 3 or 4 ([C, H, W] or [N, C, H, W])', nhwc: "rank 3 or 4 ([H, W, C] or [N, H, W, C]) for layout 'nhwc'" };
 
 // The shape a batch of planes was given in.
 function shapeOf(planes: Planes): number[] {
@@ -95,7 +94,7 @@ function readMap(value: unknown, name: string, layout: Layout, expected: number[
   if (isObject(value) && value.data === undefined && value.map !== undefined) {
     throw typeError('the map itself, { data, shape } (decodeBoxes takes no { kind, map } wrapper: that is the offsets option of decode and peaks)', name, value);
   }
-  const map = readPlanes(value, name, { layout, emptyBatch: true, images: RANKS, notBytes: 'sizes and offsets are heatmap pixels' });
+  const map = readPlanes(value, name, { layout, emptyBatch: true, images: CHANNEL_RANKS, notBytes: 'sizes and offsets are heatmap pixels' });
   const shape = shapeOf(map);
   if (formatShape(shape) !== formatShape(expected)) {
     throw rangeError(`shape ${formatShape(expected)} (the heatmaps' images, height and width; 2 channels)`, `${name}.${shapeKey(value as Record<string, unknown>, name)}`, formatShape(shape));
@@ -105,7 +104,7 @@ function readMap(value: unknown, name: string, layout: Layout, expected: number[
 
 function prepare(heatmaps: unknown, options: unknown): { request: NativeBoxesRequest; shape: number[] } {
   const layout = readLayout(options);
-  const heat = readPlanes(heatmaps, 'heatmaps', { layout, emptyBatch: true, images: RANKS });
+  const heat = readPlanes(heatmaps, 'heatmaps', { layout, emptyBatch: true, images: CHANNEL_RANKS });
   if (options === undefined) throw typeError('an options object with sizes', 'options', options);
   const opts = readOptions(options, 'options', KEYS);
   const shape = heat.lead.slice(0, -1);

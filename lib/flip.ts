@@ -39,16 +39,22 @@ export const FLIP_INDICES: Readonly<Record<FlipPreset, readonly number[]>> = Obj
   'coco-wholebody133': Object.freeze(COCO_WHOLEBODY133),
 });
 
+/** The integer typed arrays `flipIndices` takes. */
+export type FlipIndexArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
+
+const FLIP_INDEX_ARRAYS = [Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array];
+
 interface CommonFlipOptions extends TransferOption {
   /**
    * Required: for each keypoint k, the keypoint whose channel in the flipped output is k's
    * (mmpose's dataset meta `flip_indices`; output channel k averages channel k with flipped channel
    * flipIndices[k], as `heatmaps[:, flip_indices]` gathers). A permutation of 0..K-1 (each index
-   * once) of length K, or a preset name for K = 17 (`'coco17'`) or K = 133 (`'coco-wholebody133'`).
+   * once) of length K, as an array or an integer typed array (NumPy's int64 indices read as
+   * `Int32Array.from(...)`), or a preset name for K = 17 (`'coco17'`) or K = 133 (`'coco-wholebody133'`).
    * @example { flipIndices: 'coco17' }
    * @example { flipIndices: [0, 2, 1] }
    */
-  flipIndices: FlipPreset | readonly number[];
+  flipIndices: FlipPreset | readonly number[] | FlipIndexArray;
 }
 
 export interface FlipOptions extends CommonFlipOptions {
@@ -98,15 +104,15 @@ export interface MergedSimcc {
 export type HeatmapsInput = PlaneInput<Float32Array | Uint8Array> | Float16PlaneInput;
 
 function readFlipIndices(value: unknown, k: number, of: string): Uint32Array {
-  const what = `a permutation of 0..K-1 (K = ${k}, ${of}) or a preset (${Object.keys(FLIP_INDICES).map((p) => `'${p}'`).join(', ')})`;
+  const what = `a permutation of 0..K-1 (K = ${k}, ${of}) as an array or an integer typed array, or a preset (${Object.keys(FLIP_INDICES).map((p) => `'${p}'`).join(', ')})`;
   if (value === undefined) throw typeError(what, 'options.flipIndices', value);
   let indices: readonly unknown[];
   if (typeof value === 'string') {
     if (!Object.hasOwn(FLIP_INDICES, value)) throw rangeError(what, 'options.flipIndices', describe(value));
     indices = FLIP_INDICES[value as FlipPreset];
     if (indices.length !== k) throw rangeError(`a preset for ${k} keypoints (${of})`, 'options.flipIndices', `${describe(value)} (${indices.length} keypoints)`);
-  } else if (Array.isArray(value)) {
-    indices = value;
+  } else if (Array.isArray(value) || FLIP_INDEX_ARRAYS.some((type) => value instanceof type)) {
+    indices = Array.from(value as ArrayLike<unknown>);
     if (indices.length !== k) throw rangeError(`${k} indices (K, ${of})`, 'options.flipIndices', `${indices.length} indices`);
   } else {
     throw typeError(what, 'options.flipIndices', value);

@@ -18,7 +18,7 @@ export type {
 export { decodeSimcc, decodeSimccSync, simccBlurKernel, SIMCC_METHODS } from './simcc';
 export type { ArgmaxSimccOptions, DarkSimccOptions, SimccInput, SimccMethod, SimccOptions, SimccOutput, SimccResult } from './simcc';
 export { mergeFlipped, mergeFlippedSync, FLIP_INDICES } from './flip';
-export type { FlipOptions, FlipPreset, HeatmapsInput, MergedHeatmaps, MergedSimcc, SimccFlipOptions } from './flip';
+export type { FlipIndexArray, FlipOptions, FlipPreset, HeatmapsInput, MergedHeatmaps, MergedSimcc, SimccFlipOptions } from './flip';
 export { peaks, peaksSync } from './peaks';
 export type { ImagePeaksResult, PeaksOptions, PeaksOver, PeaksResult } from './peaks';
 export type { CenternetOffsets, OffsetsOption, PosenetOffsets } from './offsets';

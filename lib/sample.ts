@@ -5,7 +5,7 @@ import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
 import { isFloat32Array, rangeError } from './errors';
 import { fresh } from './fresh';
-import { planeFields, planesShape, product, readFloat32Tensor, readLayout, readPlanes, uninitialized, type Float16PlaneInput, type PlaneInput } from './tensor';
+import { CHANNEL_RANKS, planeFields, planesShape, product, readFloat32Tensor, readLayout, readPlanes, uninitialized, type Float16PlaneInput, type PlaneInput } from './tensor';
 import { formatShape, readEnum, readOptions, readOut, type Layout } from './validate';
 
 /**
@@ -61,14 +61,10 @@ export interface SampleResult {
 }
 
 const KEYS = ['mode', 'layout', 'out'] as const;
-const RANKS = {
-  nchw: 'rank 3 or 4 ([C, H, W] or [N, C, H, W])',
-  nhwc: "rank 3 or 4 ([H, W, C] or [N, H, W, C]) for layout 'nhwc'",
-} as const;
 
 function prepare({ maps, points }: { maps: unknown; points: unknown }, options: unknown): { request: NativeSampleRequest; shape: number[] } {
   const layout = readLayout(options);
-  const planes = readPlanes(maps, 'maps', { layout, emptyBatch: true, images: RANKS });
+  const planes = readPlanes(maps, 'maps', { layout, emptyBatch: true, images: CHANNEL_RANKS });
   const single = planes.lead.length === 1;
   const mapsShape = planesShape(planes);
   const [samples, channels] = single ? [1, planes.lead[0]] : planes.lead;

@@ -191,7 +191,7 @@ export function readSimccInput(input: unknown, name = 'input'): { x: Vectors; y:
   if (!isObject(input) || Array.isArray(input) || ArrayBuffer.isView(input)) throw typeError('an object { x, y }', name, input);
   const x = readVectors(input.x, `${name}.x`);
   const y = readVectors(input.y, `${name}.y`);
-  const yName = (input.y as Record<string, unknown>).shape === undefined ? `${name}.y.dims` : `${name}.y.shape`;
+  const yName = `${name}.y.${shapeKey(input.y as Record<string, unknown>, `${name}.y`)}`;
   if (y.shape.length !== x.shape.length) {
     throw rangeError(`the rank of ${name}.x ${formatShape(x.shape)}`, yName, `rank ${y.shape.length} ${formatShape(y.shape)}`);
   }

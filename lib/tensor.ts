@@ -290,6 +290,12 @@ const PLANE_LAYOUTS = {
   nhwc: { min: 3, ranks: "rank 3 or 4 ([H, W, C] or [N, H, W, C]) for layout 'nhwc'", sides: 3, empty: EMPTY_NHWC_PLANES },
 } as const;
 
+/** PlanesOptions.images for maps of C channels (boxes' sizes and offsets, sample's maps). */
+export const CHANNEL_RANKS: Record<Layout, string> = {
+  nchw: 'rank 3 or 4 ([C, H, W] or [N, C, H, W])',
+  nhwc: "rank 3 or 4 ([H, W, C] or [N, H, W, C]) for layout 'nhwc'",
+};
+
 export interface PlanesOptions {
   layout?: Layout;
   emptyBatch?: boolean;

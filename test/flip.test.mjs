@@ -214,7 +214,7 @@ test('bad flip indices: each refusal names the index and what it must be, and no
   const a = hm([1, 3, 2, 2]);
   const out = new Float32Array(12).fill(7);
   const cases = [
-    [undefined, TypeError, "Expected a permutation of 0..K-1 (K = 3, the keypoint channels of heatmaps [1, 3, 2, 2]) or a preset ('coco17', 'coco-wholebody133') for options.flipIndices but received undefined"],
+    [undefined, TypeError, "Expected a permutation of 0..K-1 (K = 3, the keypoint channels of heatmaps [1, 3, 2, 2]) as an array or an integer typed array, or a preset ('coco17', 'coco-wholebody133') for options.flipIndices but received undefined"],
     [[0, 1], RangeError, 'Expected 3 indices (K, the keypoint channels of heatmaps [1, 3, 2, 2]) for options.flipIndices but received 2 indices'],
     [[0, 1, 1], RangeError, 'Expected each index once (a permutation) for options.flipIndices[2] but received 1, already at options.flipIndices[1]'],
     [[0, 1, 3], RangeError, 'Expected an integer from 0 to 2 for options.flipIndices[2] but received 3'],
@@ -223,14 +223,29 @@ test('bad flip indices: each refusal names the index and what it must be, and no
     [[0, '1', 2], RangeError, "Expected an integer from 0 to 2 for options.flipIndices[1] but received \"1\""],
     [[NaN, 1, 2], RangeError, 'Expected an integer from 0 to 2 for options.flipIndices[0] but received NaN'],
     ['coco17', RangeError, "Expected a preset for 3 keypoints (the keypoint channels of heatmaps [1, 3, 2, 2]) for options.flipIndices but received \"coco17\" (17 keypoints)"],
-    ['coco', RangeError, "Expected a permutation of 0..K-1 (K = 3, the keypoint channels of heatmaps [1, 3, 2, 2]) or a preset ('coco17', 'coco-wholebody133') for options.flipIndices but received \"coco\""],
-    ['toString', RangeError, "Expected a permutation of 0..K-1 (K = 3, the keypoint channels of heatmaps [1, 3, 2, 2]) or a preset ('coco17', 'coco-wholebody133') for options.flipIndices but received \"toString\""],
-    [new Uint32Array([0, 1, 2]), TypeError, "Expected a permutation of 0..K-1 (K = 3, the keypoint channels of heatmaps [1, 3, 2, 2]) or a preset ('coco17', 'coco-wholebody133') for options.flipIndices but received Uint32Array(3)"],
+    ['coco', RangeError, "Expected a permutation of 0..K-1 (K = 3, the keypoint channels of heatmaps [1, 3, 2, 2]) as an array or an integer typed array, or a preset ('coco17', 'coco-wholebody133') for options.flipIndices but received \"coco\""],
+    ['toString', RangeError, "Expected a permutation of 0..K-1 (K = 3, the keypoint channels of heatmaps [1, 3, 2, 2]) as an array or an integer typed array, or a preset ('coco17', 'coco-wholebody133') for options.flipIndices but received \"toString\""],
+    [new Float32Array([0, 1, 2]), TypeError, "Expected a permutation of 0..K-1 (K = 3, the keypoint channels of heatmaps [1, 3, 2, 2]) as an array or an integer typed array, or a preset ('coco17', 'coco-wholebody133') for options.flipIndices but received Float32Array(3)"],
+    [new Int32Array([0, 1, 1]), RangeError, 'Expected each index once (a permutation) for options.flipIndices[2] but received 1, already at options.flipIndices[1]'],
+    [new Int16Array([0, -1, 2]), RangeError, 'Expected an integer from 0 to 2 for options.flipIndices[1] but received -1'],
+    [new Uint8Array([0, 1]), RangeError, 'Expected 3 indices (K, the keypoint channels of heatmaps [1, 3, 2, 2]) for options.flipIndices but received 2 indices'],
   ];
   for (const [flipIndices, Type, message] of cases) {
     t.throws(() => mergeFlippedSync(a, a, { flipIndices, out }), { instanceOf: Type, message });
   }
   t.true(out.every((v) => v === 7));
+});
+
+test('flipIndices as an integer typed array is the same permutation as the plain array', (t) => {
+  const random = rng(5);
+  const a = hm([2, 3, 2, 4], Float32Array.from({ length: 48 }, () => random()));
+  const b = hm([2, 3, 2, 4], Float32Array.from({ length: 48 }, () => random()));
+  const want = mergeFlippedSync(a, b, { flipIndices: [2, 1, 0] });
+  // Output channel 0 at column 0 averages a's channel 0 with b's channel 2 at the last column.
+  t.is(want.data[0], Math.fround((a.data[0] + b.data[2 * 8 + 3]) * 0.5));
+  for (const Type of [Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array]) {
+    t.deepEqual(mergeFlippedSync(a, b, { flipIndices: Type.from([2, 1, 0]) }).data, want.data, Type.name);
+  }
 });
 
 test('shapes, options and out arrays: refused in the library\'s words; async rejects with the same', async (t) => {
