@@ -686,11 +686,14 @@ void fuzz_decoder_kernels(Reader& in, size_t n, uint8_t mode) {
   Block<float> ref(n, 0), got(n, 0), ref_max(n, 0), got_max(n, 0);
   std::vector<uint32_t> ref_idx(n + kIndexSlack), got_idx(n + kIndexSlack);
   s.u8_to_f32(bytes.p, ref.p, n);
-  s.fir_f32(src.data(), taps.data(), ntaps, ref_max.p, n);
+  // Some terms paired with a row of the set (the blur's mirrored taps), chosen by the input.
+  std::vector<const float*> mirror(ntaps);
+  for (size_t t = 0; t < ntaps; ++t) mirror[t] = (in.u8() & 1) ? src[in.u8() % ntaps] : nullptr;
+  s.fir_f32(src.data(), mirror.data(), taps.data(), ntaps, ref_max.p, n);
   for (const Kernels* k : simd_paths()) {
     k->u8_to_f32(bytes.p, got.p, n);
     for (size_t i = 0; i < n; ++i) if (!same_float(got.p[i], ref.p[i])) mismatch("u8_to_f32", *k, "element " + std::to_string(i));
-    k->fir_f32(src.data(), taps.data(), ntaps, got_max.p, n);
+    k->fir_f32(src.data(), mirror.data(), taps.data(), ntaps, got_max.p, n);
     for (size_t i = 0; i < n; ++i) if (!same_float(got_max.p[i], ref_max.p[i])) mismatch("fir_f32", *k, "element " + std::to_string(i) + " of " + std::to_string(n));
     if (k->sweep_u8(bytes.p, n) != s.sweep_u8(bytes.p, n)) mismatch("sweep_u8", *k, "n=" + std::to_string(n));
   }

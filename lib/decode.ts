@@ -140,7 +140,12 @@ export interface DarkDecodeOptions extends ScoredDecodeOptions {
   method: 'dark';
   /** Gaussian kernel size: an odd integer from 1 to 255. Default 11. @example { kernel: 7 } */
   kernel?: number;
-  /** Gaussian sigma in pixels: finite and > 0. Default 2. @example { sigma: 1.5 } */
+  /**
+   * Gaussian sigma in pixels: finite and > 0, or 0 for OpenCV's kernel of that size, as the DARK
+   * authors and mmpose blur (cv2.GaussianBlur with sigma 0: the fixed binomial tables for kernels
+   * 1 to 9, else sigma 0.15 kernel + 0.35; for kernel 11 that is sigma 2 exactly). Default 2.
+   * @example { sigma: 1.5 } @example { kernel: 5, sigma: 0 }
+   */
   sigma?: number;
 }
 export interface CentroidDecodeOptions extends ScoredDecodeOptions {
@@ -232,7 +237,7 @@ function prepare(input: unknown, options: unknown): { request: NativeDecodeReque
   const offsets = readOffsets(opts.offsets, planes);
   const kernel = readOddSize(opts.kernel, 'options.kernel', method === 'megvii' ? DEFAULTS.megviiKernel : DEFAULTS.kernel);
   const quarterRule = readEnum(opts.quarterRule, 'options.quarterRule', QUARTER_RULES, DEFAULTS.quarterRule);
-  const sigma = readPositive(opts.sigma, 'options.sigma', DEFAULTS.sigma);
+  const sigma = readNumber(opts.sigma, 'options.sigma', DEFAULTS.sigma, "a finite number > 0, or 0 (OpenCV's sigma for the kernel)", (v) => Number.isFinite(v) && v >= 0);
   const threshold = readFraction(opts.threshold, 'options.threshold', DEFAULTS.threshold);
   const beta = readPositive(opts.beta, 'options.beta', DEFAULTS.beta);
   const minScore = readMinScore(opts.minScore, method);

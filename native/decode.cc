@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 #include <new>
+#include <optional>
 #include <vector>
 
 #include "channels_last.h"
@@ -115,7 +116,9 @@ struct Scratch {
   std::vector<float> padded;   // H x S: each row with r zeros either side
   std::vector<float> tmp;      // (H + 2r) x S: the horizontal pass, r zero rows above and below
   std::vector<float> blurred;  // H x S: the blurred plane (columns >= W unused)
-  std::vector<const float*> src;
+  // One pass's fir_f32 terms (opencv_blur_terms).
+  std::vector<const float*> src, mirror;
+  std::vector<float> coef;
   // The windowed blur: the 5 x 5 block the Newton step reads, from the (kernel + 4)^2 pixels
   // around the argmax that it depends on (stride kernel + 4).
   std::vector<float> window;      // (kernel + 4) columns of the zero-padded plane
@@ -161,6 +164,8 @@ Scratch make_scratch(const DecodeRequest& req) {
     s.tmp.assign((in.height + kernel - 1) * stride, 0.0f);
     s.blurred.resize(in.height * stride);
     s.src.resize(kernel);
+    s.mirror.resize(kernel);
+    s.coef.resize(kernel);
     const size_t side = kernel + 4;
     s.window.resize(side * side);
     s.window_tmp.assign(5 * side, 0.0f);
@@ -170,29 +175,38 @@ Scratch make_scratch(const DecodeRequest& req) {
   return s;
 }
 
+// out[i] = one pass of the blur at base + i (opencv_blur_terms), for i < n.
+void fir_pass(const Kernels& k, BlurPass pass, const float* taps, size_t kernel, const float* base, size_t step,
+              float* out, size_t n, Scratch& s) {
+  const size_t terms = opencv_blur_terms(pass, taps, kernel, base, step, s.src.data(), s.mirror.data(), s.coef.data());
+  k.fir_f32(s.src.data(), s.mirror.data(), s.coef.data(), terms, out, n);
+}
+
 // Separable Gaussian blur with zero padding: the plane is treated as if surrounded by zeros,
 // as DARK does by padding (kernel - 1) / 2 zeros before OpenCV's GaussianBlur. Each pass is one
 // fir_f32 call over the whole plane laid out with row stride S, so the SIMD kernels see thousands
 // of independent outputs rather than a short row at a time; the outputs in the padding columns
 // are computed, then zeroed. Returns the row stride of s.blurred.
 size_t blur(const Kernels& k, const float* in, size_t height, size_t width, const float* taps,
-            size_t kernel, Scratch& s) {
-  const FlushSubnormals flush;  // a Gaussian's tails are full of subnormals, ~100 cycles each
+            size_t kernel, Scratch& s, bool flush_subnormals = true) {
+  // A Gaussian's tails are full of subnormals, ~100 cycles each; 'megvii' turns the flush off
+  // where it would change the answer.
+  std::optional<FlushSubnormals> flush;
+  if (flush_subnormals) flush.emplace();
   const size_t r = kernel / 2, stride = width + kernel - 1;
   for (size_t y = 0; y < height; ++y) {
     std::memcpy(s.padded.data() + y * stride + r, in + y * width, width * sizeof(float));
   }
   // Horizontal: tmp[r + y][x] = sum_t taps[t] * padded[y][x + t].
-  for (size_t t = 0; t < kernel; ++t) s.src[t] = s.padded.data() + t;
-  k.fir_f32(s.src.data(), taps, kernel, s.tmp.data() + r * stride, height * stride - (kernel - 1));
+  fir_pass(k, BlurPass::kRows, taps, kernel, s.padded.data(), 1, s.tmp.data() + r * stride,
+           height * stride - (kernel - 1), s);
   // The outputs in the padding columns straddle two rows; zero them, so that the vertical pass
   // gives exactly 0 there and the maximum of the whole blurred buffer is max(plane's, 0).
   for (size_t y = 0; y + 1 < height; ++y) {
     std::memset(s.tmp.data() + (r + y) * stride + width, 0, (kernel - 1) * sizeof(float));
   }
   // Vertical: blurred[y][x] = sum_t taps[t] * tmp[y + t][x]; rows outside the plane are zeros.
-  for (size_t t = 0; t < kernel; ++t) s.src[t] = s.tmp.data() + t * stride;
-  k.fir_f32(s.src.data(), taps, kernel, s.blurred.data(), height * stride);
+  fir_pass(k, BlurPass::kColumns, taps, kernel, s.tmp.data(), stride, s.blurred.data(), height * stride, s);
   return stride;
 }
 
@@ -231,17 +245,30 @@ bool dark_step(const float* b, size_t width, size_t px, size_t py, float scale, 
   return true;
 }
 
-// DARK on the whole plane, as the authors' code runs it: blur, rescale to the plane's maximum,
-// one Newton step at the argmax (px, py) of the raw plane.
+// The maximum of the blurred plane's own pixels (not its zero padding columns), the first in
+// row-major order: what np.max and np.argmax see on the blurred heatmap.
+ArgMax blurred_max(const Kernels& k, const float* b, size_t h, size_t w, size_t stride) {
+  ArgMax best{0.0f, 0, true};
+  for (size_t y = 0; y < h; ++y) {
+    const ArgMax row = k.argmax_f32(b + y * stride, w);
+    if (!row.finite) return row;
+    if (y == 0 || row.value > best.value) best = ArgMax{row.value, y * w + row.index, true};
+  }
+  return best;
+}
+
+// DARK on the whole plane, as the authors' code runs it: blur, rescale by the plane's maximum
+// over the blurred maximum (np.max of the blurred plane's own pixels), one Newton step at the
+// argmax (px, py) of the raw plane. A positive peak whose blur is negative everywhere gives a
+// negative rescale, which flips the plane's sign before the log: the authors' code steps on that
+// flipped plane, and so does this. A blurred maximum of exactly 0 would rescale by infinity (NaN
+// coordinates there); the argmax stands.
 void dark_full_plane(const Kernels& k, const float* f, size_t h, size_t w, const float* taps, size_t kernel,
                      float peak, size_t px, size_t py, Scratch& s, double* x, double* y) {
   const size_t stride = blur(k, f, h, w, taps, kernel, s);
-  // Padding columns hold 0, so this is max(blurred plane, 0): enough, as only a positive
-  // maximum lets the step run.
-  const ArgMax bm = k.argmax_f32(s.blurred.data(), h * stride);
-  if (bm.finite && bm.value > 0.0f) {
-    const float scale = peak / bm.value;  // rescale to the original maximum
-    dark_step(s.blurred.data(), stride, px, py, scale, x, y);
+  const ArgMax bm = blurred_max(k, s.blurred.data(), h, w, stride);
+  if (peak > 0.0f && bm.finite && bm.value != 0.0f) {
+    dark_step(s.blurred.data(), stride, px, py, peak / bm.value, x, y);
   }
 }
 
@@ -318,16 +345,14 @@ const float* blur_window(const Kernels& k, const PlaneView& plane, size_t h, siz
   window_block(k, plane, w, static_cast<size_t>(left + static_cast<long>(c0)), static_cast<size_t>(top + static_cast<long>(j0)),
                c0, c1, j0, j1, window, side, s.window_rows.data());
   // Horizontal: window_tmp at c * side + j for c < 5, x-neighbours `side` apart.
-  for (size_t t = 0; t < kernel; ++t) s.src[t] = window + t * side;
-  k.fir_f32(s.src.data(), taps, kernel, s.window_tmp.data(), 5 * side);
+  fir_pass(k, BlurPass::kRows, taps, kernel, window, side, s.window_tmp.data(), 5 * side, s);
   // Rows outside the plane are zeros after the horizontal pass on the whole plane.
   for (size_t c = 0; c < 5; ++c) {
     std::fill(s.window_tmp.data() + c * side, s.window_tmp.data() + c * side + j0, 0.0f);
     std::fill(s.window_tmp.data() + c * side + j1, s.window_tmp.data() + (c + 1) * side, 0.0f);
   }
   // Vertical: window_out at c * side + j for c, j < 5 (the outputs between hold nothing read).
-  for (size_t t = 0; t < kernel; ++t) s.src[t] = s.window_tmp.data() + t;
-  k.fir_f32(s.src.data(), taps, kernel, s.window_out.data(), 4 * side + 5);
+  fir_pass(k, BlurPass::kColumns, taps, kernel, s.window_tmp.data(), 1, s.window_out.data(), 4 * side + 5, s);
   return s.window_out.data();
 }
 
@@ -373,18 +398,6 @@ bool dark_window(const Kernels& k, const PlaneView& plane, size_t h, size_t w, c
   *x = static_cast<double>(px) + n.ox;
   *y = static_cast<double>(py) + n.oy;
   return true;
-}
-
-// The maximum of the blurred plane's own pixels (not its zero padding columns), the first in
-// row-major order: what np.max and np.argmax see on the blurred heatmap.
-ArgMax blurred_max(const Kernels& k, const float* b, size_t h, size_t w, size_t stride) {
-  ArgMax best{0.0f, 0, true};
-  for (size_t y = 0; y < h; ++y) {
-    const ArgMax row = k.argmax_f32(b + y * stride, w);
-    if (!row.finite) return row;
-    if (y == 0 || row.value > best.value) best = ArgMax{row.value, y * w + row.index, true};
-  }
-  return best;
 }
 
 // The value at (px + dx, py + dy) of a blurred block, edge-padded as np.pad(..., mode='edge'):
@@ -496,9 +509,20 @@ void megvii_plane(const PlaneContext& ctx, size_t i, const ArgMax& am, const Pla
     mark_invalid(xy, req.scores + i, req.valid + i);
     return;
   }
-  const size_t stride = blur(k, whole_plane(k, plane, h * w, f, s), h, w, ctx.taps, req.params.kernel, s);
+  const float* whole = whole_plane(k, plane, h * w, f, s);
+  size_t stride = blur(k, whole, h, w, ctx.taps, req.params.kernel, s);
   float* b = s.blurred.data();
-  const float scale = am.value / blurred_max(k, b, h, w, stride).value;
+  float top = blurred_max(k, b, h, w, stride).value;
+  // mmpose blurs without flushing subnormals. Where every blurred value near the maximum is far
+  // above 2^-126 (a maximum of 2^-96 or more: Gaussian taps a pixel apart differ by far less than
+  // 2^-30), a flushed tail term is below half an ulp of every sum it joins and changes nothing the
+  // answer reads; a smaller maximum (a plane scaled into the subnormals, which flushing would
+  // leave at 0, so invalid) is blurred again as mmpose blurs it.
+  if (!(std::fabs(top) >= 0x1p-96f)) {
+    stride = blur(k, whole, h, w, ctx.taps, req.params.kernel, s, false);
+    top = blurred_max(k, b, h, w, stride).value;
+  }
+  const float scale = am.value / top;
   for (size_t y = 0; y < h; ++y) {
     for (size_t x = 0; x < w; ++x) b[y * stride + x] *= scale;
   }
@@ -693,8 +717,8 @@ std::string check_decode_request(const DecodeRequest& req) {
   if (req.threads == 0) return "threads must be positive";
   const DecodeParams& p = req.params;
   if (blurs(req.method) && !is_odd_size(p.kernel)) return odd_size_rule("kernel");
-  if (req.method == DecodeMethod::kDark && (!std::isfinite(p.sigma) || !(p.sigma > 0))) {
-    return "sigma must be finite and positive";
+  if (req.method == DecodeMethod::kDark && (!std::isfinite(p.sigma) || !(p.sigma >= 0))) {
+    return "sigma must be finite and >= 0";
   }
   if (req.method == DecodeMethod::kQuarter && p.quarter_rule == QuarterRule::kUnset) return "quarter rule is unset";
   if (req.method == DecodeMethod::kCentroid && !(p.threshold >= 0 && p.threshold <= 1)) {
@@ -742,13 +766,19 @@ void decode_exact_plane(const Kernels& k, const void* plane, DType dtype, size_t
   *valid = 1;
 }
 
-void gaussian_taps(size_t n, double sigma, float* taps) {
+// (i - r) / sigma before squaring: a sigma whose square underflows still gives the centre tap 1
+// and the others 0, not 0 / 0.
+void dark_taps(size_t n, double sigma, float* taps) {
+  if (sigma == 0.0) {
+    opencv_gaussian_taps(n, taps);
+    return;
+  }
   const double r = static_cast<double>(n - 1) / 2.0;
   std::vector<double> g(n);
   double sum = 0.0;
   for (size_t i = 0; i < n; ++i) {
-    const double d = static_cast<double>(i) - r;
-    g[i] = std::exp(-(d * d) / (2.0 * sigma * sigma));
+    const double z = (static_cast<double>(i) - r) / sigma;
+    g[i] = std::exp(-0.5 * z * z);
     sum += g[i];
   }
   for (size_t i = 0; i < n; ++i) taps[i] = static_cast<float>(g[i] / sum);
@@ -793,7 +823,7 @@ bool full_plane_reference(const Kernels& k, const float* plane, size_t height, s
 bool decode_dark_full_plane(const Kernels& k, const float* plane, size_t height, size_t width, size_t kernel,
                             double sigma, double* x, double* y) {
   std::vector<float> taps(kernel);
-  gaussian_taps(kernel, sigma, taps.data());
+  dark_taps(kernel, sigma, taps.data());
   return full_plane_reference(k, plane, height, width, kernel, DecodeMethod::kDark, x, y,
                               [&](Scratch& s, float peak, size_t px, size_t py) {
                                 if (px >= 2 && px + 2 < width && py >= 2 && py + 2 < height) {
@@ -844,7 +874,7 @@ void decode_planes(const Kernels& k, ThreadPool& pool, const DecodeRequest& req)
   std::vector<float> taps;
   if (req.method == DecodeMethod::kDark) {
     taps.resize(req.params.kernel);
-    gaussian_taps(req.params.kernel, req.params.sigma, taps.data());
+    dark_taps(req.params.kernel, req.params.sigma, taps.data());
   } else if (blurs(req.method)) {  // mmpose's gaussian_blur: cv2.GaussianBlur with sigma 0
     taps.resize(req.params.kernel);
     opencv_gaussian_taps(req.params.kernel, taps.data());

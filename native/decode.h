@@ -31,7 +31,7 @@ enum class QuarterRule { kUnset, kMmpose, kHrnet };
 // check_decode_request rejects for the method that reads them.
 struct DecodeParams {
   size_t kernel = 0;          // dark, udp, megvii: odd, 1..kMaxKernel
-  double sigma = kUnset;      // dark: finite, > 0
+  double sigma = kUnset;      // dark: finite, >= 0 (0: OpenCV's kernel for the size)
   double threshold = kUnset;  // centroid: 0..1
   double beta = kUnset;       // softargmax: finite, > 0
   QuarterRule quarter_rule = QuarterRule::kUnset;  // quarter
@@ -75,9 +75,10 @@ bool decode_dark_full_plane(const Kernels& k, const float* plane, size_t height,
 bool decode_udp_full_plane(const Kernels& k, const float* plane, size_t height, size_t width, size_t kernel,
                            bool uint8, double* x, double* y);
 
-// The normalised Gaussian taps exp(-(i - r)^2 / (2 sigma^2)) / sum, r = (n - 1) / 2, computed in
-// double and rounded to float (as OpenCV's getGaussianKernel does for float images).
-void gaussian_taps(size_t n, double sigma, float* taps);
+// 'dark''s blur taps: for sigma > 0 the normalised Gaussian exp(-(i - r)^2 / (2 sigma^2)) / sum,
+// r = (n - 1) / 2, computed in double and rounded to float (as OpenCV's getGaussianKernel does for
+// float images); for sigma 0 OpenCV's own kernel for n (opencv_gaussian_taps).
+void dark_taps(size_t n, double sigma, float* taps);
 
 // The smallest float f with f >= v (v finite): comparing a float x >= f is then exactly x >= v.
 float float_at_least(double v);

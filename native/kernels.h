@@ -106,12 +106,15 @@ struct Kernels {
   // out[i] = the float of the binary16 bits in[i], exactly, by half.h's rule (NaNs quieted with
   // their payload kept): F16C / AVX-512 VCVTPH2PS and NEON FCVT, which flush no subnormal.
   Required<void(const uint16_t* in, float* out, size_t n)> f16_to_f32;
-  // out[i] = sum over t of taps[t] * src[t][i]: acc = fma(taps[t], src[t][i], acc) from +0 in the
-  // order t = 0..ntaps-1. Fused on every path (std::fma, correctly rounded, in scalar; FMA
-  // instructions on AVX2, AVX-512 and NEON), so the paths agree bit for bit and the blur needs half the
-  // floating-point operations. One kernel does both passes of a separable filter: src[t] = row + t
-  // along rows, src[t] = the row t rows further down the plane.
-  Required<void(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n)> fir_f32;
+  // out[i] = sum over t of taps[t] * x[t][i], with x[t][i] = src[t][i] + mirror[t][i] (one float add)
+  // where mirror and mirror[t] are not null, else src[t][i]: acc = fma(taps[t], x[t][i], acc) from +0
+  // in the order t = 0..ntaps-1. Fused on every path (std::fma, correctly rounded, in scalar; FMA
+  // instructions on AVX2, AVX-512 and NEON), so the paths agree bit for bit. One kernel does both
+  // passes of a separable filter (src[t] = row + t along rows, the row t rows further down the
+  // plane) in the order of terms and pairs OpenCV's own float filters use (refine.h).
+  Required<void(const float* const* src, const float* const* mirror, const float* taps, size_t ntaps, float* out,
+                size_t n)>
+      fir_f32;
   // out[i] = max over t of src[t][i] (nsrc >= 1; inputs are finite or -inf).
   Required<void(const float* const* src, size_t nsrc, float* out, size_t n)> maxrows_f32;
   // With pooled[i] the maxrows_f32 of rows[0..nrows) (nrows >= 1) at i, computed in registers and

@@ -192,10 +192,14 @@ void f16_to_f32(const uint16_t* in, float* out, size_t n) {
   for (size_t i = 0; i < n; ++i) out[i] = half_to_float(in[i]);
 }
 
-void fir_f32(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n) {
+void fir_f32(const float* const* src, const float* const* mirror, const float* taps, size_t ntaps, float* out,
+             size_t n) {
   for (size_t i = 0; i < n; ++i) {
     float acc = 0.0f;
-    for (size_t t = 0; t < ntaps; ++t) acc = std::fma(taps[t], src[t][i], acc);
+    for (size_t t = 0; t < ntaps; ++t) {
+      const float* m = mirror ? mirror[t] : nullptr;
+      acc = std::fma(taps[t], m ? src[t][i] + m[i] : src[t][i], acc);
+    }
     out[i] = acc;
   }
 }

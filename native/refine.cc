@@ -37,6 +37,32 @@ void opencv_gaussian_taps(size_t n, float* taps) {
   taps[half] = static_cast<float>(mul);
 }
 
+size_t opencv_blur_terms(BlurPass pass, const float* taps, size_t n, const float* base, size_t step, const float** src,
+                         const float** mirror, float* coef) {
+  const size_t r = n / 2;
+  size_t count = 0;
+  auto term = [&](size_t j, const float* pair) {
+    src[count] = base + j * step;
+    mirror[count] = pair;
+    coef[count++] = taps[j];
+  };
+  auto pair = [&](size_t d) { term(r - d, base + (r + d) * step); };
+  if (pass == BlurPass::kColumns) {
+    term(r, nullptr);
+    for (size_t d = 1; d <= r; ++d) pair(d);
+  } else if (n == 3) {
+    pair(1);
+    term(1, nullptr);
+  } else if (n == 5) {
+    pair(1);
+    term(2, nullptr);
+    pair(2);
+  } else {
+    for (size_t j = 0; j < n; ++j) term(j, nullptr);
+  }
+  return count;
+}
+
 UdpClip udp_clip(bool uint8) {
   return uint8 ? UdpClip{static_cast<float>(1e-3 * 255.0), 50.0f * 255.0f} : UdpClip{1e-3f, 50.0f};
 }

@@ -15,6 +15,20 @@ namespace coordconv {
 // computed in double and rounded to float. n odd, 1 to kMaxKernel. SimCC's 'dark' blurs with it too.
 void opencv_gaussian_taps(size_t n, float* taps);
 
+// One pass of cv2.GaussianBlur on a float image, as fir_f32 terms in the order OpenCV 4.x's float
+// filters fuse them on AVX2 and NEON (imgproc filter.simd.hpp), so that the blur gives OpenCV's
+// float32 values bit for bit (checked against OpenCV 4.6): the order decides which of two mirrored
+// neighbours of an exactly symmetric peak is larger, and with it the step of 'megvii' and 'quarter'.
+//  - Rows, SymmRowSmallFilter for n <= 5: n = 3 takes (left + right) k1, then + centre k0; n = 5
+//    takes (l1 + r1) k1, + centre k0, + (l2 + r2) k2. RowFilter for n >= 7: tap by tap from the
+//    left, unpaired (so OpenCV's row pass is not mirror-symmetric there).
+//  - Columns, SymmColumnFilter for every n: centre k0, then + (above + below) k_t outwards.
+// Tap j of the pass reads base + j * step (j < n, the output's centre at j = n / 2). Fills up to n
+// entries of src, mirror and coef; returns how many.
+enum class BlurPass { kRows, kColumns };
+size_t opencv_blur_terms(BlurPass pass, const float* taps, size_t n, const float* base, size_t step, const float** src,
+                         const float** mirror, float* coef);
+
 // np.finfo(np.float32).eps, which refine_keypoints_dark_udp adds to the Hessian's diagonal.
 constexpr double kUdpEps = 0x1p-23;
 

@@ -620,27 +620,39 @@ inline void max_scaled_f32(float* out, const float* g, float s, size_t n) {
 // the A independent accumulators keep the adds' latency hidden.
 // (The loops over j are unrolled first, as in conv_block, so the accumulators stay in registers.)
 template <size_t A>
-inline void fir_block(const float* const* src, const float* taps, size_t ntaps, float* out, size_t i) {
+inline void fir_block(const float* const* src, const float* const* mirror, const float* taps, size_t ntaps, float* out,
+                      size_t i) {
   F a[A];
 #pragma GCC unroll 8
   for (size_t j = 0; j < A; ++j) a[j] = splat(0.0f);
   for (size_t t = 0; t < ntaps; ++t) {
     const F w = splat(taps[t]);
     const float* p = src[t] + i;
+    if (const float* m = mirror ? mirror[t] : nullptr) {
+      m += i;
 #pragma GCC unroll 8
-    for (size_t j = 0; j < A; ++j) a[j] = fmadd(w, load(p + kLanes * j), a[j]);
+      for (size_t j = 0; j < A; ++j) a[j] = fmadd(w, add(load(p + kLanes * j), load(m + kLanes * j)), a[j]);
+    } else {
+#pragma GCC unroll 8
+      for (size_t j = 0; j < A; ++j) a[j] = fmadd(w, load(p + kLanes * j), a[j]);
+    }
   }
 #pragma GCC unroll 8
   for (size_t j = 0; j < A; ++j) store(out + i + kLanes * j, a[j]);
 }
 
-inline void fir_f32(const float* const* src, const float* taps, size_t ntaps, float* out, size_t n) {
+inline void fir_f32(const float* const* src, const float* const* mirror, const float* taps, size_t ntaps, float* out,
+                    size_t n) {
   size_t i = 0;
-  for (; i + 8 * kLanes <= n; i += 8 * kLanes) fir_block<8>(src, taps, ntaps, out, i);
-  for (; i + 2 * kLanes <= n; i += 2 * kLanes) fir_block<2>(src, taps, ntaps, out, i);
+  for (; i + 8 * kLanes <= n; i += 8 * kLanes) fir_block<8>(src, mirror, taps, ntaps, out, i);
+  for (; i + 2 * kLanes <= n; i += 2 * kLanes) fir_block<2>(src, mirror, taps, ntaps, out, i);
   for_each_vector(n - i, [&](size_t j, size_t left) {
     F a = splat(0.0f);
-    for (size_t t = 0; t < ntaps; ++t) a = fmadd(splat(taps[t]), load_upto(src[t] + i + j, left), a);
+    for (size_t t = 0; t < ntaps; ++t) {
+      F x = load_upto(src[t] + i + j, left);
+      if (const float* m = mirror ? mirror[t] : nullptr) x = add(x, load_upto(m + i + j, left));
+      a = fmadd(splat(taps[t]), x, a);
+    }
     store_upto(out + i + j, a, left);
   });
 }

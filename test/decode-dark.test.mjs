@@ -57,6 +57,34 @@ test('matches the double-precision JS reference on noisy Gaussians, Float32 and 
   t.log(`largest difference from the reference: ${worst} px`);
 });
 
+test('sigma 0 blurs with OpenCV\'s kernel for the size, as the authors\' cv2.GaussianBlur(..., 0): the reference, and sigma 2 at kernel 11', (t) => {
+  const random = rng(31);
+  const [n, h, w] = [6, 24, 20];
+  const f = new Float32Array(n * h * w);
+  for (let i = 0; i < n; i++) {
+    const g = gaussianPlane(h, w, 2 + random() * (w - 4), 2 + random() * (h - 4), 1.2 + random());
+    for (let j = 0; j < h * w; j++) f[i * h * w + j] = g[j] + 0.05 * random();
+  }
+  const input = { data: f, shape: [n, h, w] };
+  for (const kernel of [3, 5, 7, 9, 11, 17]) {
+    const got = decodeSync(input, { method: 'dark', kernel, sigma: 0 });
+    closeToRef(t, got, decodeBatchRef('dark', f, h, w, { kernel, sigma: 0 }), TOL, `kernel ${kernel}`);
+  }
+  // OpenCV's kernel 11 is the Gaussian of sigma 2, tap for tap; its kernel 5 is 1 4 6 4 1 / 16, not sigma 2's.
+  t.deepEqual(decodeSync(input, { method: 'dark', sigma: 0 }).coords, decodeSync(input, { method: 'dark', sigma: 2 }).coords);
+  t.notDeepEqual(decodeSync(input, { method: 'dark', kernel: 5, sigma: 0 }).coords, decodeSync(input, { method: 'dark', kernel: 5, sigma: 2 }).coords);
+});
+
+test('a sigma so small its square underflows blurs as no blur at all (kernel 1), not as NaN taps', (t) => {
+  const [h, w] = [15, 15];
+  const data = gaussianPlane(h, w, 7.3, 6.8, 2);
+  const none = decodeSync({ data, shape: [h, w] }, { method: 'dark', kernel: 1 });
+  t.not(none.coords[0], 7);
+  for (const sigma of [1e-30, 1e-200, Number.MIN_VALUE]) {
+    t.deepEqual(decodeSync({ data, shape: [h, w] }, { method: 'dark', sigma }).coords, none.coords, `sigma ${sigma}`);
+  }
+});
+
 // 'dark' blurs only the window its Newton step reads, falling back to the whole plane where that
 // could change the answer (docs/decoder.md): on a batch of pose-like heatmaps with centres anywhere,
 // at and beyond every border, split over the threads, it stays with the whole-plane reference.
@@ -101,6 +129,21 @@ test('the argmax stands near the border and where the Hessian is singular', (t) 
   t.deepEqual(Array.from(f.coords), [5, 6]);
   t.deepEqual(decodeDarkRef(flat, h, w).x, 5);
   t.deepEqual(Array.from(f.valid), [1]);
+});
+
+test('a positive peak whose blur is negative everywhere: the step runs on the sign-flipped plane, as the authors\' rescale makes it', (t) => {
+  const h = 15;
+  const w = 13;
+  const random = rng(41);
+  // Logit-like: strongly negative around one small positive pixel; the blur is < 0 everywhere, so
+  // origin_max / max(blurred) < 0 and log(max(h * scale, 1e-10)) reads the flipped plane.
+  const data = Float32Array.from({ length: h * w }, () => -1 - random());
+  data[7 * w + 6] = 0.25;
+  const r = decodeSync({ data, shape: [h, w] }, { method: 'dark' });
+  const ref = decodeDarkRef(data, h, w);
+  t.not(ref.x, 6, 'the reference steps');
+  t.true(Math.abs(r.coords[0] - ref.x) < TOL && Math.abs(r.coords[1] - ref.y) < TOL, `${r.coords} vs ${ref.x}, ${ref.y}`);
+  t.is(r.valid[0], 1);
 });
 
 test('NaN, Inf and non-positive planes are invalid', (t) => {

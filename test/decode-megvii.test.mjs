@@ -106,6 +106,25 @@ test('validity: NaN or Inf invalid; the blurred maximum must be > minScore (<= 0
   t.deepEqual(Array.from(decodeSync({ data: data.subarray(256), shape: [h, w] }, { method: 'megvii', minScore: peak }).valid), [0]);
 });
 
+test('planes scaled into the subnormals decode as mmpose decodes them (no flush to zero), the same pixel as at full scale', (t) => {
+  const h = 20;
+  const w = 16;
+  const random = rng(7);
+  // 1e-24 keeps the flushed blur (its maximum is above 2^-96) with subnormal tails; the others blur again.
+  for (const scale of [1e-39, 1e-42, 1e-30, 1e-24]) {
+    const data = batch(4, h, w, () => gaussianPlane(h, w, 2 + random() * 12, 2 + random() * 16, 1.5 + random()).map((v) => Math.fround(v * scale)));
+    t.true(data.some((v) => v > 0 && v < 1.17549435e-38), `scale ${scale}: subnormal pixels`);
+    const r = decodeSync({ data, shape: [4, h, w] }, { method: 'megvii', kernel: 5 });
+    t.deepEqual(Array.from(r.valid), [1, 1, 1, 1], `scale ${scale}`);
+    const ref = decodeBatchRef('megvii', data, h, w, { kernel: 5 });
+    t.deepEqual(Array.from(r.coords), ref.coords.map(Math.fround), `scale ${scale}`);
+  }
+  // Below the smallest subnormal's reach the blur underflows to 0 in any float32 arithmetic: invalid.
+  const gone = new Float32Array(h * w);
+  gone[5 * w + 7] = 1e-45;
+  t.deepEqual(Array.from(decodeSync({ data: gone, shape: [h, w] }, { method: 'megvii', kernel: 5 }).valid), [0]);
+});
+
 test('channels-last equals channels-first bit for bit, async, Float32 and Uint8', async (t) => {
   const random = rng(42);
   const [n, c, h, w] = [2, 19, 20, 24];

@@ -43,10 +43,9 @@ test('bad values are RangeErrors in the one message format', (t) => {
     [{ method: 'dark', kernel: -3 }, 'Expected an odd integer from 1 to 255 for options.kernel but received -3'],
     [{ method: 'dark', kernel: 3.5 }, 'Expected an odd integer from 1 to 255 for options.kernel but received 3.5'],
     [{ method: 'dark', kernel: 257 }, 'Expected an odd integer from 1 to 255 for options.kernel but received 257'],
-    [{ method: 'dark', sigma: 0 }, 'Expected a finite number > 0 for options.sigma but received 0'],
-    [{ method: 'dark', sigma: -1 }, 'Expected a finite number > 0 for options.sigma but received -1'],
-    [{ method: 'dark', sigma: Infinity }, 'Expected a finite number > 0 for options.sigma but received Infinity'],
-    [{ method: 'dark', sigma: NaN }, 'Expected a finite number > 0 for options.sigma but received NaN'],
+    [{ method: 'dark', sigma: -1 }, "Expected a finite number > 0, or 0 (OpenCV's sigma for the kernel) for options.sigma but received -1"],
+    [{ method: 'dark', sigma: Infinity }, "Expected a finite number > 0, or 0 (OpenCV's sigma for the kernel) for options.sigma but received Infinity"],
+    [{ method: 'dark', sigma: NaN }, "Expected a finite number > 0, or 0 (OpenCV's sigma for the kernel) for options.sigma but received NaN"],
     [{ method: 'centroid', threshold: -0.1 }, 'Expected a number from 0 to 1 for options.threshold but received -0.1'],
     [{ method: 'centroid', threshold: 1.01 }, 'Expected a number from 0 to 1 for options.threshold but received 1.01'],
     [{ method: 'centroid', threshold: NaN }, 'Expected a number from 0 to 1 for options.threshold but received NaN'],
@@ -56,7 +55,7 @@ test('bad values are RangeErrors in the one message format', (t) => {
   for (const [options, message] of cases) t.throws(() => decodeSync(input, options), { instanceOf: RangeError, message });
   t.throws(() => decodeSync(input, { method: 'dark', sigma: '2' }), {
     instanceOf: TypeError,
-    message: 'Expected a finite number > 0 for options.sigma but received "2"',
+    message: "Expected a finite number > 0, or 0 (OpenCV's sigma for the kernel) for options.sigma but received \"2\"",
   });
 });
 

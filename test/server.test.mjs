@@ -194,8 +194,8 @@ test('bad requests get 400 with the library\'s message', async (t) => {
   const cases = [
     [raw(f32), rawHeaders('float32', [6, 4]), '?method=magic', "Expected one of 'argmax', 'quarter', 'dark', 'centroid', 'softargmax', 'exact', 'udp', 'megvii' for options.method but received \"magic\""],
     [raw(f32), rawHeaders('float32', [6, 4]), '?sigma=2', "Expected only the keys method, out, layout, transform, minScore, offsets for options (method 'argmax') but received key \"sigma\""],
-    [raw(f32), rawHeaders('float32', [6, 4]), '?method=dark&sigma=-1', 'Expected a finite number > 0 for options.sigma but received -1'],
-    [raw(f32), rawHeaders('float32', [6, 4]), '?method=dark&sigma=abc', 'Expected a finite number > 0 for options.sigma but received "abc"'],
+    [raw(f32), rawHeaders('float32', [6, 4]), '?method=dark&sigma=-1', "Expected a finite number > 0, or 0 (OpenCV's sigma for the kernel) for options.sigma but received -1"],
+    [raw(f32), rawHeaders('float32', [6, 4]), '?method=dark&sigma=abc', "Expected a finite number > 0, or 0 (OpenCV's sigma for the kernel) for options.sigma but received \"abc\""],
     [raw(f32), rawHeaders('float32', [6, 4]), '?method=centroid&threshold=NaN', 'Expected a number from 0 to 1 for options.threshold but received NaN'],
     [raw(f32), rawHeaders('float32', [6, 4]), '?method=dark&kernel=3&kernel=5', 'Expected an odd integer from 1 to 255 for options.kernel but received an Array(2)'],
     [raw(f32), rawHeaders('float32', [6, 4]), '?out=x', 'Expected no key "out" for the query string but received key "out"'],
@@ -424,7 +424,7 @@ test('bad plugin options fail at register with the library\'s messages', async (
     [{ maxInFlight: 0 }, RangeError, 'Expected an integer >= 1 for coordconv/fastify options.maxInFlight but received 0'],
     [{ bodyLimit: '1' }, TypeError, 'Expected an integer >= 1 for coordconv/fastify options.bodyLimit but received "1"'],
     [{ maxQueue: 1, queue: 2 }, TypeError, /^Expected only the keys prefix, .* for coordconv\/fastify options but received key "queue"$/],
-    [{ defaults: { method: 'dark', sigma: 0 } }, RangeError, 'Expected a finite number > 0 for options.sigma but received 0'],
+    [{ defaults: { method: 'dark', sigma: -2 } }, RangeError, "Expected a finite number > 0, or 0 (OpenCV's sigma for the kernel) for options.sigma but received -2"],
     [{ defaults: { out: {} } }, TypeError, 'Expected no key "out" for coordconv/fastify options.defaults but received key "out"'],
     [{ decoder: 1 }, TypeError, 'Expected a function for coordconv/fastify options.decoder but received 1'],
   ];

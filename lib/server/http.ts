@@ -102,7 +102,7 @@ export function viewAs(Type: typeof Float32Array | typeof Uint8Array, bytes: Uin
 }
 
 // A query value that reads as a number becomes one; anything else stays a string for the
-// library to judge ("Expected a finite number > 0 for options.sigma but received "abc"").
+// library to judge ("Expected a finite number > 0 for options.beta but received "abc"").
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 export function queryValue(value: string): number | string {
   if (NUMBER.test(value) || value === 'NaN' || value === 'Infinity' || value === '-Infinity') return Number(value);

@@ -1,6 +1,6 @@
 // Plain JavaScript references for the decoder methods, written from the published algorithms in
 // double precision, one pixel at a time. They share nothing with the native code.
-import { megviiRef, udpRef } from './mmpose-ref.mjs';
+import { megviiRef, opencvKernel, udpRef } from './mmpose-ref.mjs';
 
 // The argmax as the library defines it (ops.argmax and every decoder method): the first
 // row-major index of the maximum, finite: 1; { value: NaN, index: 0, finite: 0 } when any value
@@ -62,7 +62,8 @@ export function decodeDarkRef(plane, h, w, kernel = 11, sigma = 2) {
   if (!r0.valid) return r0;
   const { x: px, y: py } = r0;
   if (!(px >= 2 && px <= w - 3 && py >= 2 && py <= h - 3)) return r0;
-  const g = gaussianKernel(kernel, sigma);
+  // sigma 0: cv2.GaussianBlur's own kernel for the size, as the authors' code blurs.
+  const g = sigma === 0 ? opencvKernel(kernel) : gaussianKernel(kernel, sigma);
   const rad = (kernel - 1) / 2;
   const blurred = new Float64Array(h * w);
   let bmax = -Infinity;
@@ -82,7 +83,10 @@ export function decodeDarkRef(plane, h, w, kernel = 11, sigma = 2) {
       if (s > bmax) bmax = s;
     }
   }
-  if (!(bmax > 0)) return r0;
+  // The authors' rescale, origin_max / np.max(blurred): negative when the blur is negative
+  // everywhere (the log then reads the sign-flipped plane), infinite (NaN coordinates) at 0, where
+  // the library keeps the argmax.
+  if (!(r0.score > 0) || bmax === 0) return r0;
   const scale = r0.score / bmax;
   const L = (dx, dy) => Math.log(Math.max(blurred[(py + dy) * w + px + dx] * scale, 1e-10));
   const dx = 0.5 * (L(1, 0) - L(-1, 0));

@@ -494,12 +494,18 @@ void compare_decoder(const Kernels& k, const Kernels& ref, Tally& t, std::mt1993
     for (float& w : taps) w = tap(rng);
     std::vector<const float*> src(ntaps);
     for (size_t j = 0; j < ntaps; ++j) src[j] = row.data() + j;
-    std::vector<float> o1(n), o2(n);
-    k.fir_f32(src.data(), taps.data(), ntaps, o1.data(), n);
-    ref.fir_f32(src.data(), taps.data(), ntaps, o2.data(), n);
-    bool ok = true;
-    for (size_t i = 0; i < n; ++i) ok = ok && same(o1[i], o2[i]);
-    t.check(ok, path, "fir_f32", n, offset);
+    // Unpaired, then every other term paired with a mirrored tap (the blur's symmetric pass).
+    std::vector<const float*> mirror(ntaps);
+    for (size_t j = 0; j < ntaps; ++j) mirror[j] = j % 2 ? nullptr : row.data() + (ntaps - 1 - j);
+    const float* const* const pairings[] = {nullptr, mirror.data()};
+    for (const float* const* m : pairings) {
+      std::vector<float> o1(n), o2(n);
+      k.fir_f32(src.data(), m, taps.data(), ntaps, o1.data(), n);
+      ref.fir_f32(src.data(), m, taps.data(), ntaps, o2.data(), n);
+      bool ok = true;
+      for (size_t i = 0; i < n; ++i) ok = ok && same(o1[i], o2[i]);
+      t.check(ok, path, m ? "fir_f32 (paired)" : "fir_f32", n, offset);
+    }
   }
   if (flavour == 2) return;  // the rest take finite input (or -inf padding)
   for (size_t nsrc : {1, 2, 5}) {
@@ -646,7 +652,7 @@ void check_requests(int* passed, int* failed) {
   d.threads = 1;
   expect(coordconv::check_decode_request(d), "kernel must be odd, 1 to 255", "decode without kernel");
   d.params.kernel = 11;
-  expect(coordconv::check_decode_request(d), "sigma must be finite and positive", "decode without sigma");
+  expect(coordconv::check_decode_request(d), "sigma must be finite and >= 0", "decode without sigma");
   d.params.sigma = 2.0;
   expect(coordconv::check_decode_request(d), "min_score must be a number below +inf", "decode without min_score");
   d.params.min_score = -std::numeric_limits<double>::infinity();
