@@ -245,16 +245,16 @@ bool dark_step(const float* b, size_t width, size_t px, size_t py, float scale, 
   return true;
 }
 
-// The maximum of the blurred plane's own pixels (not its zero padding columns), the first in
-// row-major order: what np.max and np.argmax see on the blurred heatmap.
-ArgMax blurred_max(const Kernels& k, const float* b, size_t h, size_t w, size_t stride) {
-  ArgMax best{0.0f, 0, true};
-  for (size_t y = 0; y < h; ++y) {
-    const ArgMax row = k.argmax_f32(b + y * stride, w);
-    if (!row.finite) return row;
-    if (y == 0 || row.value > best.value) best = ArgMax{row.value, y * w + row.index, true};
-  }
-  return best;
+// The maximum of the blurred plane's own pixels (not its padding columns), the first in row-major
+// order: what np.max and np.argmax see on the blurred heatmap. One argmax over the rows and the
+// padding between them (a row at a time costs a call per row, most of the time on 48-pixel rows),
+// each row's padding set to the row's first pixel: a copy of a pixel at a lower index is never
+// the first maximum. (Not -FLT_MAX: four of those overflow the kernel's NaN test, x - x of their
+// sum, and send every plane down its element-by-element path.)
+ArgMax blurred_max(const Kernels& k, float* b, size_t h, size_t w, size_t stride) {
+  for (size_t y = 0; y + 1 < h; ++y) std::fill(b + y * stride + w, b + (y + 1) * stride, b[y * stride]);
+  const ArgMax m = k.argmax_f32(b, (h - 1) * stride + w);
+  return ArgMax{m.value, m.index / stride * w + m.index % stride, m.finite};
 }
 
 // DARK on the whole plane, as the authors' code runs it: blur, rescale by the plane's maximum
@@ -421,7 +421,7 @@ float clip(float v, const UdpClip& c) { return std::isnan(v) ? v : std::min(std:
 void udp_full_plane(const Kernels& k, const float* f, size_t h, size_t w, const float* taps, size_t kernel,
                     float peak, size_t px, size_t py, const UdpClip& c, Scratch& s, double* x, double* y) {
   const size_t stride = blur(k, f, h, w, taps, kernel, s);
-  const float* b = s.blurred.data();
+  float* b = s.blurred.data();
   const float scale = peak / blurred_max(k, b, h, w, stride).value;
   UdpStep step;
   const bool ok = udp_step([&](long dx, long dy) {
