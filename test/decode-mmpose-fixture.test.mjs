@@ -8,9 +8,11 @@ import { decodeSync } from 'coordconv';
 
 const { cases } = JSON.parse(readFileSync(new URL('./fixtures/mmpose_refine.json', import.meta.url), 'utf8'));
 
-test('the fixture covers noisy peaks, MegviiHeatmap targets, symmetric peaks and two-row planes, borders included', (t) => {
-  const kinds = ['noisy peaks', 'MegviiHeatmap targets', 'symmetric peaks', 'two rows'];
-  t.deepEqual(kinds.map((k) => cases.filter((c) => c.name.startsWith(k)).length), [4, 4, 4, 3]);
+test('the fixture covers noisy peaks, MegviiHeatmap targets, symmetric peaks, two-row planes and random sizes and kernels, borders included', (t) => {
+  const kinds = ['noisy peaks', 'MegviiHeatmap targets', 'symmetric peaks', 'two rows', 'random'];
+  t.deepEqual(kinds.map((k) => cases.filter((c) => c.name.startsWith(k)).length), [4, 4, 4, 3, 24]);
+  const random = cases.filter((c) => c.name.startsWith('random'));
+  t.true(random.some((c) => c.shape[1] === 1 || c.shape[2] === 1) && new Set(random.map((c) => c.megviiKernel)).size >= 6);
   const atBorder = cases.flatMap((c) => {
     const [, h, w] = c.shape;
     return c.udp.filter((v, i) => (i % 2 ? v < 1 || v > h - 2 : v < 1 || v > w - 2)).length;
