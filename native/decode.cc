@@ -116,9 +116,8 @@ struct Scratch {
   std::vector<float> padded;   // H x S: each row with r zeros either side
   std::vector<float> tmp;      // (H + 2r) x S: the horizontal pass, r zero rows above and below
   std::vector<float> blurred;  // H x S: the blurred plane (columns >= W unused)
-  // One pass's fir_f32 terms (opencv_blur_terms).
-  std::vector<const float*> src, mirror;
-  std::vector<float> coef;
+  // The blur's passes: the whole plane's rows and columns, the window's rows and columns.
+  BlurPlan plane_row_pass, plane_column_pass, window_row_pass, window_column_pass;
   // The windowed blur: the 5 x 5 block the Newton step reads, from the (kernel + 4)^2 pixels
   // around the argmax that it depends on (stride kernel + 4).
   std::vector<float> window;      // (kernel + 4) columns of the zero-padded plane
@@ -163,9 +162,6 @@ Scratch make_scratch(const DecodeRequest& req) {
     s.padded.assign(in.height * stride, 0.0f);
     s.tmp.assign((in.height + kernel - 1) * stride, 0.0f);
     s.blurred.resize(in.height * stride);
-    s.src.resize(kernel);
-    s.mirror.resize(kernel);
-    s.coef.resize(kernel);
     const size_t side = kernel + 4;
     s.window.resize(side * side);
     s.window_tmp.assign(5 * side, 0.0f);
@@ -173,13 +169,6 @@ Scratch make_scratch(const DecodeRequest& req) {
     if (req.input.dtype == DType::kFloat16) s.window_rows.resize(side * widened_span(side));
   }
   return s;
-}
-
-// out[i] = one pass of the blur at base + i (opencv_blur_terms), for i < n.
-void fir_pass(const Kernels& k, BlurPass pass, const float* taps, size_t kernel, const float* base, size_t step,
-              float* out, size_t n, Scratch& s) {
-  const size_t terms = opencv_blur_terms(pass, taps, kernel, base, step, s.src.data(), s.mirror.data(), s.coef.data());
-  k.fir_f32(s.src.data(), s.mirror.data(), s.coef.data(), terms, out, n);
 }
 
 // Separable Gaussian blur with zero padding: the plane is treated as if surrounded by zeros,
@@ -198,15 +187,15 @@ size_t blur(const Kernels& k, const float* in, size_t height, size_t width, cons
     std::memcpy(s.padded.data() + y * stride + r, in + y * width, width * sizeof(float));
   }
   // Horizontal: tmp[r + y][x] = sum_t taps[t] * padded[y][x + t].
-  fir_pass(k, BlurPass::kRows, taps, kernel, s.padded.data(), 1, s.tmp.data() + r * stride,
-           height * stride - (kernel - 1), s);
+  s.plane_row_pass.run(k, BlurPass::kRows, taps, kernel, s.padded.data(), 1, s.tmp.data() + r * stride,
+                   height * stride - (kernel - 1));
   // The outputs in the padding columns straddle two rows; zero them, so that the vertical pass
   // gives exactly 0 there and the maximum of the whole blurred buffer is max(plane's, 0).
   for (size_t y = 0; y + 1 < height; ++y) {
     std::memset(s.tmp.data() + (r + y) * stride + width, 0, (kernel - 1) * sizeof(float));
   }
   // Vertical: blurred[y][x] = sum_t taps[t] * tmp[y + t][x]; rows outside the plane are zeros.
-  fir_pass(k, BlurPass::kColumns, taps, kernel, s.tmp.data(), stride, s.blurred.data(), height * stride, s);
+  s.plane_column_pass.run(k, BlurPass::kColumns, taps, kernel, s.tmp.data(), stride, s.blurred.data(), height * stride);
   return stride;
 }
 
@@ -345,14 +334,15 @@ const float* blur_window(const Kernels& k, const PlaneView& plane, size_t h, siz
   window_block(k, plane, w, static_cast<size_t>(left + static_cast<long>(c0)), static_cast<size_t>(top + static_cast<long>(j0)),
                c0, c1, j0, j1, window, side, s.window_rows.data());
   // Horizontal: window_tmp at c * side + j for c < 5, x-neighbours `side` apart.
-  fir_pass(k, BlurPass::kRows, taps, kernel, window, side, s.window_tmp.data(), 5 * side, s);
+  s.window_row_pass.run(k, BlurPass::kRows, taps, kernel, window, side, s.window_tmp.data(), 5 * side);
   // Rows outside the plane are zeros after the horizontal pass on the whole plane.
   for (size_t c = 0; c < 5; ++c) {
     std::fill(s.window_tmp.data() + c * side, s.window_tmp.data() + c * side + j0, 0.0f);
     std::fill(s.window_tmp.data() + c * side + j1, s.window_tmp.data() + (c + 1) * side, 0.0f);
   }
   // Vertical: window_out at c * side + j for c, j < 5 (the outputs between hold nothing read).
-  fir_pass(k, BlurPass::kColumns, taps, kernel, s.window_tmp.data(), 1, s.window_out.data(), 4 * side + 5, s);
+  s.window_column_pass.run(k, BlurPass::kColumns, taps, kernel, s.window_tmp.data(), 1, s.window_out.data(),
+                            4 * side + 5);
   return s.window_out.data();
 }
 

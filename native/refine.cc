@@ -63,6 +63,22 @@ size_t opencv_blur_terms(BlurPass pass, const float* taps, size_t n, const float
   return count;
 }
 
+void BlurPlan::run(const Kernels& k, BlurPass pass, const float* taps, size_t n, const float* base, size_t step,
+                   float* out, size_t count) {
+  if (taps != taps_ || base != base_ || n != n_ || step != step_ || pass != pass_) {
+    src_.resize(n);
+    mirror_.resize(n);
+    coef_.resize(n);
+    terms_ = opencv_blur_terms(pass, taps, n, base, step, src_.data(), mirror_.data(), coef_.data());
+    taps_ = taps;
+    base_ = base;
+    n_ = n;
+    step_ = step;
+    pass_ = pass;
+  }
+  k.fir_f32(src_.data(), mirror_.data(), coef_.data(), terms_, out, count);
+}
+
 UdpClip udp_clip(bool uint8) {
   return uint8 ? UdpClip{static_cast<float>(1e-3 * 255.0), 50.0f * 255.0f} : UdpClip{1e-3f, 50.0f};
 }

@@ -5,6 +5,9 @@
 
 #include <cmath>
 #include <cstddef>
+#include <vector>
+
+#include "kernels.h"
 
 namespace coordconv {
 
@@ -28,6 +31,23 @@ void opencv_gaussian_taps(size_t n, float* taps);
 enum class BlurPass { kRows, kColumns };
 size_t opencv_blur_terms(BlurPass pass, const float* taps, size_t n, const float* base, size_t step, const float** src,
                          const float** mirror, float* coef);
+
+// One pass of the blur at one call site: out[i] for i < count by fir_f32 with opencv_blur_terms'
+// terms, which are kept and rebuilt only when the taps, the buffer or its step change (a window
+// blur per keypoint would otherwise rebuild them twice a keypoint).
+class BlurPlan {
+ public:
+  void run(const Kernels& k, BlurPass pass, const float* taps, size_t n, const float* base, size_t step, float* out,
+           size_t count);
+
+ private:
+  const float* taps_ = nullptr;
+  const float* base_ = nullptr;
+  size_t n_ = 0, step_ = 0, terms_ = 0;
+  BlurPass pass_ = BlurPass::kRows;
+  std::vector<const float*> src_, mirror_;
+  std::vector<float> coef_;
+};
 
 // np.finfo(np.float32).eps, which refine_keypoints_dark_udp adds to the Hessian's diagonal.
 constexpr double kUdpEps = 0x1p-23;

@@ -44,16 +44,10 @@ struct AxisScratch {
   std::vector<float> taps;
   std::vector<float> padded;   // the vector with kernel / 2 zeros either side
   std::vector<float> blurred;  // width
-  // The row pass's fir_f32 terms over `padded` (opencv_blur_terms).
-  std::vector<const float*> src, mirror;
-  std::vector<float> coef;
-  size_t terms;
+  BlurPlan blur;
 
-  AxisScratch(size_t width, size_t kernel)
-      : taps(kernel), padded(width + kernel - 1, 0.0f), blurred(width), src(kernel), mirror(kernel), coef(kernel) {
+  AxisScratch(size_t width, size_t kernel) : taps(kernel), padded(width + kernel - 1, 0.0f), blurred(width) {
     opencv_gaussian_taps(kernel, taps.data());
-    terms = opencv_blur_terms(BlurPass::kRows, taps.data(), kernel, padded.data(), 1, src.data(), mirror.data(),
-                              coef.data());
   }
 };
 
@@ -72,7 +66,7 @@ struct Scratch {
 float refine_dark(const Kernels& k, const PlaneBatch& b, size_t i, const ArgMax& am, AxisScratch& s) {
   const size_t w = b.width, r = s.taps.size() / 2;
   widen(k, b, i, s.padded.data() + r);
-  k.fir_f32(s.src.data(), s.mirror.data(), s.coef.data(), s.terms, s.blurred.data(), w);
+  s.blur.run(k, BlurPass::kRows, s.taps.data(), s.taps.size(), s.padded.data(), 1, s.blurred.data(), w);
   float bmax = s.blurred[0];
   for (size_t j = 1; j < w; ++j) bmax = std::fmax(bmax, s.blurred[j]);  // np.max: NaN cannot occur (finite input)
   const float scale = am.value / bmax;
