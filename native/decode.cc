@@ -503,11 +503,11 @@ void megvii_plane(const PlaneContext& ctx, size_t i, const ArgMax& am, const Pla
   size_t stride = blur(k, whole, h, w, ctx.taps, req.params.kernel, s);
   float* b = s.blurred.data();
   float top = blurred_max(k, b, h, w, stride).value;
-  // mmpose blurs without flushing subnormals. Where every blurred value near the maximum is far
-  // above 2^-126 (a maximum of 2^-96 or more: Gaussian taps a pixel apart differ by far less than
-  // 2^-30), a flushed tail term is below half an ulp of every sum it joins and changes nothing the
-  // answer reads; a smaller maximum (a plane scaled into the subnormals, which flushing would
-  // leave at 0, so invalid) is blurred again as mmpose blurs it.
+  // mmpose blurs without flushing subnormals. With a blurred maximum of 2^-96 or more, the values
+  // the answer reads (the maximum and its neighbours, within a few taps' ratio of it) are normal
+  // floats far above 2^-126, and a flushed tail term is below half an ulp of any sum it joins: the
+  // flush changes none of them. A smaller maximum (a plane scaled into the subnormals, which the
+  // flush may leave at 0, so invalid) is blurred again without it, as mmpose blurs.
   if (!(std::fabs(top) >= 0x1p-96f)) {
     stride = blur(k, whole, h, w, ctx.taps, req.params.kernel, s, false);
     top = blurred_max(k, b, h, w, stride).value;
