@@ -4,6 +4,8 @@
 // and averaged with the output for the image itself, (a + b) * 0.5, as HeatmapHead.predict and
 // SimCCHead.predict do (mmpose/models/heads/heatmap_heads/heatmap_head.py,
 // coord_cls_heads/simcc_head.py).
+import { types } from 'node:util';
+
 import { addon, type NativeFlipRequest, type PlaneArray } from './addon';
 import { operation, type TransferOption } from './call';
 import { concurrency } from './concurrency';
@@ -42,7 +44,9 @@ export const FLIP_INDICES: Readonly<Record<FlipPreset, readonly number[]>> = Obj
 /** The integer typed arrays `flipIndices` takes. */
 export type FlipIndexArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
 
-const FLIP_INDEX_ARRAYS = [Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array];
+// util.types, not instanceof: an array made in another realm (a vm context) is one too.
+const isFlipIndexArray = (v: unknown): v is FlipIndexArray =>
+  types.isInt8Array(v) || types.isUint8Array(v) || types.isInt16Array(v) || types.isUint16Array(v) || types.isInt32Array(v) || types.isUint32Array(v);
 
 interface CommonFlipOptions extends TransferOption {
   /**
@@ -111,7 +115,7 @@ function readFlipIndices(value: unknown, k: number, of: string): Uint32Array {
     if (!Object.hasOwn(FLIP_INDICES, value)) throw rangeError(what, 'options.flipIndices', describe(value));
     indices = FLIP_INDICES[value as FlipPreset];
     if (indices.length !== k) throw rangeError(`a preset for ${k} keypoints (${of})`, 'options.flipIndices', `${describe(value)} (${indices.length} keypoints)`);
-  } else if (Array.isArray(value) || FLIP_INDEX_ARRAYS.some((type) => value instanceof type)) {
+  } else if (Array.isArray(value) || isFlipIndexArray(value)) {
     indices = Array.from(value as ArrayLike<unknown>);
     if (indices.length !== k) throw rangeError(`${k} indices (K, ${of})`, 'options.flipIndices', `${indices.length} indices`);
   } else {

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import fc from 'fast-check';
@@ -246,6 +247,10 @@ test('flipIndices as an integer typed array is the same permutation as the plain
   for (const Type of [Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array]) {
     t.deepEqual(mergeFlippedSync(a, b, { flipIndices: Type.from([2, 1, 0]) }).data, want.data, Type.name);
   }
+  // One made in another realm (a vm context) is an integer typed array too.
+  const foreign = vm.runInNewContext('Int32Array.from([2, 1, 0])');
+  t.false(foreign instanceof Int32Array);
+  t.deepEqual(mergeFlippedSync(a, b, { flipIndices: foreign }).data, want.data);
 });
 
 test('shapes, options and out arrays: refused in the library\'s words; async rejects with the same', async (t) => {
