@@ -1,6 +1,7 @@
 // mmpose 1.x's heatmap refinements, as decode methods 'udp' and 'megvii': the kernel their
-// cv2.GaussianBlur calls use, UDP's Newton step on a 3 x 3 block and the windowed step's error
-// bound. decode.cc blurs and feeds them; these functions hold only the arithmetic of each rule.
+// cv2.GaussianBlur calls use and the order its passes round in (which every blur of the decoders
+// and SimCC's takes), UDP's Newton step on a 3 x 3 block and the windowed step's error bound.
+// decode.cc lays out the planes and feeds them; these hold the arithmetic of each rule.
 #pragma once
 
 #include <cmath>
