@@ -125,7 +125,9 @@ void ThreadPool::parallel_ranges(size_t units, size_t parts, size_t bytes,
   const size_t q = units / ranges, rem = units % ranges;
   auto start = [q, rem](size_t r) { return r * q + std::min(r, rem); };
   std::atomic<size_t> next{0};
-  if (!caller_hosts && parts > 1) {
+  // bytes / ranges * (ranges - 1) rather than the product first: bytes may be near SIZE_MAX.
+  const bool surely_long = ranges > 1 && bytes / ranges * (ranges - 1) > kSurelyWorthWaking;
+  if (!caller_hosts && parts > 1 && !surely_long) {
     // Alone so far, so the caller has run ranges [0, r] when it weighs the rest.
     const auto began = std::chrono::steady_clock::now();
     const double worth = std::chrono::duration<double>(kWorthWaking).count();

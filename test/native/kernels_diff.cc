@@ -1071,6 +1071,20 @@ void check_parallel_ranges(int* passed, int* failed) {
     const bool alone = threads.size() == 1 && threads.count(caller) == 1;
     expect(!part0_elsewhere && (slow ? !alone : alone), slow ? "parallel_ranges wakes the workers for a long job" : "parallel_ranges runs a short job on the caller alone");
   }
+  // A job whose ranges after the first read more than kSurelyWorthWaking is shared from its start:
+  // two ranges run at once, each waiting (up to 10 s) for the other to begin. Run one after the
+  // other, as a caller weighing its first range would, the first waits out its 10 s alone.
+  {
+    std::atomic<int> started{0};
+    std::atomic<bool> overlapped{true};
+    pool.parallel_ranges(2, 2, 2 * ThreadPool::kSurelyWorthWaking + 2, [&](size_t, size_t, size_t) {
+      started.fetch_add(1);
+      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (started.load() < 2 && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+      if (started.load() < 2) overlapped = false;
+    });
+    expect(overlapped, "parallel_ranges shares a job that surely reads long from its first range");
+  }
   // A plain caller runs the first share itself; a Hosting scope's end makes its thread plain again.
   std::thread::id first_share;
   {
