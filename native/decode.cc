@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <memory>
 #include <new>
 #include <optional>
 #include <vector>
@@ -12,6 +11,7 @@
 #include "channels_last.h"
 #include "fp_env.h"
 #include "refine.h"
+#include "scratch_floats.h"
 
 namespace coordconv {
 namespace {
@@ -110,27 +110,13 @@ struct PlaneView {
 // halves (8 for AVX2, 16 for AVX-512, 4 for NEON), so the row kernel takes no partial vector.
 constexpr size_t widened_span(size_t n) { return (n + 15) / 16 * 16; }
 
-// Floats allocated with the scratch, so that running out of memory is an error of the call, but
-// not written until used: 'dark' and 'udp' need their plane-sized buffers only on the planes that
-// fall back from the window, and zero-filling three of them a part, on every call, made 'dark' on
-// two 1024 x 1024 planes 45x the argmax's time (page faults and writes of 25 MiB).
-class Floats {
- public:
-  void allocate(size_t n) { data_.reset(new float[n]); }
-  float* data() { return data_.get(); }
-  float& operator[](size_t i) { return data_[i]; }
-
- private:
-  std::unique_ptr<float[]> data_;
-};
-
 // Per-part working memory, allocated before any plane is decoded and reused plane after plane.
 struct Scratch {
-  Floats plane;  // a Uint8 or Float16 plane widened to float, or an NHWC channel gathered
+  ScratchFloats plane;  // a Uint8 or Float16 plane widened to float, or an NHWC channel gathered
   // 'dark' works on rows of stride S = W + kernel - 1, the plane's columns at r = (kernel - 1) / 2.
-  Floats padded;   // H x S: each row with r zeros either side
-  Floats tmp;      // (H + 2r) x S: the horizontal pass, r zero rows above and below
-  Floats blurred;  // H x S: the blurred plane (columns >= W unused)
+  ScratchFloats padded;   // H x S: each row with r zeros either side
+  ScratchFloats tmp;      // (H + 2r) x S: the horizontal pass, r zero rows above and below
+  ScratchFloats blurred;  // H x S: the blurred plane (columns >= W unused)
   bool padding_zeroed = false;  // padded and tmp, on the first whole-plane blur
   // The blur's passes: the whole plane's rows and columns, the window's rows and columns.
   BlurPlan plane_row_pass, plane_column_pass, window_row_pass, window_column_pass;

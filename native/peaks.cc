@@ -9,6 +9,7 @@
 #include "channels_last.h"
 #include "checked.h"
 #include "decode.h"
+#include "scratch_floats.h"
 
 namespace coordconv {
 namespace {
@@ -83,53 +84,64 @@ void write_peaks(const Sink& out, size_t i, Candidate* found, size_t count) {
 }
 
 struct Scratch {
-  std::vector<float> plane;   // a Uint8 or Float16 plane widened to float; NHWC: a block of de-interleaved planes
-  std::vector<float> rowmax;  // the horizontal max pass, whole plane
+  ScratchFloats plane;  // NHWC: a block of de-interleaved planes
+  // The horizontal max pass, and for Uint8 and Float16 planes the rows widened to float, each a ring
+  // of `window` rows: row y in slot y % window, computed as the vertical pass first needs it (a
+  // plane-sized pass, faulted in afresh on every call, took a third of peaksSync on 1024 x 1024
+  // planes, and its page faults serialised two threads).
+  ScratchFloats ring;
+  ScratchFloats wide;
   std::vector<float> padded;  // one row with (window - 1) / 2 -inf each side
   std::vector<uint32_t> idx;  // one row of candidate columns
   std::vector<const float*> src;
   std::vector<Candidate> found;
 };
 
-// The peaks of plane i of the request, given as contiguous floats f.
-void peaks_of(const Kernels& k, const Sink& out, float threshold, size_t i, const float* f, Scratch& s) {
+// The peaks of plane i of the request, read from `plane` as `dtype`: Float32 in place, Uint8 and
+// Float16 widened a row at a time.
+void peaks_of(const Kernels& k, const Sink& out, float threshold, size_t i, const void* plane, DType dtype, Scratch& s) {
   const PeaksRequest& req = out.req;
   const PlaneBatch& in = req.input;
-  const size_t h = in.height, w = in.width, n = in.plane_size(), r = req.window / 2;
-  // Uint8 values are all finite.
-  const bool finite = in.dtype == DType::kUint8 || k.argmax_f32(f, n).finite;
+  const size_t h = in.height, w = in.width, n = in.plane_size(), window = req.window, r = window / 2;
+  // Uint8 values are all finite (an NHWC Uint8 block arrives de-interleaved as floats).
+  const bool finite = in.dtype == DType::kUint8 ||
+                      (dtype == DType::kFloat16 ? k.argmax_f16(static_cast<const uint16_t*>(plane), n).finite
+                                                : k.argmax_f32(static_cast<const float*>(plane), n).finite);
   s.found.clear();
   if (finite) {
-    for (size_t t = 0; t < req.window; ++t) s.src[t] = s.padded.data() + t;
-    for (size_t y = 0; y < h; ++y) {
-      std::memcpy(s.padded.data() + r, f + y * w, w * sizeof(float));
-      k.maxrows_f32(s.src.data(), req.window, s.rowmax.data() + y * w, w);
-    }
+    // Slots counted round the ring rather than taken modulo `window`: a division a row and one for
+    // each row of the vertical window cost small planes 5 to 10%.
+    const auto wrap = [window](size_t slot) { return slot >= window ? slot - window : slot; };
+    // Row y as floats; a widened row stays in its slot until row y + window is widened, after the
+    // vertical pass at y (which widens up to row y + r) is done with it.
+    const auto input_row = [&](size_t y, size_t slot) -> const float* {
+      return dtype == DType::kFloat32 ? static_cast<const float*>(plane) + y * w : s.wide.data() + slot * w;
+    };
+    for (size_t t = 0; t < window; ++t) s.src[t] = s.padded.data() + t;
+    size_t next = 0, next_slot = 0;  // the next row whose horizontal max is due, and its slot
+    size_t top_slot = 0, y_slot = 0;  // the slots of rows max(y - r, 0) and y
     for (size_t y = 0; y < h; ++y) {
       const size_t top = y >= r ? y - r : 0, bottom = std::min(h - 1, y + r);
+      for (; next <= bottom; ++next, next_slot = wrap(next_slot + 1)) {
+        float* wide = s.wide.data() + next_slot * w;
+        if (dtype == DType::kUint8) k.u8_to_f32(static_cast<const uint8_t*>(plane) + next * w, wide, w);
+        if (dtype == DType::kFloat16) k.f16_to_f32(static_cast<const uint16_t*>(plane) + next * w, wide, w);
+        std::memcpy(s.padded.data() + r, input_row(next, next_slot), w * sizeof(float));
+        k.maxrows_f32(s.src.data(), window, s.ring.data() + next_slot * w, w);
+      }
+      const float* vertical[kMaxKernel];
       size_t rows = 0;
-      for (size_t yy = top; yy <= bottom; ++yy) s.src[rows++] = s.rowmax.data() + yy * w;
-      const size_t count = k.peak_candidates_f32(f + y * w, s.src.data(), rows, w, threshold, s.idx.data());
+      for (size_t yy = top, slot = top_slot; yy <= bottom; ++yy, slot = wrap(slot + 1)) vertical[rows++] = s.ring.data() + slot * w;
+      if (y >= r) top_slot = wrap(top_slot + 1);
+      const float* v = input_row(y, y_slot);
+      y_slot = wrap(y_slot + 1);
+      const size_t count = k.peak_candidates_f32(v, vertical, rows, w, threshold, s.idx.data());
       for (size_t c = 0; c < count; ++c) {
-        s.found.push_back(Candidate{f[y * w + s.idx[c]], static_cast<uint64_t>(y) * w + s.idx[c]});
+        s.found.push_back(Candidate{v[s.idx[c]], static_cast<uint64_t>(y) * w + s.idx[c]});
       }
     }
   }
   write_peaks(out, i, s.found.data(), s.found.size());
-}
-
-void peaks_plane(const Kernels& k, const Sink& out, float threshold, size_t i, Scratch& s) {
-  const PeaksRequest& req = out.req;
-  const PlaneBatch& in = req.input;
-  if (in.dtype == DType::kFloat32) {
-    peaks_of(k, out, threshold, i, static_cast<const float*>(in.plane(i)), s);
-  } else if (in.dtype == DType::kFloat16) {
-    k.f16_to_f32(static_cast<const uint16_t*>(in.plane(i)), s.plane.data(), in.plane_size());
-    peaks_of(k, out, threshold, i, s.plane.data(), s);  // halves may be NaN or +-Inf: peaks_of checks
-  } else {
-    k.u8_to_f32(static_cast<const uint8_t*>(in.plane(i)), s.plane.data(), in.plane_size());
-    peaks_of(k, out, threshold, i, s.plane.data(), s);
-  }
 }
 
 // Channels [b.first, b.first + b.count) of one NHWC image, de-interleaved a bounded block at a time
@@ -142,7 +154,7 @@ void peaks_nhwc_block(const Kernels& k, const Sink& out, float threshold, const 
     const size_t count = std::min(step, b.count - c0);
     deinterleave(in, b.image, b.first + c0, count, s.plane.data());
     for (size_t c = 0; c < count; ++c) {
-      peaks_of(k, out, threshold, b.image * in.channels + b.first + c0 + c, s.plane.data() + c * n, s);
+      peaks_of(k, out, threshold, b.image * in.channels + b.first + c0 + c, s.plane.data() + c * n, DType::kFloat32, s);
     }
   }
 }
@@ -366,12 +378,9 @@ void find_all(const Kernels& k, ThreadPool& pool, const Sink& out, float thresho
   const size_t parts = split_parts(pool, units, req.threads);
   std::vector<Scratch> scratch(parts);
   for (Scratch& s : scratch) {
-    if (nhwc) {
-      s.plane.resize(deinterleave_planes(in.plane_size(), in.channels) * in.plane_size());
-    } else if (in.dtype != DType::kFloat32) {
-      s.plane.resize(in.plane_size());
-    }
-    s.rowmax.resize(in.plane_size());
+    if (nhwc) s.plane.allocate(deinterleave_planes(in.plane_size(), in.channels) * in.plane_size());
+    s.ring.allocate(req.window * in.width);
+    if (!nhwc && in.dtype != DType::kFloat32) s.wide.allocate(req.window * in.width);
     s.padded.assign(in.width + req.window - 1, -std::numeric_limits<float>::infinity());
     s.idx.resize(in.width + kIndexSlack);
     s.src.resize(req.window);
@@ -382,7 +391,7 @@ void find_all(const Kernels& k, ThreadPool& pool, const Sink& out, float thresho
       if (nhwc) {
         peaks_nhwc_block(k, out, threshold, nhwc_block(in, blocks, u), scratch[part]);
       } else {
-        peaks_plane(k, out, threshold, u, scratch[part]);
+        peaks_of(k, out, threshold, u, in.plane(u), in.dtype, scratch[part]);
       }
     }
   });
