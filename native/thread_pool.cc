@@ -17,6 +17,20 @@ void yield_until(std::chrono::microseconds budget, Done done) {
   while (!done() && std::chrono::steady_clock::now() < until) std::this_thread::yield();
 }
 
+// Returns once done() holds or `budget` has passed, keeping the CPU.
+template <typename Done>
+void spin_until(std::chrono::microseconds budget, Done done) {
+  const auto until = std::chrono::steady_clock::now() + budget;
+  for (unsigned i = 1; !done(); ++i) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield");
+#endif
+    if (i % 64 == 0 && std::chrono::steady_clock::now() >= until) return;
+  }
+}
+
 }  // namespace
 
 ThreadPool::Hosting::Hosting(ThreadPool& pool) : pool_(pool) {
@@ -77,7 +91,8 @@ void ThreadPool::parallel_for(size_t n, size_t threads,
   }
   // A hosting thread queues every share and lets the workers claim them first (see Hosting).
   bool hosting;
-  size_t first, pending;
+  size_t first;
+  std::atomic<size_t> pending;  // changed under mutex_ (for work_done_), read without it to spin
   auto range = [n, parts](size_t k) { return n * k / parts; };
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -99,6 +114,11 @@ void ThreadPool::parallel_for(size_t n, size_t threads,
     yield_until(kHostWait, [this] { return queued_.load(std::memory_order_relaxed) == 0; });
   } else {
     fn(range(0), range(1));
+    // The workers' shares are running (none left queued) and end about when this one did: wait
+    // for them awake rather than asleep on work_done_.
+    spin_until(kJoinSpin, [&] {
+      return pending.load(std::memory_order_acquire) == 0 || queued_.load(std::memory_order_relaxed) != 0;
+    });
   }
   std::unique_lock<std::mutex> lock(mutex_);
   while (pending != 0) {

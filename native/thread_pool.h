@@ -85,6 +85,10 @@ class ThreadPool {
   // Long enough for a worker on an idle core to wake (tens of microseconds in a VM), short against
   // a share worth splitting.
   static constexpr std::chrono::microseconds kHostWait{30};
+  // How long a plain caller that has run its share waits for the workers' shares awake before it
+  // sleeps until they end. Asleep, it waited for its own thread to be woken as well: 20 us in a VM
+  // whose idle vCPU halts, as long again as waking the worker.
+  static constexpr std::chrono::microseconds kJoinSpin{50};
 
  private:
   void worker_loop();
