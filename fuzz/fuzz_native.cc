@@ -481,7 +481,7 @@ void fuzz_decode_nhwc(Reader& in, uint8_t mode, DType dtype) {
   const bool f32 = dtype == DType::kFloat32;
   Block<float> f(f32 ? n : 0, misalign), ft(f32 ? n : 0, 0);
   Block<uint8_t> b(u8 ? n : 0, misalign), bt(u8 ? n : 0, 0);
-  Block<uint16_t> hb(half ? n : 0, misalign), hbt(half ? n : 0, 0);  // float16 goes through for_widened_images
+  Block<uint16_t> hb(half ? n : 0, misalign), hbt(half ? n : 0, 0);  // float16 widened as it is read
   if (u8) fill(in, b.p, n, mode); else if (half) fill(in, hb.p, n, mode); else fill(in, f.p, n, mode);
   for (size_t i = 0; i < images; ++i) {
     for (size_t c = 0; c < channels; ++c) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "checked.h"
+#include "half.h"
 
 namespace coordconv {
 
@@ -39,6 +40,10 @@ namespace {
 // evict each other (peaks on [1, 128, 128, 80] ran 30 times slower so).
 constexpr size_t kTile = 64;
 
+inline float as_float(float v) { return v; }
+inline float as_float(uint8_t v) { return v; }
+inline float as_float(uint16_t half) { return half_to_float(half); }
+
 template <typename T>
 void deinterleave_as(const T* src, size_t pixels, size_t stride, size_t count, float* out) {
   for (size_t j0 = 0; j0 < pixels; j0 += kTile) {
@@ -46,34 +51,19 @@ void deinterleave_as(const T* src, size_t pixels, size_t stride, size_t count, f
     for (size_t c = 0; c < count; ++c) {
       float* o = out + c * pixels;
       const T* s = src + c;
-      for (size_t j = j0; j < j1; ++j) o[j] = static_cast<float>(s[j * stride]);
+      for (size_t j = j0; j < j1; ++j) o[j] = as_float(s[j * stride]);
     }
   }
 }
 
 }  // namespace
 
-void for_widened_images(const Kernels& k, const PlaneBatch& in, const std::function<void(size_t, const PlaneBatch&)>& run) {
-  const size_t images = in.images(), elements = in.plane_size() * in.channels;
-  size_t bytes;
-  if (!checked_mul(elements, sizeof(float), &bytes)) throw std::bad_alloc();
-  const size_t per = std::max<size_t>(1, std::min(images, kWidenBytes / bytes));
-  std::vector<float> wide(per * elements);
-  for (size_t first = 0; first < images; first += per) {
-    const size_t count = std::min(per, images - first);
-    k.f16_to_f32(static_cast<const uint16_t*>(in.data) + first * elements, wide.data(), count * elements);
-    PlaneBatch batch = in;
-    batch.data = wide.data();
-    batch.dtype = DType::kFloat32;
-    batch.planes = count * in.channels;
-    run(first, batch);
-  }
-}
-
 void deinterleave(const PlaneBatch& in, size_t image, size_t first, size_t count, float* out) {
   const void* src = nhwc_channel(in, image, first);
   if (in.dtype == DType::kFloat32) {
     deinterleave_as(static_cast<const float*>(src), in.plane_size(), in.channels, count, out);
+  } else if (in.dtype == DType::kFloat16) {
+    deinterleave_as(static_cast<const uint16_t*>(src), in.plane_size(), in.channels, count, out);
   } else {
     deinterleave_as(static_cast<const uint8_t*>(src), in.plane_size(), in.channels, count, out);
   }
@@ -86,6 +76,8 @@ void deinterleave_row(const Kernels& k, const PlaneBatch& in, size_t image, size
   if (in.dtype == DType::kFloat32) {
     // A row's out is count rows of W, small and contiguous: no plane-apart writes to keep in tiles.
     k.deinterleave_f32(static_cast<const float*>(src), in.width, in.channels, count, out);
+  } else if (in.dtype == DType::kFloat16) {
+    deinterleave_as(static_cast<const uint16_t*>(src), in.width, in.channels, count, out);
   } else {
     deinterleave_as(static_cast<const uint8_t*>(src), in.width, in.channels, count, out);
   }

@@ -33,20 +33,12 @@ constexpr size_t kDeinterleaveBytes = size_t(4) << 20;
 size_t deinterleave_planes(size_t plane_size, size_t count);
 
 // Writes channels [first, first + count) of an image as float planes, one after the other, into
-// out (count * H * W floats), values unchanged (Uint8 widened exactly). Float32 and Uint8 batches:
-// float16 ones are widened first (for_widened_images).
+// out (count * H * W floats), values unchanged (Uint8 and Float16 widened exactly).
 void deinterleave(const PlaneBatch& in, size_t image, size_t first, size_t count, float* out);
 
 // Writes row y of channels [first, first + count) of an image as float rows of W, one after the
-// other, into out (count * W floats).
+// other, into out (count * W floats), widened as deinterleave does.
 void deinterleave_row(const Kernels& k, const PlaneBatch& in, size_t image, size_t y, size_t first, size_t count,
                       float* out);
-
-// Float16 channels-last batches are read as float32: run(first, batch) gets images [first, first +
-// batch.images()) widened exactly by k.f16_to_f32, as many at a time as fit kWidenBytes (at least
-// one). Each value is the half's exactly, so the answers are the halves'. Throws std::bad_alloc when
-// the scratch cannot be had.
-constexpr size_t kWidenBytes = size_t(16) << 20;
-void for_widened_images(const Kernels& k, const PlaneBatch& in, const std::function<void(size_t, const PlaneBatch&)>& run);
 
 }  // namespace coordconv

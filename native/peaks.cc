@@ -187,7 +187,7 @@ struct NhwcWork {
 // Per part: the rows a band needs.
 struct NhwcScratch {
   std::vector<float> ring;     // window rows of W * C: the horizontal max of the rows in use
-  std::vector<float> wide;     // Uint8: window rows of W * C widened to float
+  std::vector<float> wide;     // Uint8 and Float16: window rows of W * C widened to float
   std::vector<float> padded;   // (W + window - 1) * C: one row with r pixels of -inf each side
   std::vector<uint32_t> idx;   // W * C: one row's candidates
   std::vector<const float*> src;
@@ -228,6 +228,19 @@ void band_finiteness(const Kernels& k, const float* rows, size_t pixels, size_t 
   for (size_t ch = 0; ch < c; ++ch) finite[ch] = s.maxima[ch].finite;
 }
 
+// band_finiteness of Float16 rows, read a row at a time: each widened into the first ring slot
+// (which the scan that follows overwrites), its channels' flags and-ed into `finite`.
+void band_finiteness_f16(const Kernels& k, const uint16_t* rows, size_t count, size_t w, size_t c, uint8_t* finite,
+                         NhwcScratch& s) {
+  std::fill(finite, finite + c, uint8_t(1));
+  for (size_t y = 0; y < count; ++y) {
+    if (k.argmax_f16(rows + y * w * c, w * c).finite) continue;
+    k.f16_to_f32(rows + y * w * c, s.wide.data(), w * c);
+    k.argmax_nhwc_f32(s.wide.data(), w, c, c, s.maxima.data());
+    for (size_t ch = 0; ch < c; ++ch) finite[ch] = finite[ch] && s.maxima[ch].finite;
+  }
+}
+
 // The band's candidates into its heaps. `rows_checked`: every channel is taken as finite, and each
 // Float32 row is checked as it is loaded (from cache, not by a pass of its own over memory); on a
 // row that is not all finite it returns false at once, its heaps to be redone.
@@ -241,11 +254,11 @@ bool scan_nhwc_band(const Kernels& k, const PeaksRequest& req, float threshold, 
   size_t* sizes = work.sizes.data() + unit * c;
   const uint8_t* finite = work.finite.data() + unit * c;
   std::fill(sizes, sizes + c, size_t(0));
-  const bool u8 = in.dtype == DType::kUint8;
+  const DType dtype = in.dtype;
   const void* base = nhwc_channel(in, image, 0);
   // Row yy of the image as floats: in place, or widened into its ring slot.
   const auto input_row = [&](size_t yy) -> const float* {
-    if (!u8) return static_cast<const float*>(base) + yy * row;
+    if (dtype == DType::kFloat32) return static_cast<const float*>(base) + yy * row;
     return s.wide.data() + (yy % req.window) * row;
   };
   for (size_t t = 0; t < req.window; ++t) s.src[t] = s.padded.data() + t * c;
@@ -253,7 +266,9 @@ bool scan_nhwc_band(const Kernels& k, const PeaksRequest& req, float threshold, 
   for (size_t y = y0; y < y1; ++y) {
     const size_t top = y >= r ? y - r : 0, bottom = std::min(h - 1, y + r);
     for (; next <= bottom; ++next) {
-      if (u8) k.u8_to_f32(static_cast<const uint8_t*>(base) + next * row, s.wide.data() + (next % req.window) * row, row);
+      float* wide = s.wide.data() + (next % req.window) * row;
+      if (dtype == DType::kUint8) k.u8_to_f32(static_cast<const uint8_t*>(base) + next * row, wide, row);
+      if (dtype == DType::kFloat16) k.f16_to_f32(static_cast<const uint16_t*>(base) + next * row, wide, row);
       std::memcpy(s.padded.data() + r * c, input_row(next), row * sizeof(float));
       if (rows_checked && !k.argmax_f32(s.padded.data() + r * c, row).finite) return false;
       k.maxrows_f32(s.src.data(), req.window, s.ring.data() + (next % req.window) * row, row);
@@ -290,10 +305,12 @@ void peaks_nhwc_band(const Kernels& k, const PeaksRequest& req, float threshold,
   const size_t band = unit % work.bands, y0 = h * band / work.bands, y1 = h * (band + 1) / work.bands;
   uint8_t* finite = work.finite.data() + unit * c;
   std::fill(finite, finite + c, uint8_t(1));
-  const bool f32 = in.dtype == DType::kFloat32;
-  const float* rows = f32 ? static_cast<const float*>(nhwc_channel(in, unit / work.bands, 0)) + y0 * row : nullptr;
-  if (f32 && work.bands == 1 && scan_nhwc_band(k, req, threshold, unit, work, s, true)) return;
-  if (f32) band_finiteness(k, rows, (y1 - y0) * w, c, finite, s);
+  // Uint8 values are all finite; Float16 rows are checked as the floats they widen to.
+  const bool checks = in.dtype != DType::kUint8;
+  const void* image = nhwc_channel(in, unit / work.bands, 0);
+  if (checks && work.bands == 1 && scan_nhwc_band(k, req, threshold, unit, work, s, true)) return;
+  if (in.dtype == DType::kFloat32) band_finiteness(k, static_cast<const float*>(image) + y0 * row, (y1 - y0) * w, c, finite, s);
+  if (in.dtype == DType::kFloat16) band_finiteness_f16(k, static_cast<const uint16_t*>(image) + y0 * row, y1 - y0, w, c, finite, s);
   scan_nhwc_band(k, req, threshold, unit, work, s, false);
 }
 
@@ -329,7 +346,7 @@ void peaks_nhwc(const Kernels& k, ThreadPool& pool, const Sink& out, float thres
   std::vector<NhwcScratch> scratch(parts);
   for (NhwcScratch& s : scratch) {
     s.ring.resize(req.window * row);
-    if (in.dtype == DType::kUint8) s.wide.resize(req.window * row);
+    if (in.dtype != DType::kFloat32) s.wide.resize(req.window * row);
     s.padded.assign((in.width + req.window - 1) * in.channels, -std::numeric_limits<float>::infinity());
     s.idx.resize(row + kIndexSlack);
     s.src.resize(req.window);
@@ -397,29 +414,6 @@ void find_all(const Kernels& k, ThreadPool& pool, const Sink& out, float thresho
   });
 }
 
-// The peaks of every plane, before any offsets or transform (the widened float16 path recurses into it).
-void find_peaks(const Kernels& k, ThreadPool& pool, const PeaksRequest& req);
-
-// Float16 channels-last: images widened to float32 (exact) a group at a time, then found as float32
-// channels-last, whose peaks are the halves' bit for bit.
-void peaks_widened(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
-  const PlaneBatch& in = req.input;
-  const bool image = req.over == PeaksOver::kImage;
-  for_widened_images(k, in, [&](size_t first, const PlaneBatch& batch) {
-    PeaksRequest sub = req;
-    sub.input = batch;
-    const size_t groups = image ? batch.images() : batch.planes;  // the slot groups of these images
-    const size_t g0 = image ? first : first * in.channels;
-    sub.images = groups;
-    sub.coords = req.coords + 2 * req.k * g0;
-    sub.scores = req.scores + req.k * g0;
-    sub.valid = req.valid + req.k * g0;
-    sub.counts = req.counts + g0;
-    if (image) sub.channels = req.channels + req.k * g0;
-    find_peaks(k, pool, sub);
-  });
-}
-
 }  // namespace
 
 std::string check_peaks_request(const PeaksRequest& req) {
@@ -455,7 +449,6 @@ void find_peaks(const Kernels& k, ThreadPool& pool, const PeaksRequest& req) {
     planes.input.layout = Layout::kNchw;
     return find_peaks(k, pool, planes);
   }
-  if (nhwc && in.dtype == DType::kFloat16 && in.planes != 0) return peaks_widened(k, pool, req);
   const bool image = req.over == PeaksOver::kImage;
   // An image keeps at most k peaks of any one plane, and a plane has at most one per pixel.
   Sink out{req};

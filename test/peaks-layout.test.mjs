@@ -69,6 +69,22 @@ test('k = H * W over 2100 channels (top-k heaps past 256 MiB on 2 threads: the d
   sameResult(t, got, peaksSync({ data: toNchw(data, n, h, w, c), shape: [n, c, h, w] }, options), 'fallback');
 });
 
+test('float16 on the de-interleaved path equals Float32 planes of the same values, a NaN and an Infinity dropping their planes', (t) => {
+  const [n, h, w, c] = [1, 64, 64, 2100];
+  const { bits, floats } = asHalves(nhwcBatch(Float32Array, n, h, w, c, rng(2004)));
+  bits[(5 * w + 7) * c + 3] = 0x7e00;  // NaN in channel 3
+  floats[(5 * w + 7) * c + 3] = NaN;
+  bits[(60 * w + 1) * c + 2099] = 0x7c00;  // +Infinity in the last channel
+  floats[(60 * w + 1) * c + 2099] = Infinity;
+  const options = { k: h * w, threshold: 0.2 };
+  const got = peaksSync({ data: bits, dtype: 'float16', shape: [n, h, w, c] }, { ...options, layout: 'nhwc' });
+  const want = peaksSync({ data: toNchw(floats, n, h, w, c), shape: [n, c, h, w] }, options);
+  sameResult(t, got, want, 'float16 fallback');
+  t.is(got.counts[3], 0);
+  t.is(got.counts[2099], 0);
+  t.true(got.counts[0] > 0);
+});
+
 test('[H, W, C] gives shape [C]; wrong ranks and layouts are refused', (t) => {
   const data = nhwcBatch(Uint8Array, 1, 6, 7, 3, rng(2002));
   const one = peaksSync({ data, shape: [6, 7, 3] }, { layout: 'nhwc', k: 4 });
