@@ -123,9 +123,8 @@ void peaks_of(const Kernels& k, const Sink& out, float threshold, size_t i, cons
     for (size_t y = 0; y < h; ++y) {
       const size_t top = y >= r ? y - r : 0, bottom = std::min(h - 1, y + r);
       for (; next <= bottom; ++next, next_slot = wrap(next_slot + 1)) {
-        float* wide = s.wide.data() + next_slot * w;
-        if (dtype == DType::kUint8) k.u8_to_f32(static_cast<const uint8_t*>(plane) + next * w, wide, w);
-        if (dtype == DType::kFloat16) k.f16_to_f32(static_cast<const uint16_t*>(plane) + next * w, wide, w);
+        if (dtype == DType::kUint8) k.u8_to_f32(static_cast<const uint8_t*>(plane) + next * w, s.wide.data() + next_slot * w, w);
+        if (dtype == DType::kFloat16) k.f16_to_f32(static_cast<const uint16_t*>(plane) + next * w, s.wide.data() + next_slot * w, w);
         std::memcpy(s.padded.data() + r, input_row(next, next_slot), w * sizeof(float));
         k.maxrows_f32(s.src.data(), window, s.ring.data() + next_slot * w, w);
       }
@@ -266,9 +265,11 @@ bool scan_nhwc_band(const Kernels& k, const PeaksRequest& req, float threshold, 
   for (size_t y = y0; y < y1; ++y) {
     const size_t top = y >= r ? y - r : 0, bottom = std::min(h - 1, y + r);
     for (; next <= bottom; ++next) {
-      float* wide = s.wide.data() + (next % req.window) * row;
-      if (dtype == DType::kUint8) k.u8_to_f32(static_cast<const uint8_t*>(base) + next * row, wide, row);
-      if (dtype == DType::kFloat16) k.f16_to_f32(static_cast<const uint16_t*>(base) + next * row, wide, row);
+      if (dtype != DType::kFloat32) {
+        float* wide = s.wide.data() + (next % req.window) * row;
+        if (dtype == DType::kUint8) k.u8_to_f32(static_cast<const uint8_t*>(base) + next * row, wide, row);
+        if (dtype == DType::kFloat16) k.f16_to_f32(static_cast<const uint16_t*>(base) + next * row, wide, row);
+      }
       std::memcpy(s.padded.data() + r * c, input_row(next), row * sizeof(float));
       if (rows_checked && !k.argmax_f32(s.padded.data() + r * c, row).finite) return false;
       k.maxrows_f32(s.src.data(), req.window, s.ring.data() + (next % req.window) * row, row);
