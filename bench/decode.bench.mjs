@@ -2,8 +2,9 @@
 //
 // Workloads: 4096 one-hot planes of 64 x 64 in Float32 and in Uint8, methods 'argmax'
 // and 'exact'; 64 x 17 heatmaps of 64 x 48 (Float32), methods 'argmax' and 'dark'; the one-hot
-// batch and the heatmaps as float16 against Float32 on the same values, 'argmax' and 'dark'; and
-// the same kind of heatmaps channels-last (layout 'nhwc') against planes, for decode and peaks
+// batch and the heatmaps as float16 against Float32 on the same values, 'argmax' and 'dark';
+// 'dark', 'udp' and 'megvii' on large planes (2 x 1024 x 1024, 16 x 256 x 256) against their
+// argmax; and the same kind of heatmaps channels-last (layout 'nhwc') against planes, for decode and peaks
 // (lib/layout.mjs).
 // Peers: coordconv itself (sync and async, 1 thread and all cores), a plain JavaScript loop,
 // tfjs (cpu and wasm backends), onnxruntime-node running an ArgMax model (all threads and 1),
@@ -555,6 +556,34 @@ printTable(halfRows, [
   { key: 'planesPerSec', title: 'planes/s', format: (v) => formatNumber(v) },
   { key: 'gbPerSec', title: 'GB/s', format: (v) => v.toFixed(2) },
 ]);
+// --- refinements on large planes ------------------------------------------------------------------
+//
+// 'dark' and 'udp' blur only the window their step reads, so on large planes they should cost
+// about what the argmax under them costs; 'megvii' blurs the whole plane by definition. Gaussian
+// heatmaps (sigma 2) of 1024 x 1024 and 256 x 256, decodeSync on all cores, interleaved rounds; the
+// ratio is argmax's time over the method's (1 = as fast as the argmax alone).
+const largeRows = [];
+const largeRatios = [];
+for (const [planes, side] of [[2, 1024], [16, 256]]) {
+  const data = heatmaps(planes, side, side, 5);
+  const input = { data, shape: [planes, side, side] };
+  coordconv.concurrency(cores);
+  const methods = ['argmax', 'dark', 'udp', 'megvii'];
+  const times = await measureInterleaved(methods.map((method) => ({ impl: method, fn: () => coordconv.decodeSync(input, { method }) })));
+  for (const [i, method] of methods.entries()) {
+    largeRows.push({ workload: `${planes}x${side}x${side}`, method, ...times[i], planesPerSec: planes / (times[i].medianMs / 1e3), gbPerSec: data.byteLength / (times[i].medianMs / 1e3) / 1e9 });
+    if (i > 0) largeRatios.push({ workload: `large planes ${planes}x${side}x${side}`, method, coordconv: `decodeSync ${method}`, peer: `decodeSync argmax (${cores} threads)`, ratio: times[0].medianMs / times[i].medianMs, target: null, verdict: '-' });
+  }
+}
+console.log(`\n## refinements on large planes against their argmax: decodeSync, ${cores} threads`);
+printTable(largeRows, [
+  { key: 'workload', title: 'planes', align: 'left' },
+  { key: 'method', title: 'method', align: 'left' },
+  { key: 'medianMs', title: 'median ms', format: (v) => v.toFixed(3) },
+  { key: 'planesPerSec', title: 'planes/s', format: (v) => formatNumber(v) },
+  { key: 'gbPerSec', title: 'GB/s', format: (v) => v.toFixed(2) },
+]);
+
 // --- layout: channels-last in place against planes ---------------------------------------------
 const layout = await layoutSection(coordconv, cores);
 checks.push(...layout.checks);
@@ -626,6 +655,7 @@ for (const [where] of ASYNC_BATCHES) {
   if (idle) ratios.push({ workload: `onehot-f32 ${where}`, method: '-', coordconv: 'no calls (the control)', peer: 'event loop p99 (ms)', ratio: idle.loopP99Ms, target: null, verdict: '-' });
 }
 ratios.push(...sweepRatios);
+ratios.push(...largeRatios);
 for (const f16 of halfRows.filter((r) => r.dtype === 'float16')) {
   const f32 = halfRows.find((r) => r.workload === f16.workload && r.method === f16.method && r.dtype === 'Float32');
   const ratio = f32.medianMs / f16.medianMs;
@@ -684,6 +714,7 @@ const file = writeResults(NAME, {
   sweepRows,
   loopRows,
   halfRows,
+  largeRows,
   layoutRows: layout.rows,
   ratios,
   checks,
