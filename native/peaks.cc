@@ -227,8 +227,9 @@ void band_finiteness(const Kernels& k, const float* rows, size_t pixels, size_t 
   for (size_t ch = 0; ch < c; ++ch) finite[ch] = s.maxima[ch].finite;
 }
 
-// band_finiteness of Float16 rows, read a row at a time: each widened into the first ring slot
-// (which the scan that follows overwrites), its channels' flags and-ed into `finite`.
+// band_finiteness of Float16 rows, a row at a time: a row that is not all finite is widened into
+// the first slot of s.wide (which the scan that follows overwrites), its channels' flags and-ed
+// into `finite`.
 void band_finiteness_f16(const Kernels& k, const uint16_t* rows, size_t count, size_t w, size_t c, uint8_t* finite,
                          NhwcScratch& s) {
   std::fill(finite, finite + c, uint8_t(1));

@@ -2,8 +2,7 @@
 // memory is the call's error and not a worker's, but not written until the work writes them. A
 // zero-filled std::vector of a plane's size, one a thread, cost its page faults and writes on the
 // calling thread before any plane was read: 'dark' on two 1024 x 1024 planes took 45x the
-// argmax's time for three such buffers it never used, and peaksSync of the same planes took twice
-// as long on 2 threads as on 1.
+// argmax's time for three such buffers it never used.
 #pragma once
 
 #include <cstddef>
