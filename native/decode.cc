@@ -151,6 +151,7 @@ Scratch make_scratch(const DecodeRequest& req) {
       (nhwc && blurs(req.method))) {
     s.plane.allocate(n);
   }
+  if (nhwc && in.dtype == DType::kFloat16) s.image.allocate(n * in.channels);  // decode_widened_block
   if (nhwc) {
     s.maxima.resize(std::min(in.channels, kArgmaxChannels));
     const size_t chunk = std::min(in.channels, kArgmaxChannels);
@@ -897,9 +898,6 @@ void decode_planes(const Kernels& k, ThreadPool& pool, const DecodeRequest& req)
   std::vector<Scratch> scratch;
   scratch.reserve(parts);
   for (size_t p = 0; p < parts; ++p) scratch.push_back(make_scratch(req));
-  if (nhwc && in.dtype == DType::kFloat16) {
-    for (Scratch& s : scratch) s.image.allocate(in.plane_size() * in.channels);
-  }
   const PlaneContext ctx{k, req, taps.data()};
   pool.parallel_ranges(units, parts, in.byte_size(), [&](size_t part, size_t first, size_t last) {
     for (size_t u = first; u < last; ++u) {
