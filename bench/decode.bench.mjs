@@ -643,7 +643,12 @@ for (const [where] of ASYNC_BATCHES) {
     const ratio = sync.medianMs / lentRow.medianMs;
     ratios.push({ workload: `onehot-f32 ${where} (${sync.mib.toFixed(0)} MiB)`, method: 'argmax', coordconv: lentRow.impl, peer: 'decodeSync', ratio, target: 0.9, verdict: ratio >= 0.9 ? 'PASS' : 'MISS' });
   }
-  if (lentSync && lentRow) ratios.push({ workload: `onehot-f32 ${where} (${sync.mib.toFixed(0)} MiB)`, method: 'argmax', coordconv: lentRow.impl, peer: lentSync.impl, ratio: lentSync.medianMs / lentRow.medianMs, target: null, verdict: '-' });
+  // The same target against decodeSync on the same bytes: two buffers of one size read at speeds
+  // that differed by up to 1.5x on this VM, whichever was read.
+  if (lentSync && lentRow) {
+    const ratio = lentSync.medianMs / lentRow.medianMs;
+    ratios.push({ workload: `onehot-f32 ${where} (${sync.mib.toFixed(0)} MiB)`, method: 'argmax', coordconv: lentRow.impl, peer: lentSync.impl, ratio, target: 0.9, verdict: ratio >= 0.9 ? 'PASS' : 'MISS' });
+  }
   for (const loop of loopRows.filter((r) => r.where === where && (r.path === 'transfer: true' || r.path === 'allocate() memory and out'))) {
     const impl = `${loop.path === 'transfer: true' ? 'decode, transfer: true' : 'decode, allocate() memory and out'}, ${loop.threads} thread${loop.threads === 1 ? '' : 's'}`;
     // Here the "ratio" column holds milliseconds: the target is a ceiling.

@@ -1,5 +1,7 @@
 #include "thread_pool.h"
 
+#include "cpu_spread.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -94,15 +96,20 @@ void ThreadPool::parallel_for(size_t n, size_t threads,
   size_t first;
   std::atomic<size_t> pending;  // changed under mutex_ (for work_done_), read without it to spin
   auto range = [n, parts](size_t k) { return n * k / parts; };
+  CpuSpread spread(parts);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     hosting = hosts(std::this_thread::get_id());
     first = hosting ? 0 : 1;
+    if (!hosting) spread.hold(0);
     pending = parts - first;
     for (size_t k = first; k < parts; ++k) {
       const size_t begin = range(k), end = range(k + 1);
-      queue_.emplace_back([this, &fn, &pending, begin, end] {
-        fn(begin, end);
+      queue_.emplace_back([this, &fn, &pending, &spread, k, begin, end] {
+        {
+          const CpuSpread::Share share(spread, k);
+          fn(begin, end);
+        }
         std::lock_guard<std::mutex> done(mutex_);
         if (--pending == 0) work_done_.notify_all();
       });
@@ -119,6 +126,8 @@ void ThreadPool::parallel_for(size_t n, size_t threads,
     spin_until(kJoinSpin, [&] {
       return pending.load(std::memory_order_acquire) == 0 || queued_.load(std::memory_order_relaxed) != 0;
     });
+    // From here it sleeps or runs queued shares itself, which must not see its own CPU as taken.
+    spread.release(0);
   }
   std::unique_lock<std::mutex> lock(mutex_);
   while (pending != 0) {

@@ -1,6 +1,7 @@
 // A small fixed pool that splits one batch over several threads. The calling thread takes a share
 // (a hosting thread only what the workers leave), and while it waits it runs queued shares itself,
-// so callers that arrive together from libuv's pool cannot deadlock each other.
+// so callers that arrive together from libuv's pool cannot deadlock each other. A share that starts
+// on a CPU another share of its job holds moves to a free one (cpu_spread.h).
 #pragma once
 
 #include <atomic>

@@ -1097,6 +1097,8 @@ void check_parallel_ranges(int* passed, int* failed) {
   expect(first_share == std::this_thread::get_id(), "a caller runs its first share once its Hosting scopes end");
 }
 
+void check_cpu_spread(int* passed, int* failed);  // cpu_spread_test.cc
+
 int main() {
   const coordconv::Dispatch d = coordconv::select_kernels(nullptr);
   int passed = 0, failed = 0;
@@ -1112,6 +1114,7 @@ int main() {
   check_sample(&passed, &failed);
   check_flip_requests(&passed, &failed);
   check_parallel_ranges(&passed, &failed);
+  check_cpu_spread(&passed, &failed);
   std::printf("%d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }
