@@ -1,4 +1,5 @@
 import test from 'ava';
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { allocate, ALLOCATE_DTYPES, decode, decodeSync, peaks } from 'coordconv';
@@ -130,3 +131,47 @@ test('property: on any batch, library input and out arrays give decodeSync\'s an
   );
   t.pass();
 });
+
+// From 4 MiB, allocate maps whole 2 MiB pages and asks for transparent huge pages
+// (binding/library_memory.cc): every byte still reads zero, the last one included, and is written
+// and decoded like any other; where the kernel grants huge pages on request only, it grants them.
+test('a large allocation is zero to its last byte, usable in place, and in madvise mode backed by huge pages', async (t) => {
+  const n = 5 * 1024 * 1024 + 3;  // bytes, not a multiple of any page
+  const bytes = allocate('uint8', n);
+  t.is(bytes.length, n);
+  let nonzero = 0;
+  for (let i = 0; i < n; i += 4093) nonzero += bytes[i];
+  t.is(nonzero + bytes[n - 1], 0);
+  bytes[n - 1] = 7;
+  t.is(bytes[n - 1], 7);
+
+  const planes = Math.floor((6 << 20) / (4 * h * w));
+  const data = allocate('float32', planes * h * w);
+  const hugeBefore = anonHugeKiB();
+  fillPlanes(data, planes, 41);
+  const hugeGained = anonHugeKiB() - hugeBefore;
+  const copy = Float32Array.from(data);
+  const r = await decode({ data, shape: [planes, h, w] });
+  expectRef(t, r, copy, planes);
+  if (thpMode() === 'madvise') t.true(hugeGained >= 2048, `huge pages gained: ${hugeGained} KiB`);
+});
+
+function anonHugeKiB() {
+  const smaps = readOr('/proc/self/smaps_rollup', '');
+  const m = /AnonHugePages:\s+(\d+) kB/.exec(smaps);
+  return m ? Number(m[1]) : 0;
+}
+
+// The kernel's transparent huge page mode ('always', 'madvise', 'never'), or '' where it has none.
+function thpMode() {
+  const m = /\[(\w+)\]/.exec(readOr('/sys/kernel/mm/transparent_hugepage/enabled', ''));
+  return m ? m[1] : '';
+}
+
+function readOr(path, fallback) {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return fallback;
+  }
+}
