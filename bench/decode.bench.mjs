@@ -696,7 +696,6 @@ const env = environment({
   simd: coordconv.simd().active,
   simdAvailable: coordconv.simd().available,
   coordconvThreads: cores,
-  uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? '4 (default)',
   onnxruntime: ort ? require('onnxruntime-node/package.json').version : null,
   tfjs: tfjs ? tfjs.tf.version.tfjs : null,
   numpy: numpyInfo?.version ?? null,

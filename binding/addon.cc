@@ -28,9 +28,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   s->kernels = d.active;
   s->available = d.available;
   s->default_threads = std::max<size_t>(1, std::thread::hardware_concurrency());
-  // A worker a core: async calls leave their shares to the workers (ThreadPool::Hosting), and a
-  // sync call's own thread works beside all but one.
+  // A worker a core: an async call runs on one and shares its work with the others, and a sync
+  // call's own thread works beside all but one.
   s->pool = std::make_shared<coordconv::ThreadPool>(s->default_threads);
+  s->jobs = AsyncJobs::create(env);
   // Up to 256 MiB of idle staging blocks stay for the next async calls.
   s->blocks = coordconv::BlockPool::create(size_t(256) << 20);
   env.SetInstanceData<AddonState>(s);
@@ -48,6 +49,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_ops(env, exports);
   register_copy_bytes(env, exports);
   register_library_memory(env, exports);
+  register_pool_gate(env, exports);
   return exports;
 }
 

@@ -95,7 +95,7 @@ Napi::Value call_sync(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// Stages the arrays and queues the native call on a BatonWorker; returns its Promise.
+// Stages the arrays and queues the native call as a BatonJob; returns its Promise.
 template <const auto& op>
 Napi::Value call_async(const Napi::CallbackInfo& info) {
   RequestOf<op> request;
@@ -106,7 +106,7 @@ Napi::Value call_async(const Napi::CallbackInfo& info) {
   guarded(info.Env(), op.name, [&] {
     Staging staging;
     arrays.stage(staging, fields.Get("owned"));
-    promise = BatonWorker<RequestOf<op>>::Start(info.Env(), op.name, op.run, request, std::move(staging));
+    promise = BatonJob<RequestOf<op>>::Start(info.Env(), op.name, op.run, request, std::move(staging));
   });
   return promise;
 }

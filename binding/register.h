@@ -32,5 +32,7 @@ void register_ops(Napi::Env env, Napi::Object exports);
 void register_library_memory(Napi::Env env, Napi::Object exports);
 // Byte copies for the HTTP plugin's request bodies.
 void register_copy_bytes(Napi::Env env, Napi::Object exports);
+// _holdPool: keeps every worker busy until released, for the hostile tests (pool_gate.cc).
+void register_pool_gate(Napi::Env env, Napi::Object exports);
 
 }  // namespace coordconv_binding

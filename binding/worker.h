@@ -1,6 +1,6 @@
-// The baton worker every async operation uses: the request is copied out of V8 on the main
-// thread, the arrays it points into are staged (see staging.h) until the Promise settles, Execute
-// touches nothing of V8, and the Promise is settled exactly once, in OnOK or in OnError.
+// The baton job every async operation uses: the request is copied out of V8 on the main thread,
+// the arrays it points into are staged (see staging.h) until the Promise settles, execute()
+// touches nothing of V8, and the Promise is settled exactly once, in settle() (async_jobs.h).
 #pragma once
 
 #include <napi.h>
@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "async_jobs.h"
 #include "failure.h"
 #include "settler.h"
 #include "staging.h"
@@ -18,47 +19,44 @@
 namespace coordconv_binding {
 
 template <typename Request>
-class BatonWorker : public Napi::AsyncWorker {
+class BatonJob : public AsyncJob {
  public:
   using Run = void (*)(const coordconv::Kernels&, coordconv::ThreadPool&, const Request&);
 
   // Queues the work and returns its Promise. The request points only into `staging`.
   static Napi::Value Start(Napi::Env env, const char* name, Run run, Request request, Staging staging) {
-    auto* worker = new BatonWorker(env, name, run, std::move(request), std::move(staging));
-    Napi::Value promise = worker->settler_.promise();
-    worker->Queue();
+    AddonState& s = *env.GetInstanceData<AddonState>();
+    std::unique_ptr<BatonJob> job(new BatonJob(env, name, run, std::move(request), std::move(staging)));
+    Napi::Value promise = job->settler_.promise();
+    s.jobs->submit(env, *s.pool, std::move(job));
     return promise;
   }
 
- protected:
-  void Execute() override {
+  void execute() override {
     // Kept as it is and turned into a JS error on the main thread, by the sync path's failure().
     try {
-      const coordconv::ThreadPool::Hosting hosting(*pool_);
       run_(*kernels_, *pool_, request_);
     } catch (...) {
       thrown_ = std::current_exception();
     }
   }
-  void OnOK() override {
+  void settle(Napi::Env env) override {
     if (thrown_) {
-      settler_.reject(failure(Env(), name_, thrown_).Value());
+      settler_.reject(failure(env, name_, thrown_).Value());
       return;
     }
     if (!staging_.deliver()) {
-      settler_.reject(Napi::TypeError::New(Env(), "Expected output arrays that stay attached until the call settles for " +
-                                                       name_ + " but received one detached or resized while it ran")
+      settler_.reject(Napi::TypeError::New(env, "Expected output arrays that stay attached until the call settles for " +
+                                                    name_ + " but received one detached or resized while it ran")
                           .Value());
       return;
     }
-    settler_.resolve(Env().Undefined());
+    settler_.resolve(env.Undefined());
   }
-  void OnError(const Napi::Error& e) override { settler_.reject(e.Value()); }
 
  private:
-  BatonWorker(Napi::Env env, const char* name, Run run, Request request, Staging staging)
-      : Napi::AsyncWorker(env, name),
-        settler_(env),
+  BatonJob(Napi::Env env, const char* name, Run run, Request request, Staging staging)
+      : settler_(env),
         run_(run),
         request_(std::move(request)),
         kernels_(env.GetInstanceData<AddonState>()->kernels),

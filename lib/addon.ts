@@ -243,6 +243,8 @@ export interface NativeAddon {
   _sweep(request: { data: PlaneData; threads: number }): number;
   /** Internal, for allocate: a zero-filled external ArrayBuffer of `bytes` (>= 1) over library memory. */
   _allocate(bytes: number): ArrayBuffer;
+  /** Internal, for the hostile tests: every worker of the pool blocked until the returned function is called. */
+  _holdPool(): () => void;
 }
 
 // An entry point whose `fields` property lists its request's fields takes them as arguments, in

@@ -191,7 +191,7 @@ export function decodeBoxesSync(heatmaps: PlaneInput<PlaneData> | Float16PlaneIn
 }
 
 /**
- * Like {@link decodeBoxesSync}, but runs on libuv's thread pool and resolves with the result. The
+ * Like {@link decodeBoxesSync}, but runs on coordconv's thread pool and resolves with the result. The
  * inputs are copied when the call is made (or moved in, with `transfer: true`).
  * @example
  * const { boxes, counts } = await decodeBoxes({ data: hm, shape: [1, 80, 128, 128] }, { sizes: { data: wh, shape: [1, 2, 128, 128] } });

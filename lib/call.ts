@@ -29,7 +29,7 @@ export interface Operation<Args extends unknown[], Prepared extends { request: u
   prepare(...args: Args): Prepared;
   /** The native call on the calling thread. */
   runSync(request: Prepared['request']): void;
-  /** The native call on libuv's thread pool. */
+  /** The native call, run on coordconv's thread pool. */
   runAsync(request: Prepared['request']): Promise<void>;
   /** The result, once the native call has filled the request's outputs. */
   finish(prepared: Prepared): Result;

@@ -285,7 +285,7 @@ export function decodeSync(input: PlaneInput<PlaneData> | Float16PlaneInput, opt
 }
 
 /**
- * Like {@link decodeSync}, but runs on libuv's thread pool and resolves with the result, so the
+ * Like {@link decodeSync}, but runs on coordconv's thread pool and resolves with the result, so the
  * event loop stays free. The planes are copied when the call is made (a copy as fast as memory
  * allows, on the calling thread), so the result describes the input as it was then: writing to
  * it, transferring its buffer or resizing it afterwards is safe and changes nothing. `out` arrays

@@ -43,7 +43,7 @@ interface PluginOptions {
   /** The largest request body, in bytes; past it, 413. Default 64 MiB. @example { bodyLimit: 16 * 2 ** 20 } */
   bodyLimit?: number;
   /**
-   * Decodes running at once (each on libuv's thread pool, each split over `concurrency()` native
+   * Decodes running at once (each on coordconv's thread pool, each split over `concurrency()` native
    * threads). Default `concurrency()`, the number of cores. @example { maxInFlight: 2 }
    */
   maxInFlight?: number;

@@ -306,7 +306,7 @@ export function mergeFlippedSync(input: unknown, flipped: unknown, options: unkn
 }
 
 /**
- * Like {@link mergeFlippedSync}, but runs on libuv's thread pool and resolves with the result. The
+ * Like {@link mergeFlippedSync}, but runs on coordconv's thread pool and resolves with the result. The
  * inputs are copied when the call is made (or moved in, with `transfer: true`).
  * @example
  * const merged = await mergeFlipped(heatmaps, flippedHeatmaps, { flipIndices: 'coco17', shift: true, transfer: true });

@@ -160,7 +160,7 @@ export function peaksSync(input: PlaneInput<PlaneData> | Float16PlaneInput, opti
 }
 
 /**
- * Like {@link peaksSync}, but runs on libuv's thread pool and resolves with the result. The input
+ * Like {@link peaksSync}, but runs on coordconv's thread pool and resolves with the result. The input
  * is copied when the call is made, so changing or transferring it afterwards changes nothing.
  * @example
  * const { coords, scores, counts } = await peaks({ data, shape: [1, 80, 128, 128] }, { k: 100 });

@@ -123,7 +123,7 @@ export function sampleSync(maps: SampleMaps, points: SamplePoints, options?: Sam
 }
 
 /**
- * Like {@link sampleSync}, but runs on libuv's thread pool and resolves with the result. The maps and
+ * Like {@link sampleSync}, but runs on coordconv's thread pool and resolves with the result. The maps and
  * points are copied when the call is made (or moved in, with `transfer: true`), as for {@link decode}.
  * @example
  * const { data, shape } = await sample({ data: wh, shape: [1, 2, 128, 128] }, { data: centres, shape: [1, 100, 2] });

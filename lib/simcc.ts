@@ -267,7 +267,7 @@ export function decodeSimccSync(input: SimccInput, options?: SimccOptions): Simc
 }
 
 /**
- * Like {@link decodeSimccSync}, but runs on libuv's thread pool and resolves with the result. The
+ * Like {@link decodeSimccSync}, but runs on coordconv's thread pool and resolves with the result. The
  * vectors are copied when the call is made (or moved in, with `transfer: true`), exactly as for
  * {@link decode}.
  * @example

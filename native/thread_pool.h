@@ -1,7 +1,7 @@
-// A small fixed pool that splits one batch over several threads. The calling thread takes a share
-// (a hosting thread only what the workers leave), and while it waits it runs queued shares itself,
-// so callers that arrive together from libuv's pool cannot deadlock each other. A share that starts
-// on a CPU another share of its job holds moves to a free one (cpu_spread.h).
+// A small fixed pool that splits one batch over several threads and runs async calls whole. The
+// calling thread takes a share, and while it waits it runs queued shares itself, so callers that
+// arrive together (a sync call beside the async ones the workers run) cannot deadlock each other. A
+// share that starts on a CPU another share of its job holds moves to a free one (cpu_spread.h).
 #pragma once
 
 #include <atomic>
@@ -32,7 +32,7 @@ class ThreadPool {
   // `part` (< parts) names the thread, for per-thread scratch. A thread that starts late, or is
   // descheduled, takes fewer ranges instead of holding up a fixed share. fn must not throw.
   // `bytes` is what the whole job reads: the ranges are cut to about kRangeBytes each (at least
-  // kRangesPerThread a thread). When the caller hosts (an async call), its threads yield the CPU
+  // kRangesPerThread a thread). When the caller runs a submitted job (an async call), its threads yield the CPU
   // between two ranges, first once kFirstYield has passed, then every kYieldEvery. The yield is
   // for the event loop: with every core decoding, its thread, woken by a timer or a socket,
   // waited for a worker's scheduler slice to end, 2 to 6 ms at the start of most async decodes of
@@ -60,51 +60,42 @@ class ThreadPool {
   static constexpr std::chrono::microseconds kFirstYield{100};
   static constexpr std::chrono::microseconds kYieldEvery{50};
   static constexpr std::chrono::microseconds kWorthWaking{40};
-  // The number of ranges parallel_ranges cuts (exposed for the native tests): one for a plain
-  // caller alone; a hosting caller alone cuts them too, to yield between them.
-  static size_t range_count(size_t units, size_t parts, size_t bytes, bool hosting);
+  // The number of ranges parallel_ranges cuts (exposed for the native tests): one for a sync
+  // caller alone; a job's thread alone cuts them too, to yield between them.
+  static size_t range_count(size_t units, size_t parts, size_t bytes, bool yields);
 
   size_t workers() const { return threads_.size(); }
 
-  // While one lives, parallel_for on this thread queues every share, yields for up to kHostWait
-  // while the workers claim them, and then runs what is left itself. For threads that only host
-  // the work: libuv's, running an async call. Such a thread starting its own share at once held
-  // the CPU a waking worker had been queued on, and the scheduler left that worker waiting rather
-  // than move it to the core the event loop had just freed: traced, the worker started 0.4 to
-  // 3.4 ms late in most async decodes of 64 MiB that followed a sync one. With the shares left to
-  // the workers those ran at 0.91x to 1.0x decodeSync's speed instead of 0.74x to 0.88x.
-  class Hosting {
-   public:
-    explicit Hosting(ThreadPool& pool);
-    ~Hosting();
-    Hosting(const Hosting&) = delete;
-    Hosting& operator=(const Hosting&) = delete;
+  // Runs `job` on a worker once one is idle, for an async call: its thread then calls the pool as
+  // a plain caller does, except that it yields between ranges (see parallel_ranges). Jobs wait in
+  // their own queue, which only idle workers take from: a caller waiting for its shares runs
+  // queued shares, never a whole job. A pool without workers runs it on the caller, as a sync
+  // call. job must not throw.
+  void submit(std::function<void()> job);
 
-   private:
-    ThreadPool& pool_;
-  };
-  // Long enough for a worker on an idle core to wake (tens of microseconds in a VM), short against
-  // a share worth splitting.
-  static constexpr std::chrono::microseconds kHostWait{30};
   // How long a plain caller that has run its share waits for the workers' shares awake before it
   // sleeps until they end. Asleep, it waited for its own thread to be woken as well: 20 us in a VM
   // whose idle vCPU halts, as long again as waking the worker.
   static constexpr std::chrono::microseconds kJoinSpin{50};
+  // How long an idle worker polls for work before it sleeps.
+  static constexpr std::chrono::microseconds kIdlePoll{200};
 
  private:
   void worker_loop();
   bool run_one(std::unique_lock<std::mutex>& lock);
-  // Whether the thread is inside a Hosting scope; mutex_ held.
-  bool hosts(std::thread::id id) const;
+  // Whether the thread is running a submitted job; mutex_ held.
+  bool runs_job(std::thread::id id) const;
 
   std::mutex mutex_;
   std::condition_variable work_ready_;
   std::condition_variable work_done_;
-  std::deque<std::function<void()>> queue_;
-  std::atomic<size_t> queued_{0};  // queue_.size(), for a hosting thread to watch without the lock
-  // The threads inside a Hosting scope, by id, not in a thread_local: LeakSanitizer's thread
+  std::deque<std::function<void()>> queue_;  // shares of running jobs
+  std::atomic<size_t> queued_{0};  // queue_.size(), for a joining caller to watch without the lock
+  std::deque<std::function<void()>> jobs_;  // submitted, not started
+  // The threads running a submitted job, by id, not in a thread_local: LeakSanitizer's thread
   // scan crashed now and then on the dynamic TLS a thread_local takes in a dlopen'ed addon.
-  std::vector<std::thread::id> hosts_;
+  std::vector<std::thread::id> job_threads_;
+  std::atomic<size_t> submitted_{0};  // jobs_.size(), for an idle worker to poll without the lock
   std::vector<std::thread> threads_;
   bool stopping_ = false;
 };

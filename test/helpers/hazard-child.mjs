@@ -1,31 +1,19 @@
 // Child process for the hostile tests: queues async calls, then does something hostile to their
-// input while they wait, and prints what came back as JSON. Run with UV_THREADPOOL_SIZE=1 so a
-// job blocked on a FIFO keeps the decode queued until the main thread has acted.
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, open, openSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+// input while they wait, and prints what came back as JSON. The pool's workers are held (the
+// addon's _holdPool) so that the call stays queued until the main thread has acted.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MessageChannel } from 'node:worker_threads';
 import { decode, decodeSync, encode, peaks } from 'coordconv';
+import { addon } from '../../dist/addon.js';
 
 const mode = process.argv[2];
 const [height, width] = [1024, 1031];
 const hot = 777 * width + 1000;
 
-// Blocks the only libuv thread until release() is called: opening a FIFO for reading waits for
-// a writer. Deterministic, and no CPU is burnt meanwhile.
+// Blocks every worker of coordconv's pool until release() is called. Deterministic, and no CPU
+// is burnt meanwhile.
 function occupyThreadPool() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'coordconv-'));
-  const fifo = path.join(dir, 'gate');
-  execFileSync('mkfifo', [fifo]);
-  open(fifo, 'r', (error, fd) => {
-    if (!error) closeSync(fd);
-  });
-  return () => {
-    closeSync(openSync(fifo, 'w'));
-    rmSync(dir, { recursive: true });
-  };
+  return addon._holdPool();
 }
 
 async function main() {

@@ -5,12 +5,12 @@
 #include <cstdio>
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <chrono>
 #include <cstring>
 #include <limits>
 #include <map>
 #include <mutex>
-#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -996,10 +996,26 @@ void check_flip_requests(int* passed, int* failed) {
   expect(std::equal(out, out + 6, want), "merge with shift", "other values");
 }
 
+// Runs fn as a job submitted to the pool and returns once it has run.
+template <typename F>
+void run_as_job(coordconv::ThreadPool& pool, F fn) {
+  std::mutex m;
+  std::condition_variable cv;
+  bool done = false;
+  pool.submit([&] {
+    fn();
+    std::lock_guard<std::mutex> lock(m);
+    done = true;
+    cv.notify_all();
+  });
+  std::unique_lock<std::mutex> lock(m);
+  cv.wait(lock, [&] { return done; });
+}
+
 // parallel_ranges: every unit exactly once, each thread's `part` below parts, the ranges covering
-// [0, units) without gaps, from a plain and from a hosting caller (which leaves its shares to the
-// workers, and runs them itself when there are none); two calls at once from two threads on one
-// pool (as two libuv jobs arrive) both finish, hosting or not.
+// [0, units) without gaps, from a plain caller and from a submitted job (an async call, whose
+// thread yields between ranges); two calls at once from two threads on one pool, or a sync call
+// beside a job, all finish.
 void check_parallel_ranges(int* passed, int* failed) {
   auto expect = [&](bool ok, const std::string& what) {
     std::printf("%s thread pool %s\n", ok ? "ok" : "not ok", what.c_str());
@@ -1009,22 +1025,28 @@ void check_parallel_ranges(int* passed, int* failed) {
   for (size_t workers : {size_t(0), size_t(1), size_t(3)}) {
     coordconv::ThreadPool pool(workers);
     for (size_t parts = 1; parts <= 10; ++parts) {
-      const bool hosting = parts > 5;
-      std::optional<coordconv::ThreadPool::Hosting> host;
-      if (hosting) host.emplace(pool);
+      // A pool without workers runs a job on the caller, a plain one.
+      const bool as_job = parts > 5, yields = as_job && workers > 0;
       for (size_t units : {size_t(0), size_t(1), size_t(7), size_t(40), size_t(1001)}) {
         // No bytes, a few ranges' worth, one range a unit, and the most a size_t holds.
         for (size_t bytes : {size_t(0), size_t(5) << 20, units << 20, SIZE_MAX}) {
           std::vector<std::atomic<int>> seen(units);
           std::atomic<bool> bad_part{false};
           std::atomic<size_t> calls{0};
-          pool.parallel_ranges(units, parts, bytes, [&](size_t part, size_t first, size_t last) {
-            if (part >= parts || first >= last || last > units) bad_part = true;
-            calls.fetch_add(1);
-            for (size_t u = first; u < last && u < units; ++u) seen[u].fetch_add(1);
-          });
+          auto run = [&] {
+            pool.parallel_ranges(units, parts, bytes, [&](size_t part, size_t first, size_t last) {
+              if (part >= parts || first >= last || last > units) bad_part = true;
+              calls.fetch_add(1);
+              for (size_t u = first; u < last && u < units; ++u) seen[u].fetch_add(1);
+            });
+          };
+          if (as_job) {
+            run_as_job(pool, run);
+          } else {
+            run();
+          }
           ok = ok && !bad_part && std::all_of(seen.begin(), seen.end(), [](const std::atomic<int>& c) { return c.load() == 1; });
-          ok = ok && calls == (units == 0 ? 0 : coordconv::ThreadPool::range_count(units, parts, bytes, hosting));
+          ok = ok && calls == (units == 0 ? 0 : coordconv::ThreadPool::range_count(units, parts, bytes, yields));
         }
       }
     }
@@ -1040,17 +1062,33 @@ void check_parallel_ranges(int* passed, int* failed) {
              ThreadPool::range_count(1001, 1, 64 << 20, true) == 64,
          "parallel_ranges cuts about a MiB a range");
   coordconv::ThreadPool pool(1);
-  for (const bool hosting : {false, true}) {
+  {
     std::atomic<size_t> total{0};
-    auto job = [&] {
-      std::optional<coordconv::ThreadPool::Hosting> host;
-      if (hosting) host.emplace(pool);
+    auto calls = [&] {
       for (int i = 0; i < 200; ++i) pool.parallel_ranges(64, 2, 0, [&](size_t, size_t first, size_t last) { total += last - first; });
     };
-    std::thread a(job), b(job);
+    std::thread a(calls), b(calls);
     a.join();
     b.join();
-    expect(total == 2 * 200 * 64, hosting ? "parallel_ranges from two hosting threads at once" : "parallel_ranges from two threads at once");
+    expect(total == 2 * 200 * 64, "parallel_ranges from two threads at once");
+    // The only worker runs a job; a sync call meanwhile runs its queued share itself.
+    total = 0;
+    std::thread job([&] { run_as_job(pool, calls); });
+    calls();
+    job.join();
+    expect(total == 2 * 200 * 64, "parallel_ranges from a job and a sync caller at once, one worker");
+  }
+  {
+    // Two jobs on two workers, each splitting its calls over both.
+    coordconv::ThreadPool two(2);
+    std::atomic<size_t> total{0};
+    auto calls = [&] {
+      for (int i = 0; i < 200; ++i) two.parallel_ranges(64, 2, 0, [&](size_t, size_t first, size_t last) { total += last - first; });
+    };
+    std::thread a([&] { run_as_job(two, calls); }), b([&] { run_as_job(two, calls); });
+    a.join();
+    b.join();
+    expect(total == 2 * 200 * 64, "parallel_ranges from two jobs at once");
   }
   // A plain caller finishes a short job alone and wakes the workers for a long one: 2 ranges of no
   // work run on the caller, part 0; 16 of 2 ms (the rest, at that pace, far beyond kWorthWaking)
@@ -1085,16 +1123,23 @@ void check_parallel_ranges(int* passed, int* failed) {
     });
     expect(overlapped, "parallel_ranges shares a job that surely reads long from its first range");
   }
-  // A plain caller runs the first share itself; a Hosting scope's end makes its thread plain again.
-  std::thread::id first_share;
+  // A job runs on a worker, not the submitter, and takes the first share of its parallel_for; its
+  // thread cuts ranges to yield between them even alone, a sync caller's not.
   {
-    const coordconv::ThreadPool::Hosting outer(pool);
-    { const coordconv::ThreadPool::Hosting inner(pool); }
+    std::thread::id job_thread, first_share;
+    run_as_job(pool, [&] {
+      job_thread = std::this_thread::get_id();
+      pool.parallel_for(4, 2, [&](size_t begin, size_t) {
+        if (begin == 0) first_share = std::this_thread::get_id();
+      });
+    });
+    expect(job_thread != std::this_thread::get_id() && first_share == job_thread, "a job runs on a worker and takes its first share");
+    std::atomic<size_t> ranges{0};
+    pool.parallel_ranges(1001, 1, 0, [&](size_t, size_t, size_t) { ranges.fetch_add(1); });
+    std::atomic<size_t> job_ranges{0};
+    run_as_job(pool, [&] { pool.parallel_ranges(1001, 1, 0, [&](size_t, size_t, size_t) { job_ranges.fetch_add(1); }); });
+    expect(ranges == 1 && job_ranges == ThreadPool::range_count(1001, 1, 0, true), "a job's thread cuts ranges to yield between them, a sync caller's not");
   }
-  pool.parallel_for(4, 2, [&](size_t begin, size_t) {
-    if (begin == 0) first_share = std::this_thread::get_id();
-  });
-  expect(first_share == std::this_thread::get_id(), "a caller runs its first share once its Hosting scopes end");
 }
 
 void check_cpu_spread(int* passed, int* failed);  // cpu_spread_test.cc
