@@ -32,8 +32,8 @@ class ThreadPool {
   // `part` (< parts) names the thread, for per-thread scratch. A thread that starts late, or is
   // descheduled, takes fewer ranges instead of holding up a fixed share. fn must not throw.
   // `bytes` is what the whole job reads: the ranges are cut to about kRangeBytes each (at least
-  // kRangesPerThread a thread). When the caller runs a submitted job (an async call), its threads yield the CPU
-  // between two ranges, first once kFirstYield has passed, then every kYieldEvery. The yield is
+  // kRangesPerThread a thread). When the caller runs a submitted job (an async call), its threads
+  // yield the CPU between two ranges, first once kFirstYield has passed, then every kYieldEvery. The yield is
   // for the event loop: with every core decoding, its thread, woken by a timer or a socket,
   // waited for a worker's scheduler slice to end, 2 to 6 ms at the start of most async decodes of
   // 512 MiB (the loop delay's p99 3.5 ms; 0.37 to 0.48 ms with the yields). A yield with nobody
@@ -41,7 +41,7 @@ class ThreadPool {
   // slowed async calls of 8 MiB by about 0.05 ms, and sync calls (whose caller holds the loop
   // anyway, so nobody gains) by 10%. Sync calls never yield, and an async one only once it has
   // run kFirstYield.
-  // A plain (sync) caller first takes ranges alone, as part 0, and wakes the other threads once
+  // The caller (a sync one, or a job's worker) first takes ranges alone, as part 0, and wakes the other threads once
   // the ranges left would take it longer than kWorthWaking at the pace of those it has run: waking
   // a thread and joining it cost 10 to 20 us here, so a second thread made a decodeSync of 0.2 to
   // 1.6 MiB of heatmaps (argmax) up to 2x slower rather than faster. Timing the work itself suits
@@ -89,7 +89,7 @@ class ThreadPool {
   std::mutex mutex_;
   std::condition_variable work_ready_;
   std::condition_variable work_done_;
-  std::deque<std::function<void()>> queue_;  // shares of running jobs
+  std::deque<std::function<void()>> queue_;  // shares of running calls, sync or async
   std::atomic<size_t> queued_{0};  // queue_.size(), for a joining caller to watch without the lock
   std::deque<std::function<void()>> jobs_;  // submitted, not started
   // The threads running a submitted job, by id, not in a thread_local: LeakSanitizer's thread
