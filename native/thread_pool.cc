@@ -11,9 +11,11 @@ namespace coordconv {
 
 namespace {
 
-// Returns once done() holds or `budget` has passed, keeping the CPU.
+// Returns once done() holds or `budget` has passed. With yield_cpu, the CPU is given up every 32
+// pauses (a few microseconds): for an idle worker, which must not keep a woken thread of the same
+// CPU (the event loop's) waiting. Without, it is kept: for a caller joining its own shares.
 template <typename Done>
-void spin_until(std::chrono::microseconds budget, Done done) {
+void spin_until(std::chrono::microseconds budget, bool yield_cpu, Done done) {
   const auto until = std::chrono::steady_clock::now() + budget;
   for (unsigned i = 1; !done(); ++i) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -21,25 +23,9 @@ void spin_until(std::chrono::microseconds budget, Done done) {
 #elif defined(__aarch64__)
     asm volatile("yield");
 #endif
-    if (i % 64 == 0 && std::chrono::steady_clock::now() >= until) return;
-  }
-}
-
-// Returns once done() holds or `budget` has passed, yielding the CPU every few microseconds: for
-// an idle worker, which must not keep a woken thread of the same CPU (the event loop's) waiting.
-template <typename Done>
-void poll_until(std::chrono::microseconds budget, Done done) {
-  const auto until = std::chrono::steady_clock::now() + budget;
-  for (unsigned i = 1; !done(); ++i) {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    asm volatile("yield");
-#endif
-    if (i % 32 == 0) {
-      std::this_thread::yield();
-      if (std::chrono::steady_clock::now() >= until) return;
-    }
+    if (i % 32 != 0) continue;
+    if (yield_cpu) std::this_thread::yield();
+    if (std::chrono::steady_clock::now() >= until) return;
   }
 }
 
@@ -99,7 +85,7 @@ void ThreadPool::worker_loop() {
     // back. A worker only polls after it has run something, so one woken for a share another took
     // goes back to sleep at once.
     lock.unlock();
-    poll_until(kIdlePoll, [this] {
+    spin_until(kIdlePoll, true, [this] {
       return queued_.load(std::memory_order_relaxed) != 0 || submitted_.load(std::memory_order_relaxed) != 0;
     });
     lock.lock();
@@ -151,7 +137,7 @@ void ThreadPool::parallel_for(size_t n, size_t threads,
   fn(range(0), range(1));
   // The workers' shares are running (none left queued) and end about when this one did: wait
   // for them awake rather than asleep on work_done_.
-  spin_until(kJoinSpin, [&] {
+  spin_until(kJoinSpin, false, [&] {
     return pending.load(std::memory_order_acquire) == 0 || queued_.load(std::memory_order_relaxed) != 0;
   });
   // From here it sleeps or runs queued shares itself, which must not see its own CPU as taken.
