@@ -29,10 +29,10 @@ struct Region {
 // twice over in a VM. Below kHugeFrom a region would waste most of a huge page. Returns null when
 // the mapping fails (the caller then falls back to calloc); the pages are zero, mapped on first
 // touch, as calloc's are.
-constexpr size_t kHugePage = size_t(2) << 20;
-constexpr size_t kHugeFrom = size_t(4) << 20;
 void* huge_pages(size_t bytes, size_t* mapped) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr size_t kHugePage = size_t(2) << 20;
+  constexpr size_t kHugeFrom = size_t(4) << 20;
   if (bytes < kHugeFrom || bytes > SIZE_MAX - 2 * kHugePage) return nullptr;
   const size_t length = (bytes + kHugePage - 1) / kHugePage * kHugePage;
   // Mapped a huge page longer, then trimmed to the aligned part.

@@ -16,7 +16,7 @@
 namespace coordconv_binding {
 
 // Caller memory an async job reads or writes, staged in blocks the worker owns. A reference
-// keeps a typed array object alive, not its memory: while the job waits in libuv's queue the
+// keeps a typed array object alive, not its memory: while the job waits in the pool's queue the
 // caller can transfer the ArrayBuffer (structuredClone or postMessage with a transfer list),
 // whose memory then belongs to the clone and is freed when that is collected, under the worker's
 // feet; or shrink a resizable ArrayBuffer, whose pages are then decommitted. Both crashed the
