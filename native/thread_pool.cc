@@ -62,8 +62,9 @@ bool ThreadPool::run_one(std::unique_lock<std::mutex>& lock) {
 
 void ThreadPool::worker_loop() {
   std::unique_lock<std::mutex> lock(mutex_);
+  auto wake = [this] { return stopping_ || !queue_.empty() || !jobs_.empty(); };  // mutex_ held
   for (;;) {
-    work_ready_.wait(lock, [this] { return stopping_ || !queue_.empty() || !jobs_.empty(); });
+    work_ready_.wait(lock, wake);
     // Shares first: they belong to jobs already running.
     if (!run_one(lock)) {
       if (jobs_.empty()) return;  // stopping, and nothing left to run
@@ -77,7 +78,7 @@ void ThreadPool::worker_loop() {
       lock.lock();
       job_threads_.erase(std::find(job_threads_.begin(), job_threads_.end(), std::this_thread::get_id()));
     }
-    if (stopping_ || !queue_.empty() || !jobs_.empty()) continue;
+    if (wake()) continue;
     // Awake already, and the next share or job often follows soon: the next call of a stream, or
     // the next parallel step of this one. Asleep, this thread took 35 to 50 us to start on another
     // CPU in this VM (a halted vCPU woken), about half an async call's whole round trip; polling
