@@ -90,8 +90,9 @@ void compare_means(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937&
 // values), a maximum in the tail or in the last element of a block, every element equal, zeros of
 // both signs (equal, so the first zero of either sign wins), a rising ramp (a new maximum in every
 // block) and large finite values whose block sums overflow, a single NaN or infinity anywhere
-// (in any chunk of a long plane) and a quantised bump (a rising flank with ties on both sides of
-// the peak). Each plane has a known answer, checked on the reference too.
+// (in any chunk of a long plane), a quantised bump (a rising flank with ties on both sides of
+// the peak) and the maximum twice at random places (the earlier wins, whichever lane and block
+// each is in). Each plane has a known answer, checked on the reference too.
 void compare_argmax(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937& rng) {
   const std::string path = k.name;
   const size_t sizes[] = {0, 1, 7, 8, 9, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257, 300, 511, 512, 513,
@@ -100,7 +101,7 @@ void compare_argmax(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937
                             -std::numeric_limits<float>::infinity()};
   for (size_t n : sizes) {
     for (size_t offset = 0; offset < 3; ++offset) {
-      for (int flavour = 0; flavour < 9; ++flavour) {
+      for (int flavour = 0; flavour < 10; ++flavour) {
         std::vector<float> fv(n + offset);
         std::vector<uint8_t> bv(n + offset);
         size_t want = 0;  // the first index of the maximum, where the flavour fixes it
@@ -127,7 +128,7 @@ void compare_argmax(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937
         uint8_t* b = bv.data() + offset;
         if (flavour == 3 && n > 0) want = n - 1;
         if (flavour == 3 && n + offset > 255) known = false;  // bytes stop rising at 254 there
-        if (flavour >= 5 && n > 0) {
+        if (flavour >= 5 && flavour != 9 && n > 0) {
           // The maximum twice: in the tail (flavour 5) or at a block's last element (6), and after it.
           want = flavour == 5 ? n - 1 - (n - 1) % 5 : std::min(n - 1, size_t(63));
           f[want] = 2.0f;
@@ -138,6 +139,12 @@ void compare_argmax(const Kernels& k, const Kernels& ref, Tally& t, std::mt19937
           }
         }
         if (flavour == 7 && n > 0) f[rng() % n] = specials[rng() % 3];
+        if (flavour == 9 && n > 0) {
+          const size_t i = rng() % n, j = rng() % n;
+          want = std::min(i, j);
+          f[i] = f[j] = 2.0f;
+          b[i] = b[j] = 200;
+        }
         const ArgMax a1 = k.argmax_f32(f, n), a2 = ref.argmax_f32(f, n);
         t.check(a1.finite == a2.finite && a1.index == a2.index && same_bits(a1.value, a2.value) &&
                     (!known || a2.index == want) && (flavour != 7 || n == 0 || !a2.finite),
