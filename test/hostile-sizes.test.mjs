@@ -218,12 +218,13 @@ const OUT_TRANSFERS = {
   'reused-sync-out-transfer': 'a result array of an earlier decodeSync passed back as out',
 };
 for (const [mode, what] of Object.entries(OUT_TRANSFERS)) {
-  test(`decode: ${what}, transferred while the call is queued, makes it reject with a TypeError; no other out array is written`, async (t) => {
+  test(`decode: ${what}, transferred while the call is queued, makes it reject with a TypeError whose stack runs through the awaiting caller; no other out array is written`, async (t) => {
     const { status, signal, stderr, result } = await hazard(mode);
     t.is(status, 0, `signal ${signal}\n${stderr}`);
     t.deepEqual(result, {
       error: 'TypeError',
       message: 'Expected output arrays that stay attached until the call settles for decode but received one detached or resized while it ran',
+      atCaller: true,
       scores: [0],
       valid: [0],
     });

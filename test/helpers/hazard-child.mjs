@@ -88,7 +88,7 @@ async function main() {
   try {
     r = await promise;
   } catch (error) {
-    return { error: error.name, message: error.message, scores: [...out.scores], valid: [...out.valid] };
+    return { error: error.name, message: error.message, atCaller: /at async main .*hazard-child\.mjs/.test(error.stack), scores: [...out.scores], valid: [...out.valid] };
   }
   if (mode === 'peaks-transfer') return { detached: buffer.byteLength === 0, coords: [...r.coords.slice(0, 2)], scores: [...r.scores.slice(0, 1)], valid: [...r.valid.slice(0, 1)] };
   return { detached: buffer.byteLength === 0, coords: [...r.coords], scores: [...r.scores], valid: [...r.valid] };
