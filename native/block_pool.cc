@@ -2,17 +2,32 @@
 
 #include <algorithm>
 
+#include "huge_pages.h"
+
 namespace coordconv {
 
 std::shared_ptr<BlockPool> BlockPool::create(size_t max_bytes) {
   return std::shared_ptr<BlockPool>(new BlockPool(max_bytes));
 }
 
-void BlockPool::Release::operator()(uint8_t* p) const {
-  if (pool) {
-    pool->give_back(p, capacity);
+BlockPool::~BlockPool() {
+  for (const Idle& block : idle_) free_block(block);
+}
+
+void BlockPool::free_block(const Idle& block) {
+  if (block.mapped != 0) {
+    huge_free(block.data, block.mapped);
   } else {
-    delete[] p;
+    delete[] block.data;
+  }
+}
+
+void BlockPool::Release::operator()(uint8_t* p) const {
+  const Idle block{p, capacity, mapped};
+  if (pool) {
+    pool->give_back(block);
+  } else {
+    free_block(block);
   }
 }
 
@@ -23,25 +38,30 @@ BlockPool::Block BlockPool::take(size_t bytes) {
     // The smallest idle block that holds `bytes` and is at most twice that.
     auto best = idle_.end();
     for (auto it = idle_.begin(); it != idle_.end(); ++it) {
-      if (it->first >= bytes && it->first / 2 <= bytes && (best == idle_.end() || it->first < best->first)) best = it;
+      if (it->capacity >= bytes && it->capacity / 2 <= bytes && (best == idle_.end() || it->capacity < best->capacity)) best = it;
     }
     if (best != idle_.end()) {
-      const size_t capacity = best->first;
-      uint8_t* p = best->second.release();
-      idle_bytes_ -= capacity;
+      const Idle block = *best;
+      idle_bytes_ -= block.capacity;
       idle_.erase(best);
-      return Block(p, Release{shared_from_this(), capacity});
+      return Block(block.data, Release{shared_from_this(), block.capacity, block.mapped});
     }
   }
-  return Block(new uint8_t[bytes], Release{shared_from_this(), bytes});
+  size_t mapped = 0;
+  if (void* p = huge_alloc(bytes, &mapped)) return Block(static_cast<uint8_t*>(p), Release{shared_from_this(), bytes, mapped});
+  return Block(new uint8_t[bytes], Release{shared_from_this(), bytes, 0});
 }
 
-void BlockPool::give_back(uint8_t* p, size_t capacity) {
-  std::unique_ptr<uint8_t[]> block(p);
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (idle_bytes_ + capacity > max_bytes_) return;  // freed on leaving scope
-  idle_bytes_ += capacity;
-  idle_.emplace_back(capacity, std::move(block));
+void BlockPool::give_back(const Idle& block) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (idle_bytes_ + block.capacity <= max_bytes_) {
+      idle_bytes_ += block.capacity;
+      idle_.push_back(block);
+      return;
+    }
+  }
+  free_block(block);
 }
 
 size_t BlockPool::idle_bytes() {

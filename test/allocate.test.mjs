@@ -156,6 +156,20 @@ test('a large allocation is zero to its last byte, usable in place, and in madvi
   if (thpMode() === 'madvise') t.true(hugeGained >= 2048, `huge pages gained: ${hugeGained} KiB`);
 });
 
+// The staging blocks an async call copies a plain ArrayBuffer's input into are huge pages from
+// 4 MiB on too (native/block_pool.cc): a 24 MiB input, larger than any other this file stages, is
+// copied into a new block when the call is made, and the copy decodes like the input.
+test.serial('an async call copies a large plain input into huge pages in madvise mode, and decodes the copy', async (t) => {
+  const planes = Math.floor((24 << 20) / (4 * h * w));
+  const data = new Float32Array(planes * h * w);
+  fillPlanes(data, planes, 43);
+  const before = anonHugeKiB();
+  const pending = decode({ data, shape: [planes, h, w] });
+  const during = anonHugeKiB();
+  expectRef(t, await pending, data, planes);
+  if (thpMode() === 'madvise') t.true(during - before >= 16384, `huge pages gained: ${during - before} KiB`);
+});
+
 function anonHugeKiB() {
   const smaps = readOr('/proc/self/smaps_rollup', '');
   const m = /AnonHugePages:\s+(\d+) kB/.exec(smaps);
