@@ -38,7 +38,8 @@ BlockPool::Block BlockPool::take(size_t bytes) {
     // The smallest idle block that holds `bytes` and is at most twice that.
     auto best = idle_.end();
     for (auto it = idle_.begin(); it != idle_.end(); ++it) {
-      if (it->capacity >= bytes && it->capacity / 2 <= bytes && (best == idle_.end() || it->capacity < best->capacity)) best = it;
+      const bool fits = it->capacity >= bytes && it->capacity / 2 <= bytes;
+      if (fits && (best == idle_.end() || it->capacity < best->capacity)) best = it;
     }
     if (best != idle_.end()) {
       const Idle block = *best;
@@ -48,7 +49,9 @@ BlockPool::Block BlockPool::take(size_t bytes) {
     }
   }
   size_t mapped = 0;
-  if (void* p = huge_alloc(bytes, &mapped)) return Block(static_cast<uint8_t*>(p), Release{shared_from_this(), bytes, mapped});
+  if (void* p = huge_alloc(bytes, &mapped)) {
+    return Block(static_cast<uint8_t*>(p), Release{shared_from_this(), bytes, mapped});
+  }
   return Block(new uint8_t[bytes], Release{shared_from_this(), bytes, 0});
 }
 
