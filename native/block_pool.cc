@@ -49,8 +49,10 @@ BlockPool::Block BlockPool::take(size_t bytes) {
     }
   }
   size_t mapped = 0;
+  // A huge block's capacity is its whole mapping: all of it is usable, and all of it is what the
+  // pool holds (its last huge page is faulted in whole), so the idle limit counts it.
   if (void* p = huge_alloc(bytes, &mapped)) {
-    return Block(static_cast<uint8_t*>(p), Release{shared_from_this(), bytes, mapped});
+    return Block(static_cast<uint8_t*>(p), Release{shared_from_this(), mapped, mapped});
   }
   return Block(new uint8_t[bytes], Release{shared_from_this(), bytes, 0});
 }
