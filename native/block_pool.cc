@@ -69,9 +69,4 @@ void BlockPool::give_back(const Idle& block) {
   free_block(block);
 }
 
-size_t BlockPool::idle_bytes() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return idle_bytes_;
-}
-
 }  // namespace coordconv

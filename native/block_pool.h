@@ -34,8 +34,6 @@ class BlockPool : public std::enable_shared_from_this<BlockPool> {
   // wasting more than its own size, else a new one.
   Block take(size_t bytes);
 
-  size_t idle_bytes();
-
  private:
   struct Idle {
     uint8_t* data;
