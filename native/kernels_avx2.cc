@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "kernels.h"
+#include "prefetch.h"
 
 namespace coordconv {
 namespace avx2 {

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "kernels.h"
+#include "prefetch.h"
 
 namespace coordconv {
 namespace neon {
