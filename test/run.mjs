@@ -21,8 +21,11 @@ const FIRST_PATH_ONLY = new Set(
   ['properties-http', 'cli', 'cli-entry', 'cli-simcc', 'serve-cli', 'server', 'server-slow-clients', 'server-client-errors', 'server-simcc', 'body-reading']
     .map((name) => path.join('test', `${name}.test.mjs`)),
 );
-const allFiles = readdirSync(path.join(root, 'test')).filter((f) => f.endsWith('.test.mjs')).map((f) => path.join('test', f));
-const chosen = given.length > 0 ? given.map((f) => path.relative(root, path.resolve(f))) : allFiles;
+// The first path runs what ava would (the files given, else package.json's test/**/*.test.mjs);
+// the later ones the same files, listed, less those above.
+const chosen = given.length > 0
+  ? given.map((f) => path.relative(root, path.resolve(f)))
+  : readdirSync(path.join(root, 'test'), { recursive: true }).filter((f) => f.endsWith('.test.mjs')).map((f) => path.join('test', f));
 const laterFiles = chosen.filter((f) => !FIRST_PATH_ONLY.has(f));
 
 const env = { ...process.env };
@@ -85,12 +88,12 @@ let failed = 0;
 let skipped = 0;
 for (const [i, simd] of paths.entries()) {
   console.log(`\n# ---- COORDCONV_SIMD=${simd}${asan ? ' (ASan/UBSan build)' : ''} ----`);
-  const files = i === 0 ? chosen : laterFiles;
-  if (files.length === 0) {
+  const files = i === 0 ? given : laterFiles;
+  if (i > 0 && files.length === 0) {
     console.log(`# ${simd}: nothing to run (the files given run with the first path only)`);
     continue;
   }
-  if (files.length < chosen.length) console.log(`# ${simd}: ${chosen.length - files.length} file(s) of the HTTP plugin and the CLI ran with ${paths[0]} only`);
+  if (i > 0 && files.length < chosen.length) console.log(`# ${simd}: ${chosen.length - files.length} file(s) of the HTTP plugin and the CLI ran with ${paths[0]} only`);
   const r = await runAva(simd, files);
   console.log(`# ${simd}: ${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`);
   passed += r.passed;
