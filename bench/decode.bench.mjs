@@ -427,6 +427,15 @@ for (const [where, planes] of ASYNC_BATCHES) {
   const shared = new Float32Array(new SharedArrayBuffer(data.byteLength));
   shared.set(data);
   const calls = where === 'DRAM' ? 16 : where === 'in cache' ? 64 : 32;
+  // The control for how long a call holds the loop: a 1-plane decode on allocate() memory, timed
+  // in the same state as the batch's calls (right after awaiting one of them), in every other
+  // round; that round's batch call follows it untimed. The hold of a call is JavaScript and
+  // native code that, after a wait of milliseconds, runs from caches others have used meanwhile:
+  // on a VM that alone takes several times as long (a 1-plane decodeSync 0.025 ms back to back,
+  // about 0.1 ms after a 20 ms wait). A control that holds the loop as long as the batch's call
+  // says the batch's size is not what holds it.
+  const tiny = { data: coordconv.allocate('float32', 64 * 64), shape: [1, 64, 64] };
+  const tinyOut = { coords: coordconv.allocate('float32', 2), scores: coordconv.allocate('float32', 1), valid: coordconv.allocate('uint8', 1) };
   // transfer: true last, so that the garbage collection it starts runs in no other stream.
   const streams = [
     ['SharedArrayBuffer', cores, () => coordconv.decode({ data: shared, shape })],
@@ -438,6 +447,7 @@ for (const [where, planes] of ASYNC_BATCHES) {
   for (const [path, threads, call] of streams) {
     coordconv.concurrency(threads);
     const held = [];
+    const control = [];
     // V8's garbage collections during the stream, to tell a call that held the loop because a
     // collection ran inside it (of garbage made anywhere in this process) from one that did not.
     const collections = [];
@@ -445,11 +455,19 @@ for (const [where, planes] of ASYNC_BATCHES) {
     observer.observe({ entryTypes: ['gc'] });
     const t = performance.now();
     const loop = await loopDelay(async () => {
-      for (let k = 0; k < calls; ++k) {
+      const timed = (make) => {
         const t0 = performance.now();
-        const pending = call();
-        const t1 = performance.now();
-        held.push([t1 - t0, t0, t1]);
+        const pending = make();
+        return [pending, t0, performance.now()];
+      };
+      for (let k = 0; k < 2 * calls; ++k) {
+        if (k % 2 === 1) {
+          const [pending, t0, t1] = timed(() => coordconv.decode(tiny, { out: tinyOut }));
+          control.push(t1 - t0);
+          await pending;
+        }
+        const [pending, t0, t1] = timed(call);
+        if (k % 2 === 0) held.push([t1 - t0, t0, t1]);
         await pending;
       }
     });
@@ -459,14 +477,17 @@ for (const [where, planes] of ASYNC_BATCHES) {
     const inCollection = ([, t0, t1]) => collections.some(([start, end]) => start < t1 && end > t0);
     const sorted = held.map(([ms]) => ms).sort((a, b) => a - b);
     const clean = held.filter((h) => !inCollection(h)).map(([ms]) => ms);
+    const controlSorted = control.sort((a, b) => a - b);
     loopRows.push({
       where, path, threads, mib: data.byteLength / 2 ** 20, calls, heldMedianMs: sorted[sorted.length >> 1], heldMaxMs: sorted[sorted.length - 1],
-      callsInCollection: calls - clean.length, heldMaxOutsideCollectionMs: clean.length > 0 ? Math.max(...clean) : 0, ...loop,
+      callsInCollection: calls - clean.length, heldMaxOutsideCollectionMs: clean.length > 0 ? Math.max(...clean) : 0,
+      heldMaxAt: held.findIndex(([ms]) => ms === sorted[sorted.length - 1]),
+      controlMedianMs: controlSorted[controlSorted.length >> 1], controlMaxMs: controlSorted[controlSorted.length - 1], ...loop,
     });
   }
   coordconv.concurrency(cores);
   // The control: the same probe on an idle loop, as long as the longest stream.
-  loopRows.push({ where, path: 'none (an idle loop, the control)', threads: 0, mib: 0, calls: 0, heldMedianMs: 0, heldMaxMs: 0, callsInCollection: 0, heldMaxOutsideCollectionMs: 0, ...await loopDelay(() => new Promise((resolve) => setTimeout(resolve, streamMs))) });
+  loopRows.push({ where, path: 'none (an idle loop, the control)', threads: 0, mib: 0, calls: 0, heldMedianMs: 0, heldMaxMs: 0, heldMaxAt: -1, callsInCollection: 0, heldMaxOutsideCollectionMs: 0, controlMedianMs: 0, controlMaxMs: 0, ...await loopDelay(() => new Promise((resolve) => setTimeout(resolve, streamMs))) });
 }
 console.log(`\n## async at sync speed: one-hot Float32 argmax, 64 x 64 planes (last-level cache ${(llc / 2 ** 20).toFixed(0)} MiB)`);
 printTable(asyncRows, [
@@ -486,8 +507,11 @@ printTable(loopRows, [
   { key: 'calls', title: 'calls' },
   { key: 'heldMedianMs', title: 'call holds (median ms)', format: (v) => v.toFixed(3) },
   { key: 'heldMaxMs', title: 'call holds (max ms)', format: (v) => v.toFixed(3) },
+  { key: 'heldMaxAt', title: 'longest call (its #)', format: (v) => (v < 0 ? '-' : String(v)) },
   { key: 'callsInCollection', title: 'calls during a GC', format: (v) => String(v) },
   { key: 'heldMaxOutsideCollectionMs', title: 'max ms, calls without a GC', format: (v) => v.toFixed(3) },
+  { key: 'controlMedianMs', title: '1-plane call holds (median ms)', format: (v) => v.toFixed(3) },
+  { key: 'controlMaxMs', title: '1-plane call holds (max ms)', format: (v) => v.toFixed(3) },
   { key: 'loopP99Ms', title: 'loop delay p99 ms (past the 1 ms tick)', format: (v) => v.toFixed(2) },
   { key: 'loopMaxMs', title: 'loop delay max ms', format: (v) => v.toFixed(2) },
 ]);
@@ -671,6 +695,7 @@ for (const [where] of ASYNC_BATCHES) {
     ratios.push({ workload: `onehot-f32 ${where}`, method: 'argmax', coordconv: impl, peer: 'call holds the loop, max (ms, target <= 0.5)', ratio: loop.heldMaxMs, target: null, verdict: loop.heldMaxMs <= 0.5 ? 'PASS' : 'MISS' });
     ratios.push({ workload: `onehot-f32 ${where}`, method: 'argmax', coordconv: impl, peer: 'call holds the loop, median (ms)', ratio: loop.heldMedianMs, target: null, verdict: loop.heldMedianMs <= 0.5 ? 'PASS' : 'MISS' });
     ratios.push({ workload: `onehot-f32 ${where}`, method: 'argmax', coordconv: impl, peer: `call holds the loop, max of the ${loop.calls - loop.callsInCollection} calls without a GC in them (ms)`, ratio: loop.heldMaxOutsideCollectionMs, target: null, verdict: loop.heldMaxOutsideCollectionMs <= 0.5 ? 'PASS' : 'MISS' });
+    ratios.push({ workload: `onehot-f32 ${where}`, method: '-', coordconv: impl, peer: 'the control: a 1-plane call in the same stream holds the loop, max (ms)', ratio: loop.controlMaxMs, target: null, verdict: '-' });
   }
   const idle = loopRows.find((r) => r.where === where && r.calls === 0);
   if (idle) ratios.push({ workload: `onehot-f32 ${where}`, method: '-', coordconv: 'no calls (the control)', peer: 'event loop p99 (ms)', ratio: idle.loopP99Ms, target: null, verdict: '-' });
